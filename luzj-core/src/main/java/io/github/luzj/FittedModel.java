@@ -1,0 +1,203 @@
+package io.github.luzj;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.fit.FitLoop;
+import io.github.luzj.fit.FitOptions;
+import io.github.luzj.fit.Inference;
+import io.github.luzj.fit.Session;
+import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.record.Records;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A trained model with its records (luz's fitted object). Fit it again to continue from its
+ * weights and optimizer state; close it to free its native memory.
+ */
+public final class FittedModel implements AutoCloseable {
+
+    static final String WEIGHTS_NAME = "luzj";
+    static final String RECORDS_FILE = "records.json";
+
+    private final Session session;
+
+    FittedModel(Session session) {
+        this.session = session;
+    }
+
+    /**
+     * Returns the records (luz's {@code get_metrics()}).
+     *
+     * @return the records
+     */
+    public Records records() {
+        return session.records();
+    }
+
+    /**
+     * Returns the DJL model, for {@code Predictor}s, {@code Model.save} or serving.
+     *
+     * @return the model
+     */
+    public Model model() {
+        return session.model();
+    }
+
+    /**
+     * Returns the network.
+     *
+     * @return the block
+     */
+    public Block block() {
+        return session.model().getBlock();
+    }
+
+    /**
+     * Returns the session: the optimizer, counters and records shared by every fit.
+     *
+     * @return the session
+     */
+    public Session session() {
+        return session;
+    }
+
+    /**
+     * Trains further, continuing from the current weights, optimizer state and epoch count.
+     *
+     * @param train the training data
+     * @param epochs more epochs
+     * @param valid the validation data, or null
+     * @param callbacks callbacks
+     * @return this model
+     */
+    public FittedModel fit(DataLoader train, int epochs, DataLoader valid, Callback... callbacks) {
+        return fit(FitOptions.builder(train).epochs(epochs).valid(valid).callbacks(callbacks).build());
+    }
+
+    /**
+     * Trains further with every option.
+     *
+     * @param options the fit's arguments
+     * @return this model
+     */
+    public FittedModel fit(FitOptions options) {
+        FitLoop.fit(session, options);
+        return this;
+    }
+
+    /**
+     * Computes the loss and metrics over {@code data} (luz's {@code evaluate}).
+     *
+     * @param data the examples
+     * @return the values by abbreviation, {@code "loss"} first
+     */
+    public Map<String, Double> evaluate(DataLoader data) {
+        return Inference.evaluate(session, data);
+    }
+
+    /**
+     * Runs the model over {@code data} and stacks the outputs (luz's {@code predict}).
+     *
+     * @param data the examples
+     * @param manager the manager that owns the result
+     * @return the outputs, {@code [N, ...]}
+     */
+    public NDArray predict(DataLoader data, NDManager manager) {
+        return Inference.predict(session, data, manager);
+    }
+
+    /**
+     * Saves the weights (with BatchNorm statistics) and the records to folder {@code dir},
+     * atomically (luz's {@code luz_save}).
+     *
+     * @param dir the folder
+     */
+    public void save(Path dir) {
+        AtomicFiles.writeDirectory(
+                dir,
+                tmp -> {
+                    session.model().save(tmp, WEIGHTS_NAME);
+                    Files.writeString(
+                            tmp.resolve(RECORDS_FILE),
+                            recordsJson(session.records()),
+                            StandardCharsets.UTF_8);
+                });
+    }
+
+    /**
+     * Loads what {@link #save} wrote into the set-up model's block.
+     *
+     * @param dir the folder
+     * @param setup the same architecture, loss, optimizer and metrics
+     * @return the fitted model
+     */
+    static FittedModel load(Path dir, SetupModel setup) {
+        if (!Files.isDirectory(dir)) {
+            throw new LuzjException(
+                    "no saved model at " + dir + "; pass the folder that FittedModel.save wrote");
+        }
+        Session session = setup.newSession(1);
+        try {
+            session.model().load(dir, WEIGHTS_NAME);
+            Path records = dir.resolve(RECORDS_FILE);
+            if (Files.exists(records)) {
+                readRecords(Files.readString(records, StandardCharsets.UTF_8), session.records());
+            }
+            return new FittedModel(session);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            session.close();
+            throw new LuzjException(
+                    "cannot load the model saved at " + dir + ": " + e.getMessage()
+                            + "; was it saved from the same architecture?",
+                    e);
+        }
+    }
+
+    private static String recordsJson(Records records) {
+        JsonArray rows = new JsonArray();
+        for (Records.Entry e : records.entries()) {
+            JsonObject o = new JsonObject();
+            o.addProperty("set", e.set());
+            o.addProperty("metric", e.metric());
+            o.addProperty("epoch", e.epoch());
+            o.addProperty("value", e.value());
+            rows.add(o);
+        }
+        JsonObject root = new JsonObject();
+        root.add("metrics", rows);
+        Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+        return gson.toJson(root);
+    }
+
+    private static void readRecords(String json, Records into) {
+        JsonObject root = new Gson().fromJson(json, JsonObject.class);
+        for (JsonElement el : root.getAsJsonArray("metrics")) {
+            JsonObject o = el.getAsJsonObject();
+            into.add(
+                    o.get("set").getAsString(),
+                    o.get("metric").getAsString(),
+                    o.get("epoch").getAsInt(),
+                    o.get("value").getAsDouble());
+        }
+    }
+
+    /** Frees the model's native memory and the optimizer's state. */
+    @Override
+    public void close() {
+        session.close();
+    }
+}

@@ -1,0 +1,118 @@
+package io.github.luzj;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import ai.djl.training.loss.Loss;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.fit.FitLoop;
+import io.github.luzj.fit.FitOptions;
+import io.github.luzj.fit.Session;
+import io.github.luzj.metric.Metric;
+import io.github.luzj.optim.OptimizerSpec;
+import java.util.List;
+
+/**
+ * A network with its loss, optimizer and metrics, ready to fit (luz's {@code setup()} result).
+ * Immutable; {@link #fit} trains the block's own parameters, as luz trains the module it was given.
+ */
+public final class SetupModel {
+
+    private final Block block;
+    private final Model model;
+    private final Loss loss;
+    private final OptimizerSpec optimizer;
+    private final List<Metric> metrics;
+    private final Device device;
+
+    SetupModel(
+            Block block,
+            Model model,
+            Loss loss,
+            OptimizerSpec optimizer,
+            List<Metric> metrics,
+            Device device) {
+        this.block = block;
+        this.model = model;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.metrics = List.copyOf(metrics);
+        this.device = device;
+    }
+
+    /**
+     * Trains on {@code device} instead of the default (a GPU when DJL sees one, else the CPU).
+     *
+     * @param device the device
+     * @return a new set-up model
+     */
+    public SetupModel device(Device device) {
+        return new SetupModel(block, model, loss, optimizer, metrics, device);
+    }
+
+    /**
+     * Returns the training device.
+     *
+     * @return the device
+     */
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * Returns the optimizer's description.
+     *
+     * @return the spec
+     */
+    public OptimizerSpec optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * Fits for {@code epochs} epochs (luz's {@code fit(data, epochs, valid_data, callbacks)}).
+     *
+     * @param train the training data
+     * @param epochs the number of epochs
+     * @param valid the validation data, or null
+     * @param callbacks callbacks
+     * @return the fitted model
+     */
+    public FittedModel fit(DataLoader train, int epochs, DataLoader valid, Callback... callbacks) {
+        return fit(FitOptions.builder(train).epochs(epochs).valid(valid).callbacks(callbacks).build());
+    }
+
+    /**
+     * Fits with every option ({@link FitOptions}).
+     *
+     * @param options the fit's arguments
+     * @return the fitted model
+     */
+    public FittedModel fit(FitOptions options) {
+        Session session = newSession(options.seed());
+        try {
+            FitLoop.fit(session, options);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+        return new FittedModel(session);
+    }
+
+    /**
+     * Creates the session a fit, an LR-finder sweep or an evaluation runs in, seeding the
+     * engine's generator for repeatable weight initialization.
+     *
+     * @param seed the seed
+     * @return a new session (the caller closes it)
+     */
+    public Session newSession(long seed) {
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        Model m = model;
+        if (m == null) {
+            m = Model.newInstance("luzj", device);
+            m.setBlock(block);
+        }
+        return new Session(m, loss, optimizer, metrics, device);
+    }
+}

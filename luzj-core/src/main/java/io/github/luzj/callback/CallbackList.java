@@ -1,0 +1,78 @@
+package io.github.luzj.callback;
+
+import io.github.luzj.LuzjException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The callbacks of one fit, indexed by phase once so that firing a phase in the batch loop is a
+ * plain array walk. A failure inside a callback is re-thrown naming the callback and the phase.
+ */
+public final class CallbackList {
+
+    private static final Callback[] NONE = new Callback[0];
+
+    private final List<Callback> all;
+    private final Map<Phase, Callback[]> byPhase = new EnumMap<>(Phase.class);
+
+    /**
+     * Indexes {@code callbacks} by the phases they declare.
+     *
+     * @param callbacks the callbacks, in the user's order
+     */
+    public CallbackList(List<? extends Callback> callbacks) {
+        this.all = List.copyOf(callbacks);
+        for (Phase phase : Phase.values()) {
+            List<Callback> at = new ArrayList<>();
+            for (Callback cb : all) {
+                Set<Phase> phases = cb.callOn();
+                if (phases == null || phases.isEmpty()) {
+                    throw new LuzjException(
+                            "callback " + cb.name() + " declares no phase; return at least one "
+                                    + "Phase from callOn()");
+                }
+                if (phases.contains(phase)) {
+                    at.add(cb);
+                }
+            }
+            at.sort(Comparator.comparingInt(Callback::weight)); // stable: user order on ties
+            byPhase.put(phase, at.isEmpty() ? NONE : at.toArray(NONE));
+        }
+    }
+
+    /**
+     * Returns the callbacks in the user's order.
+     *
+     * @return the callbacks
+     */
+    public List<Callback> all() {
+        return all;
+    }
+
+    /**
+     * Calls every callback that declared {@code phase}.
+     *
+     * @param phase the phase
+     * @param ctx the context
+     */
+    public void fire(Phase phase, Context ctx) {
+        Callback[] cbs = byPhase.get(phase);
+        if (cbs.length == 0) {
+            return;
+        }
+        for (Callback cb : cbs) {
+            try {
+                cb.on(phase, ctx);
+            } catch (LuzjException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new LuzjException(
+                        "callback " + cb.name() + " failed at " + phase.luzName() + ": " + e, e);
+            }
+        }
+    }
+}

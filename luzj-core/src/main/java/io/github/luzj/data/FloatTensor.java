@@ -1,0 +1,52 @@
+package io.github.luzj.data;
+
+import io.github.luzj.LuzjException;
+import java.util.Arrays;
+
+/**
+ * A float array on the host with its shape: what samples, transforms and batches carry before the
+ * batch becomes an NDArray on the device.
+ *
+ * @param data the values, row-major
+ * @param shape the shape; its product equals {@code data.length}
+ */
+public record FloatTensor(float[] data, long[] shape) {
+
+    /**
+     * Checks that the shape matches the data.
+     *
+     * @param data the values
+     * @param shape the shape
+     */
+    public FloatTensor {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        LuzjException.check(
+                n == data.length,
+                "tensor shape %s holds %d values but %d were given",
+                Arrays.toString(shape),
+                n,
+                data.length);
+    }
+
+    /**
+     * A scalar, the usual label.
+     *
+     * @param value the value
+     * @return a tensor of shape {@code []}
+     */
+    public static FloatTensor scalar(float value) {
+        return new FloatTensor(new float[] {value}, new long[0]);
+    }
+
+    /**
+     * Returns the number of values.
+     *
+     * @return {@code data.length}
+     */
+    public int size() {
+        return data.length;
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.luzj.data;
+
+import io.github.luzj.LuzjException;
+
+/**
+ * Some of a dataset's examples, by index: a random split for validation, or the first {@code n}
+ * examples for a quick run.
+ */
+public final class Subset implements SampleDataset {
+
+    private final SampleDataset base;
+    private final int[] indices;
+
+    /**
+     * Selects {@code indices} of {@code base}.
+     *
+     * @param base the dataset
+     * @param indices the examples to keep, each in {@code [0, base.size())}
+     */
+    public Subset(SampleDataset base, int[] indices) {
+        for (int i : indices) {
+            LuzjException.check(
+                    i >= 0 && i < base.size(),
+                    "subset index %d is outside the dataset of %d examples",
+                    i,
+                    base.size());
+        }
+        this.base = base;
+        this.indices = indices.clone();
+    }
+
+    /**
+     * The first {@code n} examples of {@code base}.
+     *
+     * @param base the dataset
+     * @param n how many, at most {@code base.size()}
+     * @return the subset
+     */
+    public static Subset first(SampleDataset base, int n) {
+        LuzjException.check(
+                n >= 1 && n <= base.size(),
+                "cannot take %d examples from a dataset of %d; use 1 to %d",
+                n,
+                base.size(),
+                base.size());
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        return new Subset(base, idx);
+    }
+
+    @Override
+    public int size() {
+        return indices.length;
+    }
+
+    @Override
+    public Sample get(int index) {
+        return base.get(indices[index]);
+    }
+}

@@ -1,0 +1,193 @@
+package io.github.luzj.fit;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.github.luzj.callback.Context;
+import io.github.luzj.callback.Phase;
+import io.github.luzj.optim.LuzOptimizer;
+import io.github.luzj.record.Records;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The fit loop's {@link Context}: the loop writes it, callbacks read it. */
+final class FitContext implements Context {
+
+    private final Session session;
+    private final boolean verbose;
+    private final int maxEpochs;
+    private final int minEpochs;
+    private final int trainBatches;
+    private final int validBatches;
+    private final Map<String, Map<String, Double>> epochMetrics = new HashMap<>();
+    Phase phase;
+    int epoch;
+    int batchIndex;
+    boolean training;
+    NDList input;
+    NDList target;
+    NDList pred;
+    NDArray loss;
+    NDManager batchManager;
+    String stopReason;
+
+    FitContext(
+            Session session,
+            boolean verbose,
+            int maxEpochs,
+            int minEpochs,
+            int trainBatches,
+            int validBatches) {
+        this.session = session;
+        this.verbose = verbose;
+        this.maxEpochs = maxEpochs;
+        this.minEpochs = minEpochs;
+        this.trainBatches = trainBatches;
+        this.validBatches = validBatches;
+    }
+
+    void setPhase(Phase phase) {
+        this.phase = phase;
+    }
+
+    void startBatch(NDManager manager, NDList input, NDList target, int index) {
+        this.batchManager = manager;
+        this.input = input;
+        this.target = target;
+        this.batchIndex = index;
+        this.pred = null;
+        this.loss = null;
+    }
+
+    void endBatch() {
+        batchManager = null;
+        input = null;
+        target = null;
+        pred = null;
+        loss = null;
+    }
+
+    void setMetrics(String set, Map<String, Double> values) {
+        epochMetrics.put(set, Collections.unmodifiableMap(values));
+    }
+
+    @Override
+    public Phase phase() {
+        return phase;
+    }
+
+    @Override
+    public Model model() {
+        return session.model();
+    }
+
+    @Override
+    public LuzOptimizer optimizer() {
+        return session.optimizer();
+    }
+
+    @Override
+    public Device device() {
+        return session.device();
+    }
+
+    @Override
+    public int epoch() {
+        return epoch;
+    }
+
+    @Override
+    public int maxEpochs() {
+        return maxEpochs;
+    }
+
+    @Override
+    public int minEpochs() {
+        return minEpochs;
+    }
+
+    @Override
+    public int batchIndex() {
+        return batchIndex;
+    }
+
+    @Override
+    public long globalStep() {
+        return session.globalStep();
+    }
+
+    @Override
+    public int trainBatches() {
+        return trainBatches;
+    }
+
+    @Override
+    public int validBatches() {
+        return validBatches;
+    }
+
+    @Override
+    public boolean training() {
+        return training;
+    }
+
+    @Override
+    public NDList input() {
+        return input;
+    }
+
+    @Override
+    public NDList target() {
+        return target;
+    }
+
+    @Override
+    public NDList pred() {
+        return pred;
+    }
+
+    @Override
+    public NDArray loss() {
+        return loss;
+    }
+
+    @Override
+    public void setLoss(NDArray loss) {
+        this.loss = loss;
+    }
+
+    @Override
+    public NDManager batchManager() {
+        return batchManager;
+    }
+
+    @Override
+    public Map<String, Double> metrics(String set) {
+        return epochMetrics.getOrDefault(set, Map.of());
+    }
+
+    @Override
+    public Records records() {
+        return session.records();
+    }
+
+    @Override
+    public void stopTraining(String reason) {
+        if (stopReason == null) {
+            stopReason = reason == null ? "stop requested" : reason;
+        }
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stopReason != null;
+    }
+
+    @Override
+    public boolean verbose() {
+        return verbose;
+    }
+}

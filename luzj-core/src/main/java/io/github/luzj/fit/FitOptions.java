@@ -1,0 +1,251 @@
+package io.github.luzj.fit;
+
+import io.github.luzj.LuzjException;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.data.DataLoader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The arguments of one {@code fit} call (luz's {@code fit(data, epochs, valid_data, callbacks,
+ * verbose)}), immutable once built.
+ */
+public final class FitOptions {
+
+    private final DataLoader train;
+    private final DataLoader valid;
+    private final double validFraction;
+    private final int epochs;
+    private final int minEpochs;
+    private final List<Callback> callbacks;
+    private final boolean verbose;
+    private final long seed;
+
+    private FitOptions(Builder b) {
+        this.train = b.train;
+        this.valid = b.valid;
+        this.validFraction = b.validFraction;
+        this.epochs = b.epochs;
+        this.minEpochs = b.minEpochs;
+        this.callbacks = List.copyOf(b.callbacks);
+        this.verbose = b.verbose;
+        this.seed = b.seed;
+    }
+
+    /**
+     * Starts options for fitting on {@code train}.
+     *
+     * @param train the training data
+     * @return a builder
+     */
+    public static Builder builder(DataLoader train) {
+        return new Builder(train);
+    }
+
+    /**
+     * Returns the training data.
+     *
+     * @return the training loader
+     */
+    public DataLoader train() {
+        return train;
+    }
+
+    /**
+     * Returns the validation data.
+     *
+     * @return the validation loader, or null
+     */
+    public DataLoader valid() {
+        return valid;
+    }
+
+    /**
+     * Returns the fraction of the training data held out for validation.
+     *
+     * @return the fraction, 0 when none
+     */
+    public double validFraction() {
+        return validFraction;
+    }
+
+    /**
+     * Returns the number of epochs (the maximum when a callback stops early).
+     *
+     * @return the epochs
+     */
+    public int epochs() {
+        return epochs;
+    }
+
+    /**
+     * Returns the number of epochs before which stop requests are ignored.
+     *
+     * @return the minimum epochs
+     */
+    public int minEpochs() {
+        return minEpochs;
+    }
+
+    /**
+     * Returns the user's callbacks.
+     *
+     * @return the callbacks
+     */
+    public List<Callback> callbacks() {
+        return callbacks;
+    }
+
+    /**
+     * Tells whether progress is printed.
+     *
+     * @return the verbosity
+     */
+    public boolean verbose() {
+        return verbose;
+    }
+
+    /**
+     * Returns the seed of weight initialization and of the validation split.
+     *
+     * @return the seed
+     */
+    public long seed() {
+        return seed;
+    }
+
+    /** Settings of a {@link FitOptions}. */
+    public static final class Builder {
+        private final DataLoader train;
+        private DataLoader valid;
+        private double validFraction;
+        private int epochs = 10;
+        private int minEpochs;
+        private final List<Callback> callbacks = new ArrayList<>();
+        private boolean verbose = true;
+        private long seed = 1;
+
+        private Builder(DataLoader train) {
+            if (train == null) {
+                throw new LuzjException("training data is null; pass a DataLoader to fit");
+            }
+            this.train = train;
+        }
+
+        /**
+         * Sets the validation data.
+         *
+         * @param valid the validation loader, or null for none
+         * @return this builder
+         */
+        public Builder valid(DataLoader valid) {
+            this.valid = valid;
+            return this;
+        }
+
+        /**
+         * Holds out a random fraction of the training data for validation (luz's
+         * {@code valid_data = 0.2}).
+         *
+         * @param fraction in [0, 1); 0 holds nothing out
+         * @return this builder
+         */
+        public Builder validFraction(double fraction) {
+            LuzjException.check(
+                    fraction >= 0 && fraction < 1,
+                    "valid fraction must be in [0, 1), got %s",
+                    fraction);
+            this.validFraction = fraction;
+            return this;
+        }
+
+        /**
+         * Sets the number of epochs (10 by default).
+         *
+         * @param epochs {@code >= 1}
+         * @return this builder
+         */
+        public Builder epochs(int epochs) {
+            LuzjException.check(epochs >= 1, "epochs must be >= 1, got %d", epochs);
+            this.epochs = epochs;
+            return this;
+        }
+
+        /**
+         * Sets the number of epochs before which callbacks cannot stop training.
+         *
+         * @param minEpochs {@code >= 0}
+         * @return this builder
+         */
+        public Builder minEpochs(int minEpochs) {
+            LuzjException.check(minEpochs >= 0, "min epochs must be >= 0, got %d", minEpochs);
+            this.minEpochs = minEpochs;
+            return this;
+        }
+
+        /**
+         * Adds callbacks.
+         *
+         * @param more the callbacks
+         * @return this builder
+         */
+        public Builder callbacks(Callback... more) {
+            for (Callback cb : more) {
+                if (cb == null) {
+                    throw new LuzjException("a callback is null; remove it from the list");
+                }
+                callbacks.add(cb);
+            }
+            return this;
+        }
+
+        /**
+         * Adds callbacks.
+         *
+         * @param more the callbacks
+         * @return this builder
+         */
+        public Builder callbacks(List<? extends Callback> more) {
+            return callbacks(more.toArray(new Callback[0]));
+        }
+
+        /**
+         * Prints progress (on by default).
+         *
+         * @param verbose false for quiet
+         * @return this builder
+         */
+        public Builder verbose(boolean verbose) {
+            this.verbose = verbose;
+            return this;
+        }
+
+        /**
+         * Sets the seed of weight initialization and of the validation split (1 by default).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         */
+        public FitOptions build() {
+            LuzjException.check(
+                    !(valid != null && validFraction > 0),
+                    "give validation data or a valid fraction, not both");
+            LuzjException.check(
+                    minEpochs <= epochs,
+                    "min epochs (%d) must not exceed epochs (%d)",
+                    minEpochs,
+                    epochs);
+            return new FitOptions(this);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.github.luzj.fit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.data.HostBatch;
+import io.github.luzj.metric.LossAverage;
+import io.github.luzj.metric.Metric;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** luz's {@code evaluate} and {@code predict}: forward passes with {@code training = false}. */
+public final class Inference {
+
+    private Inference() {}
+
+    /**
+     * Computes the loss and every metric over {@code data}.
+     *
+     * @param session the fitted model
+     * @param data the examples
+     * @return the values by abbreviation, {@code "loss"} first
+     */
+    public static Map<String, Double> evaluate(Session session, DataLoader data) {
+        session.prepare(new Shape(data.featureShape()));
+        try (NDManager mm = session.model().getNDManager().newSubManager()) {
+            LossAverage loss = new LossAverage(mm);
+            Map<String, Metric.Accumulator> acc = new LinkedHashMap<>();
+            for (Metric m : session.metrics()) {
+                acc.put(m.abbrev(), m.newAccumulator(mm));
+            }
+            Iterator<HostBatch> it = data.iterator(1);
+            while (it.hasNext()) {
+                HostBatch hb = it.next();
+                try (NDManager bm = mm.newSubManager(session.device())) {
+                    NDList x = hb.features(bm);
+                    NDList y = hb.labels(bm);
+                    NDList pred =
+                            session.model().getBlock().forward(session.parameterStore(), x, false);
+                    loss.update(session.loss().evaluate(y, pred), hb.size());
+                    for (Metric.Accumulator a : acc.values()) {
+                        a.update(pred, y);
+                    }
+                }
+            }
+            Map<String, Double> out = new LinkedHashMap<>();
+            out.put("loss", loss.compute());
+            acc.forEach((k, a) -> out.put(k, a.compute()));
+            return out;
+        }
+    }
+
+    /**
+     * Runs the model over {@code data} and stacks the outputs along the batch axis.
+     *
+     * @param session the fitted model
+     * @param data the examples (labels are ignored)
+     * @param manager the manager that will own the result
+     * @return the stacked outputs
+     */
+    public static NDArray predict(Session session, DataLoader data, NDManager manager) {
+        session.prepare(new Shape(data.featureShape()));
+        List<NDArray> parts = new ArrayList<>();
+        try (NDManager scratch = manager.newSubManager(session.device())) {
+            Iterator<HostBatch> it = data.iterator(1);
+            while (it.hasNext()) {
+                HostBatch hb = it.next();
+                try (NDManager bm = scratch.newSubManager()) {
+                    NDList pred =
+                            session.model()
+                                    .getBlock()
+                                    .forward(session.parameterStore(), hb.features(bm), false);
+                    NDArray out = pred.head();
+                    out.attach(scratch);
+                    parts.add(out);
+                }
+            }
+            NDArray stacked = NDArrays.concat(new NDList(parts), 0);
+            stacked.attach(manager);
+            return stacked;
+        }
+    }
+}

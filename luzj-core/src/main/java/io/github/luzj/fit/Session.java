@@ -1,0 +1,204 @@
+package io.github.luzj.fit;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
+import io.github.luzj.LuzjException;
+import io.github.luzj.metric.Metric;
+import io.github.luzj.optim.LuzOptimizer;
+import io.github.luzj.optim.OptimizerSpec;
+import io.github.luzj.record.Records;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What lives from one fit to the next of the same model: the DJL model, the live optimizer and
+ * its state, the records, and the step and epoch counters. A fitted model that is fit again
+ * continues from here.
+ */
+public final class Session implements AutoCloseable {
+
+    private final Model model;
+    private final Loss loss;
+    private final OptimizerSpec optimizerSpec;
+    private final List<Metric> metrics;
+    private final Device device;
+    private final Records records = new Records();
+    private LuzOptimizer optimizer;
+    private ParameterStore parameterStore;
+    private long globalStep;
+    private int epochsDone;
+
+    /**
+     * Creates a session.
+     *
+     * @param model the model holding the block
+     * @param loss the loss
+     * @param optimizerSpec the optimizer's description
+     * @param metrics the metrics beyond the loss
+     * @param device the training device
+     */
+    public Session(
+            Model model,
+            Loss loss,
+            OptimizerSpec optimizerSpec,
+            List<Metric> metrics,
+            Device device) {
+        this.model = model;
+        this.loss = loss;
+        this.optimizerSpec = optimizerSpec;
+        this.metrics = List.copyOf(metrics);
+        this.device = device;
+    }
+
+    /**
+     * Initializes the block's parameters for {@code inputShape} unless they already are, and
+     * builds the optimizer on the first call.
+     *
+     * @param inputShape the shape of one batch of features
+     */
+    void prepare(Shape inputShape) {
+        Block block = model.getBlock();
+        if (!block.isInitialized()) {
+            try {
+                block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new LuzjException(
+                        "the model does not accept input of shape " + inputShape + ": "
+                                + e.getMessage()
+                                + "; check the data's shape against the first layer",
+                        e);
+            }
+        }
+        if (parameterStore == null) {
+            parameterStore = new ParameterStore(model.getNDManager(), false);
+        }
+        if (optimizer == null) {
+            optimizer = optimizerSpec.build(trainableParameters());
+        }
+    }
+
+    /**
+     * Returns the parameters that take gradients, by path, in the block's order.
+     *
+     * @return the trainable parameters
+     */
+    public Map<String, Parameter> trainableParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                out.put(p.getKey(), p.getValue());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Returns the DJL model.
+     *
+     * @return the model
+     */
+    public Model model() {
+        return model;
+    }
+
+    /**
+     * Returns the loss.
+     *
+     * @return the loss
+     */
+    public Loss loss() {
+        return loss;
+    }
+
+    /**
+     * Returns the metrics beyond the loss.
+     *
+     * @return the metrics
+     */
+    public List<Metric> metrics() {
+        return metrics;
+    }
+
+    /**
+     * Returns the training device.
+     *
+     * @return the device
+     */
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * Returns the records of every fit of this model.
+     *
+     * @return the records
+     */
+    public Records records() {
+        return records;
+    }
+
+    /**
+     * Returns the live optimizer, null before the first fit.
+     *
+     * @return the optimizer
+     */
+    public LuzOptimizer optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * Returns the optimizer's description.
+     *
+     * @return the spec
+     */
+    public OptimizerSpec optimizerSpec() {
+        return optimizerSpec;
+    }
+
+    ParameterStore parameterStore() {
+        return parameterStore;
+    }
+
+    /**
+     * Returns the number of optimizer steps taken in all fits.
+     *
+     * @return the global step
+     */
+    public long globalStep() {
+        return globalStep;
+    }
+
+    void countStep() {
+        globalStep++;
+    }
+
+    /**
+     * Returns the number of epochs completed in all fits.
+     *
+     * @return the epochs done
+     */
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    void countEpoch() {
+        epochsDone++;
+    }
+
+    /** Frees the optimizer state and the model. */
+    @Override
+    public void close() {
+        if (optimizer != null) {
+            optimizer.close();
+        }
+        model.close();
+    }
+}

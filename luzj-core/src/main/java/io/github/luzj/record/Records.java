@@ -1,0 +1,130 @@
+package io.github.luzj.record;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a fit recorded: one value per set, metric and epoch (luz's {@code get_metrics()}), and the
+ * hyperparameters the optimizer applied at every training step. Appending is the fit loop's job;
+ * callbacks and users read.
+ */
+public final class Records {
+
+    /** Name of the training set in records. */
+    public static final String TRAIN = "train";
+
+    /** Name of the validation set in records. */
+    public static final String VALID = "valid";
+
+    /**
+     * One metric value at the end of an epoch.
+     *
+     * @param set {@value #TRAIN} or {@value #VALID}
+     * @param metric the metric's abbreviation, such as {@code "loss"} or {@code "acc"}
+     * @param epoch the epoch, from 1
+     * @param value the value
+     */
+    public record Entry(String set, String metric, int epoch, double value) {}
+
+    /**
+     * The hyperparameters one parameter group used at one training step.
+     *
+     * @param step the global step, from 1
+     * @param epoch the epoch, from 1
+     * @param group the parameter group's name
+     * @param lr the learning rate applied
+     * @param momentum the momentum (SGD) or beta1 (Adam) applied
+     */
+    public record StepEntry(long step, int epoch, String group, double lr, double momentum) {}
+
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<StepEntry> steps = new ArrayList<>();
+
+    /**
+     * Appends a metric value.
+     *
+     * @param set the set
+     * @param metric the metric
+     * @param epoch the epoch
+     * @param value the value
+     */
+    public void add(String set, String metric, int epoch, double value) {
+        entries.add(new Entry(set, metric, epoch, value));
+    }
+
+    /**
+     * Appends the hyperparameters applied at a step.
+     *
+     * @param entry the step's entry
+     */
+    public void addStep(StepEntry entry) {
+        steps.add(entry);
+    }
+
+    /**
+     * Returns every metric value, in the order recorded.
+     *
+     * @return the entries
+     */
+    public List<Entry> entries() {
+        return Collections.unmodifiableList(entries);
+    }
+
+    /**
+     * Returns the hyperparameters applied at every step.
+     *
+     * @return the step entries
+     */
+    public List<StepEntry> steps() {
+        return Collections.unmodifiableList(steps);
+    }
+
+    /**
+     * Returns one metric's values by epoch.
+     *
+     * @param set the set
+     * @param metric the metric
+     * @return the values, index 0 for epoch 1
+     */
+    public double[] values(String set, String metric) {
+        return entries.stream()
+                .filter(e -> e.set().equals(set) && e.metric().equals(metric))
+                .mapToDouble(Entry::value)
+                .toArray();
+    }
+
+    /**
+     * Returns one metric's value at the last recorded epoch.
+     *
+     * @param set the set
+     * @param metric the metric
+     * @return the value, NaN when never recorded
+     */
+    public double last(String set, String metric) {
+        double[] v = values(set, metric);
+        return v.length == 0 ? Double.NaN : v[v.length - 1];
+    }
+
+    /**
+     * Returns the metric names, in the order first recorded.
+     *
+     * @return the metric abbreviations
+     */
+    public Set<String> metrics() {
+        Set<String> names = new LinkedHashSet<>();
+        entries.forEach(e -> names.add(e.metric()));
+        return names;
+    }
+
+    /**
+     * Returns the number of epochs recorded.
+     *
+     * @return the last epoch, 0 when empty
+     */
+    public int epochs() {
+        return entries.stream().mapToInt(Entry::epoch).max().orElse(0);
+    }
+}
