@@ -1,0 +1,51 @@
+package io.github.luzj.testing;
+
+import io.github.luzj.data.FloatTensor;
+import io.github.luzj.data.Sample;
+import io.github.luzj.data.SampleDataset;
+import java.util.SplittableRandom;
+
+/** Small seeded datasets for tests that need data but not real images. */
+public final class Synthetic {
+
+    private Synthetic() {}
+
+    /**
+     * A linearly separable classification problem: {@code features}-dimensional points whose class
+     * is the index of their largest coordinate among the first {@code classes}.
+     *
+     * @param n examples
+     * @param features dimensions, {@code >= classes}
+     * @param classes classes
+     * @param seed the seed
+     * @return the dataset
+     */
+    public static SampleDataset argmaxClasses(int n, int features, int classes, long seed) {
+        float[][] xs = new float[n][features];
+        float[] ys = new float[n];
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int j = 0; j < features; j++) {
+                xs[i][j] = (float) rng.nextGaussian();
+                if (j < classes && xs[i][j] > xs[i][best]) {
+                    best = j;
+                }
+            }
+            ys[i] = best;
+        }
+        return new SampleDataset() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public Sample get(int index) {
+                return new Sample(
+                        new FloatTensor(xs[index], new long[] {features}),
+                        FloatTensor.scalar(ys[index]));
+            }
+        };
+    }
+}
