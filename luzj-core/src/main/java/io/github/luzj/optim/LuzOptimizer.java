@@ -174,7 +174,8 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
         checkMatches(saved);
         for (int i = 0; i < groups.size(); i++) {
             StateSnapshot.GroupState s = saved.groups().get(i);
-            groups.get(i).checkRestorable(s.lr(), s.momentum(), s.beta2(), s.eps(), s.weightDecay());
+            groups.get(i)
+                    .checkRestorable(s.lr(), s.momentum(), s.beta2(), s.eps(), s.weightDecay());
         }
         for (ParamState s : states.values()) {
             s.close();
@@ -229,7 +230,8 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                         + " optimizer of the same kind",
                 saved.kind(),
                 kind);
-        List<String> savedNames = saved.groups().stream().map(StateSnapshot.GroupState::name).toList();
+        List<String> savedNames =
+                saved.groups().stream().map(StateSnapshot.GroupState::name).toList();
         List<String> names = groups.stream().map(ParamGroup::name).toList();
         LuzjException.check(
                 savedNames.equals(names),

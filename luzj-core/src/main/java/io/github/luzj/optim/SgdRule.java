@@ -10,7 +10,7 @@ import java.util.function.UnaryOperator;
  * <pre>
  * d = g + weight_decay * w
  * if momentum != 0:
- *     buf = clone(d) on the first step with momentum, else buf = momentum * buf + (1 - dampening) * d
+ *     buf = clone(d) at its first use, else buf = momentum * buf + (1 - dampening) * d
  *     d = d + momentum * buf if nesterov else buf
  * w = w - lr * d
  * </pre>

@@ -68,7 +68,8 @@ class RulesTest {
                 params.backward(w, 0f, 0f);
                 opt.step();
             }
-            assertThat(Params.values(w)).containsExactly(new float[] {0.99f, -1.99f}, within(1e-6f));
+            assertThat(Params.values(w))
+                    .containsExactly(new float[] {0.99f, -1.99f}, within(1e-6f));
         }
     }
 
@@ -82,7 +83,8 @@ class RulesTest {
                 params.backward(w, 0f, 0f);
                 opt.step();
             }
-            assertThat(Params.values(w)).containsExactly(new float[] {0.95f, -1.9f}, within(1e-6f));
+            assertThat(Params.values(w))
+                    .containsExactly(new float[] {0.95f, -1.9f}, within(1e-6f));
         }
     }
 
