@@ -1,13 +1,19 @@
 package io.github.luzj.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.optimizer.Optimizer;
+import io.github.luzj.LuzjException;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,30 +25,31 @@ import java.util.Map;
  * <p>DJL's built-in optimizers read momentum and {@code beta1} once, when built, so a one-cycle
  * schedule cannot move them; this class reads every hyperparameter from its group at every update.
  * It extends DJL's {@link Optimizer}, so DJL's own {@code Trainer} can drive it too.
+ *
+ * <p>Every temporary array of a step is closed before the step returns; the moments and momentum
+ * buffers live in one sub-manager of the parameters' manager, freed by {@link #close()}. The state
+ * can be saved and restored bitwise ({@link #saveState}, {@link #loadState}) for checkpoints.
  */
 public final class LuzOptimizer extends Optimizer implements AutoCloseable {
 
     private final OptimizerSpec.Kind kind;
+    private final UpdateRule rule;
     private final List<ParamGroup> groups;
     private final Map<String, ParamGroup> groupOf = new HashMap<>();
-    private final Map<String, State> states = new HashMap<>();
+    private final Map<String, ParamState> states = new HashMap<>();
     private NDManager stateManager;
-
-    /** Per-parameter state: Adam's moments and step count, or SGD's momentum buffer. */
-    static final class State {
-        long step;
-        NDArray expAvg;
-        NDArray expAvgSq;
-        NDArray momentumBuffer;
-    }
 
     LuzOptimizer(OptimizerSpec.Kind kind, List<ParamGroup> groups) {
         super(new NoOpBuilder());
         this.kind = kind;
+        this.rule = UpdateRule.of(kind);
         this.groups = List.copyOf(groups);
         for (ParamGroup g : groups) {
             for (Parameter p : g.parameters()) {
-                groupOf.put(p.getId(), g);
+                LuzjException.check(
+                        groupOf.put(p.getId(), g) == null,
+                        "parameter '%s' is in more than one group; each parameter belongs to one",
+                        p.getName());
             }
         }
     }
@@ -67,17 +74,22 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
 
     /**
      * Updates every parameter of every group from its gradient, then zeroes the gradients
-     * (PyTorch's {@code optimizer.step(); optimizer.zero_grad()}).
+     * (PyTorch's {@code optimizer.step(); optimizer.zero_grad()}). A parameter that no backward
+     * pass has reached yet has no gradient and is skipped, as PyTorch skips {@code grad is None}.
      */
     public void step() {
-        for (ParamGroup g : groups) {
-            for (Parameter p : g.parameters()) {
-                NDArray weight = p.getArray();
-                if (!weight.hasGradient()) {
-                    continue;
-                }
-                try (NDArray grad = weight.getGradient()) {
-                    update(g, p.getId(), weight, grad);
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (ParamGroup g : groups) {
+                for (Parameter p : g.parameters()) {
+                    NDArray weight = p.getArray();
+                    if (!weight.hasGradient()) {
+                        continue;
+                    }
+                    try (NDArray grad = gradientOf(weight)) {
+                        if (grad != null) {
+                            update(g, p.getId(), weight, grad);
+                        }
+                    }
                 }
             }
         }
@@ -87,69 +99,31 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         ParamGroup g = groupOf.get(parameterId);
-        if (g == null) {
-            throw new IllegalArgumentException(
-                    "parameter " + parameterId + " is in no group of this optimizer");
+        LuzjException.check(
+                g != null,
+                "parameter %s is in no group of this optimizer; build the optimizer from the"
+                        + " model it updates",
+                parameterId);
+        try (NoGrad ignored = NoGrad.enter()) {
+            update(g, parameterId, weight, grad);
         }
-        update(g, parameterId, weight, grad);
     }
 
     private void update(ParamGroup g, String id, NDArray weight, NDArray grad) {
-        State s = states.computeIfAbsent(id, k -> new State());
+        ParamState s = states.computeIfAbsent(id, k -> new ParamState());
         s.step++;
-        switch (kind) {
-            case ADAM, ADAMW -> adam(g, s, weight, grad);
-            case SGD -> sgd(g, s, weight, grad);
-        }
-    }
-
-    /**
-     * PyTorch's Adam: {@code step_size = lr / bc1}, {@code denom = sqrt(v) / sqrt(bc2) + eps},
-     * {@code w -= step_size * m / denom}. The engine's fused update computes
-     * {@code w -= c * m / (sqrt(v) + e)}, which is the same with {@code c = lr * sqrt(bc2) / bc1}
-     * and {@code e = eps * sqrt(bc2)}.
-     */
-    private void adam(ParamGroup g, State s, NDArray weight, NDArray grad) {
-        if (s.expAvg == null) {
-            s.expAvg = keep(weight.zerosLike());
-            s.expAvgSq = keep(weight.zerosLike());
-        }
-        double beta1 = g.momentum();
-        double beta2 = g.beta2();
-        double bc1 = 1 - Math.pow(beta1, s.step);
-        double sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, s.step));
-        weight.getNDArrayInternal()
-                .adamUpdate(
-                        new NDList(weight, grad, s.expAvg, s.expAvgSq),
-                        new NDList(weight),
-                        (float) g.lr(),
-                        (float) (g.lr() * sqrtBc2 / bc1),
-                        (float) g.weightDecay(),
-                        1f,
-                        -1f,
-                        (float) beta1,
-                        (float) beta2,
-                        (float) (g.eps() * sqrtBc2),
-                        false,
-                        kind == OptimizerSpec.Kind.ADAMW);
-    }
-
-    /** PyTorch's SGD: {@code d = g + wd*w; buf = m*buf + (1-dampening)*d; w -= lr * d'}. */
-    private void sgd(ParamGroup g, State s, NDArray weight, NDArray grad) {
         try (NDScope ignored = new NDScope()) {
-            NDArray d = g.weightDecay() != 0 ? grad.add(weight.mul(g.weightDecay())) : grad;
-            double momentum = g.momentum();
-            if (momentum != 0) {
-                if (s.momentumBuffer == null) {
-                    s.momentumBuffer = keep(d.duplicate());
-                } else {
-                    s.momentumBuffer.muli(momentum).addi(d.mul(1 - g.dampening()));
-                }
-                d = g.nesterov() ? d.add(s.momentumBuffer.mul(momentum)) : s.momentumBuffer;
-            }
-            weight.subi(d.mul(g.lr()));
+            rule.apply(g, s, weight, grad, this::keep);
         }
         zeroGradient(weight, grad);
+    }
+
+    /** Returns the gradient, or null where PyTorch's {@code .grad} is still undefined. */
+    private static NDArray gradientOf(NDArray weight) {
+        if (weight instanceof PtNDArray pt) {
+            return JniUtils.getGradient(pt); // DJL's getGradient() would invent zeros here
+        }
+        return weight.getGradient();
     }
 
     private static void zeroGradient(NDArray weight, NDArray grad) {
@@ -160,28 +134,219 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
         }
     }
 
+    /** Moves an array created inside a step's scope into the state memory. */
     private NDArray keep(NDArray array) {
-        if (stateManager == null) {
-            stateManager = array.getManager().newSubManager();
-            stateManager.setName("luzj-optimizer-state");
-        }
         NDScope.unregister(array);
-        array.attach(stateManager);
+        array.attach(stateManager(array.getManager()));
         return array;
     }
 
-    Map<String, State> states() {
+    private NDManager stateManager(NDManager parent) {
+        if (stateManager == null || !stateManager.isOpen()) {
+            stateManager = parent.newSubManager();
+            stateManager.setName("luzj-optimizer-state");
+        }
+        return stateManager;
+    }
+
+    /**
+     * Writes the optimizer state: per group its live hyperparameters, per parameter (by name) its
+     * step count, Adam's moments and SGD's momentum buffer, bit for bit.
+     *
+     * @param out the stream, left open
+     * @throws IOException if writing fails
+     */
+    public void saveState(DataOutputStream out) throws IOException {
+        snapshot().write(out);
+    }
+
+    /**
+     * Replaces the optimizer state with one written by {@link #saveState}. Everything is checked
+     * before anything changes: the kind, the group names, and each group's parameter names and
+     * shapes must be those of this optimizer.
+     *
+     * @param in the stream, left open
+     * @throws IOException if reading fails
+     * @throws LuzjException if the stream is no optimizer state or does not match the parameters
+     */
+    public void loadState(DataInputStream in) throws IOException {
+        StateSnapshot saved = StateSnapshot.read(in);
+        checkMatches(saved);
+        for (int i = 0; i < groups.size(); i++) {
+            StateSnapshot.GroupState s = saved.groups().get(i);
+            groups.get(i)
+                    .checkRestorable(s.lr(), s.momentum(), s.beta2(), s.eps(), s.weightDecay());
+        }
+        for (ParamState s : states.values()) {
+            s.close();
+        }
+        states.clear();
+        for (int i = 0; i < groups.size(); i++) {
+            ParamGroup g = groups.get(i);
+            StateSnapshot.GroupState s = saved.groups().get(i);
+            g.restore(s.lr(), s.momentum(), s.beta2(), s.eps(), s.weightDecay());
+            for (int j = 0; j < g.parameters().size(); j++) {
+                Parameter p = g.parameters().get(j);
+                StateSnapshot.ParamEntry e = s.params().get(j);
+                NDManager m = stateManager(p.getArray().getManager());
+                ParamState ps = new ParamState();
+                ps.step = e.step();
+                ps.expAvg = toDevice(m, e.expAvg(), e);
+                ps.expAvgSq = toDevice(m, e.expAvgSq(), e);
+                ps.momentumBuffer = toDevice(m, e.momentumBuffer(), e);
+                states.put(p.getId(), ps);
+            }
+        }
+    }
+
+    private StateSnapshot snapshot() {
+        List<StateSnapshot.GroupState> out = new ArrayList<>();
+        for (ParamGroup g : groups) {
+            List<StateSnapshot.ParamEntry> params = new ArrayList<>();
+            for (int j = 0; j < g.parameters().size(); j++) {
+                Parameter p = g.parameters().get(j);
+                ParamState s = states.get(p.getId());
+                params.add(
+                        new StateSnapshot.ParamEntry(
+                                g.parameterNames().get(j),
+                                p.getArray().getShape(),
+                                s == null ? 0 : s.step,
+                                s == null ? null : toHost(s.expAvg),
+                                s == null ? null : toHost(s.expAvgSq),
+                                s == null ? null : toHost(s.momentumBuffer)));
+            }
+            out.add(
+                    new StateSnapshot.GroupState(
+                            g.name(), g.lr(), g.momentum(), g.beta2(), g.eps(), g.weightDecay(),
+                            params));
+        }
+        return new StateSnapshot(kind, out);
+    }
+
+    private void checkMatches(StateSnapshot saved) {
+        LuzjException.check(
+                saved.kind() == kind,
+                "the optimizer state was saved by %s but this optimizer is %s; load it into an"
+                        + " optimizer of the same kind",
+                saved.kind(),
+                kind);
+        List<String> savedNames =
+                saved.groups().stream().map(StateSnapshot.GroupState::name).toList();
+        List<String> names = groups.stream().map(ParamGroup::name).toList();
+        LuzjException.check(
+                savedNames.equals(names),
+                "the optimizer state has parameter groups %s but this optimizer has %s; build it"
+                        + " with the same groups as the one that was saved",
+                savedNames,
+                names);
+        for (int i = 0; i < groups.size(); i++) {
+            checkParams(groups.get(i), saved.groups().get(i).params());
+        }
+    }
+
+    private static void checkParams(ParamGroup g, List<StateSnapshot.ParamEntry> saved) {
+        List<String> names = g.parameterNames();
+        for (int j = 0; j < Math.max(names.size(), saved.size()); j++) {
+            String have = j < names.size() ? "'" + names.get(j) + "'" : "nothing";
+            String was = j < saved.size() ? "'" + saved.get(j).name() + "'" : "nothing";
+            LuzjException.check(
+                    have.equals(was),
+                    "optimizer state does not match the model: parameter %s of group '%s' is %s"
+                            + " in the saved state but %s in the model (%s saved, %s in the"
+                            + " model); load a state saved from the same model",
+                    j,
+                    g.name(),
+                    was,
+                    have,
+                    saved.size(),
+                    names.size());
+            NDArray weight = g.parameters().get(j).getArray();
+            StateSnapshot.ParamEntry e = saved.get(j);
+            LuzjException.check(
+                    weight.getShape().equals(e.shape()),
+                    "optimizer state does not match the model: parameter '%s' of group '%s' has"
+                            + " shape %s in the saved state but %s in the model; load a state"
+                            + " saved from the same model",
+                    e.name(),
+                    g.name(),
+                    e.shape(),
+                    weight.getShape());
+            for (StateSnapshot.HostArray a :
+                    new StateSnapshot.HostArray[] {e.expAvg(), e.expAvgSq(), e.momentumBuffer()}) {
+                LuzjException.check(
+                        a == null || a.dataType() == weight.getDataType(),
+                        "optimizer state does not match the model: parameter '%s' of group '%s'"
+                                + " has %s state but is %s in the model; load a state saved"
+                                + " from the same model",
+                        e.name(),
+                        g.name(),
+                        a == null ? null : a.dataType(),
+                        weight.getDataType());
+            }
+        }
+    }
+
+    private static StateSnapshot.HostArray toHost(NDArray array) {
+        return array == null
+                ? null
+                : new StateSnapshot.HostArray(array.getDataType(), array.toByteArray());
+    }
+
+    private static NDArray toDevice(
+            NDManager manager, StateSnapshot.HostArray host, StateSnapshot.ParamEntry entry) {
+        if (host == null) {
+            return null;
+        }
+        ByteBuffer buf = manager.allocateDirect(host.data().length).order(ByteOrder.nativeOrder());
+        buf.put(host.data()).rewind();
+        // the engine may alias the direct buffer; a copy gives the state memory of its own
+        try (NDArray view = manager.create(buf, entry.shape(), host.dataType())) {
+            NDArray owned = view.duplicate();
+            NDScope.unregister(owned); // a caller's scope must not free the optimizer's state
+            owned.attach(manager);
+            return owned;
+        }
+    }
+
+    Map<String, ParamState> states() {
         return states;
     }
 
-    /** Frees the optimizer's state arrays. */
+    /** Frees the optimizer's state arrays; a later step starts from fresh state. */
     @Override
     public void close() {
+        states.clear();
         if (stateManager != null) {
             stateManager.close();
             stateManager = null;
         }
-        states.clear();
+    }
+
+    /**
+     * PyTorch's {@code torch.no_grad()} around a step: grad mode is per thread, and an update made
+     * with it on would record the in-place weight changes, or give a momentum buffer a graph.
+     */
+    private static final class NoGrad implements AutoCloseable {
+        private final boolean wasOn;
+
+        private NoGrad(boolean wasOn) {
+            this.wasOn = wasOn;
+        }
+
+        static NoGrad enter() {
+            boolean on = JniUtils.isGradMode();
+            if (on) {
+                JniUtils.setGradMode(false);
+            }
+            return new NoGrad(on);
+        }
+
+        @Override
+        public void close() {
+            if (wasOn) {
+                JniUtils.setGradMode(true);
+            }
+        }
     }
 
     /** DJL's base class wants a builder; luzj's hyperparameters live in the groups instead. */

@@ -204,7 +204,10 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec eps(double eps) {
         requireAdam("eps");
-        LuzjException.check(Double.isFinite(eps) && eps > 0, "eps must be > 0, got %s", eps);
+        LuzjException.check(
+                Double.isFinite(eps) && eps > 0,
+                "eps must be a finite number > 0, got %s; PyTorch's default is 1e-8",
+                eps);
         return new OptimizerSpec(
                 kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups);
     }
@@ -276,6 +279,12 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec group(String name, Predicate<String> selects, double lrFactor) {
         LuzjException.check(
+                name != null && !name.isBlank(),
+                "group name must be a non-blank string, got %s",
+                name == null ? "null" : "'" + name + "'");
+        LuzjException.check(
+                selects != null, "selects of group '%s' must be a predicate, got null", name);
+        LuzjException.check(
                 Double.isFinite(lrFactor) && lrFactor > 0,
                 "lrFactor of group '%s' must be a finite number > 0, got %s",
                 name,
@@ -299,14 +308,17 @@ public final class OptimizerSpec {
     public LuzOptimizer build(Map<String, Parameter> trainable) {
         LuzjException.check(
                 !(nesterov && (momentum <= 0 || dampening != 0)),
-                "nesterov needs momentum > 0 and dampening 0, got momentum %s, dampening %s",
+                "nesterov needs momentum > 0 and dampening 0, got momentum %s, dampening %s;"
+                        + " set momentum(0.9) and dampening(0), or nesterov(false)",
                 momentum,
                 dampening);
-        Map<String, List<Parameter>> members = new LinkedHashMap<>();
+        LuzjException.check(
+                trainable != null, "trainable must be a map of parameters by name, got null");
+        Map<String, Map<String, Parameter>> members = new LinkedHashMap<>();
         for (GroupSpec g : groups) {
-            members.put(g.name(), new ArrayList<>());
+            members.put(g.name(), new LinkedHashMap<>());
         }
-        members.put("default", new ArrayList<>());
+        members.put("default", new LinkedHashMap<>());
         for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
             String target = "default";
             for (GroupSpec g : groups) {
@@ -315,10 +327,10 @@ public final class OptimizerSpec {
                     break;
                 }
             }
-            members.get(target).add(e.getValue());
+            members.get(target).put(e.getKey(), e.getValue());
         }
         List<ParamGroup> built = new ArrayList<>();
-        for (Map.Entry<String, List<Parameter>> e : members.entrySet()) {
+        for (Map.Entry<String, Map<String, Parameter>> e : members.entrySet()) {
             if (e.getValue().isEmpty() && !groups.isEmpty()) {
                 continue; // a user group that matched nothing, or everything was grouped
             }

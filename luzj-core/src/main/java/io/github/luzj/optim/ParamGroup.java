@@ -2,7 +2,9 @@ package io.github.luzj.optim;
 
 import ai.djl.nn.Parameter;
 import io.github.luzj.LuzjException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A group of parameters that share live hyperparameters, as in PyTorch's
@@ -16,6 +18,7 @@ public final class ParamGroup {
 
     private final String name;
     private final List<Parameter> parameters;
+    private final List<String> parameterNames;
     private final double initialLr;
     private final boolean usesBetas;
     private double lr;
@@ -28,7 +31,7 @@ public final class ParamGroup {
 
     ParamGroup(
             String name,
-            List<Parameter> parameters,
+            Map<String, Parameter> parameters,
             boolean usesBetas,
             double lr,
             double momentum,
@@ -38,7 +41,8 @@ public final class ParamGroup {
             double dampening,
             boolean nesterov) {
         this.name = name;
-        this.parameters = List.copyOf(parameters);
+        this.parameters = List.copyOf(parameters.values());
+        this.parameterNames = List.copyOf(parameters.keySet());
         this.usesBetas = usesBetas;
         this.initialLr = lr;
         this.lr = lr;
@@ -48,6 +52,44 @@ public final class ParamGroup {
         this.weightDecay = weightDecay;
         this.dampening = dampening;
         this.nesterov = nesterov;
+    }
+
+    /** Names the parameters by {@link Parameter#getName()}, for callers without model paths. */
+    ParamGroup(
+            String name,
+            List<Parameter> parameters,
+            boolean usesBetas,
+            double lr,
+            double momentum,
+            double beta2,
+            double eps,
+            double weightDecay,
+            double dampening,
+            boolean nesterov) {
+        this(
+                name,
+                byName(parameters),
+                usesBetas,
+                lr,
+                momentum,
+                beta2,
+                eps,
+                weightDecay,
+                dampening,
+                nesterov);
+    }
+
+    private static Map<String, Parameter> byName(List<Parameter> parameters) {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        for (Parameter p : parameters) {
+            Parameter clash = out.putIfAbsent(p.getName(), p);
+            LuzjException.check(
+                    clash == null,
+                    "two parameters are named '%s'; give them distinct names or build the"
+                            + " optimizer from a map of parameter paths",
+                    p.getName());
+        }
+        return out;
     }
 
     /**
@@ -66,6 +108,16 @@ public final class ParamGroup {
      */
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    /**
+     * Returns the names of {@link #parameters()}, in the same order: the model's parameter paths
+     * when built by {@link OptimizerSpec#build}. Optimizer state is saved and matched by them.
+     *
+     * @return the parameter names
+     */
+    public List<String> parameterNames() {
+        return parameterNames;
     }
 
     /**
@@ -88,16 +140,14 @@ public final class ParamGroup {
     }
 
     /**
-     * Sets the learning rate used from the next update on.
+     * Sets the learning rate used from the next update on. Unlike {@link OptimizerSpec#lr}, 0 is
+     * allowed: schedules such as cosine annealing with {@code eta_min=0} reach it, and PyTorch
+     * accepts it.
      *
      * @param lr a finite number {@code >= 0}
      */
     public void setLr(double lr) {
-        LuzjException.check(
-                Double.isFinite(lr) && lr >= 0,
-                "learning rate of group '%s' must be finite and >= 0, got %s",
-                name,
-                lr);
+        checkLr(lr);
         this.lr = lr;
     }
 
@@ -125,12 +175,7 @@ public final class ParamGroup {
      * @param momentum a number in [0, 1)
      */
     public void setMomentum(double momentum) {
-        LuzjException.check(
-                momentum >= 0 && momentum < 1,
-                "%s of group '%s' must be in [0, 1), got %s",
-                usesBetas ? "beta1" : "momentum",
-                name,
-                momentum);
+        checkMomentum(momentum);
         this.momentum = momentum;
     }
 
@@ -149,9 +194,7 @@ public final class ParamGroup {
      * @param beta2 a number in [0, 1)
      */
     public void setBeta2(double beta2) {
-        LuzjException.check(
-                beta2 >= 0 && beta2 < 1, "beta2 of group '%s' must be in [0, 1), got %s", name,
-                beta2);
+        checkBeta2(beta2);
         this.beta2 = beta2;
     }
 
@@ -162,6 +205,16 @@ public final class ParamGroup {
      */
     public double eps() {
         return eps;
+    }
+
+    /**
+     * Sets Adam's epsilon from the next update on (unused by SGD).
+     *
+     * @param eps a finite number {@code >= 0}
+     */
+    public void setEps(double eps) {
+        checkEps(eps);
+        this.eps = eps;
     }
 
     /**
@@ -179,12 +232,71 @@ public final class ParamGroup {
      * @param weightDecay a finite number {@code >= 0}
      */
     public void setWeightDecay(double weightDecay) {
+        checkWeightDecay(weightDecay);
+        this.weightDecay = weightDecay;
+    }
+
+    /**
+     * Checks a full set of hyperparameters as the setters would, without changing anything, so
+     * that a checkpoint can be validated completely before any group is touched.
+     */
+    void checkRestorable(double lr, double momentum, double beta2, double eps, double wd) {
+        checkLr(lr);
+        checkMomentum(momentum);
+        checkBeta2(beta2);
+        checkEps(eps);
+        checkWeightDecay(wd);
+    }
+
+    /** Sets every live hyperparameter at once, as a checkpoint saved them. */
+    void restore(double lr, double momentum, double beta2, double eps, double wd) {
+        checkRestorable(lr, momentum, beta2, eps, wd);
+        this.lr = lr;
+        this.momentum = momentum;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = wd;
+    }
+
+    private void checkLr(double value) {
         LuzjException.check(
-                Double.isFinite(weightDecay) && weightDecay >= 0,
+                Double.isFinite(value) && value >= 0,
+                "learning rate of group '%s' must be finite and >= 0, got %s",
+                name,
+                value);
+    }
+
+    private void checkMomentum(double value) {
+        LuzjException.check(
+                value >= 0 && value < 1,
+                "%s of group '%s' must be in [0, 1), got %s",
+                usesBetas ? "beta1" : "momentum",
+                name,
+                value);
+    }
+
+    private void checkBeta2(double value) {
+        LuzjException.check(
+                value >= 0 && value < 1,
+                "beta2 of group '%s' must be in [0, 1), got %s",
+                name,
+                value);
+    }
+
+    private void checkEps(double value) {
+        LuzjException.check(
+                Double.isFinite(value) && value >= 0,
+                "eps of group '%s' must be finite and >= 0, got %s",
+                name,
+                value);
+    }
+
+    private void checkWeightDecay(double value) {
+        LuzjException.check(
+                Double.isFinite(value) && value >= 0,
                 "weight decay of group '%s' must be finite and >= 0, got %s",
                 name,
-                weightDecay);
-        this.weightDecay = weightDecay;
+                value);
     }
 
     /**

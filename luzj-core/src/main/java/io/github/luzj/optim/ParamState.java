@@ -1,0 +1,30 @@
+package io.github.luzj.optim;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * One parameter's optimizer state, PyTorch's {@code optimizer.state[p]}: the step count, Adam's
+ * two moments, SGD's momentum buffer. Arrays stay null until the rule first needs them, as in
+ * PyTorch, so that a checkpoint taken before any step carries no moments.
+ */
+final class ParamState implements AutoCloseable {
+
+    long step;
+    NDArray expAvg;
+    NDArray expAvgSq;
+    NDArray momentumBuffer;
+
+    /** Frees the state arrays; the state then reads as "never stepped". */
+    @Override
+    public void close() {
+        for (NDArray a : new NDArray[] {expAvg, expAvgSq, momentumBuffer}) {
+            if (a != null) {
+                a.close();
+            }
+        }
+        expAvg = null;
+        expAvgSq = null;
+        momentumBuffer = null;
+        step = 0;
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.luzj.optim;
+
+import ai.djl.ndarray.NDArray;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code torch.optim.SGD} (PyTorch 1.13, {@code maximize=False}), one operation for each of
+ * PyTorch's:
+ *
+ * <pre>
+ * d = g + weight_decay * w
+ * if momentum != 0:
+ *     buf = clone(d) at its first use, else buf = momentum * buf + (1 - dampening) * d
+ *     d = d + momentum * buf if nesterov else buf
+ * w = w - lr * d
+ * </pre>
+ *
+ * <p>The first buffer is an undampened copy of {@code d}, as in PyTorch. Momentum is read at every
+ * step, so a schedule may move it; while it is 0 the buffer is kept unchanged, as PyTorch keeps it.
+ */
+final class SgdRule implements UpdateRule {
+
+    @Override
+    public void apply(
+            ParamGroup group,
+            ParamState state,
+            NDArray weight,
+            NDArray grad,
+            UnaryOperator<NDArray> keep) {
+        NDArray d = grad;
+        if (group.weightDecay() != 0) {
+            d = grad.add(weight.mul(group.weightDecay()));
+        }
+        double momentum = group.momentum();
+        if (momentum != 0) {
+            if (state.momentumBuffer == null) {
+                state.momentumBuffer = keep.apply(d.duplicate());
+            } else {
+                state.momentumBuffer.muli(momentum).addi(d.mul(1 - group.dampening()));
+            }
+            d = group.nesterov() ? d.add(state.momentumBuffer.mul(momentum)) : state.momentumBuffer;
+        }
+        // param.add_(d_p, alpha=-lr)
+        weight.addi(d.mul(-group.lr()));
+    }
+}

@@ -1,0 +1,249 @@
+package io.github.luzj.optim;
+
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.luzj.LuzjException;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The optimizer's state copied to the host, and its binary format. Arrays are kept as their raw
+ * bytes so that a save and load round trip is bitwise.
+ *
+ * <p>Format (big-endian, {@link DataOutputStream}): magic {@code "LZOP"}, version, kind, then per
+ * group its name, lr, momentum (beta1), beta2, eps, weight decay and parameters; per parameter its
+ * name, shape, step count and the optional arrays {@code exp_avg}, {@code exp_avg_sq},
+ * {@code momentum_buffer}, each as data type and raw bytes in the machine's order.
+ *
+ * @param kind the optimizer kind
+ * @param groups the groups in the optimizer's order
+ */
+record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
+
+    private static final int MAGIC = 0x4C5A4F50; // "LZOP"
+    private static final int VERSION = 1;
+    private static final int MAX_COUNT = 1 << 24;
+    private static final int MAX_RANK = 32;
+
+    /**
+     * One group's saved hyperparameters and parameter states.
+     *
+     * @param name the group name
+     * @param lr the learning rate
+     * @param momentum SGD's momentum or Adam's beta1
+     * @param beta2 Adam's beta2
+     * @param eps Adam's epsilon
+     * @param weightDecay the weight decay
+     * @param params the parameters in the group's order
+     */
+    record GroupState(
+            String name,
+            double lr,
+            double momentum,
+            double beta2,
+            double eps,
+            double weightDecay,
+            List<ParamEntry> params) {}
+
+    /**
+     * One parameter's saved state; an absent array is null.
+     *
+     * @param name the parameter's name (model path)
+     * @param shape the parameter's shape
+     * @param step the number of updates taken
+     * @param expAvg Adam's first moment
+     * @param expAvgSq Adam's second moment
+     * @param momentumBuffer SGD's momentum buffer
+     */
+    record ParamEntry(
+            String name,
+            Shape shape,
+            long step,
+            HostArray expAvg,
+            HostArray expAvgSq,
+            HostArray momentumBuffer) {}
+
+    /**
+     * An array's bytes on the host; its shape is the parameter's.
+     *
+     * @param dataType the element type
+     * @param data the raw bytes
+     */
+    record HostArray(DataType dataType, byte[] data) {}
+
+    /**
+     * Writes the snapshot.
+     *
+     * @param out the stream, left open
+     * @throws IOException if writing fails
+     */
+    void write(DataOutputStream out) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeUTF(kind.name());
+        out.writeInt(groups.size());
+        for (GroupState g : groups) {
+            out.writeUTF(g.name());
+            out.writeDouble(g.lr());
+            out.writeDouble(g.momentum());
+            out.writeDouble(g.beta2());
+            out.writeDouble(g.eps());
+            out.writeDouble(g.weightDecay());
+            out.writeInt(g.params().size());
+            for (ParamEntry p : g.params()) {
+                out.writeUTF(p.name());
+                long[] dims = p.shape().getShape();
+                out.writeInt(dims.length);
+                for (long d : dims) {
+                    out.writeLong(d);
+                }
+                out.writeLong(p.step());
+                writeArray(out, p.expAvg());
+                writeArray(out, p.expAvgSq());
+                writeArray(out, p.momentumBuffer());
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * Reads a snapshot written by {@link #write}.
+     *
+     * @param in the stream, left open
+     * @return the snapshot
+     * @throws IOException if reading fails
+     * @throws LuzjException if the stream is not an optimizer state or is cut short
+     */
+    static StateSnapshot read(DataInputStream in) throws IOException {
+        try {
+            int magic = in.readInt();
+            LuzjException.check(
+                    magic == MAGIC,
+                    "not a luzj optimizer state (starts with 0x%08X, expected 0x%08X); pass the"
+                            + " stream written by LuzOptimizer.saveState",
+                    magic,
+                    MAGIC);
+            int version = in.readInt();
+            LuzjException.check(
+                    version == VERSION,
+                    "optimizer state version %s is not supported, expected %s; save it again"
+                            + " with this version of luzj",
+                    version,
+                    VERSION);
+            OptimizerSpec.Kind kind = readKind(in.readUTF());
+            int groupCount = readCount(in, "group count");
+            List<GroupState> groups = new ArrayList<>();
+            for (int i = 0; i < groupCount; i++) {
+                String name = in.readUTF();
+                double lr = in.readDouble();
+                double momentum = in.readDouble();
+                double beta2 = in.readDouble();
+                double eps = in.readDouble();
+                double wd = in.readDouble();
+                int paramCount = readCount(in, "parameter count of group '" + name + "'");
+                List<ParamEntry> params = new ArrayList<>();
+                for (int j = 0; j < paramCount; j++) {
+                    params.add(readParam(in));
+                }
+                groups.add(new GroupState(name, lr, momentum, beta2, eps, wd, params));
+            }
+            return new StateSnapshot(kind, List.copyOf(groups));
+        } catch (EOFException e) {
+            throw new LuzjException(
+                    "the optimizer state ends too early; the checkpoint is truncated, save it"
+                            + " again",
+                    e);
+        }
+    }
+
+    private static ParamEntry readParam(DataInputStream in) throws IOException {
+        String name = in.readUTF();
+        int rank = in.readInt();
+        LuzjException.check(
+                rank >= 0 && rank <= MAX_RANK,
+                "corrupt optimizer state: parameter '%s' has rank %s, expected 0 to %s",
+                name,
+                rank,
+                MAX_RANK);
+        long[] dims = new long[rank];
+        for (int k = 0; k < rank; k++) {
+            dims[k] = in.readLong();
+            LuzjException.check(
+                    dims[k] >= 0,
+                    "corrupt optimizer state: parameter '%s' has dimension %s",
+                    name,
+                    dims[k]);
+        }
+        Shape shape = new Shape(dims);
+        long step = in.readLong();
+        LuzjException.check(
+                step >= 0, "corrupt optimizer state: parameter '%s' has step %s", name, step);
+        return new ParamEntry(
+                name,
+                shape,
+                step,
+                readArray(in, name, shape),
+                readArray(in, name, shape),
+                readArray(in, name, shape));
+    }
+
+    private static void writeArray(DataOutputStream out, HostArray a) throws IOException {
+        out.writeBoolean(a != null);
+        if (a != null) {
+            out.writeUTF(a.dataType().name());
+            out.writeInt(a.data().length);
+            out.write(a.data());
+        }
+    }
+
+    private static HostArray readArray(DataInputStream in, String param, Shape shape)
+            throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        String typeName = in.readUTF();
+        DataType type;
+        try {
+            type = DataType.valueOf(typeName);
+        } catch (IllegalArgumentException e) {
+            throw new LuzjException(
+                    "corrupt optimizer state: parameter '" + param + "' has unknown data type '"
+                            + typeName + "'",
+                    e);
+        }
+        int length = in.readInt();
+        long expected = shape.size() * type.getNumOfBytes();
+        LuzjException.check(
+                length == expected,
+                "corrupt optimizer state: parameter '%s' has %s bytes of state for shape %s of"
+                        + " %s, expected %s",
+                param,
+                length,
+                shape,
+                type,
+                expected);
+        byte[] data = new byte[length];
+        in.readFully(data);
+        return new HostArray(type, data);
+    }
+
+    private static int readCount(DataInputStream in, String what) throws IOException {
+        int n = in.readInt();
+        LuzjException.check(
+                n >= 0 && n <= MAX_COUNT, "corrupt optimizer state: %s is %s", what, n);
+        return n;
+    }
+
+    private static OptimizerSpec.Kind readKind(String name) {
+        try {
+            return OptimizerSpec.Kind.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new LuzjException(
+                    "corrupt optimizer state: unknown optimizer kind '" + name + "'", e);
+        }
+    }
+}

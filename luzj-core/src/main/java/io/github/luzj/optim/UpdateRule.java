@@ -1,0 +1,43 @@
+package io.github.luzj.optim;
+
+import ai.djl.ndarray.NDArray;
+import java.util.function.UnaryOperator;
+
+/**
+ * One optimizer's update of one parameter, in place, reading the group's hyperparameters as they
+ * are now. Implementations run inside an {@link ai.djl.ndarray.NDScope} that closes every
+ * temporary; an array that must outlive the step goes through {@code keep}.
+ */
+interface UpdateRule {
+
+    /**
+     * Updates {@code weight} from {@code grad} and advances {@code state}; the caller has already
+     * counted the step in {@code state.step}.
+     *
+     * @param group the live hyperparameters
+     * @param state the parameter's state
+     * @param weight the parameter, changed in place
+     * @param grad its gradient, read only
+     * @param keep moves a new array out of the step's scope into the optimizer's state memory
+     */
+    void apply(
+            ParamGroup group,
+            ParamState state,
+            NDArray weight,
+            NDArray grad,
+            UnaryOperator<NDArray> keep);
+
+    /**
+     * Returns the rule for an optimizer kind.
+     *
+     * @param kind the kind
+     * @return its rule
+     */
+    static UpdateRule of(OptimizerSpec.Kind kind) {
+        return switch (kind) {
+            case ADAM -> new AdamRule(false);
+            case ADAMW -> new AdamRule(true);
+            case SGD -> new SgdRule();
+        };
+    }
+}
