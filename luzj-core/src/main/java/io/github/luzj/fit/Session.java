@@ -81,7 +81,13 @@ public final class Session implements AutoCloseable {
             parameterStore = new ParameterStore(model.getNDManager(), false);
         }
         if (optimizer == null) {
-            optimizer = optimizerSpec.build(trainableParameters());
+            Map<String, Parameter> trainable = trainableParameters();
+            if (trainable.isEmpty()) {
+                throw new LuzjException(
+                        "the model has no trainable parameter (all are frozen); unfreeze at least"
+                                + " one layer, for example the new head");
+            }
+            optimizer = optimizerSpec.build(trainable);
         }
     }
 
