@@ -153,6 +153,16 @@ public final class FittedModel implements AutoCloseable {
         Session session = setup.newSession(1);
         try {
             session.model().load(dir, WEIGHTS_NAME);
+            // DJL's load replaces the arrays without gradients; fitting again needs them
+            session.model()
+                    .getBlock()
+                    .getParameters()
+                    .forEach(
+                            p -> {
+                                if (p.getValue().requiresGradient()) {
+                                    p.getValue().getArray().setRequiresGradient(true);
+                                }
+                            });
             Path records = dir.resolve(RECORDS_FILE);
             if (Files.exists(records)) {
                 readRecords(Files.readString(records, StandardCharsets.UTF_8), session.records());

@@ -17,6 +17,7 @@ public final class CallbackList {
     private static final Callback[] NONE = new Callback[0];
 
     private final List<Callback> all;
+    private final List<String> keys = new ArrayList<>();
     private final Map<Phase, Callback[]> byPhase = new EnumMap<>(Phase.class);
 
     /**
@@ -26,6 +27,11 @@ public final class CallbackList {
      */
     public CallbackList(List<? extends Callback> callbacks) {
         this.all = List.copyOf(callbacks);
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (Callback cb : all) {
+            int n = seen.merge(cb.name(), 1, Integer::sum);
+            keys.add(n == 1 ? cb.name() : cb.name() + "#" + n);
+        }
         for (Phase phase : Phase.values()) {
             List<Callback> at = new ArrayList<>();
             for (Callback cb : all) {
@@ -51,6 +57,34 @@ public final class CallbackList {
      */
     public List<Callback> all() {
         return all;
+    }
+
+    /**
+     * Returns each callback's state by a stable key (its name, with {@code #2}, {@code #3}, ...
+     * for repeated names), for checkpoints.
+     *
+     * @return the states
+     */
+    public Map<String, com.google.gson.JsonElement> states() {
+        Map<String, com.google.gson.JsonElement> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            out.put(keys.get(i), all.get(i).state());
+        }
+        return out;
+    }
+
+    /**
+     * Restores states returned by {@link #states()}; callbacks without a saved state keep theirs.
+     *
+     * @param states the saved states
+     */
+    public void loadStates(Map<String, com.google.gson.JsonElement> states) {
+        for (int i = 0; i < all.size(); i++) {
+            com.google.gson.JsonElement s = states.get(keys.get(i));
+            if (s != null && !s.isJsonNull()) {
+                all.get(i).loadState(s);
+            }
+        }
     }
 
     /**

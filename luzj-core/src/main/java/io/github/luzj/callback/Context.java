@@ -183,6 +183,15 @@ public interface Context {
     boolean stopRequested();
 
     /**
+     * Writes a checkpoint of the whole training state (weights, BatchNorm statistics, optimizer,
+     * records, position, every callback's state) to folder {@code dir}, atomically. At a training
+     * batch's end the position is that batch; at an epoch's end, the epoch.
+     *
+     * @param dir the checkpoint folder
+     */
+    void saveCheckpoint(java.nio.file.Path dir);
+
+    /**
      * Tells whether progress is printed.
      *
      * @return the verbosity

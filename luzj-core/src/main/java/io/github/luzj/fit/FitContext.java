@@ -17,6 +17,7 @@ import java.util.Map;
 final class FitContext implements Context {
 
     private final Session session;
+    private final io.github.luzj.callback.CallbackList callbacks;
     private final boolean verbose;
     private final int maxEpochs;
     private final int minEpochs;
@@ -36,12 +37,14 @@ final class FitContext implements Context {
 
     FitContext(
             Session session,
+            io.github.luzj.callback.CallbackList callbacks,
             boolean verbose,
             int maxEpochs,
             int minEpochs,
             int trainBatches,
             int validBatches) {
         this.session = session;
+        this.callbacks = callbacks;
         this.verbose = verbose;
         this.maxEpochs = maxEpochs;
         this.minEpochs = minEpochs;
@@ -184,6 +187,29 @@ final class FitContext implements Context {
     @Override
     public boolean stopRequested() {
         return stopReason != null;
+    }
+
+    @Override
+    public void saveCheckpoint(java.nio.file.Path dir) {
+        io.github.luzj.io.Checkpoint.save(
+                dir,
+                session.model().getBlock(),
+                session.optimizer(),
+                session.records(),
+                new io.github.luzj.io.Checkpoint.Meta(position(), callbacks.states()));
+    }
+
+    /** Where training stands, as a checkpoint records it. */
+    private io.github.luzj.io.Checkpoint.Position position() {
+        if (phase == null || phase.ordinal() >= Phase.EPOCH_END.ordinal()) {
+            return new io.github.luzj.io.Checkpoint.Position(
+                    session.epochsDone(), 0, session.globalStep());
+        }
+        int batches =
+                phase.isTrainBatch() ? batchIndex + 1
+                        : phase.ordinal() > Phase.TRAIN_BATCH_END.ordinal() ? trainBatches : 0;
+        return new io.github.luzj.io.Checkpoint.Position(
+                session.epochsDone(), batches, session.globalStep());
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.github.luzj.callback.CallbackList;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
+import io.github.luzj.io.Checkpoint;
 import io.github.luzj.metric.LossAverage;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.ParamGroup;
@@ -93,19 +94,35 @@ public final class FitLoop {
 
     /** Runs the fit to its last epoch or until a callback stops it. */
     public void run() {
+        session.prepare(new Shape(train.featureShape()));
+        int skipBatches = 0;
+        int base = session.epochsDone();
+        if (options.resumeFrom() != null) {
+            Checkpoint.Meta meta =
+                    Checkpoint.load(
+                            options.resumeFrom(),
+                            session.model().getBlock(),
+                            session.optimizer(),
+                            session.records());
+            Checkpoint.Position at = meta.position();
+            session.restoreCounters(at.epochsDone(), at.globalStep());
+            callbacks.loadStates(meta.callbackStates());
+            skipBatches = at.batchesDone();
+            base = 0; // epochs count from the original run's start
+        }
         int firstEpoch = session.epochsDone() + 1;
-        int lastEpoch = session.epochsDone() + options.epochs();
+        int lastEpoch = base + options.epochs();
         ctx =
                 new FitContext(
                         session,
+                        callbacks,
                         options.verbose(),
                         lastEpoch,
-                        session.epochsDone() + options.minEpochs(),
+                        base + options.minEpochs(),
                         train.size(),
                         valid == null ? 0 : valid.size());
         NDManager metricManager = session.model().getNDManager().newSubManager();
         try (metricManager) {
-            session.prepare(new Shape(train.featureShape()));
             Sets sets = new Sets(metricManager);
             fire(Phase.FIT_BEGIN);
             for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
@@ -113,7 +130,7 @@ public final class FitLoop {
                 fire(Phase.EPOCH_BEGIN);
                 ctx.training = true;
                 fire(Phase.TRAIN_BEGIN);
-                trainEpoch(epoch, sets);
+                trainEpoch(epoch, sets, epoch == firstEpoch ? skipBatches : 0);
                 fire(Phase.TRAIN_END);
                 if (valid != null && !ctx.stopRequested()) {
                     ctx.training = false;
@@ -138,11 +155,14 @@ public final class FitLoop {
         }
     }
 
-    private void trainEpoch(int epoch, Sets sets) {
+    private void trainEpoch(int epoch, Sets sets, int skip) {
         Block block = session.model().getBlock();
         ParameterStore ps = session.parameterStore();
         Iterator<HostBatch> batches = train.iterator(epoch);
         int index = 0;
+        for (; index < skip && batches.hasNext(); index++) {
+            batches.next(); // trained before the checkpoint this fit resumed from
+        }
         while (batches.hasNext()) {
             HostBatch hb = batches.next();
             try (NDManager bm = newBatchManager()) {

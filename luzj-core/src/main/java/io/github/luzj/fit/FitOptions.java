@@ -20,6 +20,7 @@ public final class FitOptions {
     private final List<Callback> callbacks;
     private final boolean verbose;
     private final long seed;
+    private final java.nio.file.Path resumeFrom;
 
     private FitOptions(Builder b) {
         this.train = b.train;
@@ -30,6 +31,16 @@ public final class FitOptions {
         this.callbacks = List.copyOf(b.callbacks);
         this.verbose = b.verbose;
         this.seed = b.seed;
+        this.resumeFrom = b.resumeFrom;
+    }
+
+    /**
+     * Returns the checkpoint folder this fit resumes from.
+     *
+     * @return the folder, or null for a fresh start
+     */
+    public java.nio.file.Path resumeFrom() {
+        return resumeFrom;
     }
 
     /**
@@ -124,6 +135,7 @@ public final class FitOptions {
         private final List<Callback> callbacks = new ArrayList<>();
         private boolean verbose = true;
         private long seed = 1;
+        private java.nio.file.Path resumeFrom;
 
         private Builder(DataLoader train) {
             if (train == null) {
@@ -228,6 +240,20 @@ public final class FitOptions {
          */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Resumes from a checkpoint (luz's {@code resume_from_checkpoint}): weights, optimizer,
+         * records, callback states and position are restored, and {@link #epochs} then counts
+         * from the start of the original run, so a 3-epoch run interrupted after epoch 1 and
+         * resumed with {@code epochs(3)} trains epochs 2 and 3.
+         *
+         * @param checkpoint the checkpoint folder, or null for a fresh start
+         * @return this builder
+         */
+        public Builder resumeFrom(java.nio.file.Path checkpoint) {
+            this.resumeFrom = checkpoint;
             return this;
         }
 

@@ -182,6 +182,11 @@ public final class Session implements AutoCloseable {
         return globalStep;
     }
 
+    void restoreCounters(int epochsDone, long globalStep) {
+        this.epochsDone = epochsDone;
+        this.globalStep = globalStep;
+    }
+
     void countStep() {
         globalStep++;
     }
