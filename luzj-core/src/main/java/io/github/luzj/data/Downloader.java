@@ -5,10 +5,12 @@ import io.github.luzj.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -136,7 +138,16 @@ public final class Downloader {
         }
     }
 
-    private static String describe(IOException e) {
+    private String describe(IOException e) {
+        if (e instanceof HttpTimeoutException) {
+            return "no answer within " + timeout.toSeconds() + " s";
+        }
+        if (e instanceof ConnectException) {
+            // HttpClient's ConnectException often has no message; the cause says why.
+            Throwable cause = e.getCause();
+            return "cannot connect (offline, or the server refused)"
+                    + (cause != null ? ": " + cause.getClass().getSimpleName() : "");
+        }
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " " + m);
     }

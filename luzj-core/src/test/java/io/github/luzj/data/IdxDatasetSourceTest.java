@@ -108,8 +108,8 @@ class IdxDatasetSourceTest {
                 .hasMessageContaining(tmp.resolve("env/mnist").toString())
                 .hasMessageContaining(tmp.resolve("home/.luzj/datasets/mnist").toString())
                 .hasMessageContaining("Downloading into " + tmp.resolve("env/mnist") + " failed")
-                .hasMessageContaining(closed + "train-images-idx3-ubyte.gz: ConnectException")
-                .hasMessageContaining(closed + "second/train-images-idx3-ubyte.gz: ConnectException")
+                .hasMessageContaining(closed + "train-images-idx3-ubyte.gz: cannot connect")
+                .hasMessageContaining(closed + "second/train-images-idx3-ubyte.gz: cannot connect")
                 .hasMessageContaining("pass their folder with --data")
                 .hasMessageContaining("set LUZJ_DATA to a folder that contains mnist/");
         assertThat(leftovers(tmp.resolve("env"))).isEmpty();
