@@ -1,7 +1,7 @@
 package io.github.luzj.data;
 
 import io.github.luzj.LuzjException;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
@@ -11,11 +11,18 @@ import java.util.SplittableRandom;
  * {@code length(train_dl)}).
  *
  * <p>An epoch's order and every random transform depend only on the seed, the epoch and the
- * sample's index, so a resumed run sees the same data as an uninterrupted one.
+ * sample's index, so a resumed run sees the same data as an uninterrupted one, and the batches
+ * are the same whatever the number of {@linkplain Builder#workers(int) worker threads} that
+ * prepare them ahead of the training loop.
  *
  * <pre>{@code
- * DataLoader train = DataLoader.builder(mnistTrain).batchSize(128).shuffle(true).seed(1)
- *         .transform(Transforms.randomAffine(45, 0.1, 0.1)).build();
+ * DataLoader train = DataLoader.builder(Mnist.load(Split.TRAIN)).batchSize(128).shuffle(true)
+ *         .seed(1).transform(RandomAffine.of(45, 0.1, 0.1)).workers(2).build();
+ * try (BatchIterator it = train.iterator(1)) {
+ *     while (it.hasNext()) {
+ *         HostBatch batch = it.next();
+ *     }
+ * }
  * }</pre>
  */
 public final class DataLoader {
@@ -26,6 +33,8 @@ public final class DataLoader {
     private final boolean dropLast;
     private final long seed;
     private final Transform transform;
+    private final int workers;
+    private final int prefetch;
 
     private DataLoader(Builder b) {
         this.dataset = b.dataset;
@@ -34,6 +43,8 @@ public final class DataLoader {
         this.dropLast = b.dropLast;
         this.seed = b.seed;
         this.transform = b.transform;
+        this.workers = b.workers;
+        this.prefetch = b.prefetch;
     }
 
     /**
@@ -93,6 +104,24 @@ public final class DataLoader {
     }
 
     /**
+     * Returns the number of worker threads that prepare batches (0: the calling thread does).
+     *
+     * @return the worker count
+     */
+    public int workers() {
+        return workers;
+    }
+
+    /**
+     * Returns how many batches the workers prepare ahead of the caller.
+     *
+     * @return the prefetch depth, {@code >= 1}
+     */
+    public int prefetch() {
+        return prefetch > 0 ? prefetch : Math.max(1, 2 * workers);
+    }
+
+    /**
      * Returns the shape of one full batch of features, after the transform: what the model will
      * be initialized for.
      *
@@ -117,7 +146,9 @@ public final class DataLoader {
                 .shuffle(shuffle)
                 .dropLast(dropLast)
                 .seed(seed)
-                .transform(transform);
+                .transform(transform)
+                .workers(workers)
+                .prefetch(prefetch);
     }
 
     /**
@@ -145,20 +176,28 @@ public final class DataLoader {
     }
 
     /**
-     * Iterates over the batches of {@code epoch}.
+     * Iterates over the batches of {@code epoch}. With workers, close the iterator (or run it to
+     * the end) to stop them at once; an abandoned one stops by itself after the few batches it
+     * has queued.
      *
      * @param epoch the epoch, from 1
      * @return the batches
+     * @throws LuzjException from {@code next()} when reading or transforming a sample fails,
+     *     naming the sample's index
      */
-    public Iterator<HostBatch> iterator(int epoch) {
+    public BatchIterator iterator(int epoch) {
         int[] order = order(epoch);
         int batches = size();
-        return new Iterator<>() {
+        if (workers > 0) {
+            return new PrefetchIterator(this, order, epoch, batches, workers, prefetch());
+        }
+        return new BatchIterator() {
             private int next;
+            private boolean closed;
 
             @Override
             public boolean hasNext() {
-                return next < batches;
+                return !closed && next < batches;
             }
 
             @Override
@@ -167,6 +206,11 @@ public final class DataLoader {
                     throw new NoSuchElementException();
                 }
                 return batch(order, epoch, next++);
+            }
+
+            @Override
+            public void close() {
+                closed = true;
             }
         };
     }
@@ -189,22 +233,43 @@ public final class DataLoader {
         long[] yShape = null;
         for (int i = 0; i < n; i++) {
             int index = order[from + i];
-            Sample s = dataset.get(index);
-            FloatTensor x = s.x();
-            if (transform != null) {
-                x = transform.apply(x, new SplittableRandom(mix(seed, epoch, index)));
+            Sample s;
+            FloatTensor x;
+            try {
+                s = dataset.get(index);
+                x = s.x();
+                if (transform != null) {
+                    x = transform.apply(x, new SplittableRandom(mix(seed, epoch, index)));
+                }
+            } catch (RuntimeException e) {
+                throw new LuzjException(String.format(java.util.Locale.ROOT,
+                        "loading sample %d (batch %d of epoch %d) failed: %s",
+                        index, b + 1, epoch, e.getMessage() != null ? e.getMessage() : e), e);
             }
             if (xs == null) {
                 xShape = x.shape();
                 yShape = s.y().shape();
                 xs = new float[n * x.size()];
                 ys = new float[n * s.y().size()];
+            } else {
+                checkSameShape(index, "features", xShape, x.shape());
+                checkSameShape(index, "label", yShape, s.y().shape());
             }
             System.arraycopy(x.data(), 0, xs, i * x.size(), x.size());
             System.arraycopy(s.y().data(), 0, ys, i * s.y().size(), s.y().size());
         }
         return new HostBatch(
                 new FloatTensor(xs, prepend(n, xShape)), new FloatTensor(ys, prepend(n, yShape)));
+    }
+
+    private static void checkSameShape(int index, String what, long[] first, long[] shape) {
+        if (!Arrays.equals(first, shape)) {
+            throw new LuzjException(String.format(java.util.Locale.ROOT,
+                    "sample %d has %s of shape %s but the batch's first sample has %s; every"
+                            + " sample must have the same shape after the transform (resize or"
+                            + " pad them, or use batch size 1)",
+                    index, what, Arrays.toString(shape), Arrays.toString(first)));
+        }
     }
 
     private static long[] prepend(int n, long[] shape) {
@@ -230,6 +295,8 @@ public final class DataLoader {
         private boolean dropLast;
         private long seed = 1;
         private Transform transform;
+        private int workers = Math.min(Runtime.getRuntime().availableProcessors(), 4);
+        private int prefetch;
 
         private Builder(SampleDataset dataset) {
             if (dataset == null) {
@@ -305,6 +372,37 @@ public final class DataLoader {
          */
         public Builder transform(Transform transform) {
             this.transform = transform;
+            return this;
+        }
+
+        /**
+         * Sets the number of worker threads that read, transform and batch samples ahead of the
+         * caller; {@code 0} does it all on the calling thread. By default the number of cores,
+         * at most 4. The batches are identical whatever the count.
+         *
+         * @param workers {@code >= 0}
+         * @return this builder
+         */
+        public Builder workers(int workers) {
+            LuzjException.check(
+                    workers >= 0, "workers must be >= 0 (0 = load on the calling thread), got %d",
+                    workers);
+            this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Sets how many batches the workers may prepare ahead of the caller (by default twice
+         * the worker count). Fewer than the worker count leaves some workers idle.
+         *
+         * @param prefetch {@code >= 1}, or {@code 0} for the default
+         * @return this builder
+         */
+        public Builder prefetch(int prefetch) {
+            LuzjException.check(
+                    prefetch >= 0, "prefetch must be >= 1 batch (0 = twice the workers), got %d",
+                    prefetch);
+            this.prefetch = prefetch;
             return this;
         }
 

@@ -26,6 +26,33 @@ public interface Transform {
      * @return the composition
      */
     default Transform andThen(Transform next) {
+        if (next == null) {
+            throw new io.github.luzj.LuzjException("the transform to run next is null");
+        }
         return (x, rng) -> next.apply(apply(x, rng), rng);
+    }
+
+    /**
+     * Runs {@code transforms} one after the other, like torchvision's {@code Compose}. They share
+     * the sample's generator, in order, so the composition is as repeatable as each part.
+     *
+     * @param transforms the transforms, first to last; none gives the identity
+     * @return the composition
+     */
+    static Transform compose(Transform... transforms) {
+        Transform out = identity();
+        for (Transform t : transforms) {
+            out = out.andThen(t);
+        }
+        return out;
+    }
+
+    /**
+     * The transform that returns its input.
+     *
+     * @return the identity
+     */
+    static Transform identity() {
+        return (x, rng) -> x;
     }
 }
