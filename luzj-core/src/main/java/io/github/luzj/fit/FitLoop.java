@@ -12,6 +12,7 @@ import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.CallbackList;
 import io.github.luzj.callback.Phase;
+import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
 import io.github.luzj.io.Checkpoint;
@@ -20,7 +21,6 @@ import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.ParamGroup;
 import io.github.luzj.record.Records;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +158,13 @@ public final class FitLoop {
     private void trainEpoch(int epoch, Sets sets, int skip) {
         Block block = session.model().getBlock();
         ParameterStore ps = session.parameterStore();
-        Iterator<HostBatch> batches = train.iterator(epoch);
+        try (BatchIterator batches = train.iterator(epoch)) {
+            trainBatches(batches, epoch, sets, skip, block, ps);
+        }
+    }
+
+    private void trainBatches(
+            BatchIterator batches, int epoch, Sets sets, int skip, Block block, ParameterStore ps) {
         int index = 0;
         for (; index < skip && batches.hasNext(); index++) {
             batches.next(); // trained before the checkpoint this fit resumed from
@@ -200,7 +206,12 @@ public final class FitLoop {
     private void validEpoch(Sets sets) {
         Block block = session.model().getBlock();
         ParameterStore ps = session.parameterStore();
-        Iterator<HostBatch> batches = valid.iterator(1);
+        try (BatchIterator batches = valid.iterator(1)) {
+            validBatches(batches, sets, block, ps);
+        }
+    }
+
+    private void validBatches(BatchIterator batches, Sets sets, Block block, ParameterStore ps) {
         int index = 0;
         while (batches.hasNext()) {
             HostBatch hb = batches.next();

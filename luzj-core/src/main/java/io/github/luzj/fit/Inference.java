@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
 import io.github.luzj.metric.LossAverage;
 import io.github.luzj.metric.Metric;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,17 +35,18 @@ public final class Inference {
             for (Metric m : session.metrics()) {
                 acc.put(m.abbrev(), m.newAccumulator(mm));
             }
-            Iterator<HostBatch> it = data.iterator(1);
-            while (it.hasNext()) {
-                HostBatch hb = it.next();
-                try (NDManager bm = mm.newSubManager(session.device())) {
-                    NDList x = hb.features(bm);
-                    NDList y = hb.labels(bm);
-                    NDList pred =
-                            session.model().getBlock().forward(session.parameterStore(), x, false);
-                    loss.update(session.loss().evaluate(y, pred), hb.size());
-                    for (Metric.Accumulator a : acc.values()) {
-                        a.update(pred, y);
+            try (BatchIterator it = data.iterator(1)) {
+                while (it.hasNext()) {
+                    HostBatch hb = it.next();
+                    try (NDManager bm = mm.newSubManager(session.device())) {
+                        NDList x = hb.features(bm);
+                        NDList y = hb.labels(bm);
+                        NDList pred =
+                                session.model().getBlock().forward(session.parameterStore(), x, false);
+                        loss.update(session.loss().evaluate(y, pred), hb.size());
+                        for (Metric.Accumulator a : acc.values()) {
+                            a.update(pred, y);
+                        }
                     }
                 }
             }
@@ -68,17 +69,18 @@ public final class Inference {
         session.prepare(new Shape(data.featureShape()));
         List<NDArray> parts = new ArrayList<>();
         try (NDManager scratch = manager.newSubManager(session.device())) {
-            Iterator<HostBatch> it = data.iterator(1);
-            while (it.hasNext()) {
-                HostBatch hb = it.next();
-                try (NDManager bm = scratch.newSubManager()) {
-                    NDList pred =
-                            session.model()
-                                    .getBlock()
-                                    .forward(session.parameterStore(), hb.features(bm), false);
-                    NDArray out = pred.head();
-                    out.attach(scratch);
-                    parts.add(out);
+            try (BatchIterator it = data.iterator(1)) {
+                while (it.hasNext()) {
+                    HostBatch hb = it.next();
+                    try (NDManager bm = scratch.newSubManager()) {
+                        NDList pred =
+                                session.model()
+                                        .getBlock()
+                                        .forward(session.parameterStore(), hb.features(bm), false);
+                        NDArray out = pred.head();
+                        out.attach(scratch);
+                        parts.add(out);
+                    }
                 }
             }
             NDArray stacked = NDArrays.concat(new NDList(parts), 0);

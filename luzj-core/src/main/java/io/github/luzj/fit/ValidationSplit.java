@@ -52,6 +52,7 @@ final class ValidationSplit {
         DataLoader v =
                 DataLoader.builder(new Subset(all, validIdx))
                         .batchSize(train.batchSize())
+                        .workers(train.workers())
                         .build();
         return new DataLoader[] {t, v};
     }
