@@ -1,0 +1,87 @@
+package io.github.luzj.examples;
+
+import ai.djl.Device;
+import io.github.luzj.Luz;
+import io.github.luzj.LuzjException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every experiment takes. */
+final class CommonOptions {
+
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description =
+                    "MNIST folder (IDX files, .gz or not) or a folder holding mnist/; 'bundled' uses"
+                            + " the 6,000/1,000-image subset shipped in the jar. Default: $LUZJ_DATA,"
+                            + " then ~/.luzj/datasets, else download.")
+    String data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "Use at most N training images (default: all).")
+    Integer limit;
+
+    @Option(
+            names = "--valid-limit",
+            paramLabel = "N",
+            description = "Use at most N validation images (default: all 10,000).")
+    Integer validLimit;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed for weights, shuffling and augmentation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Data-loading threads (default: min(cores, 4)).")
+    Integer workers;
+
+    @Option(
+            names = "--device",
+            paramLabel = "auto|cpu|gpu",
+            defaultValue = "auto",
+            description = "Where to train: the GPU when DJL sees one (auto), or forced (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--quiet", description = "No progress bar or epoch lines.")
+    boolean quiet;
+
+    @Option(names = "--debug", description = "Show stack traces on errors.")
+    boolean debug;
+
+    Path outOr(String fallback) {
+        return out != null ? out : Path.of("results", fallback);
+    }
+
+    Device device() {
+        return switch (device.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> Luz.defaultDevice();
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+                    throw new LuzjException(
+                            "--device gpu, but DJL sees no GPU; use --device cpu or auto, or install"
+                                    + " a CUDA build of PyTorch (see the README's GPU section)");
+                }
+                yield Device.gpu();
+            }
+            default -> throw new LuzjException(
+                    "--device must be auto, cpu or gpu, got '" + device + "'");
+        };
+    }
+
+    void validate() {
+        LuzjException.check(batchSize >= 1, "--batch-size must be >= 1, got %d", batchSize);
+        LuzjException.check(limit == null || limit >= 1, "--limit must be >= 1, got %s", limit);
+        LuzjException.check(
+                validLimit == null || validLimit >= 1, "--valid-limit must be >= 1, got %s", validLimit);
+        LuzjException.check(
+                workers == null || workers >= 0, "--workers must be >= 0, got %s", workers);
+    }
+}
