@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * luz's {@code luz_metric_mae}: the mean absolute difference between predictions and labels over all elements. Labels have the predictions' shape ([N] is accepted for predictions [N, 1] and vice
- * versa).
+ * luz's {@code luz_metric_mae}: the mean absolute difference between predictions and labels over
+ * all elements. Labels have the predictions' shape ([N] is accepted for predictions [N, 1] and
+ * vice versa).
  */
 public final class MeanAbsoluteError implements Metric {
 

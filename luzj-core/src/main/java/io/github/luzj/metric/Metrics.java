@@ -5,7 +5,8 @@ package io.github.luzj.metric;
  * the host per epoch.
  *
  * <pre>{@code
- * Luz.setup(...).metrics(Metrics.accuracy(), Metrics.topKAccuracy(5))
+ * Luz.setup(net, Loss.softmaxCrossEntropyLoss(), Optimizers.adam(),
+ *         Metrics.accuracy(), Metrics.topKAccuracy(5))
  * }</pre>
  */
 public final class Metrics {

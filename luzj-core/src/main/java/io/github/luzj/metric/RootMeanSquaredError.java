@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * luz's {@code luz_metric_rmse}: the square root of the mean squared difference over all elements (the root is taken once, at the end of the epoch, not per batch). Labels have the predictions' shape ([N] is accepted for predictions [N, 1] and vice
- * versa).
+ * luz's {@code luz_metric_rmse}: the square root of the mean squared difference over all elements
+ * (the root is taken once, at the end of the epoch, not per batch). Labels have the predictions'
+ * shape ([N] is accepted for predictions [N, 1] and vice versa).
  */
 public final class RootMeanSquaredError implements Metric {
 

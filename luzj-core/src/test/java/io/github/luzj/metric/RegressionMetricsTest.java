@@ -39,7 +39,8 @@ class RegressionMetricsTest extends MetricFixture {
         Metric.Accumulator mse = Metrics.mse().newAccumulator(manager);
         for (Metric.Accumulator a : new Metric.Accumulator[] {rmse, mse}) {
             // three elements off by 1, then one off by 3: (3 + 9) / 4 = 3
-            update(a, new float[] {1, 1, 1}, new Shape(1, 3), new float[] {0, 2, 0}, new Shape(1, 3));
+            Shape row = new Shape(1, 3);
+            update(a, new float[] {1, 1, 1}, row, new float[] {0, 2, 0}, row);
             update(a, new float[] {3}, new Shape(1, 1), new float[] {0}, new Shape(1, 1));
         }
         assertThat(mse.compute()).isCloseTo(3.0, within(1e-12));
