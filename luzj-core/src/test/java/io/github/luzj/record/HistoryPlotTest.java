@@ -9,20 +9,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.luzj.LuzjException;
-import java.awt.GraphicsEnvironment;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HistoryPlotTest {
 
+    @BeforeAll
+    static void headless() {
+        PlotAssertions.headless();
+    }
+
     @Test
     void writesOnePngOfTheRequestedSizeWithAPanelPerMetric(@TempDir Path dir) throws IOException {
-        assertThat(GraphicsEnvironment.isHeadless()).isTrue();
         Path png = dir.resolve("history.png");
         HistoryPlot.builder().size(640, 300).build().writePng(RecordsCsvTest.twoEpochs(), png);
 

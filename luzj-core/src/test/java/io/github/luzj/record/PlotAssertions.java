@@ -3,6 +3,7 @@ package io.github.luzj.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
+import java.awt.GraphicsEnvironment;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,12 +15,13 @@ final class PlotAssertions {
     static final Color TRAIN = new Color(0xF8, 0x76, 0x6D);
     static final Color VALID = new Color(0x00, 0xBF, 0xC4);
 
-    static {
-        // the plots must work on a machine without a display, such as CI
-        System.setProperty("java.awt.headless", "true");
-    }
-
     private PlotAssertions() {}
+
+    /** Runs AWT headless, as on CI: the plots must never need a display. */
+    static void headless() {
+        System.setProperty("java.awt.headless", "true");
+        assertThat(GraphicsEnvironment.isHeadless()).isTrue();
+    }
 
     static BufferedImage readPng(Path file, int width, int height) throws IOException {
         BufferedImage img = ImageIO.read(file.toFile());

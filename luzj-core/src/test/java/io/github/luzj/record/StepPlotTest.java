@@ -11,10 +11,16 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StepPlotTest {
+
+    @BeforeAll
+    static void headless() {
+        PlotAssertions.headless();
+    }
 
     /** ggplot-like hues StepPlot gives the first two parameter groups. */
     private static final Color FIRST = new Color(0x7C, 0xAE, 0x00);
