@@ -2,16 +2,19 @@ package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDScope;
+import io.github.luzj.LuzjException;
 
 /**
  * The mean loss over an epoch, weighted by batch size. The fit loop always records it as
  * {@code "loss"}; it is fed the batch's loss rather than predictions and labels.
+ *
+ * <p>The sum stays on the device (float64 where the device has it) and grows in place; only
+ * {@link #compute()} reads it.
  */
 public final class LossAverage {
 
-    private final NDManager manager;
-    private NDArray sum;
+    private final RunningSum sum;
     private long count;
 
     /**
@@ -20,18 +23,28 @@ public final class LossAverage {
      * @param manager the owner of the running sum
      */
     public LossAverage(NDManager manager) {
-        this.manager = manager;
-        this.sum = manager.zeros(new Shape());
+        this.sum = new RunningSum(manager, RunningSum.realType(manager));
     }
 
     /**
      * Adds a batch's mean loss.
      *
-     * @param loss the batch's mean loss (a scalar)
+     * @param loss the batch's mean loss (a scalar or one-element array)
      * @param batchSize the batch's size
      */
     public void update(NDArray loss, int batchSize) {
-        sum.addi(loss.mul(batchSize));
+        if (loss.size() != 1) {
+            throw new LuzjException(
+                    "the loss must be one number per batch, got shape "
+                            + loss.getShape()
+                            + "; use a loss that averages over the batch");
+        }
+        LuzjException.check(batchSize >= 0, "batch size must be >= 0, got %d", batchSize);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            // detached so that the in-place sum can never join a training graph
+            sum.add(loss.stopGradient().mul(batchSize));
+        }
         count += batchSize;
     }
 
@@ -41,14 +54,12 @@ public final class LossAverage {
      * @return the mean, NaN when empty
      */
     public double compute() {
-        return count == 0 ? Double.NaN : sum.getFloat() / count;
+        return count == 0 ? Double.NaN : sum.read() / count;
     }
 
     /** Starts a new epoch. */
     public void reset() {
-        sum.close(); // a fresh zero, since NaN * 0 would keep a diverged epoch's NaN
-        sum = manager.zeros(new Shape());
+        sum.reset();
         count = 0;
     }
-
 }

@@ -97,6 +97,32 @@ public final class Records {
     }
 
     /**
+     * Returns one metric's entries, in the order recorded; unlike {@link #values}, each keeps its
+     * epoch, so a metric recorded only on some epochs still lines up.
+     *
+     * @param set the set
+     * @param metric the metric
+     * @return the entries, empty when never recorded
+     */
+    public List<Entry> entries(String set, String metric) {
+        return entries.stream()
+                .filter(e -> e.set().equals(set) && e.metric().equals(metric))
+                .toList();
+    }
+
+    /**
+     * Returns the set names, in the order first recorded ({@value #TRAIN} before {@value #VALID}
+     * in a fit).
+     *
+     * @return the sets
+     */
+    public Set<String> sets() {
+        Set<String> names = new LinkedHashSet<>();
+        entries.forEach(e -> names.add(e.set()));
+        return names;
+    }
+
+    /**
      * Returns one metric's value at the last recorded epoch.
      *
      * @param set the set

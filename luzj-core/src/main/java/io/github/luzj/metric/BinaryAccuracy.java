@@ -1,0 +1,89 @@
+package io.github.luzj.metric;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.github.luzj.LuzjException;
+
+/**
+ * luz's {@code luz_metric_binary_accuracy} and {@code luz_metric_binary_accuracy_with_logits}:
+ * the fraction of outputs on the label's side of a threshold. Labels are 0 or 1, with the
+ * predictions' shape ([N] is accepted for predictions [N, 1] and vice versa); every element counts.
+ *
+ * <p>For logits the threshold is applied to {@code sigmoid(logit)}; the metric compares the logit
+ * with {@code log(t / (1 - t))} instead, which is the same test without the float32 saturation of
+ * the sigmoid near 0 and 1.
+ */
+public final class BinaryAccuracy implements Metric {
+
+    /** The abbreviation, {@value}. */
+    public static final String ABBREV = "binary_acc";
+
+    private final double threshold;
+    private final boolean logits;
+
+    /**
+     * Creates the metric; {@link Metrics#binaryAccuracy(double)} and {@link
+     * Metrics#binaryAccuracyWithLogits()} are the usual ways.
+     *
+     * @param threshold the probability above which an output means class 1, in (0, 1)
+     * @param logits whether the model outputs logits (true) or probabilities (false)
+     */
+    public BinaryAccuracy(double threshold, boolean logits) {
+        LuzjException.check(
+                threshold > 0 && threshold < 1,
+                "binary accuracy's threshold must be a probability in (0, 1), got %s; use 0.5"
+                        + " unless the classes are unbalanced",
+                threshold);
+        this.threshold = threshold;
+        this.logits = logits;
+    }
+
+    /**
+     * Returns the probability threshold.
+     *
+     * @return the threshold, in (0, 1)
+     */
+    public double threshold() {
+        return threshold;
+    }
+
+    /**
+     * Tells whether the predictions are logits.
+     *
+     * @return true for logits, false for probabilities
+     */
+    public boolean logits() {
+        return logits;
+    }
+
+    @Override
+    public String abbrev() {
+        return ABBREV;
+    }
+
+    @Override
+    public String displayName() {
+        return "Binary Acc";
+    }
+
+    @Override
+    public Accumulator newAccumulator(NDManager manager) {
+        double cut = logits ? Math.log(threshold / (1 - threshold)) : threshold;
+        return new HitRate(manager, ABBREV, (p, y) -> count(p, y, cut));
+    }
+
+    private static HitCount count(NDArray predictions, NDArray labels, double cut) {
+        NDArray y = Shapes.sameShape(ABBREV, predictions, labels);
+        NDArray positive = y.eq(1);
+        NDArray hits = predictions.gt(cut).eq(positive).toType(DataType.INT64, false).sum();
+        NDArray invalid =
+                positive.logicalOr(y.eq(0)).logicalNot().toType(DataType.INT64, false).sum();
+        return new HitCount(hits, invalid, predictions.size(), "0 or 1");
+    }
+
+    @Override
+    public String toString() {
+        return "BinaryAccuracy(threshold=" + threshold + (logits ? ", logits)" : ")");
+    }
+}

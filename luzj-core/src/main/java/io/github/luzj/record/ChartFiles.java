@@ -1,0 +1,80 @@
+package io.github.luzj.record;
+
+import de.erichseifert.vectorgraphics2d.Document;
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
+import io.github.luzj.io.AtomicFiles;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns a {@link Painter} into a raster image, a PNG file or an SVG file; files are written to a
+ * temporary name and renamed. Nothing here needs a display.
+ */
+final class ChartFiles {
+
+    private ChartFiles() {}
+
+    /**
+     * Paints onto a new opaque image.
+     *
+     * @param painter what to draw
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @return the image
+     */
+    static BufferedImage image(Painter painter, int width, int height) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            painter.paint(g, width, height);
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    /**
+     * Writes an image as PNG, atomically.
+     *
+     * @param img the image
+     * @param target the PNG file
+     */
+    static void writePng(BufferedImage img, Path target) {
+        AtomicFiles.write(
+                target,
+                tmp -> {
+                    if (!ImageIO.write(img, "png", tmp.toFile())) {
+                        throw new IOException("this Java runtime has no PNG writer");
+                    }
+                });
+    }
+
+    /**
+     * Paints as SVG and writes it, atomically.
+     *
+     * @param painter what to draw
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @param target the SVG file
+     */
+    static void writeSvg(Painter painter, int width, int height, Path target) {
+        VectorGraphics2D g = new VectorGraphics2D();
+        painter.paint(g, width, height);
+        Document doc =
+                new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, width, height));
+        AtomicFiles.write(
+                target,
+                tmp -> {
+                    try (OutputStream out = Files.newOutputStream(tmp)) {
+                        doc.writeTo(out);
+                    }
+                });
+    }
+}

@@ -1,0 +1,88 @@
+package io.github.luzj.record;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The look the record plots share: ggplot-like light panels, titled like luz's facets. */
+final class ChartStyle {
+
+    /** ggplot's first two hues, the colours luz's plot gives train and valid. */
+    private static final Color TRAIN = new Color(0xF8, 0x76, 0x6D);
+
+    private static final Color VALID = new Color(0x00, 0xBF, 0xC4);
+
+    private static final Color[] OTHERS = {
+        new Color(0x7C, 0xAE, 0x00), new Color(0xC7, 0x7C, 0xFF), new Color(0x61, 0x9C, 0xFF),
+        new Color(0xE7, 0x86, 0x1A), new Color(0x33, 0x33, 0x33)
+    };
+
+    private ChartStyle() {}
+
+    /**
+     * Creates an empty panel.
+     *
+     * @param title the panel's title, such as the metric's name
+     * @param xTitle the x axis's title
+     * @return the chart, sized when painted
+     */
+    static XYChart panel(String title, String xTitle) {
+        XYChart chart = new XYChartBuilder().width(400).height(300).title(title)
+                .xAxisTitle(xTitle).yAxisTitle("").build();
+        XYStyler s = chart.getStyler();
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(new Color(0xEB, 0xEB, 0xEB));
+        s.setPlotGridLinesColor(Color.WHITE);
+        s.setPlotBorderVisible(false);
+        s.setChartTitleBoxVisible(false);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        // below the plot, like ggplot's bottom legend, so that it never hides a line
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setLegendBorderColor(Color.WHITE);
+        s.setChartPadding(8);
+        s.setAntiAlias(true);
+        return chart;
+    }
+
+    /**
+     * Returns a series' colour: luz's for train and valid, then ggplot-like hues by position.
+     *
+     * @param name the series' name
+     * @param index the series' position among the others
+     * @return the colour
+     */
+    static Color color(String name, int index) {
+        return switch (name) {
+            case Records.TRAIN -> TRAIN;
+            case Records.VALID -> VALID;
+            default -> OTHERS[index % OTHERS.length];
+        };
+    }
+
+    /**
+     * Adds a line, with points when there are few of them.
+     *
+     * @param chart the chart
+     * @param name the series' name
+     * @param color the series' colour
+     * @param x the x values
+     * @param y the y values
+     */
+    static void line(XYChart chart, String name, Color color, double[] x, double[] y) {
+        XYSeries series = chart.addSeries(name, x, y);
+        series.setLineColor(color);
+        series.setMarkerColor(color);
+        series.setLineStyle(new BasicStroke(1.5f));
+        series.setMarker(x.length <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+    }
+}

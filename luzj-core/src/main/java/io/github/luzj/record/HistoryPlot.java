@@ -1,0 +1,173 @@
+package io.github.luzj.record;
+
+import io.github.luzj.LuzjException;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.XYChart;
+
+/**
+ * luz's {@code plot(fitted)}: one panel per metric, train and valid against the epoch, panels in
+ * a grid ({@code facet_wrap}) in one picture. Non-finite values (a diverged epoch) are left out
+ * of the lines. Immutable; configure with {@link #builder()}.
+ *
+ * <pre>{@code
+ * HistoryPlot plot = HistoryPlot.builder().size(1200, 500).build();
+ * plot.writePng(fitted.records(), dir.resolve("history.png"));
+ * }</pre>
+ */
+public final class HistoryPlot {
+
+    private final PlotSize size;
+    private final int columns;
+
+    private HistoryPlot(Builder b) {
+        this.size = b.size;
+        this.columns = b.columns;
+    }
+
+    /**
+     * Returns a plot with the defaults: 480 x 360 pixels a panel, facet_wrap's columns.
+     *
+     * @return the plot
+     */
+    public static HistoryPlot defaults() {
+        return builder().build();
+    }
+
+    /**
+     * Starts a configuration.
+     *
+     * @return a builder with the defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Draws the records.
+     *
+     * @param records the records, with at least one metric
+     * @return the picture
+     */
+    public BufferedImage render(Records records) {
+        PanelGrid grid = grid(records);
+        return ChartFiles.image(grid, size.pictureWidth(grid), size.pictureHeight(grid));
+    }
+
+    /**
+     * Draws the records to a PNG file, atomically.
+     *
+     * @param records the records, with at least one metric
+     * @param target the PNG file, such as {@code history.png}
+     */
+    public void writePng(Records records, Path target) {
+        ChartFiles.writePng(render(records), target);
+    }
+
+    /**
+     * Draws the records to an SVG file, atomically.
+     *
+     * @param records the records, with at least one metric
+     * @param target the SVG file, such as {@code history.svg}
+     */
+    public void writeSvg(Records records, Path target) {
+        PanelGrid grid = grid(records);
+        ChartFiles.writeSvg(grid, size.pictureWidth(grid), size.pictureHeight(grid), target);
+    }
+
+    private PanelGrid grid(Records records) {
+        if (records.metrics().isEmpty()) {
+            throw new LuzjException(
+                    "cannot plot the history: no metric was recorded; fit the model for at least"
+                            + " one epoch first");
+        }
+        List<Painter> panels = new ArrayList<>();
+        for (String metric : records.metrics()) {
+            panels.add(panel(records, metric));
+        }
+        int cols = columns > 0 ? columns : PanelGrid.defaultColumns(panels.size());
+        return new PanelGrid(panels, cols);
+    }
+
+    private static Painter panel(Records records, String metric) {
+        XYChart chart = ChartStyle.panel(metric, "epoch");
+        chart.getStyler().setXAxisDecimalPattern("0.#");
+        List<String> sets = RecordsCsv.orderedSets(records);
+        for (int i = 0; i < sets.size(); i++) {
+            List<Records.Entry> finite =
+                    records.entries(sets.get(i), metric).stream()
+                            .filter(e -> Double.isFinite(e.value()))
+                            .toList();
+            if (!finite.isEmpty()) {
+                double[] x = finite.stream().mapToDouble(Records.Entry::epoch).toArray();
+                double[] y = finite.stream().mapToDouble(Records.Entry::value).toArray();
+                ChartStyle.line(chart, sets.get(i), ChartStyle.color(sets.get(i), i), x, y);
+            }
+        }
+        if (chart.getSeriesMap().isEmpty()) {
+            return PanelGrid.note(metric, "no finite values");
+        }
+        return chart::paint;
+    }
+
+    /** Configures a {@link HistoryPlot}; each setter returns a new builder. */
+    public static final class Builder {
+
+        private final PlotSize size;
+        private final int columns;
+
+        private Builder() {
+            this(new PlotSize(480, 360, true), 0);
+        }
+
+        private Builder(PlotSize size, int columns) {
+            this.size = size;
+            this.columns = columns;
+        }
+
+        /**
+         * Sets the whole picture's size, whatever the number of panels.
+         *
+         * @param width the width in pixels
+         * @param height the height in pixels
+         * @return a new builder
+         */
+        public Builder size(int width, int height) {
+            return new Builder(new PlotSize(width, height, false), columns);
+        }
+
+        /**
+         * Sets each panel's size; the picture grows with the grid. This is the default, at 480
+         * x 360.
+         *
+         * @param width the width in pixels
+         * @param height the height in pixels
+         * @return a new builder
+         */
+        public Builder panelSize(int width, int height) {
+            return new Builder(new PlotSize(width, height, true), columns);
+        }
+
+        /**
+         * Sets the number of panel columns instead of facet_wrap's near-square grid.
+         *
+         * @param columns at least 1
+         * @return a new builder
+         */
+        public Builder columns(int columns) {
+            LuzjException.check(columns >= 1, "columns must be >= 1, got %d", columns);
+            return new Builder(size, columns);
+        }
+
+        /**
+         * Creates the plot.
+         *
+         * @return the plot
+         */
+        public HistoryPlot build() {
+            return new HistoryPlot(this);
+        }
+    }
+}

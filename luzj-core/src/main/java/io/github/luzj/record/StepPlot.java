@@ -1,0 +1,170 @@
+package io.github.luzj.record;
+
+import io.github.luzj.LuzjException;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.XYChart;
+
+/**
+ * The hyperparameters the optimizer applied against the training step ({@link Records#steps()}):
+ * a learning-rate panel and, below it, a momentum (or Adam's beta1) panel, one line per
+ * parameter group. This is the picture that shows a one-cycle or cyclic schedule at work.
+ * Immutable; configure with {@link #builder()}.
+ */
+public final class StepPlot {
+
+    private final PlotSize size;
+    private final boolean momentum;
+
+    private StepPlot(Builder b) {
+        this.size = b.size;
+        this.momentum = b.momentum;
+    }
+
+    /**
+     * Returns a plot with the defaults: 800 x 300 pixels a panel, momentum shown.
+     *
+     * @return the plot
+     */
+    public static StepPlot defaults() {
+        return builder().build();
+    }
+
+    /**
+     * Starts a configuration.
+     *
+     * @return a builder with the defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Draws the steps.
+     *
+     * @param records the records, with at least one step
+     * @return the picture
+     */
+    public BufferedImage render(Records records) {
+        PanelGrid grid = grid(records);
+        return ChartFiles.image(grid, size.pictureWidth(grid), size.pictureHeight(grid));
+    }
+
+    /**
+     * Draws the steps to a PNG file, atomically.
+     *
+     * @param records the records, with at least one step
+     * @param target the PNG file, such as {@code lr.png}
+     */
+    public void writePng(Records records, Path target) {
+        ChartFiles.writePng(render(records), target);
+    }
+
+    private PanelGrid grid(Records records) {
+        List<Records.StepEntry> steps = records.steps();
+        if (steps.isEmpty()) {
+            throw new LuzjException(
+                    "cannot plot the learning rate: no training step was recorded; fit the model"
+                            + " first");
+        }
+        List<Painter> panels = new ArrayList<>();
+        panels.add(panel(steps, "lr", Records.StepEntry::lr));
+        if (momentum && steps.stream().anyMatch(s -> Double.isFinite(s.momentum()))) {
+            panels.add(panel(steps, "momentum", Records.StepEntry::momentum));
+        }
+        return new PanelGrid(panels, 1);
+    }
+
+    private static Painter panel(
+            List<Records.StepEntry> steps,
+            String title,
+            ToDoubleFunction<Records.StepEntry> value) {
+        XYChart chart = ChartStyle.panel(title, "step");
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setYAxisDecimalPattern("0.######");
+        Set<String> groups = new LinkedHashSet<>();
+        steps.forEach(s -> groups.add(s.group()));
+        chart.getStyler().setLegendVisible(groups.size() > 1);
+        int index = 0;
+        for (String group : groups) {
+            List<Records.StepEntry> finite =
+                    steps.stream()
+                            .filter(s -> s.group().equals(group))
+                            .filter(s -> Double.isFinite(value.applyAsDouble(s)))
+                            .toList();
+            if (!finite.isEmpty()) {
+                double[] x = finite.stream().mapToDouble(Records.StepEntry::step).toArray();
+                double[] y = finite.stream().mapToDouble(value).toArray();
+                ChartStyle.line(chart, group, ChartStyle.color(group, index), x, y);
+            }
+            index++;
+        }
+        if (chart.getSeriesMap().isEmpty()) {
+            return PanelGrid.note(title, "no finite values");
+        }
+        return chart::paint;
+    }
+
+    /** Configures a {@link StepPlot}; each setter returns a new builder. */
+    public static final class Builder {
+
+        private final PlotSize size;
+        private final boolean momentum;
+
+        private Builder() {
+            this(new PlotSize(800, 300, true), true);
+        }
+
+        private Builder(PlotSize size, boolean momentum) {
+            this.size = size;
+            this.momentum = momentum;
+        }
+
+        /**
+         * Sets the whole picture's size, whatever the number of panels.
+         *
+         * @param width the width in pixels
+         * @param height the height in pixels
+         * @return a new builder
+         */
+        public Builder size(int width, int height) {
+            return new Builder(new PlotSize(width, height, false), momentum);
+        }
+
+        /**
+         * Sets each panel's size; the picture grows with the number of panels. This is the
+         * default, at 800 x 300.
+         *
+         * @param width the width in pixels
+         * @param height the height in pixels
+         * @return a new builder
+         */
+        public Builder panelSize(int width, int height) {
+            return new Builder(new PlotSize(width, height, true), momentum);
+        }
+
+        /**
+         * Sets whether to add the momentum (beta1) panel when any step recorded one.
+         *
+         * @param show true to show it (the default)
+         * @return a new builder
+         */
+        public Builder momentum(boolean show) {
+            return new Builder(size, show);
+        }
+
+        /**
+         * Creates the plot.
+         *
+         * @return the plot
+         */
+        public StepPlot build() {
+            return new StepPlot(this);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.luzj.metric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import io.github.luzj.LuzjException;
+import org.junit.jupiter.api.Test;
+
+class LossAverageTest extends MetricFixture {
+
+    @Test
+    void weightsBatchMeansBySize() {
+        LossAverage avg = new LossAverage(manager);
+        assertThat(avg.compute()).isNaN();
+        try (NDManager batch = manager.newSubManager()) {
+            avg.update(batch.create(2f), 3);
+            avg.update(batch.create(new float[] {1f}), 1); // one-element arrays are accepted
+            assertThat(batch.getManagedArrays()).hasSize(2);
+        }
+        assertThat(avg.compute()).isCloseTo(7.0 / 4, within(1e-12));
+    }
+
+    @Test
+    void resetClearsADivergedEpoch() {
+        LossAverage avg = new LossAverage(manager);
+        avg.update(manager.create(Float.NaN), 4);
+        assertThat(avg.compute()).isNaN();
+        avg.reset();
+        avg.update(manager.create(0.25f), 2);
+        assertThat(avg.compute()).isEqualTo(0.25);
+    }
+
+    @Test
+    void rejectsPerExampleLosses() {
+        LossAverage avg = new LossAverage(manager);
+        assertThatThrownBy(() -> avg.update(manager.create(new float[] {1, 2}), 2))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("(2)");
+    }
+}
