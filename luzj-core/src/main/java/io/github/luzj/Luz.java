@@ -38,6 +38,7 @@ public final class Luz {
         check(block != null, "block");
         check(loss != null, "loss");
         check(optimizer != null, "optimizer");
+        checkMetrics(metrics);
         return new SetupModel(block, null, loss, optimizer, List.of(metrics), defaultDevice());
     }
 
@@ -55,6 +56,7 @@ public final class Luz {
         check(model != null && model.getBlock() != null, "model (with a block)");
         check(loss != null, "loss");
         check(optimizer != null, "optimizer");
+        checkMetrics(metrics);
         return new SetupModel(
                 model.getBlock(), model, loss, optimizer, List.of(metrics), defaultDevice());
     }
@@ -77,6 +79,20 @@ public final class Luz {
      */
     public static Device defaultDevice() {
         return Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    }
+
+    private static void checkMetrics(Metric... metrics) {
+        java.util.Set<String> names = new java.util.HashSet<>(java.util.Set.of("loss"));
+        for (Metric m : metrics) {
+            if (m == null) {
+                throw new LuzjException("a metric is null; remove it from Luz.setup's metrics");
+            }
+            if (!names.add(m.abbrev())) {
+                throw new LuzjException(
+                        "two metrics are both named '" + m.abbrev() + "' (the loss is always"
+                                + " 'loss'); records would mix them, so pass each once");
+            }
+        }
     }
 
     private static void check(boolean ok, String what) {
