@@ -1,0 +1,79 @@
+package io.github.luzj.examples;
+
+import ai.djl.nn.Block;
+import ai.djl.training.loss.Loss;
+import io.github.luzj.FittedModel;
+import io.github.luzj.Luz;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.fit.FitOptions;
+import io.github.luzj.metric.Metrics;
+import io.github.luzj.optim.OptimizerSpec;
+import io.github.luzj.record.HistoryPlot;
+import io.github.luzj.record.Records;
+import io.github.luzj.record.RecordsCsv;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One supervised run of an experiment: set up, fit with an epoch timer, then write
+ * {@code history.csv}, {@code history.png} and the common part of {@code summary.json}.
+ */
+final class TrainingRun {
+
+    final FittedModel fitted;
+    final List<Double> epochSeconds;
+    final int trainSamples;
+
+    private TrainingRun(FittedModel fitted, List<Double> epochSeconds, int trainSamples) {
+        this.fitted = fitted;
+        this.epochSeconds = epochSeconds;
+        this.trainSamples = trainSamples;
+    }
+
+    static TrainingRun fit(
+            CommonOptions o,
+            Block block,
+            OptimizerSpec optimizer,
+            DataLoader train,
+            DataLoader valid,
+            int epochs,
+            FitOptions.Builder extra,
+            Callback... callbacks) {
+        EpochTimer timer = new EpochTimer();
+        List<Callback> all = new ArrayList<>(List.of(callbacks));
+        all.add(timer);
+        FitOptions.Builder b = extra != null ? extra : FitOptions.builder(train);
+        FitOptions options =
+                b.valid(valid).epochs(epochs).seed(o.seed).verbose(!o.quiet).callbacks(all).build();
+        FittedModel fitted =
+                Luz.setup(block, Loss.softmaxCrossEntropyLoss(), optimizer, Metrics.accuracy())
+                        .device(o.device())
+                        .fit(options);
+        return new TrainingRun(fitted, timer.seconds(), train.sampleCount());
+    }
+
+    /** Writes history.csv and history.png, and returns the summary's common fields. */
+    Summary writeOutputs(Path out, String command) {
+        Records r = fitted.records();
+        RecordsCsv.writeHistory(r, out.resolve("history.csv"));
+        HistoryPlot.defaults().writePng(r, out.resolve("history.png"));
+        double trainSeconds = epochSeconds.stream().mapToDouble(Double::doubleValue).sum();
+        long parameters =
+                fitted.block().getParameters().stream()
+                        .mapToLong(p -> p.getValue().getArray().size())
+                        .sum();
+        return new Summary()
+                .put("command", command)
+                .put("epochs", r.epochs())
+                .put("train_samples", trainSamples)
+                .put("valid_accuracy", r.last(Records.VALID, "acc"))
+                .put("valid_loss", r.last(Records.VALID, "loss"))
+                .put("train_accuracy", r.last(Records.TRAIN, "acc"))
+                .put("train_loss", r.last(Records.TRAIN, "loss"))
+                .put("epoch_seconds", epochSeconds)
+                .put("train_samples_per_second", trainSamples * epochSeconds.size() / trainSeconds)
+                .put("parameters", parameters);
+    }
+}
