@@ -17,9 +17,10 @@ import java.util.Set;
 
 /**
  * Steps a learning-rate schedule during fitting (luz's {@code luz_callback_lr_scheduler}); the
- * schedules come from {@link io.github.luzj.callbacks.lr.LrSchedulers}. At {@link Phase#FIT_BEGIN} it builds the schedule over the live optimizer's parameter groups, so it
- * sees the real groups and, for one-cycle, takes {@code steps_per_epoch} from the training data
- * when the spec leaves it unset; then it calls {@code step()} at its phase, by default
+ * schedules come from {@link io.github.luzj.callbacks.lr.LrSchedulers}. At
+ * {@link Phase#FIT_BEGIN} it builds the schedule over the live optimizer's parameter groups, so
+ * it sees the real groups and, for one-cycle, takes {@code steps_per_epoch} from the training
+ * data when the spec leaves it unset; then it calls {@code step()} at its phase, by default
  * {@code "on_epoch_end"} as in luz. A plateau schedule steps on the epoch's mean validation loss,
  * or the training loss when there is no validation data, unless told to
  * {@linkplain #monitor(String, String) monitor} another metric.

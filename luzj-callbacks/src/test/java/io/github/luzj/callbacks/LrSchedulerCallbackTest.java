@@ -27,7 +27,8 @@ class LrSchedulerCallbackTest {
         LrSchedulerCallback byEpoch = LuzCallbacks.lrScheduler(LrSchedulers.step(1));
         assertThat(byEpoch.stepPhase()).isEqualTo(Phase.EPOCH_END);
         assertThat(byEpoch.callOn()).isEqualTo(EnumSet.of(Phase.FIT_BEGIN, Phase.EPOCH_END));
-        LrSchedulerCallback byBatch = LuzCallbacks.lrScheduler(LrSchedulers.step(1), "on_batch_end");
+        LrSchedulerCallback byBatch =
+                LuzCallbacks.lrScheduler(LrSchedulers.step(1), "on_batch_end");
         assertThat(byBatch.stepPhase()).isEqualTo(Phase.TRAIN_BATCH_END);
         assertThat(LuzCallbacks.lrScheduler(LrSchedulers.step(1), Phase.VALID_END).stepPhase())
                 .isEqualTo(Phase.VALID_END);
@@ -37,7 +38,8 @@ class LrSchedulerCallbackTest {
     void rejectsPhasesItCannotStepAt() {
         assertThatThrownBy(() -> LuzCallbacks.lrScheduler(LrSchedulers.step(1), "on_fit_begin"))
                 .isInstanceOf(LuzjException.class)
-                .hasMessageContaining("callOn must be a phase of fitting after on_fit_begin, got on_fit_begin");
+                .hasMessageContaining(
+                        "callOn must be a phase of fitting after on_fit_begin, got on_fit_begin");
         assertThatThrownBy(() -> LuzCallbacks.lrScheduler(LrSchedulers.step(1), "on_predict_end"))
                 .isInstanceOf(LuzjException.class);
         assertThatThrownBy(() -> LuzCallbacks.lrScheduler(LrSchedulers.step(1), "on_batch_finish"))

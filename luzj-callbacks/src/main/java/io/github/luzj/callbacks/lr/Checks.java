@@ -75,7 +75,8 @@ final class Checks {
     /** Checks a single value or one per group; each element with {@code check}. */
     static List<Double> values(String name, double[] values, ValueCheck check) {
         if (values == null || values.length == 0) {
-            throw new LuzjException(name + " needs one value, or one per parameter group; got none");
+            throw new LuzjException(
+                    name + " needs one value, or one per parameter group; got none");
         }
         List<Double> out = new ArrayList<>(values.length);
         for (double v : values) {

@@ -69,7 +69,12 @@ public final class CosineAnnealingLr extends LrScheduler {
      */
     public record Spec(int tMax, double etaMin) implements SchedulerSpec {
 
-        /** Validates every setting, naming the argument, the value and the valid range. */
+        /**
+         * Validates every setting, naming the argument, the value and the valid range.
+         *
+         * @param tMax {@code T_max}: steps from the initial learning rate down to {@code eta_min}
+         * @param etaMin {@code eta_min}: the lowest learning rate, {@code >= 0}
+         */
         public Spec {
             Checks.atLeast("T_max", tMax, 1);
             Checks.nonNegative("eta_min", etaMin);

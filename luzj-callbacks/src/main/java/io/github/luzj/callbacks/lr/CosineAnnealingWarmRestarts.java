@@ -52,7 +52,13 @@ public final class CosineAnnealingWarmRestarts extends LrScheduler {
      */
     public record Spec(int t0, int tMult, double etaMin) implements SchedulerSpec {
 
-        /** Validates every setting, naming the argument, the value and the valid range. */
+        /**
+         * Validates every setting, naming the argument, the value and the valid range.
+         *
+         * @param t0 {@code T_0}: steps until the first restart, {@code >= 1}
+         * @param tMult {@code T_mult}: growth of the period after each restart, {@code >= 1}
+         * @param etaMin {@code eta_min}: the lowest learning rate, {@code >= 0}
+         */
         public Spec {
             Checks.atLeast("T_0", t0, 1);
             Checks.atLeast("T_mult", tMult, 1);

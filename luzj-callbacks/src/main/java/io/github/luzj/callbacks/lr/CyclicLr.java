@@ -102,7 +102,7 @@ public final class CyclicLr extends LrScheduler {
      * @param gamma {@code gamma} of {@code exp_range}: the amplitude is scaled by
      *     {@code gamma^step}
      * @param scaleFn a custom amplitude scale in [0, 1], or null
-     * @param scaleMode {@code cycle} or {@code iterations}: what {@code scaleFn} is a function of
+     * @param scaleMode {@code cycle} or {@code iterations}: what {@code scaleFn} takes
      * @param cycleMomentum {@code cycle_momentum}
      * @param baseMomentum {@code base_momentum}: the momentum at the peak
      * @param maxMomentum {@code max_momentum}: the momentum at the start of a cycle
@@ -121,7 +121,23 @@ public final class CyclicLr extends LrScheduler {
             List<Double> maxMomentum)
             implements SchedulerSpec {
 
-        /** Validates every setting, naming the argument, the value and the valid range. */
+        /**
+         * Validates every setting, naming the argument, the value and the valid range.
+         *
+         * @param baseLr {@code base_lr}: the lower bound, one value or one per group
+         * @param maxLr {@code max_lr}: the upper bound, one value or one per group
+         * @param stepSizeUp {@code step_size_up}: steps of the rising half, {@code >= 1}
+         * @param stepSizeDown {@code step_size_down}, or null for {@code step_size_up}
+         * @param mode {@code triangular}, {@code triangular2} or {@code exp_range} (ignored when
+         *     {@code scaleFn} is given)
+         * @param gamma {@code gamma} of {@code exp_range}: the amplitude is scaled by
+         *     {@code gamma^step}
+         * @param scaleFn a custom amplitude scale in [0, 1], or null
+         * @param scaleMode {@code cycle} or {@code iterations}: what {@code scaleFn} takes
+         * @param cycleMomentum {@code cycle_momentum}
+         * @param baseMomentum {@code base_momentum}: the momentum at the peak
+         * @param maxMomentum {@code max_momentum}: the momentum at the start of a cycle
+         */
         public Spec {
             baseLr = Checks.values("base_lr", Checks.toArray(baseLr), Checks::nonNegative);
             maxLr = Checks.values("max_lr", Checks.toArray(maxLr), Checks::positive);

@@ -40,7 +40,11 @@ public final class ExponentialLr extends LrScheduler {
      */
     public record Spec(double gamma) implements SchedulerSpec {
 
-        /** Validates {@code gamma}. */
+        /**
+         * Validates {@code gamma}.
+         *
+         * @param gamma {@code gamma}: the factor per step, {@code > 0}
+         */
         public Spec {
             Checks.positive("gamma", gamma);
         }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.IntToDoubleFunction;
 
-/** The {@code lr_lambda} argument of LambdaLR and MultiplicativeLR: one function or one per group. */
+/** The {@code lr_lambda} of LambdaLR and MultiplicativeLR: one function, or one per group. */
 final class Lambdas {
 
     private Lambdas() {}

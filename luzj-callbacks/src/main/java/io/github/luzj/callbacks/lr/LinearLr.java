@@ -49,7 +49,13 @@ public final class LinearLr extends LrScheduler {
     public record Spec(double startFactor, double endFactor, int totalIters)
             implements SchedulerSpec {
 
-        /** Validates every setting, naming the argument, the value and the valid range. */
+        /**
+         * Validates every setting, naming the argument, the value and the valid range.
+         *
+         * @param startFactor {@code start_factor}, in (0, 1]
+         * @param endFactor {@code end_factor}, in [0, 1]
+         * @param totalIters {@code total_iters}: steps to reach the end factor, {@code >= 1}
+         */
         public Spec {
             if (!(startFactor > 0 && startFactor <= 1)) {
                 Checks.fail("start_factor", "in (0, 1]", Checks.fmt(startFactor));

@@ -44,7 +44,12 @@ public final class MultiStepLr extends LrScheduler {
      */
     public record Spec(List<Integer> milestones, double gamma) implements SchedulerSpec {
 
-        /** Validates every setting, naming the argument, the value and the valid range. */
+        /**
+         * Validates every setting, naming the argument, the value and the valid range.
+         *
+         * @param milestones {@code milestones}: strictly increasing steps, each {@code >= 1}
+         * @param gamma {@code gamma}: the factor at each milestone, {@code > 0}
+         */
         public Spec {
             LuzjException.check(
                     milestones != null && !milestones.isEmpty(),

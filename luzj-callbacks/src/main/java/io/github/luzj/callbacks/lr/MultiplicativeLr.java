@@ -37,7 +37,11 @@ public final class MultiplicativeLr extends LrScheduler {
      */
     public record Spec(List<IntToDoubleFunction> lrLambda) implements SchedulerSpec {
 
-        /** Checks that there is at least one function. */
+        /**
+         * Checks that there is at least one function.
+         *
+         * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
+         */
         public Spec {
             lrLambda = Lambdas.check(lrLambda == null ? null
                     : lrLambda.toArray(new IntToDoubleFunction[0]));

@@ -18,7 +18,8 @@ public final class OneCycleLr extends LrScheduler {
     private static final Set<String> STRATEGIES = Set.of("cos", "linear");
 
     /** Indices into {@link #lrPoints} and {@link #momentumPoints} of a phase's two ends. */
-    private record SchedulePhase(double endStep, int startLr, int endLr, int startMom, int endMom) {}
+    private record SchedulePhase(
+            double endStep, int startLr, int endLr, int startMom, int endMom) {}
 
     private static final int INITIAL = 0;
     private static final int MAX = 1;
@@ -38,14 +39,17 @@ public final class OneCycleLr extends LrScheduler {
         this.totalSteps = spec.resolveTotalSteps();
         double t = totalSteps;
         double p = spec.pctStart();
+        SchedulePhase rise =
+                new SchedulePhase(p * t - 1, INITIAL, MAX, MAX_MOMENTUM, BASE_MOMENTUM);
         this.phases =
                 spec.threePhase()
                         ? List.of(
-                                new SchedulePhase(p * t - 1, INITIAL, MAX, MAX_MOMENTUM, BASE_MOMENTUM),
-                                new SchedulePhase(2 * p * t - 2, MAX, INITIAL, BASE_MOMENTUM, MAX_MOMENTUM),
+                                rise,
+                                new SchedulePhase(
+                                        2 * p * t - 2, MAX, INITIAL, BASE_MOMENTUM, MAX_MOMENTUM),
                                 new SchedulePhase(t - 1, INITIAL, MIN, MAX_MOMENTUM, MAX_MOMENTUM))
                         : List.of(
-                                new SchedulePhase(p * t - 1, INITIAL, MAX, MAX_MOMENTUM, BASE_MOMENTUM),
+                                rise,
                                 new SchedulePhase(t - 1, MAX, MIN, BASE_MOMENTUM, MAX_MOMENTUM));
         double start = 0;
         for (int i = 0; i < phases.size(); i++) {
@@ -167,7 +171,7 @@ public final class OneCycleLr extends LrScheduler {
      * @param cycleMomentum {@code cycle_momentum}
      * @param baseMomentum {@code base_momentum}: one value or one per group, in [0, 1)
      * @param maxMomentum {@code max_momentum}: one value or one per group, in [0, 1)
-     * @param divFactor {@code div_factor}: the first learning rate is {@code max_lr / div_factor}
+     * @param divFactor {@code div_factor}: the first learning rate is max_lr over this
      * @param finalDivFactor {@code final_div_factor}: the last is the first over this
      * @param threePhase {@code three_phase}: rise, fall back symmetrically, then annihilate
      */
@@ -186,7 +190,22 @@ public final class OneCycleLr extends LrScheduler {
             boolean threePhase)
             implements SchedulerSpec {
 
-        /** Validates every setting, naming the argument, the value and the valid range. */
+        /**
+         * Validates every setting, naming the argument, the value and the valid range.
+         *
+         * @param maxLr {@code max_lr}: one peak learning rate, or one per group
+         * @param totalSteps {@code total_steps}, or null to use epochs x steps per epoch
+         * @param epochs {@code epochs}, or null
+         * @param stepsPerEpoch {@code steps_per_epoch}, or null
+         * @param pctStart {@code pct_start}, the share of the steps spent rising, in (0, 1)
+         * @param annealStrategy {@code anneal_strategy}: {@code "cos"} or {@code "linear"}
+         * @param cycleMomentum {@code cycle_momentum}
+         * @param baseMomentum {@code base_momentum}: one value or one per group, in [0, 1)
+         * @param maxMomentum {@code max_momentum}: one value or one per group, in [0, 1)
+         * @param divFactor {@code div_factor}: the first learning rate is max_lr over this
+         * @param finalDivFactor {@code final_div_factor}: the last is the first over this
+         * @param threePhase {@code three_phase}: rise, fall back symmetrically, then annihilate
+         */
         public Spec {
             maxLr = Checks.values("max_lr", Checks.toArray(maxLr), Checks::positive);
             if (totalSteps != null) {
@@ -200,8 +219,10 @@ public final class OneCycleLr extends LrScheduler {
             }
             Checks.open01("pct_start", pctStart);
             Checks.oneOf("anneal_strategy", annealStrategy, STRATEGIES);
-            baseMomentum = Checks.values("base_momentum", Checks.toArray(baseMomentum), Checks::momentum);
-            maxMomentum = Checks.values("max_momentum", Checks.toArray(maxMomentum), Checks::momentum);
+            baseMomentum =
+                    Checks.values("base_momentum", Checks.toArray(baseMomentum), Checks::momentum);
+            maxMomentum =
+                    Checks.values("max_momentum", Checks.toArray(maxMomentum), Checks::momentum);
             Checks.positive("div_factor", divFactor);
             Checks.positive("final_div_factor", finalDivFactor);
         }
@@ -213,9 +234,8 @@ public final class OneCycleLr extends LrScheduler {
          * @return the spec
          */
         public static Spec of(double... maxLr) {
-            return new Spec(
-                    Checks.boxed(maxLr), null, null, null, 0.3, "cos", true, List.of(0.85), List.of(0.95),
-                    25, 1e4, false);
+            return new Spec(Checks.boxed(maxLr), null, null, null, 0.3, "cos", true,
+                    List.of(0.85), List.of(0.95), 25, 1e4, false);
         }
 
         @Override

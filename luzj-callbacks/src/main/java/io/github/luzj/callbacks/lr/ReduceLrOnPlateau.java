@@ -171,7 +171,18 @@ public final class ReduceLrOnPlateau extends LrScheduler {
             double eps)
             implements SchedulerSpec {
 
-        /** Validates every setting, naming the argument, the value and the valid range. */
+        /**
+         * Validates every setting, naming the argument, the value and the valid range.
+         *
+         * @param mode {@code "min"} (a loss) or {@code "max"} (an accuracy)
+         * @param factor {@code factor}: the learning rate's multiplier, in (0, 1)
+         * @param patience {@code patience}: bad steps tolerated before reducing, {@code >= 0}
+         * @param threshold {@code threshold}: the least change that counts as improvement
+         * @param thresholdMode {@code "rel"} or {@code "abs"}
+         * @param cooldown {@code cooldown}: steps to wait after a reduction, {@code >= 0}
+         * @param minLr {@code min_lr}: the floor, one value or one per group, {@code >= 0}
+         * @param eps {@code eps}: reductions smaller than this are skipped
+         */
         public Spec {
             Checks.oneOf("mode", mode, MODES);
             Checks.open01("factor", factor);

@@ -1,8 +1,11 @@
 package io.github.luzj.callbacks.lr;
 
+import ai.djl.nn.Parameter;
 import io.github.luzj.LuzjException;
+import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.optim.OptimizerSpec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One schedule to simulate: the optimizer whose groups it writes, the schedule, the number of
@@ -22,7 +25,15 @@ public record ScheduleCase(
         int steps,
         List<Double> metrics) {
 
-    /** Checks that the parts fit together. */
+    /**
+     * Checks that the parts fit together.
+     *
+     * @param name the case's name
+     * @param optimizer the optimizer
+     * @param scheduler the schedule
+     * @param steps how many training steps to simulate, {@code >= 1}
+     * @param metrics the monitored metric after each step (plateau only), else empty
+     */
     public ScheduleCase {
         LuzjException.check(optimizer != null, "schedule case '%s' has no optimizer", name);
         LuzjException.check(scheduler != null, "schedule case '%s' has no scheduler", name);
@@ -39,5 +50,19 @@ public record ScheduleCase(
      */
     public ScheduleCase withScheduler(SchedulerSpec spec) {
         return new ScheduleCase(name, optimizer, spec, steps, metrics);
+    }
+
+    /**
+     * Builds the case's optimizer over one parameter, so that its groups can be scheduled by
+     * hand: {@code scheduler().build(c.buildOptimizer().groups())}.
+     *
+     * @return the optimizer (close it when done)
+     */
+    public LuzOptimizer buildOptimizer() {
+        // grouping needs the parameters' names only, not their arrays
+        return optimizer.build(
+                Map.of("weight",
+                        Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+                                .build()));
     }
 }

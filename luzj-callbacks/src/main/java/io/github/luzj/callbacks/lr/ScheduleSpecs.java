@@ -1,6 +1,5 @@
 package io.github.luzj.callbacks.lr;
 
-import ai.djl.nn.Parameter;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
@@ -10,9 +9,7 @@ import io.github.luzj.optim.Optimizers;
 import io.github.luzj.optim.ParamGroup;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads schedules written with PyTorch's names and simulates them. A case looks like
@@ -262,7 +259,7 @@ public final class ScheduleSpecs {
      * @return the learning rates and momentum values, one row per step
      */
     public static ScheduleTrace simulate(ScheduleCase c) {
-        try (LuzOptimizer optimizer = c.optimizer().build(tinyParameters())) {
+        try (LuzOptimizer optimizer = c.buildOptimizer()) {
             List<ParamGroup> groups = optimizer.groups();
             LrScheduler scheduler = c.scheduler().build(groups);
             int n = groups.size();
@@ -288,14 +285,5 @@ public final class ScheduleSpecs {
                 c.name(),
                 step);
         return c.metrics().get(step);
-    }
-
-    /** Parameters to group: the optimizer needs their names only, not their arrays. */
-    private static Map<String, Parameter> tinyParameters() {
-        Map<String, Parameter> params = new LinkedHashMap<>();
-        params.put(
-                "weight",
-                Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
-        return params;
     }
 }

@@ -94,7 +94,13 @@ public final class SequentialLr extends LrScheduler {
     public record Spec(List<SchedulerSpec> schedulers, List<Integer> milestones)
             implements SchedulerSpec {
 
-        /** Validates the schedules and milestones. */
+        /**
+         * Validates the schedules and milestones.
+         *
+         * @param schedulers the schedules, at least one, none of them a plateau schedule
+         * @param milestones the steps at which the next schedule starts: one fewer than
+         *     {@code schedulers}, strictly increasing, each {@code >= 1}
+         */
         public Spec {
             LuzjException.check(
                     schedulers != null && !schedulers.isEmpty(),
@@ -135,7 +141,9 @@ public final class SequentialLr extends LrScheduler {
         @Override
         public Spec withDefaultStepsPerEpoch(int stepsPerEpoch) {
             return new Spec(
-                    schedulers.stream().map(s -> s.withDefaultStepsPerEpoch(stepsPerEpoch)).toList(),
+                    schedulers.stream()
+                            .map(s -> s.withDefaultStepsPerEpoch(stepsPerEpoch))
+                            .toList(),
                     milestones);
         }
     }

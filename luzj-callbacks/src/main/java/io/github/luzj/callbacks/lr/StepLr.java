@@ -41,7 +41,12 @@ public final class StepLr extends LrScheduler {
      */
     public record Spec(int stepSize, double gamma) implements SchedulerSpec {
 
-        /** Validates every setting, naming the argument, the value and the valid range. */
+        /**
+         * Validates every setting, naming the argument, the value and the valid range.
+         *
+         * @param stepSize {@code step_size}: steps between decays, {@code >= 1}
+         * @param gamma {@code gamma}: the factor of each decay, {@code > 0}
+         */
         public Spec {
             Checks.atLeast("step_size", stepSize, 1);
             Checks.positive("gamma", gamma);

@@ -25,7 +25,8 @@ class OracleScheduleTest {
         String kind = c.getAsJsonObject("scheduler").get("kind").getAsString();
         return switch (kind) {
             case "LambdaLR" -> ScheduleSpecs.parse(c, LrSchedulers.lambda(e -> 1.0 / (1 + e)));
-            case "MultiplicativeLR" -> ScheduleSpecs.parse(c, LrSchedulers.multiplicative(e -> 0.95));
+            case "MultiplicativeLR" ->
+                    ScheduleSpecs.parse(c, LrSchedulers.multiplicative(e -> 0.95));
             default -> ScheduleSpecs.parse(c);
         };
     }
@@ -39,7 +40,8 @@ class OracleScheduleTest {
         assertThat(trace.steps()).isEqualTo(c.get("steps").getAsInt());
         Oracle.assertClose(name + " lr", trace.lrs(0), Oracle.series(c, "lr"));
         if (c.has("momentum")) {
-            Oracle.assertClose(name + " momentum", trace.momentums(0), Oracle.series(c, "momentum"));
+            Oracle.assertClose(
+                    name + " momentum", trace.momentums(0), Oracle.series(c, "momentum"));
         }
     }
 

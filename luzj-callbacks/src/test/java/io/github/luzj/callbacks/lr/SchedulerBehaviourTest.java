@@ -3,6 +3,8 @@ package io.github.luzj.callbacks.lr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
@@ -54,7 +56,8 @@ class SchedulerBehaviourTest {
         // ExponentialLR(gamma=0.9) from epoch 20 on lr 0.05: 0.005 ... 0.005, 0.05, 0.045, 0.0405
         List<ParamGroup> groups = TestGroups.groups(Optimizers.sgd().lr(0.05));
         LrScheduler s = LrSchedulers.sequential(
-                        List.of(LrSchedulers.linear().startFactor(0.1).endFactor(0.1).totalIters(20),
+                        List.of(LrSchedulers.linear().startFactor(0.1).endFactor(0.1)
+                                        .totalIters(20),
                                 LrSchedulers.exponential(0.9)),
                         20)
                 .build(groups);
@@ -147,5 +150,29 @@ class SchedulerBehaviourTest {
         s.step(1.0);
         s.step(2.0);
         assertThat(groups.get(0).lr()).isEqualTo(1e-9);
+    }
+
+    @Test
+    void aSequenceWrittenInJsonIsTheSequenceBuiltInJava() {
+        JsonObject json = JsonParser.parseString(("{'name': 'warmup then cosine', 'steps': 20,"
+                        + " 'optimizer': {'name': 'adamw', 'lr': 0.01, 'betas': [0.8, 0.99]},"
+                        + " 'scheduler': {'kind': 'SequentialLR', 'args': {'milestones': [4],"
+                        + "   'schedulers': ["
+                        + "     {'kind': 'LinearLR',"
+                        + "      'args': {'start_factor': 0.25, 'total_iters': 4}},"
+                        + "     {'kind': 'CosineAnnealingLR', 'args': {'T_max': 16}}]}}}")
+                        .replace('\'', '"'))
+                .getAsJsonObject();
+        ScheduleCase parsed = ScheduleSpecs.parse(json);
+        ScheduleCase java = parsed.withScheduler(LrSchedulers.sequential(
+                List.of(LrSchedulers.linear().startFactor(0.25).totalIters(4),
+                        LrSchedulers.cosineAnnealing(16)),
+                4));
+        ScheduleTrace a = ScheduleSpecs.simulate(parsed);
+        ScheduleTrace b = ScheduleSpecs.simulate(java);
+        assertThat(a.lrs(0)).containsExactly(b.lrs(0));
+        assertThat(a.lr(0, 0)).isCloseTo(0.0025, within(TOL));
+        assertThat(a.lr(4, 0)).isCloseTo(0.01, within(TOL)); // the cosine starts at the base
+        assertThat(a.momentums(0)).containsOnly(0.8); // AdamW's beta1, untouched
     }
 }

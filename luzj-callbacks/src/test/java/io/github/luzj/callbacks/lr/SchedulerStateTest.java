@@ -11,10 +11,10 @@ import io.github.luzj.optim.Optimizers;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** A state saved mid-schedule, through JSON text, continues exactly as an unbroken run. */
 class SchedulerStateTest {
@@ -33,8 +33,11 @@ class SchedulerStateTest {
         return Stream.of(
                 Arguments.of(LrSchedulers.oneCycle(0.1).totalSteps(BEFORE + AFTER), sgd),
                 Arguments.of(LrSchedulers.oneCycle(0.01).totalSteps(40).threePhase(true), adam),
-                Arguments.of(LrSchedulers.cyclic(0.001, 0.01).stepSizeUp(4).mode("triangular2"), adam),
-                Arguments.of(LrSchedulers.cyclic(0.001, 0.01).stepSizeUp(3).mode("exp_range").gamma(0.9), sgd),
+                Arguments.of(
+                        LrSchedulers.cyclic(0.001, 0.01).stepSizeUp(4).mode("triangular2"), adam),
+                Arguments.of(
+                        LrSchedulers.cyclic(0.001, 0.01).stepSizeUp(3).mode("exp_range").gamma(0.9),
+                        sgd),
                 Arguments.of(LrSchedulers.cosineWarmRestarts(3).tMult(2).etaMin(1e-4), sgd),
                 Arguments.of(LrSchedulers.cosineAnnealing(7).etaMin(1e-3), sgd),
                 Arguments.of(LrSchedulers.step(4).gamma(0.5), sgd),
@@ -48,7 +51,8 @@ class SchedulerStateTest {
                                 LrSchedulers.cosineAnnealing(6),
                                 LrSchedulers.oneCycle(0.05).totalSteps(20)),
                         5, 11), sgd),
-                Arguments.of(LrSchedulers.reduceOnPlateau().factor(0.5).patience(2).cooldown(1), sgd));
+                Arguments.of(
+                        LrSchedulers.reduceOnPlateau().factor(0.5).patience(2).cooldown(1), sgd));
     }
 
     private static double[][] run(LrScheduler s, List<ParamGroup> groups, int from, int steps) {
@@ -83,7 +87,8 @@ class SchedulerStateTest {
 
         assertThat(actual).isDeepEqualTo(expected);
         // the schedule moves after the resume point, so the comparison means something
-        assertThat(Stream.of(expected).mapToDouble(row -> row[0]).distinct().count()).isGreaterThan(1);
+        assertThat(Stream.of(expected).mapToDouble(row -> row[0]).distinct().count())
+                .isGreaterThan(1);
     }
 
     @Test
@@ -93,7 +98,8 @@ class SchedulerStateTest {
         LrScheduler exp = LrSchedulers.exponential(0.9).build(groups);
         assertThatThrownBy(() -> exp.loadState(stepState))
                 .isInstanceOf(LuzjException.class)
-                .hasMessageContaining("the saved scheduler state is of a StepLR, not of this ExponentialLR");
+                .hasMessageContaining(
+                        "the saved scheduler state is of a StepLR, not of this ExponentialLR");
         JsonObject noCounter = exp.state();
         noCounter.remove("last_epoch");
         assertThatThrownBy(() -> exp.loadState(noCounter))
@@ -114,10 +120,12 @@ class SchedulerStateTest {
 
     @Test
     void plateauStateKeepsInfinityAsText() {
-        LrScheduler fresh = LrSchedulers.reduceOnPlateau().build(TestGroups.groups(Optimizers.sgd()));
+        LrScheduler fresh =
+                LrSchedulers.reduceOnPlateau().build(TestGroups.groups(Optimizers.sgd()));
         String text = new Gson().toJson(fresh.state());
         assertThat(text).contains("\"best\":\"inf\"");
-        ReduceLrOnPlateau back = LrSchedulers.reduceOnPlateau().build(TestGroups.groups(Optimizers.sgd()));
+        ReduceLrOnPlateau back =
+                LrSchedulers.reduceOnPlateau().build(TestGroups.groups(Optimizers.sgd()));
         back.loadState(new Gson().fromJson(text, JsonObject.class));
         assertThat(back.best()).isEqualTo(Double.POSITIVE_INFINITY);
     }

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Real luzj optimizers over named, array-less parameters: their groups are what schedules write. */
+/** Real luzj optimizers over named, array-less parameters, whose groups schedules write. */
 public final class TestGroups {
 
     private TestGroups() {}
