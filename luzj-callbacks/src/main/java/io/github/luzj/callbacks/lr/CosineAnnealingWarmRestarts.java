@@ -31,11 +31,16 @@ public final class CosineAnnealingWarmRestarts extends LrScheduler {
     protected void apply(int epoch) {
         // PyTorch keeps T_cur and T_i as state and rolls them over at T_i; unrolling from the
         // counter gives the same integers, so the schedule stays a function of the step.
-        long tCur = epoch;
         long tI = spec.t0();
-        while (tCur >= tI) {
-            tCur -= tI;
-            tI *= spec.tMult();
+        long tCur;
+        if (spec.tMult() == 1) {
+            tCur = epoch % tI;
+        } else {
+            tCur = epoch;
+            while (tCur >= tI) { // periods grow geometrically: a few turns at most
+                tCur -= tI;
+                tI *= spec.tMult();
+            }
         }
         double etaMin = spec.etaMin();
         for (ParamGroup g : groups()) {

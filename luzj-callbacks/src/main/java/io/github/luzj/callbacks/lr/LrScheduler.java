@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
 import io.github.luzj.optim.ParamGroup;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -249,7 +250,7 @@ public abstract class LrScheduler {
         int n = groups.size();
         if (values.size() == 1) {
             double[] out = new double[n];
-            java.util.Arrays.fill(out, values.get(0));
+            Arrays.fill(out, values.get(0));
             return out;
         }
         LuzjException.check(
