@@ -1,0 +1,210 @@
+package io.github.luzj.callbacks;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import io.github.luzj.LuzjException;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.callback.Context;
+import io.github.luzj.callback.Phase;
+import io.github.luzj.callbacks.lr.LrScheduler;
+import io.github.luzj.callbacks.lr.SchedulerSpec;
+import io.github.luzj.record.Records;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Steps a learning-rate schedule during fitting (luz's {@code luz_callback_lr_scheduler}); the
+ * schedules come from {@link io.github.luzj.callbacks.lr.LrSchedulers}. At
+ * {@link Phase#FIT_BEGIN} it builds the schedule over the live optimizer's parameter groups, so
+ * it sees the real groups and, for one-cycle, takes {@code steps_per_epoch} from the training
+ * data when the spec leaves it unset; then it calls {@code step()} at its phase, by default
+ * {@code "on_epoch_end"} as in luz. A plateau schedule steps on the epoch's mean validation loss,
+ * or the training loss when there is no validation data, unless told to
+ * {@linkplain #monitor(String, String) monitor} another metric.
+ *
+ * <pre>{@code
+ * FittedModel fitted = Luz.setup(net, Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+ *         .fit(train, 5, valid,
+ *              LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01).epochs(5), "on_batch_end"),
+ *              LuzCallbacks.lrScheduler(LrSchedulers.reduceOnPlateau().patience(2)));
+ * }</pre>
+ *
+ * <p>The schedule is rebuilt at every fit begin; {@link #state()} / {@link #loadState} carry it
+ * through a checkpoint (a state loaded before the fit begins is applied right after the build).
+ */
+public final class LrSchedulerCallback implements Callback {
+
+    private final SchedulerSpec spec;
+    private final Phase stepAt;
+    private final String monitorSet;
+    private final String monitorMetric;
+    private LrScheduler scheduler;
+    private JsonObject pendingState;
+
+    private LrSchedulerCallback(
+            SchedulerSpec spec, Phase stepAt, String monitorSet, String monitorMetric) {
+        LuzjException.check(spec != null, "the scheduler spec is null; pass one from LrSchedulers");
+        LuzjException.check(stepAt != null, "callOn is null; pass a phase such as on_epoch_end");
+        LuzjException.check(
+                stepAt != Phase.FIT_BEGIN && !stepAt.name().startsWith("PREDICT"),
+                "callOn must be a phase of fitting after %s, got %s; use on_epoch_end or"
+                        + " on_batch_end",
+                Phase.FIT_BEGIN.luzName(),
+                stepAt.luzName());
+        this.spec = spec;
+        this.stepAt = stepAt;
+        this.monitorSet = monitorSet;
+        this.monitorMetric = monitorMetric;
+    }
+
+    /**
+     * A callback that steps {@code spec} at every epoch's end.
+     *
+     * @param spec the schedule
+     * @return the callback
+     */
+    public static LrSchedulerCallback of(SchedulerSpec spec) {
+        return new LrSchedulerCallback(spec, Phase.EPOCH_END, null, "loss");
+    }
+
+    /**
+     * Returns a copy that steps at {@code phase}.
+     *
+     * @param phase for example {@link Phase#TRAIN_BATCH_END} for per-step schedules
+     * @return a new callback
+     */
+    public LrSchedulerCallback callOn(Phase phase) {
+        return new LrSchedulerCallback(spec, phase, monitorSet, monitorMetric);
+    }
+
+    /**
+     * Returns a copy that steps at the phase with luz's name {@code luzName}.
+     *
+     * @param luzName for example {@code "on_epoch_end"} or {@code "on_batch_end"}
+     * @return a new callback
+     */
+    public LrSchedulerCallback callOn(String luzName) {
+        return callOn(Phase.parse(luzName));
+    }
+
+    /**
+     * Returns a copy whose plateau schedule monitors {@code metric} of {@code set}.
+     *
+     * @param set {@link Records#VALID} or {@link Records#TRAIN}
+     * @param metric the metric's abbreviation, such as {@code "loss"} or {@code "acc"}
+     * @return a new callback
+     */
+    public LrSchedulerCallback monitor(String set, String metric) {
+        LuzjException.check(
+                Records.VALID.equals(set) || Records.TRAIN.equals(set),
+                "monitor set must be '%s' or '%s', got '%s'",
+                Records.VALID,
+                Records.TRAIN,
+                set);
+        Objects.requireNonNull(metric, "metric");
+        return new LrSchedulerCallback(spec, stepAt, set, metric);
+    }
+
+    /**
+     * Returns the schedule's spec.
+     *
+     * @return the spec
+     */
+    public SchedulerSpec spec() {
+        return spec;
+    }
+
+    /**
+     * Returns the phase at which the schedule steps.
+     *
+     * @return the phase
+     */
+    public Phase stepPhase() {
+        return stepAt;
+    }
+
+    /**
+     * Returns the live scheduler of the current or last fit.
+     *
+     * @return the scheduler, or null before the first fit begins
+     */
+    public LrScheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public Set<Phase> callOn() {
+        return EnumSet.of(Phase.FIT_BEGIN, stepAt);
+    }
+
+    @Override
+    public void on(Phase phase, Context ctx) {
+        if (phase == Phase.FIT_BEGIN) {
+            scheduler =
+                    spec.withDefaultStepsPerEpoch(ctx.trainBatches())
+                            .build(ctx.optimizer().groups());
+            if (pendingState != null) {
+                scheduler.loadState(pendingState);
+                pendingState = null;
+            }
+        } else if (phase == stepAt) {
+            scheduler.step(() -> monitored(ctx));
+        }
+    }
+
+    /** The metric a plateau schedule steps on; luz's default is the validation loss. */
+    private double monitored(Context ctx) {
+        String set = monitorSet;
+        if (set == null) {
+            set = ctx.metrics(Records.VALID).containsKey(monitorMetric) ? Records.VALID
+                    : Records.TRAIN;
+        }
+        Map<String, Double> values = ctx.metrics(set);
+        Double v = values.get(monitorMetric);
+        if (v == null) {
+            throw new LuzjException(
+                    "the " + spec.kind() + " schedule monitors '" + monitorMetric + "' of the "
+                            + set + " set, which is not recorded at " + stepAt.luzName()
+                            + (values.isEmpty()
+                                    ? " (no epoch has ended yet: step it at on_epoch_end)"
+                                    : "; recorded are " + values.keySet()));
+        }
+        return v;
+    }
+
+    @Override
+    public String name() {
+        return "LrSchedulerCallback(" + spec.kind() + ")";
+    }
+
+    @Override
+    public JsonElement state() {
+        if (scheduler == null && pendingState == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = new JsonObject();
+        o.add("scheduler", scheduler != null ? scheduler.state() : pendingState.deepCopy());
+        return o;
+    }
+
+    @Override
+    public void loadState(JsonElement state) {
+        if (state == null || state.isJsonNull()) {
+            return;
+        }
+        LuzjException.check(
+                state.isJsonObject() && state.getAsJsonObject().has("scheduler"),
+                "%s state must be an object with 'scheduler', got %s",
+                name(),
+                state);
+        JsonObject saved = state.getAsJsonObject().getAsJsonObject("scheduler");
+        if (scheduler != null) {
+            scheduler.loadState(saved);
+        } else {
+            pendingState = saved.deepCopy();
+        }
+    }
+}

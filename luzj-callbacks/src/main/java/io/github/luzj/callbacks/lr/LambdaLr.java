@@ -1,0 +1,57 @@
+package io.github.luzj.callbacks.lr;
+
+import io.github.luzj.optim.ParamGroup;
+import java.util.List;
+import java.util.function.IntToDoubleFunction;
+
+/**
+ * PyTorch's {@code LambdaLR}: each group's initial learning rate times {@code lr_lambda(step)}.
+ * A pure function of the step counter; the functions are not part of the saved state (as in
+ * PyTorch), so resume with a scheduler built from the same spec.
+ */
+public final class LambdaLr extends LrScheduler {
+
+    private final IntToDoubleFunction[] lambdas;
+
+    LambdaLr(Spec spec, List<ParamGroup> groups) {
+        super("LambdaLR", groups);
+        this.lambdas = Lambdas.perGroup(spec.lrLambda(), groups.size());
+        initialize();
+    }
+
+    @Override
+    protected void apply(int epoch) {
+        for (int i = 0; i < lambdas.length; i++) {
+            ParamGroup g = groups().get(i);
+            g.setLr(g.initialLr() * Lambdas.factor(lambdas[i], epoch));
+        }
+    }
+
+    /**
+     * The settings of a lambda schedule.
+     *
+     * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
+     */
+    public record Spec(List<IntToDoubleFunction> lrLambda) implements SchedulerSpec {
+
+        /**
+         * Checks that there is at least one function.
+         *
+         * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
+         */
+        public Spec {
+            lrLambda = Lambdas.check(lrLambda == null ? null
+                    : lrLambda.toArray(new IntToDoubleFunction[0]));
+        }
+
+        @Override
+        public String kind() {
+            return "LambdaLR";
+        }
+
+        @Override
+        public LambdaLr build(List<ParamGroup> groups) {
+            return new LambdaLr(this, groups);
+        }
+    }
+}

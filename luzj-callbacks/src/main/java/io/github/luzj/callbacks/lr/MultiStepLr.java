@@ -1,0 +1,99 @@
+package io.github.luzj.callbacks.lr;
+
+import io.github.luzj.LuzjException;
+import io.github.luzj.optim.ParamGroup;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * PyTorch's {@code MultiStepLR}: each group's initial learning rate times {@code gamma} once for
+ * every milestone reached. A pure function of the step counter.
+ */
+public final class MultiStepLr extends LrScheduler {
+
+    private final Spec spec;
+
+    MultiStepLr(Spec spec, List<ParamGroup> groups) {
+        super("MultiStepLR", groups);
+        this.spec = spec;
+        initialize();
+    }
+
+    /**
+     * Returns the spec this scheduler was built from.
+     *
+     * @return the spec
+     */
+    public Spec spec() {
+        return spec;
+    }
+
+    @Override
+    protected void apply(int epoch) {
+        int passed = (int) spec.milestones().stream().filter(m -> m <= epoch).count();
+        for (ParamGroup g : groups()) {
+            g.setLr(g.initialLr() * Math.pow(spec.gamma(), passed));
+        }
+    }
+
+    /**
+     * The settings of a milestone decay, with PyTorch's argument names.
+     *
+     * @param milestones {@code milestones}: strictly increasing steps, each {@code >= 1}
+     * @param gamma {@code gamma}: the factor at each milestone, {@code > 0}
+     */
+    public record Spec(List<Integer> milestones, double gamma) implements SchedulerSpec {
+
+        /**
+         * Validates every setting, naming the argument, the value and the valid range.
+         *
+         * @param milestones {@code milestones}: strictly increasing steps, each {@code >= 1}
+         * @param gamma {@code gamma}: the factor at each milestone, {@code > 0}
+         */
+        public Spec {
+            LuzjException.check(
+                    milestones != null && !milestones.isEmpty(),
+                    "milestones must hold at least one step, got none");
+            milestones = List.copyOf(milestones);
+            for (int i = 0; i < milestones.size(); i++) {
+                int m = milestones.get(i);
+                Checks.atLeast("milestones[" + i + "]", m, 1);
+                if (i > 0 && m <= milestones.get(i - 1)) {
+                    throw new LuzjException(
+                            "milestones must be strictly increasing, got " + milestones);
+                }
+            }
+            Checks.positive("gamma", gamma);
+        }
+
+        /**
+         * PyTorch's default {@code gamma} 0.1 at {@code milestones}.
+         *
+         * @param milestones the steps
+         * @return the spec
+         */
+        public static Spec of(int... milestones) {
+            return new Spec(Arrays.stream(milestones).boxed().toList(), 0.1);
+        }
+
+        @Override
+        public String kind() {
+            return "MultiStepLR";
+        }
+
+        @Override
+        public MultiStepLr build(List<ParamGroup> groups) {
+            return new MultiStepLr(this, groups);
+        }
+
+        /**
+         * Sets {@code gamma}.
+         *
+         * @param value {@code > 0}, 0.1 by default
+         * @return a new spec
+         */
+        public Spec gamma(double value) {
+            return new Spec(milestones, value);
+        }
+    }
+}

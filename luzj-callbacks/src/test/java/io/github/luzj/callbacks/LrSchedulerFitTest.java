@@ -1,0 +1,108 @@
+package io.github.luzj.callbacks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.nn.core.Linear;
+import ai.djl.training.loss.Loss;
+import io.github.luzj.FittedModel;
+import io.github.luzj.Luz;
+import io.github.luzj.callbacks.lr.LrSchedulers;
+import io.github.luzj.callbacks.lr.Oracle;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.data.FloatTensor;
+import io.github.luzj.data.Sample;
+import io.github.luzj.data.SampleDataset;
+import io.github.luzj.fit.FitOptions;
+import io.github.luzj.optim.OptimizerSpec;
+import io.github.luzj.optim.Optimizers;
+import io.github.luzj.record.Records;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real fits of a one-unit linear model: the learning rate and momentum / {@code beta1} the
+ * optimizer applied at every step, as the fit loop recorded them, against PyTorch's schedule.
+ */
+class LrSchedulerFitTest {
+
+    /** {@code n} points of {@code y = 0.5 x0 - 0.25 x1}, small so that no step diverges. */
+    private static DataLoader data(int n, int batchSize) {
+        SampleDataset ds = new SampleDataset() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public Sample get(int i) {
+                float x0 = (i % 7) / 7f - 0.5f;
+                float x1 = (i % 5) / 5f - 0.5f;
+                return new Sample(
+                        new FloatTensor(new float[] {x0, x1}, new long[] {2}),
+                        new FloatTensor(new float[] {0.5f * x0 - 0.25f * x1}, new long[] {1}));
+            }
+        };
+        return DataLoader.builder(ds).batchSize(batchSize).shuffle(true).seed(3).build();
+    }
+
+    private static FittedModel fit(
+            OptimizerSpec optimizer, DataLoader train, DataLoader valid, int epochs,
+            LrSchedulerCallback cb) {
+        return Luz.setup(Linear.builder().setUnits(1).build(), Loss.l2Loss(), optimizer)
+                .fit(FitOptions.builder(train).valid(valid).epochs(epochs).callbacks(cb)
+                        .verbose(false).build());
+    }
+
+    private static double[] applied(FittedModel fitted, boolean momentum) {
+        return fitted.records().steps().stream()
+                .mapToDouble(s -> momentum ? s.momentum() : s.lr())
+                .toArray();
+    }
+
+    @Test
+    void oneCyclePerBatchOverTwoEpochsIsPyTorchs() {
+        // 2 epochs x 50 batches = the oracle's total_steps 100, steps_per_epoch taken from the data
+        var oracle = Oracle.byName("one_cycle_linear_sgd");
+        LrSchedulerCallback cb = LuzCallbacks.lrScheduler(
+                LrSchedulers.oneCycle(0.1).epochs(2).annealStrategy("linear"), "on_batch_end");
+        try (FittedModel fitted =
+                fit(Optimizers.sgd().lr(0.1).momentum(0.9), data(100, 2), null, 2, cb)) {
+            assertThat(fitted.records().steps()).hasSize(100);
+            Oracle.assertClose("applied lr", applied(fitted, false), Oracle.series(oracle, "lr"));
+            Oracle.assertClose("applied momentum", applied(fitted, true),
+                    Oracle.series(oracle, "momentum"));
+            assertThat(cb.scheduler().lastEpoch()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void theChaptersOneCycleMovesAdamsBeta1AsPyTorchDoes() {
+        // the chapter's schedule exactly: Adam, max_lr 0.01, 5 epochs x 469 batches
+        var oracle = Oracle.byName("chapter_one_cycle_adam");
+        LrSchedulerCallback cb =
+                LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01).epochs(5), "on_batch_end");
+        try (FittedModel fitted = fit(Optimizers.adam(), data(469, 1), null, 5, cb)) {
+            assertThat(fitted.records().steps()).hasSize(2345);
+            Oracle.assertClose("applied lr", applied(fitted, false), Oracle.series(oracle, "lr"));
+            Oracle.assertClose("applied beta1", applied(fitted, true),
+                    Oracle.series(oracle, "momentum"));
+            assertThat(fitted.records().last(Records.TRAIN, "loss")).isFinite();
+        }
+    }
+
+    @Test
+    void byDefaultItStepsOncePerEpoch() {
+        LrSchedulerCallback cb = LuzCallbacks.lrScheduler(LrSchedulers.step(1).gamma(0.5));
+        try (FittedModel fitted =
+                fit(Optimizers.adam().lr(0.1), data(24, 8), data(8, 4), 3, cb)) {
+            List<Records.StepEntry> steps = fitted.records().steps();
+            assertThat(steps).hasSize(9);
+            for (Records.StepEntry s : steps) {
+                assertThat(s.lr()).as("step %d", s.step())
+                        .isEqualTo(0.1 * Math.pow(0.5, s.epoch() - 1));
+                assertThat(s.momentum()).isEqualTo(0.9);
+            }
+            assertThat(cb.scheduler().lastEpoch()).isEqualTo(3);
+        }
+    }
+}
