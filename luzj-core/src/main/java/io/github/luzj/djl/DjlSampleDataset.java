@@ -1,0 +1,119 @@
+package io.github.luzj.djl;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Sampler;
+import ai.djl.translate.TranslateException;
+import io.github.luzj.LuzjException;
+import io.github.luzj.data.FloatTensor;
+import io.github.luzj.data.Sample;
+import io.github.luzj.data.SampleDataset;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A DJL {@link RandomAccessDataset} read one example at a time as luzj {@link Sample}s.
+ *
+ * <p>Each example is fetched through the dataset's own {@code getData} with a sampler that yields
+ * just that index. {@code get(manager, index)} alone would skip the dataset's {@code Pipeline}
+ * and target {@code Pipeline}, which DJL applies only while batching (in {@code DataIterable},
+ * or per batch in {@code ArrayDataset}'s bulk iterable); going through {@code getData} keeps
+ * every transform, batchifier and device setting the DJL user configured.
+ *
+ * <p>Thread-safe: every read uses a manager of its own, closed before returning, so luzj's loader
+ * may read from several threads and no native memory outlives a read.
+ */
+final class DjlSampleDataset implements SampleDataset {
+
+    private final RandomAccessDataset dataset;
+    private final int size;
+
+    DjlSampleDataset(RandomAccessDataset dataset) {
+        if (dataset == null) {
+            throw new LuzjException("the DJL dataset is null; pass a RandomAccessDataset");
+        }
+        try {
+            dataset.prepare();
+        } catch (IOException | TranslateException e) {
+            throw new LuzjException(
+                    "cannot prepare the DJL dataset "
+                            + dataset.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage()
+                            + "; check that its files are present (DJL runs offline here)",
+                    e);
+        }
+        long n = dataset.size();
+        LuzjException.check(
+                n > 0 && n <= Integer.MAX_VALUE,
+                "the DJL dataset %s has %d records; luzj needs 1 to %d",
+                dataset.getClass().getSimpleName(),
+                n,
+                Integer.MAX_VALUE);
+        this.dataset = dataset;
+        this.size = (int) n;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public Sample get(int index) {
+        LuzjException.check(
+                index >= 0 && index < size,
+                "index %d is outside the DJL dataset of %d records",
+                index,
+                size);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            Iterator<Batch> it = dataset.getData(manager, new OneIndex(index)).iterator();
+            // next() without hasNext(): hasNext() at the end would close DJL's iterator manager
+            Batch batch = it.next();
+            FloatTensor x =
+                    HostArrays.toHost(
+                            HostArrays.single(batch.getData(), "data", dataset),
+                            true,
+                            "data",
+                            dataset);
+            FloatTensor y =
+                    HostArrays.toHost(
+                            HostArrays.single(batch.getLabels(), "label", dataset),
+                            true,
+                            "labels",
+                            dataset);
+            return new Sample(x, y);
+        } catch (IOException | TranslateException e) {
+            throw new LuzjException(
+                    "cannot read record "
+                            + index
+                            + " of the DJL dataset "
+                            + dataset.getClass().getSimpleName()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** A sampler of one batch holding one index. */
+    private static final class OneIndex implements Sampler {
+        private final long index;
+
+        OneIndex(long index) {
+            this.index = index;
+        }
+
+        @Override
+        public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
+            return List.of(List.of(index)).iterator();
+        }
+
+        @Override
+        public int getBatchSize() {
+            return 1;
+        }
+    }
+}
