@@ -89,6 +89,27 @@ public final class FittedModel implements AutoCloseable {
     }
 
     /**
+     * Fits on DJL datasets, batched, shuffled and dropped as their own sampling says.
+     *
+     * @param train the training data
+     * @param epochs the number of epochs
+     * @param valid the validation data, or null
+     * @param callbacks callbacks
+     * @return the fitted model
+     */
+    public FittedModel fit(
+            ai.djl.training.dataset.RandomAccessDataset train,
+            int epochs,
+            ai.djl.training.dataset.RandomAccessDataset valid,
+            Callback... callbacks) {
+        return fit(
+                io.github.luzj.djl.DjlDatasets.loader(train),
+                epochs,
+                valid == null ? null : io.github.luzj.djl.DjlDatasets.loader(valid),
+                callbacks);
+    }
+
+    /**
      * Trains further with every option.
      *
      * @param options the fit's arguments
@@ -118,6 +139,34 @@ public final class FittedModel implements AutoCloseable {
      */
     public NDArray predict(DataLoader data, NDManager manager) {
         return Inference.predict(session, data, manager);
+    }
+
+    /**
+     * Computes the loss and metrics over a DJL dataset, every row, in order.
+     *
+     * @param data the examples
+     * @return the values by abbreviation, {@code "loss"} first
+     */
+    public Map<String, Double> evaluate(ai.djl.training.dataset.RandomAccessDataset data) {
+        return evaluate(inOrder(data));
+    }
+
+    /**
+     * Runs the model over a DJL dataset, every row, in order.
+     *
+     * @param data the examples
+     * @param manager the manager that owns the result
+     * @return the outputs, {@code [N, ...]}
+     */
+    public NDArray predict(ai.djl.training.dataset.RandomAccessDataset data, NDManager manager) {
+        return predict(inOrder(data), manager);
+    }
+
+    private static DataLoader inOrder(ai.djl.training.dataset.RandomAccessDataset data) {
+        return io.github.luzj.djl.DjlDatasets.loaderBuilder(data)
+                .shuffle(false)
+                .dropLast(false)
+                .build();
     }
 
     /**

@@ -83,6 +83,27 @@ public final class SetupModel {
     }
 
     /**
+     * Fits on DJL datasets, batched, shuffled and dropped as their own sampling says.
+     *
+     * @param train the training data
+     * @param epochs the number of epochs
+     * @param valid the validation data, or null
+     * @param callbacks callbacks
+     * @return the fitted model
+     */
+    public FittedModel fit(
+            ai.djl.training.dataset.RandomAccessDataset train,
+            int epochs,
+            ai.djl.training.dataset.RandomAccessDataset valid,
+            Callback... callbacks) {
+        return fit(
+                io.github.luzj.djl.DjlDatasets.loader(train),
+                epochs,
+                valid == null ? null : io.github.luzj.djl.DjlDatasets.loader(valid),
+                callbacks);
+    }
+
+    /**
      * Fits with every option ({@link FitOptions}).
      *
      * @param options the fit's arguments

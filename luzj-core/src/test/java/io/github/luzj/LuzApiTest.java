@@ -110,4 +110,37 @@ class LuzApiTest {
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("labels");
     }
+
+    @Test
+    void djlDatasetsFitEvaluateAndPredictThroughTheOverloads() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] xs = new float[64 * 4];
+            float[] ys = new float[64];
+            java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+            for (int i = 0; i < 64; i++) {
+                int best = 0;
+                for (int j = 0; j < 4; j++) {
+                    xs[i * 4 + j] = (float) rng.nextGaussian();
+                    if (j < 3 && xs[i * 4 + j] > xs[i * 4 + best]) {
+                        best = j;
+                    }
+                }
+                ys[i] = best;
+            }
+            ai.djl.training.dataset.ArrayDataset ds =
+                    new ai.djl.training.dataset.ArrayDataset.Builder()
+                            .setData(m.create(xs, new ai.djl.ndarray.types.Shape(64, 4)))
+                            .optLabels(m.create(ys))
+                            .setSampling(16, false)
+                            .build();
+            try (FittedModel fitted =
+                    Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam().lr(0.05))
+                            .fit(ds, 3, ds)) {
+                assertThat(fitted.session().globalStep()).isEqualTo(12);
+                assertThat(fitted.evaluate(ds).get("loss"))
+                        .isCloseTo(fitted.records().last("valid", "loss"), org.assertj.core.data.Offset.offset(1e-5));
+                assertThat(fitted.predict(ds, m).getShape().get(0)).isEqualTo(64);
+            }
+        }
+    }
 }
