@@ -15,7 +15,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "luzj examples 0.1.0",
         description = "The experiments of the chapter 'Speeding up training', run with luzj.",
-        subcommands = {BatchNormCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            BatchNormCommand.class,
+            OneCycleCommand.class,
+            ScheduleCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     /** Exit code for user errors (bad input, missing data). */

@@ -130,6 +130,16 @@ public abstract class LrScheduler {
     }
 
     /**
+     * Tells whether this schedule moves momentum (SGD) or beta1 (Adam) as well as the learning
+     * rate, as one-cycle and cyclic do when their {@code cycle_momentum} is on.
+     *
+     * @return true when momentum is scheduled
+     */
+    public final boolean cyclesMomentum() {
+        return movesMomentum();
+    }
+
+    /**
      * Tells whether this scheduler writes the groups' momentum (SGD) or {@code beta1} (Adam), so
      * that its state carries them.
      *
