@@ -18,6 +18,8 @@ final class BatchNormCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
+    @Mixin CheckpointOptions checkpoints;
+
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -43,7 +45,8 @@ final class BatchNormCommand implements Callable<Integer> {
                         train,
                         valid,
                         epochs,
-                        null);
+                        checkpoints,
+                        "java -jar luzj-examples.jar batchnorm ... --checkpoint-dir " + checkpoints.dir + " --resume");
         try (run.fitted) {
             run.writeOutputs(out, "batchnorm")
                     .put("batchnorm", !noBatchNorm)
@@ -53,6 +56,6 @@ final class BatchNormCommand implements Callable<Integer> {
                     .write(out.resolve("summary.json"));
         }
         System.out.println("Wrote " + out.resolve("summary.json"));
-        return 0;
+        return run.exitCode();
     }
 }

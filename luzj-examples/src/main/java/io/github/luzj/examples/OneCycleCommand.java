@@ -25,6 +25,8 @@ final class OneCycleCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
+    @Mixin CheckpointOptions checkpoints;
+
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -55,7 +57,8 @@ final class OneCycleCommand implements Callable<Integer> {
                         train,
                         valid,
                         epochs,
-                        null,
+                        checkpoints,
+                        "java -jar luzj-examples.jar one-cycle ... --checkpoint-dir " + checkpoints.dir + " --resume",
                         schedule);
         try (run.fitted) {
             StepsCsv.write(run.fitted.records(), "default", out.resolve("lr.csv"));
@@ -68,6 +71,6 @@ final class OneCycleCommand implements Callable<Integer> {
                     .write(out.resolve("summary.json"));
         }
         System.out.println("Wrote " + out.resolve("summary.json"));
-        return 0;
+        return run.exitCode();
     }
 }

@@ -25,11 +25,14 @@ final class TrainingRun {
     final FittedModel fitted;
     final List<Double> epochSeconds;
     final int trainSamples;
+    final boolean interrupted;
 
-    private TrainingRun(FittedModel fitted, List<Double> epochSeconds, int trainSamples) {
+    private TrainingRun(
+            FittedModel fitted, List<Double> epochSeconds, int trainSamples, boolean interrupted) {
         this.fitted = fitted;
         this.epochSeconds = epochSeconds;
         this.trainSamples = trainSamples;
+        this.interrupted = interrupted;
     }
 
     static TrainingRun fit(
@@ -39,19 +42,35 @@ final class TrainingRun {
             DataLoader train,
             DataLoader valid,
             int epochs,
-            FitOptions.Builder extra,
+            CheckpointOptions checkpoints,
+            String resumeHint,
             Callback... callbacks) {
         EpochTimer timer = new EpochTimer();
-        List<Callback> all = new ArrayList<>(List.of(callbacks));
-        all.add(timer);
-        FitOptions.Builder b = extra != null ? extra : FitOptions.builder(train);
-        FitOptions options =
-                b.valid(valid).epochs(epochs).seed(o.seed).verbose(!o.quiet).callbacks(all).build();
-        FittedModel fitted =
-                Luz.setup(block, Loss.softmaxCrossEntropyLoss(), optimizer, Metrics.accuracy())
-                        .device(o.device())
-                        .fit(options);
-        return new TrainingRun(fitted, timer.seconds(), train.sampleCount());
+        try (Interruption interruption = new Interruption()) {
+            List<Callback> all = new ArrayList<>(List.of(callbacks));
+            all.add(timer);
+            all.addAll(checkpoints.callbacks(interruption, resumeHint));
+            FitOptions options =
+                    checkpoints
+                            .apply(FitOptions.builder(train))
+                            .valid(valid)
+                            .epochs(epochs)
+                            .seed(o.seed)
+                            .verbose(!o.quiet)
+                            .callbacks(all)
+                            .build();
+            FittedModel fitted =
+                    Luz.setup(block, Loss.softmaxCrossEntropyLoss(), optimizer, Metrics.accuracy())
+                            .device(o.device())
+                            .fit(options);
+            return new TrainingRun(
+                    fitted, timer.seconds(), train.sampleCount(), interruption.happened());
+        }
+    }
+
+    /** The process's exit code: 130 (as a shell reports Ctrl-C) when interrupted. */
+    int exitCode() {
+        return interrupted ? 130 : 0;
     }
 
     /** Writes history.csv and history.png, and returns the summary's common fields. */
@@ -59,6 +78,7 @@ final class TrainingRun {
         Records r = fitted.records();
         RecordsCsv.writeHistory(r, out.resolve("history.csv"));
         HistoryPlot.defaults().writePng(r, out.resolve("history.png"));
+        // epochs timed in this process only: a resumed run does not time the epochs before it
         double trainSeconds = epochSeconds.stream().mapToDouble(Double::doubleValue).sum();
         long parameters =
                 fitted.block().getParameters().stream()
@@ -74,6 +94,7 @@ final class TrainingRun {
                 .put("train_loss", r.last(Records.TRAIN, "loss"))
                 .put("epoch_seconds", epochSeconds)
                 .put("train_samples_per_second", trainSamples * epochSeconds.size() / trainSeconds)
-                .put("parameters", parameters);
+                .put("parameters", parameters)
+                .put("interrupted", interrupted);
     }
 }
