@@ -91,7 +91,7 @@ public final class LrFinderPlot {
                         .build();
         chart.getStyler()
                 .setXAxisLogarithmic(true)
-                .setXAxisDecimalPattern("0.0E0")
+                .setXAxisDecimalPattern("0E0")
                 .setChartBackgroundColor(Color.WHITE)
                 .setLegendPosition(Styler.LegendPosition.InsideNE)
                 .setChartTitleVisible(!title.isEmpty())

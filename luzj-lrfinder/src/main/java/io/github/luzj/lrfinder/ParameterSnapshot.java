@@ -58,16 +58,22 @@ final class ParameterSnapshot implements AutoCloseable {
     void restore() {
         for (int i = 0; i < parameters.size(); i++) {
             NDArray target = parameters.get(i).getArray();
-            NDArray saved = copies.get(i);
-            if (target.getShape().isScalar()) {
-                saved.copyTo(target); // the full-slice copy below needs at least one axis
-            } else {
-                target.set(new NDIndex(), saved); // an in-place device copy; NaN-safe, unlike 0*x+y
-            }
+            copyInto(target, copies.get(i));
             if (target instanceof PtNDArray pt && target.hasGradient()) {
                 JniUtils.zeroGrad(pt);
             }
         }
+    }
+
+    /**
+     * Copies {@code source}'s values into {@code target} on the device ({@code target[...] =
+     * source}), whatever {@code target} holds, NaN included (unlike {@code 0 * t + s}).
+     *
+     * @param target the array to overwrite
+     * @param source the values, same shape and type
+     */
+    static void copyInto(NDArray target, NDArray source) {
+        target.set(new NDIndex("..."), source);
     }
 
     /**
