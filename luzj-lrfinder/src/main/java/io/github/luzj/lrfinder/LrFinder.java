@@ -1,6 +1,9 @@
 package io.github.luzj.lrfinder;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import io.github.luzj.FittedModel;
 import io.github.luzj.LuzjException;
 import io.github.luzj.SetupModel;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <p>Side effects that remain: the engine's random generator has moved on (dropout masks of a
  * following {@link FittedModel#fit} differ; {@link SetupModel#fit} reseeds it), and a
  * {@link SetupModel}'s block is now initialized, with the weights that {@code fit} with the same
- * seed would have drawn.
+ * seed would have drawn. Those parameters then belong to no DJL model, so closing the model of
+ * a later fit does not free them.
  */
 public final class LrFinder {
 
@@ -79,10 +83,46 @@ public final class LrFinder {
      */
     public LrFinderResult run(SetupModel setup, DataLoader train) {
         LuzjException.check(setup != null, "the model is null; pass the SetupModel to sweep");
+        boolean freshModel = makesFreshModels(setup);
         Session owner = setup.newSession(seed);
-        // The model (and with it the block's parameters) outlives the sweep, so only the sweep's
-        // optimizer is freed; closing the session would free the parameters a later fit uses.
-        return sweep(sweepSession(owner), train);
+        try {
+            return sweep(sweepSession(owner), train);
+        } finally {
+            if (freshModel) {
+                release(owner.model());
+            }
+        }
+    }
+
+    /**
+     * Tells whether {@code setup} wraps its block in a new DJL model per session (it was set up
+     * from a block) rather than reusing the user's model (set up from a {@code Model}).
+     */
+    private boolean makesFreshModels(SetupModel setup) {
+        Model probe = setup.newSession(seed).model();
+        Model again = setup.newSession(seed).model();
+        if (probe == again) {
+            return false;
+        }
+        probe.close();
+        again.close();
+        return true;
+    }
+
+    /**
+     * Frees the sweep's own DJL model but not the block's parameters, which it initialized and so
+     * owns: they are detached first, or the next {@code fit} would find them freed (DJL also
+     * closes an unreachable model when it is garbage collected).
+     */
+    private static void release(Model model) {
+        NDManager owner = model.getNDManager();
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            Parameter param = p.getValue();
+            if (param.isInitialized() && param.getArray().getManager() == owner) {
+                param.getArray().detach();
+            }
+        }
+        model.close();
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
+import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -90,6 +91,37 @@ class LrFinderTest {
             assertThat(TinyConvNet.parameters(swept)).isEqualTo(TinyConvNet.parameters(plain));
             assertThat(OptimizerProbe.state(a.session().optimizer(), swept))
                     .isEqualTo(OptimizerProbe.state(b.session().optimizer(), plain));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("removal")
+    void aSetupModelsBlockSurvivesTheSweepsThrowAwayModel() {
+        Block block = TinyConvNet.block();
+        SetupModel s = setup(block, new TinyConvNet.CountingLoss());
+        finder(5, false).run(s, train);
+        System.gc(); // DJL closes an unreachable model's arrays when it is collected
+        System.runFinalization();
+        Map<String, String> weights = TinyConvNet.parameters(block);
+        assertThat(weights).hasSize(14);
+        try (FittedModel fitted = fitOneEpoch(s)) {
+            assertThat(fitted.records().last("train", "loss")).isFinite();
+        }
+    }
+
+    @Test
+    void aSetupFromTheUsersModelLeavesThatModelOpenAndOwningItsParameters() {
+        Block block = TinyConvNet.block();
+        try (Model mine = Model.newInstance("mine", Device.cpu())) {
+            mine.setBlock(block);
+            SetupModel s =
+                    Luz.setup(mine, new TinyConvNet.CountingLoss(), Optimizers.adam())
+                            .device(Device.cpu());
+            finder(5, false).run(s, train);
+            assertThat(mine.getNDManager().isOpen()).isTrue();
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                assertThat(p.getValue().getArray().getManager()).isSameAs(mine.getNDManager());
+            }
         }
     }
 
