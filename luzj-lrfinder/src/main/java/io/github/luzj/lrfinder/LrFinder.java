@@ -65,7 +65,8 @@ public final class LrFinder {
     }
 
     /**
-     * Starts a finder with fastai's defaults but {@code endLr = 0.1}.
+     * Starts a finder with the defaults: 100 log-spaced steps from 1e-7 to 0.1, smoothing 0.9, no
+     * stop on divergence, the model restored afterwards.
      *
      * @return a builder
      */
@@ -83,6 +84,7 @@ public final class LrFinder {
      */
     public LrFinderResult run(SetupModel setup, DataLoader train) {
         LuzjException.check(setup != null, "the model is null; pass the SetupModel to sweep");
+        checkData(train);
         boolean freshModel = makesFreshModels(setup);
         Session owner = setup.newSession(seed);
         try {
@@ -135,6 +137,7 @@ public final class LrFinder {
      */
     public LrFinderResult run(FittedModel fitted, DataLoader train) {
         LuzjException.check(fitted != null, "the model is null; pass the FittedModel to sweep");
+        checkData(train);
         return sweep(sweepSession(fitted.session()), train);
     }
 
@@ -147,8 +150,11 @@ public final class LrFinder {
                 owner.model(), owner.loss(), owner.optimizerSpec(), List.of(), owner.device());
     }
 
-    private LrFinderResult sweep(Session session, DataLoader train) {
+    private static void checkData(DataLoader train) {
         LuzjException.check(train != null, "the training data is null; pass a DataLoader");
+    }
+
+    private LrFinderResult sweep(Session session, DataLoader train) {
         int epochs = (schedule.steps() + train.size() - 1) / train.size();
         ParameterSnapshot[] snapshot = new ParameterSnapshot[1];
         SweepCallback callback =
