@@ -66,6 +66,16 @@ public final class Session implements AutoCloseable {
      */
     void prepare(Shape inputShape) {
         Block block = model.getBlock();
+        if (block.isInitialized() && parameterStore == null) {
+            // DJL closes a Model when it is garbage-collected, freeing the arrays it owns; a
+            // block trained in an earlier session (or swept by the LR finder) must belong to
+            // this session's model, or dropping the earlier one would free its weights
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (p.getValue().isInitialized()) {
+                    p.getValue().getArray().attach(model.getNDManager());
+                }
+            }
+        }
         if (!block.isInitialized()) {
             try {
                 block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape);

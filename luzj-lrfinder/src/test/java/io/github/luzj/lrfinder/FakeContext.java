@@ -148,4 +148,9 @@ final class FakeContext implements Context {
     public boolean verbose() {
         return false;
     }
+
+    @Override
+    public void saveCheckpoint(java.nio.file.Path dir) {
+        throw new UnsupportedOperationException("a fake context has no model to checkpoint");
+    }
 }

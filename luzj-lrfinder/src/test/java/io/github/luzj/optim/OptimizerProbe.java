@@ -1,48 +1,32 @@
 package io.github.luzj.optim;
 
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-import java.util.HashMap;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
 import java.util.Map;
-import java.util.TreeMap;
 
-/**
- * Reads a {@link LuzOptimizer}'s per-parameter state for tests, from the optimizer's own package
- * because the state is not public API.
- */
+/** Reads an optimizer's whole state, for bitwise before/after comparisons in tests. */
 public final class OptimizerProbe {
 
     private OptimizerProbe() {}
 
     /**
-     * Copies every state array to the host, bit for bit, with the step counters.
+     * Returns the optimizer's checkpoint bytes (moments, step counts, hyperparameters).
      *
      * @param optimizer the optimizer
-     * @param block the network, whose parameter paths name the entries
-     * @return by parameter path and field, the bytes of the array (or the step count)
+     * @param block unused; kept so the call sites read as before
+     * @return the state, Base64-encoded under one key
      */
     public static Map<String, String> state(LuzOptimizer optimizer, Block block) {
-        Map<String, String> nameOf = new HashMap<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            nameOf.put(p.getValue().getId(), p.getKey());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            optimizer.saveState(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Map<String, String> out = new TreeMap<>();
-        for (Map.Entry<String, LuzOptimizer.State> e : optimizer.states().entrySet()) {
-            LuzOptimizer.State s = e.getValue();
-            String name = nameOf.get(e.getKey());
-            out.put(name + "/step", Long.toString(s.step));
-            if (s.expAvg != null) {
-                out.put(name + "/exp_avg", java.util.Base64.getEncoder()
-                        .encodeToString(s.expAvg.toByteArray()));
-                out.put(name + "/exp_avg_sq", java.util.Base64.getEncoder()
-                        .encodeToString(s.expAvgSq.toByteArray()));
-            }
-            if (s.momentumBuffer != null) {
-                out.put(name + "/momentum_buffer", java.util.Base64.getEncoder()
-                        .encodeToString(s.momentumBuffer.toByteArray()));
-            }
-        }
-        return out;
+        return Map.of("state", Base64.getEncoder().encodeToString(bytes.toByteArray()));
     }
 }
