@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             BatchNormCommand.class,
             OneCycleCommand.class,
             ScheduleCommand.class,
+            LrFinderCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
