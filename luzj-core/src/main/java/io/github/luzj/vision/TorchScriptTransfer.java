@@ -49,6 +49,7 @@ public final class TorchScriptTransfer extends AbstractBlock implements FineTuna
 
     private static final byte VERSION = 1;
     private static final String BACKBONE = "backbone";
+    private static final String GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
     private static final List<String> EMBEDDING_CHILDREN = List.of("0", "1", "4", "5", "6", "7");
     private static final List<String> TORCHVISION_LAYERS =
             List.of("conv1", "bn1", "layer1", "layer2", "layer3", "layer4");
@@ -121,6 +122,11 @@ public final class TorchScriptTransfer extends AbstractBlock implements FineTuna
             JniUtils.enableTrainingMode(backbone);
         } else {
             JniUtils.enableInferenceMode(backbone);
+        }
+        String optimizer = System.getProperty(GRAPH_OPTIMIZER);
+        if (optimizer != null) {
+            // honoured as PtSymbolBlock.forward honours it; the setting is per thread
+            JniUtils.setGraphExecutorOptimize(Boolean.parseBoolean(optimizer));
         }
         NDList out;
         if (allFrozen) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.util.Utils;
+import io.github.luzj.Luz;
 import io.github.luzj.LuzjException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,18 @@ public final class Transfer {
     }
 
     /**
+     * Loads a TorchScript feature extractor onto luzj's default device (a GPU when DJL sees one)
+     * and adds a head (route 1).
+     *
+     * @param fileOrFolder the TorchScript file, or a folder with exactly one {@code .pt} file
+     * @param classes the head's output size
+     * @return the model; close it to free the module
+     */
+    public static TorchScriptTransfer torchScript(Path fileOrFolder, int classes) {
+        return torchScript(fileOrFolder, classes, Luz.defaultDevice());
+    }
+
+    /**
      * Loads a TorchScript feature extractor from a {@code .pt} file, or from a folder holding one,
      * and adds a head (route 1).
      *
@@ -81,6 +94,17 @@ public final class Transfer {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * Loads DJL's model-zoo {@code resnet18_embedding} onto luzj's default device and adds a head
+     * (route 1).
+     *
+     * @param classes the head's output size
+     * @return the model; close it to free the module
+     */
+    public static TorchScriptTransfer zooResNet18Embedding(int classes) {
+        return zooResNet18Embedding(classes, Luz.defaultDevice());
     }
 
     /**

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.github.luzj.FittedModel;
@@ -22,6 +23,7 @@ import io.github.luzj.optim.Optimizers;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A few luzj training steps leave a frozen backbone, BatchNorm statistics included, untouched. */
 class TransferTrainingTest {
@@ -106,6 +109,32 @@ class TransferTrainingTest {
             assertThat(Arrays.equals(net.features(x).toByteArray(), embeddingBefore))
                     .as("eval-mode embedding bitwise unchanged")
                     .isTrue();
+        }
+    }
+
+    @Test
+    void fittedNativeModelSavesAndLoadsIntoAFreshNetwork(@TempDir Path tmp) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            ResNet18 net = Transfer.resnet18(ResnetFixtures.safetensors(), 10, manager);
+            NDArray x = ResnetFixtures.reference(manager).get("x");
+            FittedModel fitted =
+                    Luz.setup(net, Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                            .device(Device.cpu())
+                            .fit(FitOptions.builder(syntheticLoader()).epochs(1).verbose(false)
+                                    .build());
+            byte[] expected = net.forward(new ParameterStore(manager, false), new NDList(x), false)
+                    .head().toByteArray();
+            fitted.save(tmp.resolve("model"));
+            fitted.close();
+
+            ResNet18 fresh = ResNet18.create(10);
+            try (FittedModel loaded = Luz.load(tmp.resolve("model"),
+                    Luz.setup(fresh, Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                            .device(Device.cpu()))) {
+                byte[] actual = fresh.forward(new ParameterStore(manager, false), new NDList(x),
+                        false).head().toByteArray();
+                assertThat(Arrays.equals(actual, expected)).as("same logits after reload").isTrue();
+            }
         }
     }
 
