@@ -24,8 +24,6 @@ class TorchScriptTransferTest {
                     .isLessThan(1e-5f);
             assertThat(ResnetFixtures.maxAbsDiff(emb224, ref.get("embedding224").reshape(2, 512)))
                     .isLessThan(1e-5f);
-            System.out.println(net.layers() + "\n" + net.summary());
-            System.out.println(net.backbone().getParameters().keys().subList(0, 5));
         }
     }
 }
