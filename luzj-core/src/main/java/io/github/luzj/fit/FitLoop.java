@@ -206,7 +206,9 @@ public final class FitLoop {
     private void validEpoch(Sets sets) {
         Block block = session.model().getBlock();
         ParameterStore ps = session.parameterStore();
-        try (BatchIterator batches = valid.iterator(1)) {
+        // grad mode is per thread and on by default; no graph is needed for validation
+        try (BatchIterator batches = valid.iterator(1);
+                NoGrad ignored = NoGrad.enter()) {
             validBatches(batches, sets, block, ps);
         }
     }

@@ -28,14 +28,15 @@ public final class Inference {
      * @return the values by abbreviation, {@code "loss"} first
      */
     public static Map<String, Double> evaluate(Session session, DataLoader data) {
-        session.prepare(new Shape(data.featureShape()));
+        session.prepareForInference(new Shape(data.featureShape()));
         try (NDManager mm = session.model().getNDManager().newSubManager()) {
             LossAverage loss = new LossAverage(mm);
             Map<String, Metric.Accumulator> acc = new LinkedHashMap<>();
             for (Metric m : session.metrics()) {
                 acc.put(m.abbrev(), m.newAccumulator(mm));
             }
-            try (BatchIterator it = data.iterator(1)) {
+            try (BatchIterator it = data.iterator(1);
+                    NoGrad ignored = NoGrad.enter()) {
                 while (it.hasNext()) {
                     HostBatch hb = it.next();
                     try (NDManager bm = mm.newSubManager(session.device())) {
@@ -66,10 +67,11 @@ public final class Inference {
      * @return the stacked outputs
      */
     public static NDArray predict(Session session, DataLoader data, NDManager manager) {
-        session.prepare(new Shape(data.featureShape()));
+        session.prepareForInference(new Shape(data.featureShape()));
         List<NDArray> parts = new ArrayList<>();
         try (NDManager scratch = manager.newSubManager(session.device())) {
-            try (BatchIterator it = data.iterator(1)) {
+            try (BatchIterator it = data.iterator(1);
+                    NoGrad ignored = NoGrad.enter()) {
                 while (it.hasNext()) {
                     HostBatch hb = it.next();
                     try (NDManager bm = scratch.newSubManager()) {

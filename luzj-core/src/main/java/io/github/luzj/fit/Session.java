@@ -32,6 +32,7 @@ public final class Session implements AutoCloseable {
     private final Device device;
     private final Records records = new Records();
     private LuzOptimizer optimizer;
+    private java.util.Set<String> optimizedIds = java.util.Set.of();
     private ParameterStore parameterStore;
     private long globalStep;
     private int epochsDone;
@@ -60,11 +61,11 @@ public final class Session implements AutoCloseable {
 
     /**
      * Initializes the block's parameters for {@code inputShape} unless they already are, and
-     * builds the optimizer on the first call.
+     * makes sure this session's model owns them.
      *
      * @param inputShape the shape of one batch of features
      */
-    void prepare(Shape inputShape) {
+    void prepareForInference(Shape inputShape) {
         Block block = model.getBlock();
         if (block.isInitialized() && parameterStore == null) {
             // DJL closes a Model when it is garbage-collected, freeing the arrays it owns; a
@@ -90,15 +91,38 @@ public final class Session implements AutoCloseable {
         if (parameterStore == null) {
             parameterStore = new ParameterStore(model.getNDManager(), false);
         }
+    }
+
+    /**
+     * Does what {@link #prepareForInference} does, then (re)builds the optimizer over the
+     * parameters trainable now.
+     *
+     * @param inputShape the shape of one batch of features
+     */
+    void prepare(Shape inputShape) {
+        prepareForInference(inputShape);
+        Map<String, Parameter> trainable = trainableParameters();
+        if (optimizer != null && !optimizedIds.equals(idsOf(trainable))) {
+            // frozen or unfrozen since the last fit (fine-tuning): PyTorch users make a new
+            // optimizer here too; the moments of the parameters it had are not carried over
+            optimizer.close();
+            optimizer = null;
+        }
         if (optimizer == null) {
-            Map<String, Parameter> trainable = trainableParameters();
             if (trainable.isEmpty()) {
                 throw new LuzjException(
                         "the model has no trainable parameter (all are frozen); unfreeze at least"
                                 + " one layer, for example the new head");
             }
             optimizer = optimizerSpec.build(trainable);
+            optimizedIds = idsOf(trainable);
         }
+    }
+
+    private static java.util.Set<String> idsOf(Map<String, Parameter> params) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        params.values().forEach(p -> ids.add(p.getId()));
+        return ids;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.github.luzj.vision;
 
+import io.github.luzj.fit.NoGrad;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

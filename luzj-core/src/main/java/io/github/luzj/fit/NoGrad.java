@@ -1,4 +1,4 @@
-package io.github.luzj.vision;
+package io.github.luzj.fit;
 
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -14,7 +14,7 @@ import ai.djl.pytorch.jni.JniUtils;
  *
  * <p>PyTorch's grad mode is per thread, so the scope only affects the calling thread.
  */
-final class NoGrad implements AutoCloseable {
+public final class NoGrad implements AutoCloseable {
 
     private final boolean previous;
 
@@ -27,7 +27,7 @@ final class NoGrad implements AutoCloseable {
      *
      * @return the scope
      */
-    static NoGrad enter() {
+    public static NoGrad enter() {
         boolean previous = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         return new NoGrad(previous);
