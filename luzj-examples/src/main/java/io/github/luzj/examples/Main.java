@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             OneCycleCommand.class,
             ScheduleCommand.class,
             LrFinderCommand.class,
+            TransferCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
