@@ -1,0 +1,221 @@
+package io.github.luzj.examples;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.luzj.LuzjException;
+import io.github.luzj.data.Mnist;
+import io.github.luzj.data.Split;
+import io.github.luzj.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole chapter in one command: batch norm with and without, the LR finder, one-cycle, and
+ * transfer learning, each in a subfolder of {@code --out}, gathered in {@code report.md}.
+ */
+@Command(
+        name = "chapter",
+        mixinStandardHelpOptions = true,
+        description = "Run every experiment of the chapter in order and write report.md.")
+final class ChapterCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "DIR", description = "MNIST folder or its parent (default: $LUZJ_DATA, ~/.luzj/datasets, else download).")
+    String data;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--quick", description = "Small subsets, a few minutes on 2 cores; falls back to the bundled MNIST subset when no MNIST is found.")
+    boolean quick;
+
+    @Option(names = "--weights", paramLabel = "FILE_OR_DIR", description = "Pretrained ResNet-18 for the transfer experiment (as in 'transfer'); default: DJL's model zoo, else --pretrain fashion-mnist when offline.")
+    Path weights;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of every experiment (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--debug", description = "Show stack traces on errors.")
+    boolean debug;
+
+    /** One experiment: its title, subfolder and arguments. */
+    private record Step(String title, String folder, List<String> args) {}
+
+    @Override
+    public Integer call() {
+        String dataArg = resolveData();
+        List<Step> steps = plan(dataArg);
+        List<String> failures = new ArrayList<>();
+        long start = System.nanoTime();
+        for (Step s : steps) {
+            System.out.printf(Locale.ROOT, "%n== %s ==%n", s.title());
+            List<String> args = new ArrayList<>(s.args());
+            args.addAll(List.of("--out", out.resolve(s.folder()).toString(), "--seed", Long.toString(seed)));
+            if (debug) {
+                args.add("--debug");
+            }
+            int code = Main.execute(args.toArray(new String[0]));
+            if (code != 0) {
+                failures.add(s.title() + " (exit code " + code + ")");
+            }
+        }
+        double minutes = (System.nanoTime() - start) / 60e9;
+        AtomicFiles.writeString(out.resolve("report.md"), report(steps, dataArg, minutes, failures));
+        System.out.printf(Locale.ROOT, "%nWrote %s (%.1f minutes)%n", out.resolve("report.md"), minutes);
+        if (!failures.isEmpty()) {
+            throw new LuzjException("some experiments failed: " + String.join(", ", failures) + "; see their errors above");
+        }
+        return 0;
+    }
+
+    private String resolveData() {
+        if (data != null || !quick) {
+            return data;
+        }
+        try {
+            Mnist.source().download(false).build().load(Split.TEST);
+            return null;
+        } catch (LuzjException e) {
+            System.out.println(
+                    "No MNIST found ($LUZJ_DATA, ~/.luzj/datasets): --quick uses the 6,000/1,000-image"
+                            + " subset bundled in the jar.");
+            return "bundled";
+        }
+    }
+
+    private List<Step> plan(String dataArg) {
+        List<String> d = dataArg == null ? List.of() : List.of("--data", dataArg);
+        String epochs = quick ? "1" : "5";
+        List<String> limits = quick ? List.of("--limit", "2000", "--valid-limit", "1000") : List.of();
+        List<Step> steps = new ArrayList<>();
+        steps.add(new Step("Batch normalization", "batchnorm", concat(List.of("batchnorm", "--epochs", epochs), d, limits)));
+        steps.add(new Step("Without batch normalization", "no-batchnorm", concat(List.of("batchnorm", "--no-batchnorm", "--epochs", epochs), d, limits)));
+        steps.add(new Step("Learning rate finder", "lr-finder", concat(List.of("lr-finder", "--start-lr", "1e-4", "--end-lr", "0.3"), d, quick ? List.of("--limit", "6000") : List.of())));
+        steps.add(new Step("One-cycle learning rate", "one-cycle", concat(List.of("one-cycle", "--max-lr", "0.01", "--epochs", quick ? "2" : "5"), d, limits)));
+        steps.add(new Step("Transfer learning", "transfer", concat(transferArgs(epochs), d, quick ? List.of("--limit", "1000", "--valid-limit", "1000") : List.of())));
+        return steps;
+    }
+
+    private List<String> transferArgs(String epochs) {
+        List<String> a = new ArrayList<>(List.of("transfer", "--epochs", epochs));
+        if (weights != null) {
+            a.addAll(List.of("--weights", weights.toString()));
+        } else if (!zooReachable()) {
+            System.out.println(
+                    "DJL's model zoo is out of reach (offline): the transfer experiment pretrains its"
+                            + " ResNet-18 on Fashion-MNIST instead of using ImageNet weights.");
+            a.addAll(List.of("--pretrain", "fashion-mnist"));
+            if (quick) {
+                a.addAll(List.of("--pretrain-epochs", "1", "--pretrain-limit", "2000"));
+            }
+        }
+        return a;
+    }
+
+    private static boolean zooReachable() {
+        try (var ts = io.github.luzj.vision.Transfer.zooResNet18Embedding(10, ai.djl.Device.cpu())) {
+            return true;
+        } catch (LuzjException e) {
+            return false;
+        }
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> p : parts) {
+            all.addAll(p);
+        }
+        return all;
+    }
+
+    private String report(List<Step> steps, String dataArg, double minutes, List<String> failures) {
+        StringBuilder md = new StringBuilder("# Speeding up training: the chapter's experiments in luzj\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "Command: `java -jar luzj-examples.jar chapter%s%s --out %s --seed %d`  %n"
+                        + "Data: %s. Total time: %.1f minutes on %d cores.%n%n",
+                quick ? " --quick" : "",
+                data != null ? " --data " + data : "",
+                out,
+                seed,
+                dataArg == null ? "MNIST (found by the default lookup)" : dataArg,
+                minutes,
+                Runtime.getRuntime().availableProcessors()));
+        md.append("| experiment | epochs | train images | valid accuracy | valid loss | time (s) |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        for (Step s : steps) {
+            JsonObject sum = summary(s.folder());
+            if (sum == null) {
+                md.append("| ").append(s.title()).append(" | failed | | | | |\n");
+                continue;
+            }
+            if (s.folder().equals("lr-finder")) {
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %d steps | %s | (suggested lr: %s) | | %.1f |%n",
+                        s.title(), num(sum, "steps_run").intValue(), str(sum, "train_samples"),
+                        suggestions(sum), num(sum, "seconds").doubleValue()));
+                continue;
+            }
+            double seconds = 0;
+            for (JsonElement e : sum.getAsJsonArray("epoch_seconds")) {
+                seconds += e.getAsDouble();
+            }
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %.4f | %.4f | %.1f |%n",
+                    s.title(), str(sum, "epochs"), str(sum, "train_samples"),
+                    num(sum, "valid_accuracy").doubleValue(), num(sum, "valid_loss").doubleValue(), seconds));
+        }
+        if (!failures.isEmpty()) {
+            md.append("\nFailed: ").append(String.join(", ", failures)).append("\n");
+        }
+        for (Step s : steps) {
+            md.append("\n## ").append(s.title()).append("\n\n");
+            md.append("`java -jar luzj-examples.jar ").append(String.join(" ", s.args())).append("`\n\n");
+            for (String img : List.of("history.png", "lr_finder.png", "lr.png")) {
+                if (Files.exists(out.resolve(s.folder()).resolve(img))) {
+                    md.append("![").append(s.title()).append(" ").append(img).append("](")
+                            .append(s.folder()).append('/').append(img).append(")\n\n");
+                }
+            }
+        }
+        return md.toString();
+    }
+
+    private JsonObject summary(String folder) {
+        Path f = out.resolve(folder).resolve("summary.json");
+        try {
+            return Files.exists(f)
+                    ? JsonParser.parseString(Files.readString(f, StandardCharsets.UTF_8)).getAsJsonObject()
+                    : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Number num(JsonObject o, String key) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsNumber() : Double.NaN;
+    }
+
+    private static String str(JsonObject o, String key) {
+        return o.has(key) ? o.get(key).getAsString() : "";
+    }
+
+    private static String suggestions(JsonObject sum) {
+        List<String> parts = new ArrayList<>();
+        sum.getAsJsonObject("suggestions")
+                .entrySet()
+                .forEach(e -> parts.add(String.format(Locale.ROOT, "%s %.2g", e.getKey(), e.getValue().getAsDouble())));
+        return String.join(", ", parts);
+    }
+}
