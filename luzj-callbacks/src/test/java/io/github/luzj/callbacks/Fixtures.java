@@ -119,4 +119,21 @@ final class Fixtures {
                 .map(p -> p.getValue().getArray().toFloatArray())
                 .toArray(float[][]::new);
     }
+
+    /**
+     * Counts the arrays the model's manager holds (recursively) at every training batch's
+     * beginning; after the first step (the optimizer's state) the count must stay flat.
+     */
+    static Callback arrayCounter(java.util.List<Integer> counts) {
+        return io.github.luzj.callback.Callbacks.on(
+                io.github.luzj.callback.Phase.TRAIN_BATCH_BEGIN,
+                ctx -> counts.add(ctx.model().getNDManager().getManagedArrays().size()));
+    }
+
+    /** Asserts that {@code counts} are all equal from the second batch on. */
+    static void assertFlat(java.util.List<Integer> counts) {
+        org.assertj.core.api.Assertions.assertThat(counts.subList(1, counts.size()))
+                .as("arrays held at each batch's beginning")
+                .containsOnly(counts.get(1));
+    }
 }
