@@ -65,6 +65,11 @@ public record Monitor(String set, String metric, Mode mode, double minDelta, Dou
     /**
      * Checks the components.
      *
+     * @param set {@link Records#TRAIN} or {@link Records#VALID}
+     * @param metric the metric's abbreviation
+     * @param mode the direction
+     * @param minDelta {@code >= 0}
+     * @param baseline a finite value, or null
      * @throws LuzjException naming the argument and the value received
      */
     public Monitor {
