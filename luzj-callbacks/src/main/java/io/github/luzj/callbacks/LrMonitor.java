@@ -93,7 +93,7 @@ public final class LrMonitor implements Callback {
             if (at == Phase.EPOCH_BEGIN) {
                 LOG.info("epoch {} group {}: lr {}, momentum {}",
                         e.epoch(), e.group(), e.lr(), e.momentum());
-            } else {
+            } else if (LOG.isDebugEnabled()) {
                 LOG.debug("step {} group {}: lr {}, momentum {}",
                         e.step(), e.group(), e.lr(), e.momentum());
             }

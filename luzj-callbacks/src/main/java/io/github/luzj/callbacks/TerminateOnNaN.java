@@ -6,6 +6,7 @@ import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +113,7 @@ public final class TerminateOnNaN implements Callback {
         epoch = ctx.epoch();
         batch = ctx.batchIndex();
         message = String.format(
+                Locale.ROOT,
                 "the training loss is %s at epoch %d, batch %d of %d (step %d); training stops. %s",
                 Double.isNaN(v) ? "NaN" : v > 0 ? "Inf" : "-Inf",
                 epoch,
