@@ -64,7 +64,8 @@ final class Fixtures {
 
             @Override
             public Sample get(int i) {
-                return new Sample(new FloatTensor(xs[i], new long[] {xs[i].length}), label.apply(i));
+                return new Sample(
+                        new FloatTensor(xs[i], new long[] {xs[i].length}), label.apply(i));
             }
         };
     }

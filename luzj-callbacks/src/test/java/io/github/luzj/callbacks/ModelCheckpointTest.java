@@ -157,7 +157,8 @@ class ModelCheckpointTest {
         ModelCheckpoint resumed = LuzCallbacks.modelCheckpoint("ck/e{epoch}");
         resumed.loadState(new Gson().fromJson(saved, JsonElement.class));
         resumed.on(Phase.FIT_BEGIN, new FakeContext());
-        assertThat(resumed.lastSaved()).isEqualTo(new ModelCheckpoint.Saved(1, Path.of("ck/e1"), 0.5));
+        assertThat(resumed.lastSaved())
+                .isEqualTo(new ModelCheckpoint.Saved(1, Path.of("ck/e1"), 0.5));
         assertThat(resumed.best()).hasValue(0.5);
     }
 
