@@ -151,4 +151,9 @@ final class StubContext implements Context {
     public boolean verbose() {
         throw unused();
     }
+
+    @Override
+    public void saveCheckpoint(java.nio.file.Path dir) {
+        throw unused();
+    }
 }

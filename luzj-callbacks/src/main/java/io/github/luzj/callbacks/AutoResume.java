@@ -1,0 +1,130 @@
+package io.github.luzj.callbacks;
+
+import io.github.luzj.LuzjException;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.callback.Context;
+import io.github.luzj.callback.Phase;
+import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.io.Checkpoint;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Keeps a checkpoint of the running fit in one folder so that a crashed or killed run can pick up
+ * where it stopped (luz's {@code luz_callback_auto_resume}).
+ *
+ * <p>It overwrites the folder atomically at every epoch's end and, optionally, every
+ * {@link #everyBatches(int) n} training batches, and deletes it when the fit reaches
+ * {@code on_fit_end} (a fit that ends normally, early stopping included). Run the same program
+ * again with {@code resumeFrom(AutoResume.resumePoint(dir))}: after a crash it resumes from the
+ * folder, otherwise it starts afresh.
+ *
+ * <pre>{@code
+ * Path dir = Path.of("runs/state");
+ * FitOptions options = FitOptions.builder(train).valid(valid).epochs(10)
+ *         .callbacks(LuzCallbacks.autoResume(dir))
+ *         .resumeFrom(AutoResume.resumePoint(dir))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Its weight is {@value #WEIGHT}, the highest of luzj's callbacks (luz gives it
+ * {@code Inf}): at an epoch's end it runs last, so the saved state includes what every other
+ * callback did at that phase.
+ */
+public final class AutoResume implements Callback {
+
+    /** After every other callback at an epoch's end. */
+    public static final int WEIGHT = 1000;
+
+    private final Path dir;
+    private final int everyBatches;
+
+    private AutoResume(Path dir, int everyBatches) {
+        this.dir = Args.notNull("dir", dir, "pass the folder to keep the run's state in");
+        this.everyBatches = Args.atLeast("everyBatches", everyBatches, 0);
+    }
+
+    /**
+     * Keeps the state in {@code dir}, saved at every epoch's end.
+     *
+     * @param dir the folder; created when saved, deleted at a normal fit end
+     * @return the callback
+     */
+    public static AutoResume create(Path dir) {
+        return new AutoResume(dir, 0);
+    }
+
+    /**
+     * Returns a copy that also saves every {@code n} training batches.
+     *
+     * @param n {@code >= 1}, or 0 for epoch ends only
+     * @return the new callback
+     */
+    public AutoResume everyBatches(int n) {
+        return new AutoResume(dir, n);
+    }
+
+    /**
+     * Returns {@code dir} when it holds a checkpoint, for
+     * {@link io.github.luzj.fit.FitOptions.Builder#resumeFrom}; a fresh start otherwise.
+     *
+     * @param dir the folder given to {@link #create}
+     * @return {@code dir}, or null when there is nothing to resume
+     */
+    public static Path resumePoint(Path dir) {
+        Args.notNull("dir", dir, "pass the folder given to AutoResume.create");
+        return Checkpoint.exists(dir) ? dir : null;
+    }
+
+    /**
+     * Returns the folder.
+     *
+     * @return the folder
+     */
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public Set<Phase> callOn() {
+        Set<Phase> phases = EnumSet.of(Phase.EPOCH_END, Phase.FIT_END);
+        if (everyBatches > 0) {
+            phases.add(Phase.TRAIN_BATCH_END);
+        }
+        return phases;
+    }
+
+    @Override
+    public int weight() {
+        return WEIGHT;
+    }
+
+    @Override
+    public void on(Phase phase, Context ctx) {
+        switch (phase) {
+            case TRAIN_BATCH_END -> {
+                int done = ctx.batchIndex() + 1;
+                // the epoch's last batch is saved at the epoch's end, with its metrics
+                if (done % everyBatches == 0 && done < ctx.trainBatches()) {
+                    ctx.saveCheckpoint(dir);
+                }
+            }
+            case EPOCH_END -> ctx.saveCheckpoint(dir);
+            case FIT_END -> delete();
+            default -> { }
+        }
+    }
+
+    private void delete() {
+        try {
+            AtomicFiles.deleteRecursively(dir);
+        } catch (UncheckedIOException e) {
+            throw new LuzjException(
+                    "the fit ended but its resume folder " + dir + " cannot be deleted: "
+                            + e.getCause() + "; delete it by hand, or the next run resumes"
+                            + " from it", e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.github.luzj.callbacks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import io.github.luzj.callback.Context;
+import io.github.luzj.callback.Phase;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts back the weights of the best epoch when training ends (luz's
+ * {@code luz_callback_keep_best_model}; Keras's {@code restore_best_weights}).
+ *
+ * <p>At every epoch that improves the monitored metric it copies every parameter of the block,
+ * BatchNorm's running statistics included, into memory of its own on the training device (one
+ * extra copy of the weights; later improvements overwrite it in place). At
+ * {@link Phase#FIT_END} it copies them back into the live parameters in place, so the fitted
+ * model, its optimizer and any predictor keep working, and frees the copy. The optimizer's
+ * state and the records stay those of the last epoch, as in luz.
+ *
+ * <p>The copy lives in memory only, so this callback has no checkpoint state: after a resume it
+ * keeps the best of the epochs trained since the resume. If a fit fails, the copy is freed with
+ * the model or at the next fit's beginning.
+ *
+ * <pre>{@code
+ * KeepBestModel keepBest = LuzCallbacks.keepBestModel().monitor("valid_acc");
+ * }</pre>
+ */
+public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
+
+    /** With {@link EarlyStopping} at an epoch's end, before checkpoints. */
+    public static final int WEIGHT = 50;
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeepBestModel.class);
+    private static final NDIndex ALL = new NDIndex("...");
+
+    private NDManager memory;
+    private final List<String> names = new ArrayList<>();
+    private final List<NDArray> copies = new ArrayList<>();
+
+    private KeepBestModel(Monitor monitor) {
+        super(monitor);
+    }
+
+    /**
+     * luz's defaults: monitors {@code valid_loss}, lower is better, no minimum delta.
+     *
+     * @return the callback
+     */
+    public static KeepBestModel create() {
+        return new KeepBestModel(Monitor.of("valid_loss"));
+    }
+
+    @Override
+    protected KeepBestModel withMonitor(Monitor monitor) {
+        return new KeepBestModel(monitor);
+    }
+
+    @Override
+    protected Set<Phase> phases() {
+        return EnumSet.of(Phase.EPOCH_END, Phase.FIT_END);
+    }
+
+    @Override
+    public int weight() {
+        return WEIGHT;
+    }
+
+    /**
+     * Tells whether a copy of the best weights is held.
+     *
+     * @return true between an improving epoch and the fit's end
+     */
+    public boolean holdsCopy() {
+        return !copies.isEmpty();
+    }
+
+    @Override
+    protected void resetState() {
+        free();
+    }
+
+    @Override
+    protected void handle(Phase phase, Context ctx) {
+        if (phase == Phase.EPOCH_END) {
+            if (observe(monitored(ctx), ctx.epoch())) {
+                copy(ctx);
+            }
+        } else if (phase == Phase.FIT_END && holdsCopy()) {
+            restore(ctx);
+            LOG.info(
+                    "{} restored the weights of epoch {} ({} = {})",
+                    name(),
+                    bestEpoch(),
+                    monitoredName(ctx),
+                    best().orElse(Double.NaN));
+            free();
+        }
+    }
+
+    private void copy(Context ctx) {
+        List<Pair<String, Parameter>> params = ctx.block().getParameters().stream().toList();
+        try (NoGrad ignored = NoGrad.enter()) {
+            if (copies.isEmpty()) {
+                memory = ctx.model().getNDManager().newSubManager();
+                memory.setName("luzj-keep-best-model");
+                for (Pair<String, Parameter> p : params) {
+                    NDArray c = p.getValue().getArray().duplicate();
+                    c.attach(memory);
+                    names.add(p.getKey());
+                    copies.add(c);
+                }
+            } else {
+                for (int i = 0; i < params.size(); i++) {
+                    copies.get(i).set(ALL, params.get(i).getValue().getArray());
+                }
+            }
+        }
+    }
+
+    private void restore(Context ctx) {
+        List<Pair<String, Parameter>> params = ctx.block().getParameters().stream().toList();
+        if (params.size() != names.size()) {
+            throw new IllegalStateException(
+                    "the block has " + params.size() + " parameters, the copy " + names.size());
+        }
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (int i = 0; i < params.size(); i++) {
+                if (!params.get(i).getKey().equals(names.get(i))) {
+                    throw new IllegalStateException(
+                            "parameter " + i + " is " + params.get(i).getKey() + ", the copy's "
+                                    + names.get(i));
+                }
+                params.get(i).getValue().getArray().set(ALL, copies.get(i));
+            }
+        }
+    }
+
+    private void free() {
+        if (memory != null) {
+            memory.close();
+            memory = null;
+        }
+        copies.clear();
+        names.clear();
+    }
+
+    /**
+     * Returns nothing: the copy lives in memory only, so a checkpoint cannot carry it.
+     *
+     * @return {@link JsonNull#INSTANCE}
+     */
+    @Override
+    public JsonElement state() {
+        return JsonNull.INSTANCE;
+    }
+
+    /**
+     * Ignores {@code state}: there is none to restore.
+     *
+     * @param state ignored
+     */
+    @Override
+    public void loadState(JsonElement state) {}
+}

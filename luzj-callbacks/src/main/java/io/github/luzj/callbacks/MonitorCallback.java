@@ -1,0 +1,293 @@
+package io.github.luzj.callbacks;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.github.luzj.LuzjException;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.callback.Context;
+import io.github.luzj.callback.Phase;
+import io.github.luzj.record.Records;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared part of callbacks that watch an epoch metric and act when it improves or stops
+ * improving (Keras's {@code MonitorCallback}; early stopping, checkpoints and keep-best use it).
+ *
+ * <p>It keeps the best value seen and its epoch. At {@link Phase#FIT_BEGIN} both are reset (to
+ * the {@linkplain Monitor#baseline() baseline}, if any), so one instance can serve several fits,
+ * unless a checkpoint's state was loaded just before, as a resumed fit does. When the monitor
+ * names the validation set but the fit has no validation data, the training set's metric is
+ * used instead and a warning is logged once per fit.
+ *
+ * <p>Configuration is immutable: {@link #monitor(String)}, {@link #mode(String)},
+ * {@link #minDelta(double)} and {@link #baseline(double)} return a new callback.
+ *
+ * @param <T> the concrete callback, returned by the configuration methods
+ */
+public abstract class MonitorCallback<T extends MonitorCallback<T>> implements Callback {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorCallback.class);
+
+    private final Monitor monitor;
+    private Double best;
+    private int bestEpoch;
+    private boolean warnedNoValid;
+    private boolean stateLoaded;
+
+    /**
+     * Creates the callback.
+     *
+     * @param monitor what to watch
+     */
+    protected MonitorCallback(Monitor monitor) {
+        this.monitor = Args.notNull("monitor", monitor, "pass Monitor.of(\"valid_loss\")");
+        this.best = monitor.baseline();
+    }
+
+    /**
+     * Returns a callback like this one, freshly reset, watching as {@code monitor} says.
+     *
+     * @param monitor the new monitor
+     * @return the new callback
+     */
+    protected abstract T withMonitor(Monitor monitor);
+
+    /**
+     * Returns the phases the callback acts at; {@link Phase#FIT_BEGIN} is always added.
+     *
+     * @return the phases
+     */
+    protected abstract Set<Phase> phases();
+
+    /**
+     * Acts at one of {@link #phases()} (and at {@link Phase#FIT_BEGIN}, after the reset).
+     *
+     * @param phase the phase
+     * @param ctx the context
+     */
+    protected abstract void handle(Phase phase, Context ctx);
+
+    /** Resets the subclass's own state at a fit's beginning; nothing by default. */
+    protected void resetState() {}
+
+    /**
+     * Adds the subclass's own state to {@code state}.
+     *
+     * @param state the object {@link #state()} returns
+     */
+    protected void writeState(JsonObject state) {}
+
+    /**
+     * Reads what {@link #writeState} wrote.
+     *
+     * @param state the saved object
+     */
+    protected void readState(JsonObject state) {}
+
+    /**
+     * Returns what is watched and how.
+     *
+     * @return the monitor
+     */
+    public Monitor monitor() {
+        return monitor;
+    }
+
+    /**
+     * Returns a copy watching another metric.
+     *
+     * @param name luz's name, such as {@code "valid_loss"} or {@code "train_acc"}
+     * @return the new callback
+     */
+    public T monitor(String name) {
+        return withMonitor(monitor.withName(name));
+    }
+
+    /**
+     * Returns a copy with another direction.
+     *
+     * @param mode {@code "min"}, {@code "max"}, {@code "zero"} or {@code "auto"}
+     * @return the new callback
+     */
+    public T mode(String mode) {
+        return withMonitor(monitor.withMode(mode));
+    }
+
+    /**
+     * Returns a copy that needs an improvement larger than {@code minDelta}.
+     *
+     * @param minDelta {@code >= 0}
+     * @return the new callback
+     */
+    public T minDelta(double minDelta) {
+        return withMonitor(monitor.withMinDelta(minDelta));
+    }
+
+    /**
+     * Returns a copy that must beat {@code baseline} before any epoch counts as an improvement.
+     *
+     * @param baseline a finite value
+     * @return the new callback
+     */
+    public T baseline(double baseline) {
+        return withMonitor(monitor.withBaseline(baseline));
+    }
+
+    @Override
+    public final Set<Phase> callOn() {
+        Set<Phase> phases = EnumSet.of(Phase.FIT_BEGIN);
+        phases.addAll(phases());
+        return phases;
+    }
+
+    @Override
+    public final void on(Phase phase, Context ctx) {
+        if (phase == Phase.FIT_BEGIN) {
+            if (!stateLoaded) {
+                best = monitor.baseline();
+                bestEpoch = 0;
+                resetState();
+            }
+            stateLoaded = false;
+            warnedNoValid = false;
+        }
+        handle(phase, ctx);
+    }
+
+    /**
+     * Tells whether {@code value} improves on the best value so far.
+     *
+     * @param value the new value
+     * @return true when it is better by more than the minimum delta
+     */
+    public boolean isImprovement(double value) {
+        return monitor.isImprovement(value, best);
+    }
+
+    /**
+     * Returns the best value seen in this fit (the baseline before any improvement).
+     *
+     * @return the best value, empty when there is none yet
+     */
+    public OptionalDouble best() {
+        return best == null ? OptionalDouble.empty() : OptionalDouble.of(best);
+    }
+
+    /**
+     * Returns the epoch of the best value.
+     *
+     * @return the epoch, 0 when no epoch has improved yet
+     */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    /**
+     * Records {@code value} of {@code epoch} as the best when it is an improvement.
+     *
+     * @param value the epoch's value
+     * @param epoch the epoch
+     * @return true when it improved
+     */
+    protected boolean observe(double value, int epoch) {
+        if (!isImprovement(value)) {
+            return false;
+        }
+        best = value;
+        bestEpoch = epoch;
+        return true;
+    }
+
+    /**
+     * Returns the name of the metric actually watched in this fit: the monitor's, or its
+     * training-set counterpart when there is no validation data.
+     *
+     * @param ctx the context
+     * @return such as {@code "valid_loss"}
+     */
+    protected String monitoredName(Context ctx) {
+        return setOf(ctx) + "_" + monitor.metric();
+    }
+
+    /**
+     * Returns the watched metric's value at the epoch that just ended.
+     *
+     * @param ctx the context, at {@link Phase#EPOCH_END} or later
+     * @return the value (NaN for a set that recorded no batch this epoch)
+     * @throws LuzjException when the metric is not recorded
+     */
+    protected double monitored(Context ctx) {
+        String set = setOf(ctx);
+        Map<String, Double> values = ctx.metrics(set);
+        Double v = values.get(monitor.metric());
+        if (v == null) {
+            throw new LuzjException(
+                    name() + " monitors '" + set + "_" + monitor.metric() + "', which is not"
+                            + " recorded"
+                            + (values.isEmpty()
+                                    ? " (no epoch has ended yet)"
+                                    : "; the " + set + " set records " + values.keySet()
+                                            + ": monitor one of them or add the metric to"
+                                            + " Luz.setup"));
+        }
+        return v;
+    }
+
+    private String setOf(Context ctx) {
+        if (Records.VALID.equals(monitor.set()) && ctx.validBatches() == 0) {
+            if (!warnedNoValid) {
+                LOG.warn(
+                        "{} monitors {} but the fit has no validation data; it monitors train_{}"
+                                + " instead",
+                        name(),
+                        monitor.name(),
+                        monitor.metric());
+                warnedNoValid = true;
+            }
+            return Records.TRAIN;
+        }
+        return monitor.set();
+    }
+
+    @Override
+    public JsonElement state() {
+        JsonObject o = new JsonObject();
+        o.addProperty("monitor", monitor.name());
+        if (best != null) {
+            o.addProperty("best", best);
+        }
+        o.addProperty("best_epoch", bestEpoch);
+        writeState(o);
+        return o;
+    }
+
+    @Override
+    public void loadState(JsonElement state) {
+        if (state == null || state.isJsonNull()) {
+            return;
+        }
+        LuzjException.check(
+                state.isJsonObject() && state.getAsJsonObject().has("monitor"),
+                "%s state must be an object with 'monitor', got %s",
+                name(),
+                state);
+        JsonObject o = state.getAsJsonObject();
+        String saved = o.get("monitor").getAsString();
+        LuzjException.check(
+                saved.equals(monitor.name()),
+                "%s state was saved monitoring %s but this callback monitors %s; resume with the"
+                        + " callbacks the checkpoint was written with",
+                name(),
+                saved,
+                monitor.name());
+        best = o.has("best") ? o.get("best").getAsDouble() : monitor.baseline();
+        bestEpoch = o.has("best_epoch") ? o.get("best_epoch").getAsInt() : 0;
+        readState(o);
+        stateLoaded = true;
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.luzj.callbacks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonNull;
+import io.github.luzj.FittedModel;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.callback.Callbacks;
+import io.github.luzj.callback.Phase;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KeepBestModelTest {
+
+    /** Every epoch's parameters, BatchNorm statistics included, copied to the host. */
+    private static Callback recorder(List<float[][]> byEpoch) {
+        return Callbacks.on(Phase.EPOCH_END, ctx -> byEpoch.add(Fixtures.parameters(ctx.block())));
+    }
+
+    private static int argBest(double[] values, boolean max) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (max ? values[i] > values[best] : values[i] < values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Test
+    void restoresTheBestEpochsWeightsBitwise() {
+        // "best" = highest validation loss, so that the best epoch is not the last
+        KeepBestModel keep = LuzCallbacks.keepBestModel().mode("max");
+        List<float[][]> byEpoch = new ArrayList<>();
+        try (FittedModel fitted =
+                Fixtures.fitClasses(Fixtures.classifier(), 4, true, keep, recorder(byEpoch))) {
+            int best = argBest(fitted.records().values("valid", "loss"), true);
+            assertThat(best).isLessThan(3);
+            assertThat(keep.bestEpoch()).isEqualTo(best + 1);
+            float[][] now = Fixtures.parameters(fitted.block());
+            assertThat(now).isDeepEqualTo(byEpoch.get(best));
+            assertThat(now).isNotEqualTo(byEpoch.get(3));
+            assertThat(keep.holdsCopy()).isFalse();
+        }
+    }
+
+    @Test
+    void withoutValidationDataItWatchesTheTrainingSet() {
+        KeepBestModel keep = LuzCallbacks.keepBestModel().mode("max");
+        List<float[][]> byEpoch = new ArrayList<>();
+        try (FittedModel fitted =
+                Fixtures.fitClasses(Fixtures.classifier(), 4, false, keep, recorder(byEpoch))) {
+            int best = argBest(fitted.records().values("train", "loss"), true);
+            assertThat(best).isLessThan(3);
+            assertThat(Fixtures.parameters(fitted.block())).isDeepEqualTo(byEpoch.get(best));
+        }
+    }
+
+    @Test
+    void anInstanceServesSeveralFitsAndHasNoCheckpointState() {
+        KeepBestModel keep = LuzCallbacks.keepBestModel().mode("max");
+        for (int run = 0; run < 2; run++) {
+            List<float[][]> byEpoch = new ArrayList<>();
+            try (FittedModel fitted =
+                    Fixtures.fitClasses(Fixtures.classifier(), 3, true, keep, recorder(byEpoch))) {
+                int best = argBest(fitted.records().values("valid", "loss"), true);
+                assertThat(Fixtures.parameters(fitted.block())).isDeepEqualTo(byEpoch.get(best));
+            }
+        }
+        assertThat(keep.state()).isEqualTo(JsonNull.INSTANCE);
+    }
+}
