@@ -143,11 +143,6 @@ final class StubContext implements Context {
     }
 
     @Override
-    public void saveCheckpoint(java.nio.file.Path dir) {
-        throw new UnsupportedOperationException("a stub context has no model to checkpoint");
-    }
-
-    @Override
     public boolean verbose() {
         throw unused();
     }
