@@ -49,6 +49,15 @@ public final class FittedModel implements AutoCloseable {
     }
 
     /**
+     * Returns why the last fit stopped before its last epoch (early stopping, a NaN loss, Ctrl-C).
+     *
+     * @return the reason, or null when it ran every epoch
+     */
+    public String stopReason() {
+        return session.stopReason();
+    }
+
+    /**
      * Returns the DJL model, for {@code Predictor}s, {@code Model.save} or serving.
      *
      * @return the model

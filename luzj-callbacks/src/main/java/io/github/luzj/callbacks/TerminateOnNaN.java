@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@code TerminateOnNaN}).
  *
  * <p>It reads the loss after every training batch (one device-to-host read per batch) and, on
- * NaN or infinity, calls {@link Context#stopTraining} with a message naming the epoch, the batch
+ * NaN or infinity, calls {@link Context#abortTraining} with a message naming the epoch, the batch
  * and, when a {@link ModelCheckpoint} passed to {@link #reporting} has written one, the last good
  * checkpoint to resume from. The loop then ends the epoch at once, skips validation and ends the
  * fit normally (unless {@code minEpochs} is not reached yet: the loop ignores stop requests
@@ -122,7 +122,7 @@ public final class TerminateOnNaN implements Callback {
                 ctx.globalStep(),
                 advice());
         LOG.warn(message);
-        ctx.stopTraining(message);
+        ctx.abortTraining(message); // even before min epochs: the weights are NaN now
     }
 
     private String advice() {

@@ -172,4 +172,19 @@ final class FakeContext implements Context {
     public boolean verbose() {
         return verbose;
     }
+
+    @Override
+    public void abortTraining(String reason) {
+        stops.add(reason);
+    }
+
+    @Override
+    public String stopReason() {
+        return stops.isEmpty() ? null : stops.get(0);
+    }
+
+    @Override
+    public ai.djl.training.loss.Loss lossFunction() {
+        throw new UnsupportedOperationException("a fake context has no loss function");
+    }
 }

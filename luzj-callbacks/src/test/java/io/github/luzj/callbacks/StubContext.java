@@ -151,4 +151,19 @@ final class StubContext implements Context {
     public void saveCheckpoint(java.nio.file.Path dir) {
         throw unused();
     }
+
+    @Override
+    public void abortTraining(String reason) {
+        throw unused();
+    }
+
+    @Override
+    public String stopReason() {
+        throw unused();
+    }
+
+    @Override
+    public ai.djl.training.loss.Loss lossFunction() {
+        throw unused();
+    }
 }

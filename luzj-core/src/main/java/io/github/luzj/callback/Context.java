@@ -176,11 +176,33 @@ public interface Context {
     void stopTraining(String reason);
 
     /**
+     * Stops training after the current batch even before {@link #minEpochs()} (a NaN loss, a
+     * user's interrupt): unlike {@link #stopTraining(String)}, min epochs cannot override it.
+     *
+     * @param reason why, shown to the user
+     */
+    void abortTraining(String reason);
+
+    /**
      * Tells whether a stop was requested.
      *
-     * @return true after {@link #stopTraining(String)}
+     * @return true after {@link #stopTraining(String)} or {@link #abortTraining(String)}
      */
     boolean stopRequested();
+
+    /**
+     * Returns why training was asked to stop.
+     *
+     * @return the reason, or null when no stop was requested
+     */
+    String stopReason();
+
+    /**
+     * Returns the loss function the model was set up with.
+     *
+     * @return the loss
+     */
+    ai.djl.training.loss.Loss lossFunction();
 
     /**
      * Writes a checkpoint of the whole training state (weights, BatchNorm statistics, optimizer,

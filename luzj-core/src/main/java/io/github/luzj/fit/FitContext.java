@@ -34,6 +34,9 @@ final class FitContext implements Context {
     NDArray loss;
     NDManager batchManager;
     String stopReason;
+    boolean aborted;
+    /** Training batches run in an epoch cut short by a stop, else -1. */
+    int cutAfterBatches = -1;
 
     FitContext(
             Session session,
@@ -185,8 +188,24 @@ final class FitContext implements Context {
     }
 
     @Override
+    public void abortTraining(String reason) {
+        stopTraining(reason);
+        aborted = true;
+    }
+
+    @Override
     public boolean stopRequested() {
         return stopReason != null;
+    }
+
+    @Override
+    public String stopReason() {
+        return stopReason;
+    }
+
+    @Override
+    public ai.djl.training.loss.Loss lossFunction() {
+        return session.loss();
     }
 
     @Override
@@ -202,6 +221,11 @@ final class FitContext implements Context {
     /** Where training stands, as a checkpoint records it. */
     private io.github.luzj.io.Checkpoint.Position position() {
         if (phase == null || phase.ordinal() >= Phase.EPOCH_END.ordinal()) {
+            if (cutAfterBatches >= 0) {
+                // the epoch was cut short: resuming must run its remaining batches
+                return new io.github.luzj.io.Checkpoint.Position(
+                        session.epochsDone() - 1, cutAfterBatches, session.globalStep());
+            }
             return new io.github.luzj.io.Checkpoint.Position(
                     session.epochsDone(), 0, session.globalStep());
         }

@@ -145,13 +145,15 @@ public final class FitLoop {
                 session.countEpoch();
                 fire(Phase.EPOCH_END);
                 if (ctx.stopRequested()) {
-                    if (epoch >= ctx.minEpochs()) {
+                    if (epoch >= ctx.minEpochs() || ctx.aborted) {
                         break;
                     }
                     ctx.stopReason = null; // luz's min_epochs: too early to stop
+                    ctx.cutAfterBatches = -1;
                 }
             }
             fire(Phase.FIT_END);
+            session.setStopReason(ctx.stopReason);
         }
     }
 
@@ -198,6 +200,9 @@ public final class FitLoop {
                 ctx.endBatch();
             }
             if (ctx.stopRequested()) {
+                if (batches.hasNext()) {
+                    ctx.cutAfterBatches = index;
+                }
                 break;
             }
         }

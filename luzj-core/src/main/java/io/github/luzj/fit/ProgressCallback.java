@@ -43,7 +43,11 @@ final class ProgressCallback implements Callback {
     @Override
     public Set<Phase> callOn() {
         return EnumSet.of(
-                Phase.TRAIN_BEGIN, Phase.TRAIN_BATCH_END, Phase.TRAIN_END, Phase.EPOCH_END);
+                Phase.TRAIN_BEGIN,
+                Phase.TRAIN_BATCH_END,
+                Phase.TRAIN_END,
+                Phase.EPOCH_END,
+                Phase.FIT_END);
     }
 
     @Override
@@ -86,6 +90,11 @@ final class ProgressCallback implements Callback {
                 }
             }
             case EPOCH_END -> out.println(epochLine(ctx));
+            case FIT_END -> {
+                if (ctx.stopRequested()) {
+                    out.println("Training stopped at epoch " + ctx.epoch() + ": " + ctx.stopReason());
+                }
+            }
             default -> {}
         }
     }

@@ -221,6 +221,21 @@ public final class Session implements AutoCloseable {
         this.globalStep = globalStep;
     }
 
+    private String stopReason;
+
+    void setStopReason(String reason) {
+        this.stopReason = reason;
+    }
+
+    /**
+     * Returns why the last fit stopped before its last epoch.
+     *
+     * @return the reason, or null when it ran every epoch
+     */
+    public String stopReason() {
+        return stopReason;
+    }
+
     void countStep() {
         globalStep++;
     }

@@ -140,6 +140,41 @@ class ResumeTest {
     }
 
     @Test
+    void anEpochCutShortAndCheckpointedAtItsEndResumesItsRemainingBatches(@TempDir Path dir) {
+        Path ckpt = dir.resolve("cut");
+        Callback stopMidEpoch2 =
+                Callbacks.on(
+                        Phase.TRAIN_BATCH_END,
+                        ctx -> {
+                            if (ctx.epoch() == 2 && ctx.batchIndex() == 1) {
+                                ctx.abortTraining("test stop");
+                            }
+                        });
+        Callback saveAtEpochEnd = Callbacks.on(Phase.EPOCH_END, ctx -> ctx.saveCheckpoint(ckpt));
+        try (FittedModel full =
+                        setup().fit(FitOptions.builder(train()).epochs(3).verbose(false).build());
+                FittedModel cut =
+                        setup().fit(
+                                        FitOptions.builder(train())
+                                                .epochs(3)
+                                                .verbose(false)
+                                                .callbacks(stopMidEpoch2, saveAtEpochEnd)
+                                                .build());
+                FittedModel resumed =
+                        setup().fit(
+                                        FitOptions.builder(train())
+                                                .epochs(3)
+                                                .verbose(false)
+                                                .resumeFrom(ckpt)
+                                                .build())) {
+            assertThat(cut.stopReason()).isEqualTo("test stop");
+            assertThat(cut.session().globalStep()).isEqualTo(5 + 2);
+            assertThat(resumed.session().globalStep()).isEqualTo(15);
+            assertThat(allParameters(resumed)).containsExactly(allParameters(full));
+        }
+    }
+
+    @Test
     void checkpointsThatAreNotLuzjOrDoNotFitAreRefused(@TempDir Path dir) throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThatThrownBy(

@@ -51,8 +51,10 @@ class TransferTrainingTest {
             assertThat(summary.toString()).contains("11,181,642 parameters, 5,130 trainable");
 
             Map<String, byte[]> before = snapshot(net);
-            fit(net);
-            Map<String, byte[]> after = snapshot(net);
+            Map<String, byte[]> after;
+            try (FittedModel ignored = fit(net)) {
+                after = snapshot(net);
+            }
 
             // torchvision's 122 tensors less the 20 num_batches_tracked counters
             assertThat(before.keySet()).hasSize(102);
@@ -70,8 +72,10 @@ class TransferTrainingTest {
             assertThat(net.summary().trainable()).isEqualTo(layer4 + HEAD_10_CLASSES);
 
             Map<String, byte[]> before = snapshot(net);
-            fit(net);
-            Map<String, byte[]> after = snapshot(net);
+            Map<String, byte[]> after;
+            try (FittedModel ignored = fit(net)) {
+                after = snapshot(net);
+            }
             // layer4 trains in training mode, so its BatchNorm statistics move too
             List<String> trains = before.keySet().stream()
                     .filter(name -> name.startsWith("layer4_") || name.startsWith("fc_"))
@@ -96,8 +100,10 @@ class TransferTrainingTest {
             byte[] embeddingBefore = net.features(x).toByteArray();
             byte[] moduleBefore = serialize(net.backbone());
             Map<String, byte[]> before = snapshot(net);
-            fit(net);
-            Map<String, byte[]> after = snapshot(net);
+            Map<String, byte[]> after;
+            try (FittedModel ignored = fit(net)) {
+                after = snapshot(net);
+            }
 
             assertThat(before.keySet()).hasSize(60 + 2); // the module's parameters and the head's
             assertThat(changed(before, after)).containsExactly("fc_weight", "fc_bias");
@@ -139,7 +145,8 @@ class TransferTrainingTest {
     }
 
     /** One epoch of 4 batches of 16 random 3x28x28 images through luzj's fit loop. */
-    private static void fit(Block net) {
+    /** Fits one epoch; the caller closes the result after reading the block (it owns its arrays). */
+    private static FittedModel fit(Block net) {
         FitOptions options =
                 FitOptions.builder(syntheticLoader()).epochs(1).verbose(false).build();
         FittedModel fitted =
@@ -147,7 +154,7 @@ class TransferTrainingTest {
                         .device(Device.cpu())
                         .fit(options);
         assertThat(fitted.records().entries()).isNotEmpty();
-        fitted.close();
+        return fitted;
     }
 
     static DataLoader syntheticLoader() {

@@ -58,7 +58,7 @@ final class Interruption implements AutoCloseable {
                         System.err.println(
                                 "No checkpoint was written: pass --checkpoint-dir DIR to be able to resume.");
                     }
-                    ctx.stopTraining("interrupted by Ctrl-C");
+                    ctx.abortTraining("interrupted by Ctrl-C");
                 });
     }
 

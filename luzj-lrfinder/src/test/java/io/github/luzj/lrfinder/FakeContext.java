@@ -28,7 +28,8 @@ final class FakeContext implements Context {
         loss = manager.create(value);
     }
 
-    String stopReason() {
+    @Override
+    public String stopReason() {
         return stopReason;
     }
 
@@ -152,5 +153,15 @@ final class FakeContext implements Context {
     @Override
     public void saveCheckpoint(java.nio.file.Path dir) {
         throw new UnsupportedOperationException("a fake context has no model to checkpoint");
+    }
+
+    @Override
+    public void abortTraining(String reason) {
+        stopTraining(reason);
+    }
+
+    @Override
+    public ai.djl.training.loss.Loss lossFunction() {
+        throw new UnsupportedOperationException("a fake context has no loss function");
     }
 }
