@@ -147,7 +147,20 @@ public final class FittedModel implements AutoCloseable {
      * @return the outputs, {@code [N, ...]}
      */
     public NDArray predict(DataLoader data, NDManager manager) {
-        return Inference.predict(session, data, manager);
+        return predict(data, manager, new Callback[0]);
+    }
+
+    /**
+     * Runs the model over {@code data}, firing the predict phases at {@code callbacks}.
+     *
+     * @param data the examples
+     * @param manager the manager that owns the result
+     * @param callbacks callbacks for {@code PREDICT_BEGIN}, {@code PREDICT_BATCH_BEGIN},
+     *     {@code PREDICT_BATCH_END} and {@code PREDICT_END}
+     * @return the outputs, {@code [N, ...]}
+     */
+    public NDArray predict(DataLoader data, NDManager manager, Callback... callbacks) {
+        return Inference.predict(session, data, manager, java.util.List.of(callbacks));
     }
 
     /**

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.callback.CallbackList;
+import io.github.luzj.callback.Phase;
 import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
@@ -59,35 +62,54 @@ public final class Inference {
     }
 
     /**
-     * Runs the model over {@code data} and stacks the outputs along the batch axis.
+     * Runs the model over {@code data} and stacks the outputs along the batch axis, firing the
+     * predict phases ({@link Phase#PREDICT_BEGIN}, {@link Phase#PREDICT_BATCH_BEGIN},
+     * {@link Phase#PREDICT_BATCH_END}, {@link Phase#PREDICT_END}) at {@code callbacks}.
      *
      * @param session the fitted model
      * @param data the examples (labels are ignored)
      * @param manager the manager that will own the result
+     * @param callbacks callbacks for the predict phases
      * @return the stacked outputs
      */
-    public static NDArray predict(Session session, DataLoader data, NDManager manager) {
+    public static NDArray predict(
+            Session session, DataLoader data, NDManager manager, List<Callback> callbacks) {
         session.prepareForInference(new Shape(data.featureShape()));
+        CallbackList cbs = new CallbackList(callbacks);
+        FitContext ctx =
+                new FitContext(session, cbs, false, session.epochsDone(), 0, 0, data.size());
+        ctx.epoch = session.epochsDone();
         List<NDArray> parts = new ArrayList<>();
         try (NDManager scratch = manager.newSubManager(session.device())) {
+            fire(cbs, ctx, Phase.PREDICT_BEGIN);
             try (BatchIterator it = data.iterator(1);
                     NoGrad ignored = NoGrad.enter()) {
+                int index = 0;
                 while (it.hasNext()) {
                     HostBatch hb = it.next();
                     try (NDManager bm = scratch.newSubManager()) {
-                        NDList pred =
-                                session.model()
-                                        .getBlock()
-                                        .forward(session.parameterStore(), hb.features(bm), false);
-                        NDArray out = pred.head();
+                        NDList x = hb.features(bm);
+                        ctx.startBatch(bm, x, hb.labels(bm), index++);
+                        fire(cbs, ctx, Phase.PREDICT_BATCH_BEGIN);
+                        ctx.pred = session.model().getBlock().forward(session.parameterStore(), x, false);
+                        fire(cbs, ctx, Phase.PREDICT_BATCH_END);
+                        NDArray out = ctx.pred.head();
                         out.attach(scratch);
                         parts.add(out);
+                    } finally {
+                        ctx.endBatch();
                     }
                 }
             }
+            fire(cbs, ctx, Phase.PREDICT_END);
             NDArray stacked = NDArrays.concat(new NDList(parts), 0);
             stacked.attach(manager);
             return stacked;
         }
+    }
+
+    private static void fire(CallbackList cbs, FitContext ctx, Phase phase) {
+        ctx.setPhase(phase);
+        cbs.fire(phase, ctx);
     }
 }

@@ -205,4 +205,24 @@ class PhaseOrderTest {
             assertThat(fitted.session().globalStep()).isEqualTo(6);
         }
     }
+
+    @Test
+    void predictFiresThePredictPhases() {
+        Recorder rec = new Recorder();
+        DataLoader data = loader(6, 4);
+        try (FittedModel fitted =
+                        Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                                .fit(FitOptions.builder(data).epochs(1).verbose(false).build());
+                ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertThat(fitted.predict(data, m, rec).getShape().get(0)).isEqualTo(6);
+            assertThat(rec.seen)
+                    .containsExactly(
+                            Phase.PREDICT_BEGIN,
+                            Phase.PREDICT_BATCH_BEGIN,
+                            Phase.PREDICT_BATCH_END,
+                            Phase.PREDICT_BATCH_BEGIN,
+                            Phase.PREDICT_BATCH_END,
+                            Phase.PREDICT_END);
+        }
+    }
 }
