@@ -1,6 +1,7 @@
 package io.github.luzj.examples;
 
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
@@ -80,8 +81,11 @@ final class TrainingRun {
         HistoryPlot.defaults().writePng(r, out.resolve("history.png"));
         // epochs timed in this process only: a resumed run does not time the epochs before it
         double trainSeconds = epochSeconds.stream().mapToDouble(Double::doubleValue).sum();
+        // as R prints a module: weights and biases, not BatchNorm's running statistics
         long parameters =
                 fitted.block().getParameters().stream()
+                        .filter(p -> p.getValue().getType() != Parameter.Type.RUNNING_MEAN
+                                && p.getValue().getType() != Parameter.Type.RUNNING_VAR)
                         .mapToLong(p -> p.getValue().getArray().size())
                         .sum();
         return new Summary()
