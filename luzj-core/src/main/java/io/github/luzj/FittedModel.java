@@ -28,7 +28,7 @@ import java.util.Map;
  * A trained model with its records (luz's fitted object). Fit it again to continue from its
  * weights and optimizer state; close it to free its native memory.
  */
-public final class FittedModel implements AutoCloseable {
+public final class FittedModel implements Fittable, AutoCloseable {
 
     static final String WEIGHTS_NAME = "luzj";
     static final String RECORDS_FILE = "records.json";
@@ -85,45 +85,12 @@ public final class FittedModel implements AutoCloseable {
     }
 
     /**
-     * Trains further, continuing from the current weights, optimizer state and epoch count.
-     *
-     * @param train the training data
-     * @param epochs more epochs
-     * @param valid the validation data, or null
-     * @param callbacks callbacks
-     * @return this model
-     */
-    public FittedModel fit(DataLoader train, int epochs, DataLoader valid, Callback... callbacks) {
-        return fit(FitOptions.builder(train).epochs(epochs).valid(valid).callbacks(callbacks).build());
-    }
-
-    /**
-     * Fits on DJL datasets, batched, shuffled and dropped as their own sampling says.
-     *
-     * @param train the training data
-     * @param epochs the number of epochs
-     * @param valid the validation data, or null
-     * @param callbacks callbacks
-     * @return the fitted model
-     */
-    public FittedModel fit(
-            ai.djl.training.dataset.RandomAccessDataset train,
-            int epochs,
-            ai.djl.training.dataset.RandomAccessDataset valid,
-            Callback... callbacks) {
-        return fit(
-                io.github.luzj.djl.DjlDatasets.loader(train),
-                epochs,
-                valid == null ? null : io.github.luzj.djl.DjlDatasets.loader(valid),
-                callbacks);
-    }
-
-    /**
      * Trains further with every option.
      *
      * @param options the fit's arguments
      * @return this model
      */
+    @Override
     public FittedModel fit(FitOptions options) {
         FitLoop.fit(session, options);
         return this;

@@ -4,8 +4,6 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.training.loss.Loss;
-import io.github.luzj.callback.Callback;
-import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitLoop;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.fit.Session;
@@ -17,7 +15,7 @@ import java.util.List;
  * A network with its loss, optimizer and metrics, ready to fit (luz's {@code setup()} result).
  * Immutable; {@link #fit} trains the block's own parameters, as luz trains the module it was given.
  */
-public final class SetupModel {
+public final class SetupModel implements Fittable {
 
     private final Block block;
     private final Model model;
@@ -70,45 +68,12 @@ public final class SetupModel {
     }
 
     /**
-     * Fits for {@code epochs} epochs (luz's {@code fit(data, epochs, valid_data, callbacks)}).
-     *
-     * @param train the training data
-     * @param epochs the number of epochs
-     * @param valid the validation data, or null
-     * @param callbacks callbacks
-     * @return the fitted model
-     */
-    public FittedModel fit(DataLoader train, int epochs, DataLoader valid, Callback... callbacks) {
-        return fit(FitOptions.builder(train).epochs(epochs).valid(valid).callbacks(callbacks).build());
-    }
-
-    /**
-     * Fits on DJL datasets, batched, shuffled and dropped as their own sampling says.
-     *
-     * @param train the training data
-     * @param epochs the number of epochs
-     * @param valid the validation data, or null
-     * @param callbacks callbacks
-     * @return the fitted model
-     */
-    public FittedModel fit(
-            ai.djl.training.dataset.RandomAccessDataset train,
-            int epochs,
-            ai.djl.training.dataset.RandomAccessDataset valid,
-            Callback... callbacks) {
-        return fit(
-                io.github.luzj.djl.DjlDatasets.loader(train),
-                epochs,
-                valid == null ? null : io.github.luzj.djl.DjlDatasets.loader(valid),
-                callbacks);
-    }
-
-    /**
      * Fits with every option ({@link FitOptions}).
      *
      * @param options the fit's arguments
      * @return the fitted model
      */
+    @Override
     public FittedModel fit(FitOptions options) {
         Session session = newSession(options.seed());
         try {
