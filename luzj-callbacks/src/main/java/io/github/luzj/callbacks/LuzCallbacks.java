@@ -144,6 +144,15 @@ public final class LuzCallbacks {
     }
 
     /**
+     * luz's {@code luz_callback_mixup()} with the loss the model was set up with.
+     *
+     * @return the callback
+     */
+    public static MixUp mixup() {
+        return MixUp.create();
+    }
+
+    /**
      * luz's {@code luz_callback_auto_resume(path)}; resume with
      * {@code resumeFrom(AutoResume.resumePoint(dir))}.
      *

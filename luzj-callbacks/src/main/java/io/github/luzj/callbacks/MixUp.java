@@ -61,7 +61,7 @@ public final class MixUp implements Callback {
     private Draw draw;
 
     private MixUp(Loss loss, double alpha, long seed, boolean runValid, boolean perExample) {
-        this.loss = Args.notNull("loss", loss, "pass the loss the model was set up with");
+        this.loss = loss; // null: the loss the model was set up with (ctx.lossFunction())
         this.alpha = Args.positive("alpha", alpha);
         this.seed = seed;
         this.runValid = runValid;
@@ -75,7 +75,17 @@ public final class MixUp implements Callback {
      * @return the callback
      */
     public static MixUp create(Loss loss) {
-        return new MixUp(loss, 0.4, 1, false, false);
+        return new MixUp(Args.notNull("loss", loss, "pass a loss, or use create()"), 0.4, 1, false, false);
+    }
+
+    /**
+     * luz's {@code luz_callback_mixup()}: alpha 0.4, mixing with the loss the model was set up
+     * with.
+     *
+     * @return the callback
+     */
+    public static MixUp create() {
+        return new MixUp(null, 0.4, 1, false, false);
     }
 
     /**
@@ -145,7 +155,13 @@ public final class MixUp implements Callback {
             draw = draw(seed, key(phase, ctx), n, alpha, perExample);
             mixInputs(ctx.batchManager(), x, draw);
         } else if (draw != null) {
-            ctx.setLoss(mixedLoss(ctx.batchManager(), ctx.target(), ctx.pred(), draw));
+            ctx.setLoss(
+                    mixedLoss(
+                            loss != null ? loss : ctx.lossFunction(),
+                            ctx.batchManager(),
+                            ctx.target(),
+                            ctx.pred(),
+                            draw));
             draw = null;
         }
     }
@@ -203,15 +219,15 @@ public final class MixUp implements Callback {
         }
     }
 
-    private NDArray mixedLoss(NDManager bm, NDList y, NDList pred, Draw d) {
+    private NDArray mixedLoss(Loss fn, NDManager bm, NDList y, NDList pred, Draw d) {
         NDArray perm = permutation(bm, d);
         NDList shuffled = new NDList(y.size());
         for (NDArray label : y) {
             shuffled.add(label.get(new NDIndex("{}", perm)));
         }
         if (!perExample) {
-            NDArray l1 = checkedLoss(y, pred);
-            NDArray l2 = checkedLoss(shuffled, pred);
+            NDArray l1 = checkedLoss(fn, y, pred);
+            NDArray l2 = checkedLoss(fn, shuffled, pred);
             return l1.add(l2.sub(l1).mul(d.weights()[0]));
         }
         int n = d.permutation().length;
@@ -219,8 +235,8 @@ public final class MixUp implements Callback {
         NDArray[] l2 = new NDArray[n];
         for (int i = 0; i < n; i++) {
             NDList p = slice(pred, i);
-            l1[i] = checkedLoss(slice(y, i), p).reshape(1);
-            l2[i] = checkedLoss(slice(shuffled, i), p).reshape(1);
+            l1[i] = checkedLoss(fn, slice(y, i), p).reshape(1);
+            l2[i] = checkedLoss(fn, slice(shuffled, i), p).reshape(1);
         }
         NDArray a = NDArrays.concat(new NDList(l1));
         NDArray b = NDArrays.concat(new NDList(l2));
@@ -228,11 +244,11 @@ public final class MixUp implements Callback {
         return a.add(b.sub(a).mul(w)).mean();
     }
 
-    private NDArray checkedLoss(NDList y, NDList pred) {
-        NDArray l = loss.evaluate(y, pred);
+    private static NDArray checkedLoss(Loss fn, NDList y, NDList pred) {
+        NDArray l = fn.evaluate(y, pred);
         if (l.size() != 1) {
             throw new LuzjException(
-                    "MixUp needs a loss that averages over the batch, but " + loss.getName()
+                    "MixUp needs a loss that averages over the batch, but " + fn.getName()
                             + " gave shape " + l.getShape());
         }
         return l;
