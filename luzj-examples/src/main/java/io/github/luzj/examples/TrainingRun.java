@@ -6,6 +6,9 @@ import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
 import io.github.luzj.callback.Callback;
+import io.github.luzj.LuzjException;
+import io.github.luzj.callbacks.LuzCallbacks;
+import io.github.luzj.callbacks.TerminateOnNaN;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.metric.Metrics;
@@ -50,6 +53,8 @@ final class TrainingRun {
         try (Interruption interruption = new Interruption()) {
             List<Callback> all = new ArrayList<>(List.of(callbacks));
             all.add(timer);
+            TerminateOnNaN nan = LuzCallbacks.terminateOnNaN();
+            all.add(nan); // a diverged run stops with a clear message
             all.addAll(checkpoints.callbacks(interruption, resumeHint));
             FitOptions options =
                     checkpoints
@@ -64,6 +69,10 @@ final class TrainingRun {
                     Luz.setup(block, Loss.softmaxCrossEntropyLoss(), optimizer, Metrics.accuracy())
                             .device(o.device())
                             .fit(options);
+            if (nan.message() != null) {
+                fitted.close();
+                throw new LuzjException(nan.message());
+            }
             return new TrainingRun(
                     fitted, timer.seconds(), train.sampleCount(), interruption.happened());
         }
@@ -99,6 +108,7 @@ final class TrainingRun {
                 .put("epoch_seconds", epochSeconds)
                 .put("train_samples_per_second", trainSamples * epochSeconds.size() / trainSeconds)
                 .put("parameters", parameters)
-                .put("interrupted", interrupted);
+                .put("interrupted", interrupted)
+                .put("stop_reason", fitted.stopReason() == null ? "" : fitted.stopReason());
     }
 }
