@@ -132,14 +132,15 @@ public final class FitLoop {
                 fire(Phase.TRAIN_BEGIN);
                 trainEpoch(epoch, sets, epoch == firstEpoch ? skipBatches : 0);
                 fire(Phase.TRAIN_END);
-                if (valid != null && !ctx.stopRequested()) {
+                boolean validate = valid != null && !ctx.stopRequested();
+                if (validate) {
                     ctx.training = false;
                     fire(Phase.VALID_BEGIN);
                     validEpoch(sets);
                     fire(Phase.VALID_END);
                 }
                 record(epoch, Records.TRAIN, sets.trainLoss, sets.train);
-                if (valid != null) {
+                if (validate) {
                     record(epoch, Records.VALID, sets.validLoss, sets.valid);
                 }
                 session.countEpoch();
