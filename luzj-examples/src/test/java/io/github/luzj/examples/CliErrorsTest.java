@@ -85,4 +85,12 @@ class CliErrorsTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("no checkpoint at").contains("run once with --checkpoint-dir");
     }
+
+    @Test
+    void aLossThatTurnsNaNIsAUserErrorNamingEpochAndBatch(@TempDir Path tmp) {
+        Run r = run("batchnorm", "--data", "bundled", "--limit", "512", "--valid-limit", "256",
+                "--epochs", "2", "--lr", "1e30", "--quiet", "--out", tmp.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("error: the training loss is NaN at epoch 1, batch");
+    }
 }
