@@ -32,28 +32,51 @@ import java.util.stream.Collectors;
  * accepts and then never fires.
  */
 public enum Phase {
+    /** Once, before the first epoch (after a resumed checkpoint is loaded). */
     FIT_BEGIN("on_fit_begin"),
+    /** At the start of every epoch. */
     EPOCH_BEGIN("on_epoch_begin"),
+    /** Before the epoch's first training batch. */
     TRAIN_BEGIN("on_train_begin"),
+    /** Before a training batch's forward pass; {@code on_batch_begin} too. */
     TRAIN_BATCH_BEGIN("on_train_batch_begin"),
+    /** After the forward pass: the predictions are in the context. */
     TRAIN_BATCH_AFTER_PRED("on_train_batch_after_pred"),
+    /** After the loss, which a callback may still replace. */
     TRAIN_BATCH_AFTER_LOSS("on_train_batch_after_loss"),
+    /** Just before the backward pass. */
     TRAIN_BATCH_BEFORE_BACKWARD("on_train_batch_before_backward"),
+    /** Gradients computed, before the optimizer step (clip them here). */
     TRAIN_BATCH_BEFORE_STEP("on_train_batch_before_step"),
+    /** After the optimizer step. */
     TRAIN_BATCH_AFTER_STEP("on_train_batch_after_step"),
+    /** After the batch's metrics are updated; {@code on_batch_end} too. */
     TRAIN_BATCH_END("on_train_batch_end"),
+    /** After the epoch's last training batch. */
     TRAIN_END("on_train_end"),
+    /** Before validation (only with validation data and no stop request). */
     VALID_BEGIN("on_valid_begin"),
+    /** Before a validation batch's forward pass. */
     VALID_BATCH_BEGIN("on_valid_batch_begin"),
+    /** After a validation forward pass (training = false). */
     VALID_BATCH_AFTER_PRED("on_valid_batch_after_pred"),
+    /** After a validation batch's loss. */
     VALID_BATCH_AFTER_LOSS("on_valid_batch_after_loss"),
+    /** After a validation batch's metrics are updated. */
     VALID_BATCH_END("on_valid_batch_end"),
+    /** After the last validation batch. */
     VALID_END("on_valid_end"),
+    /** After the epoch's metrics are computed and recorded. */
     EPOCH_END("on_epoch_end"),
+    /** Once, when the fit ends normally or by a stop request. */
     FIT_END("on_fit_end"),
+    /** Before {@code predict}'s first batch. */
     PREDICT_BEGIN("on_predict_begin"),
+    /** Before a prediction batch's forward pass. */
     PREDICT_BATCH_BEGIN("on_predict_batch_begin"),
+    /** After a prediction batch's forward pass. */
     PREDICT_BATCH_END("on_predict_batch_end"),
+    /** After {@code predict}'s last batch. */
     PREDICT_END("on_predict_end");
 
     private final String luzName;
