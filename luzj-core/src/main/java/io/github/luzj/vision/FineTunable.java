@@ -93,4 +93,21 @@ public interface FineTunable {
      * @return the summary
      */
     ParameterSummary summary();
+
+    /**
+     * Runs the backbone alone in inference mode (running statistics, no autograd graph): what the
+     * head sees, for caching.
+     *
+     * @param images the images, N×3×H×W
+     * @return the features, N×512 for ResNet-18, in the images' manager
+     */
+    ai.djl.ndarray.NDArray features(ai.djl.ndarray.NDArray images);
+
+    /**
+     * Returns the head, a block of its own: fitting it on cached features trains this model's
+     * head.
+     *
+     * @return the head
+     */
+    ai.djl.nn.Block head();
 }

@@ -145,15 +145,30 @@ public final class ResNet18 extends AbstractBlock implements FineTunable {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         FreezingPass pass = new FreezingPass(ps, training, params);
-        NDArray x = pass.run(conv1, inputs.singletonOrThrow());
+        return new NDList(pass.run(fc, backbone(pass, inputs.singletonOrThrow())));
+    }
+
+    private NDArray backbone(FreezingPass pass, NDArray images) {
+        NDArray x = pass.run(conv1, images);
         x = Activation.relu(pass.run(bn1, x));
         x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         x = pass.run(layer1, x);
         x = pass.run(layer2, x);
         x = pass.run(layer3, x);
         x = pass.run(layer4, x);
-        x = Pool.globalAvgPool2d(x).reshape(x.getShape().get(0), FEATURES);
-        return new NDList(pass.run(fc, x));
+        return Pool.globalAvgPool2d(x).reshape(x.getShape().get(0), FEATURES);
+    }
+
+    @Override
+    public NDArray features(NDArray images) {
+        try (NoGrad ignored = NoGrad.enter()) {
+            return backbone(new FreezingPass(new ParameterStore(images.getManager(), false), false, null), images);
+        }
+    }
+
+    @Override
+    public Block head() {
+        return fc;
     }
 
     @Override

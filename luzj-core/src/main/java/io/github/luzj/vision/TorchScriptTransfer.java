@@ -171,10 +171,16 @@ public final class TorchScriptTransfer extends AbstractBlock implements FineTuna
      * @param images the images, N×3×H×W
      * @return the features, N×{@link #features()}, in the images' manager
      */
+    @Override
     public NDArray features(NDArray images) {
         try (NoGrad ignored = NoGrad.enter()) {
             return backboneForward(new NDList(images), false);
         }
+    }
+
+    @Override
+    public ai.djl.nn.Block head() {
+        return fc;
     }
 
     /**
