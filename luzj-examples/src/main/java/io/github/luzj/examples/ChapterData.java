@@ -36,6 +36,11 @@ final class ChapterData {
     static ChapterData load(CommonOptions o) {
         ImageDataset train;
         ImageDataset test;
+        if ("djl".equals(o.data)) {
+            return new ChapterData(
+                    cap(djlMnist(ai.djl.training.dataset.Dataset.Usage.TRAIN), o.limit, "--limit"),
+                    cap(djlMnist(ai.djl.training.dataset.Dataset.Usage.TEST), o.validLimit, "--valid-limit"));
+        }
         if ("bundled".equals(o.data)) {
             train = Mnist.subset(Split.TRAIN);
             test = Mnist.subset(Split.TEST);
@@ -47,6 +52,25 @@ final class ChapterData {
             test = Mnist.load(Split.TEST);
         }
         return new ChapterData(cap(train, o.limit, "--limit"), cap(test, o.validLimit, "--valid-limit"));
+    }
+
+    /** DJL's own MNIST (basicdataset), downloaded through DJL's repository into ~/.djl.ai. */
+    private static SampleDataset djlMnist(ai.djl.training.dataset.Dataset.Usage usage) {
+        ai.djl.basicdataset.cv.classification.Mnist mnist =
+                ai.djl.basicdataset.cv.classification.Mnist.builder()
+                        .optUsage(usage)
+                        .optPipeline(new ai.djl.translate.Pipeline(new ai.djl.modality.cv.transform.ToTensor()))
+                        .setSampling(1, false)
+                        .build();
+        try {
+            mnist.prepare();
+        } catch (java.io.IOException | ai.djl.translate.TranslateException | RuntimeException e) {
+            throw new io.github.luzj.LuzjException(
+                    "--data djl: DJL could not download MNIST (" + e.getMessage() + "); connect to the"
+                            + " internet, or pass --data DIR with the IDX files, or --data bundled",
+                    e);
+        }
+        return io.github.luzj.djl.DjlDatasets.samples(mnist);
     }
 
     private static SampleDataset cap(SampleDataset ds, Integer limit, String option) {

@@ -14,8 +14,9 @@ final class CommonOptions {
             paramLabel = "DIR",
             description =
                     "MNIST folder (IDX files, .gz or not) or a folder holding mnist/; 'bundled' uses"
-                            + " the 6,000/1,000-image subset shipped in the jar. Default: $LUZJ_DATA,"
-                            + " then ~/.luzj/datasets, else download.")
+                            + " the 6,000/1,000-image subset shipped in the jar; 'djl' uses DJL's own"
+                            + " MNIST (basicdataset, downloaded). Default: $LUZJ_DATA, then"
+                            + " ~/.luzj/datasets, else download.")
     String data;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")

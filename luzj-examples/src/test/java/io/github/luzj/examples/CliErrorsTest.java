@@ -93,4 +93,11 @@ class CliErrorsTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("error: the training loss is NaN at epoch 1, batch");
     }
+
+    @Test
+    void djlsOwnMnistOfflineSaysHowToGetData(@TempDir Path tmp) {
+        Run r = run("batchnorm", "--data", "djl", "--out", tmp.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--data djl: DJL could not download MNIST").contains("--data bundled");
+    }
 }
