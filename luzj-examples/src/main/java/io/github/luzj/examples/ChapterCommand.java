@@ -46,6 +46,9 @@ final class ChapterCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Show stack traces on errors.")
     boolean debug;
 
+    /** Why an experiment was left out, for the report; null when none was. */
+    private String skipped;
+
     /** One experiment: its title, subfolder and arguments. */
     private record Step(String title, String folder, List<String> args) {}
 
@@ -100,7 +103,10 @@ final class ChapterCommand implements Callable<Integer> {
         steps.add(new Step("Without batch normalization", "no-batchnorm", concat(List.of("batchnorm", "--no-batchnorm", "--epochs", epochs), d, limits)));
         steps.add(new Step("Learning rate finder", "lr-finder", concat(List.of("lr-finder", "--start-lr", "1e-4", "--end-lr", "0.3"), d, quick ? List.of("--limit", "6000") : List.of())));
         steps.add(new Step("One-cycle learning rate", "one-cycle", concat(List.of("one-cycle", "--max-lr", "0.01", "--epochs", quick ? "2" : "5"), d, limits)));
-        steps.add(new Step("Transfer learning", "transfer", concat(transferArgs(epochs), d, quick ? List.of("--limit", "1000", "--valid-limit", "1000") : List.of())));
+        List<String> transfer = transferArgs(epochs);
+        if (transfer != null) {
+            steps.add(new Step("Transfer learning", "transfer", concat(transfer, d, quick ? List.of("--limit", "1000", "--valid-limit", "1000") : List.of())));
+        }
         return steps;
     }
 
@@ -109,6 +115,14 @@ final class ChapterCommand implements Callable<Integer> {
         if (weights != null) {
             a.addAll(List.of("--weights", weights.toString()));
         } else if (!zooReachable()) {
+            if (!fashionMnistFound()) {
+                skipped =
+                        "Transfer learning was skipped: DJL's model zoo is out of reach (offline) and"
+                                + " Fashion-MNIST, to pretrain on instead, is not installed. Install it"
+                                + " (apt-get install dataset-fashion-mnist) or pass --weights FILE.";
+                System.out.println(skipped);
+                return null;
+            }
             System.out.println(
                     "DJL's model zoo is out of reach (offline): the transfer experiment pretrains its"
                             + " ResNet-18 on Fashion-MNIST instead of using ImageNet weights.");
@@ -118,6 +132,15 @@ final class ChapterCommand implements Callable<Integer> {
             }
         }
         return a;
+    }
+
+    private static boolean fashionMnistFound() {
+        try {
+            io.github.luzj.data.FashionMnist.source().download(false).build().load(Split.TEST);
+            return true;
+        } catch (LuzjException e) {
+            return false;
+        }
     }
 
     private static boolean zooReachable() {
@@ -178,6 +201,9 @@ final class ChapterCommand implements Callable<Integer> {
         }
         if (!failures.isEmpty()) {
             md.append("\nFailed: ").append(String.join(", ", failures)).append("\n");
+        }
+        if (skipped != null) {
+            md.append("\n").append(skipped).append("\n");
         }
         for (Step s : steps) {
             md.append("\n## ").append(s.title()).append("\n\n");
