@@ -49,10 +49,11 @@ final class PretrainFashionMnist {
         if (!o.quiet) {
             System.out.printf(
                     Locale.ROOT,
-                    "Pretraining ResNet-18 on Fashion-MNIST: %,d images, %d epochs, every layer"
+                    "Pretraining ResNet-18 on Fashion-MNIST: %,d images, %d %s, every layer"
                             + " trained (validated on %,d test images)%n",
                     train.size(),
                     p.epochs(),
+                    p.epochs() == 1 ? "epoch" : "epochs",
                     test.size());
         }
         ResNet18 net = ResNet18.create(FashionMnist.CLASSES.size());

@@ -208,11 +208,12 @@ final class TransferCommand implements Callable<Integer> {
     private static void printComparison(PretrainResult pre, double accuracy, Baseline baseline) {
         System.out.printf(
                 Locale.ROOT,
-                "Fashion-MNIST pretraining (%d epochs, %,d images): test accuracy %.4f, weights %s%n"
+                "Fashion-MNIST pretraining (%d %s, %,d images): test accuracy %.4f, weights %s%n"
                         + "MNIST head on the pretrained frozen backbone: valid accuracy %.4f%n"
                         + "MNIST head on a random frozen backbone:       valid accuracy %.4f%n"
                         + "Transfer gain: %+.4f%n",
                 pre.epochs(),
+                pre.epochs() == 1 ? "epoch" : "epochs",
                 pre.samples(),
                 pre.validAccuracy(),
                 pre.weightsFile(),
