@@ -118,12 +118,14 @@ final class TransferCommand implements Callable<Integer> {
                         .put("lr", lr)
                         .put("batch_size", common.batchSize)
                         .put("seed", common.seed);
+                if (pre != null) {
+                    s.put("pretrain", pre.json());
+                }
                 if (pre != null && !interrupted) {
                     double accuracy = arm.run.fitted.records().last(Records.VALID, "acc");
                     Baseline baseline = baseline(manager, train, valid, out);
                     interrupted = baseline.interrupted;
-                    s.put("pretrain", pre.json())
-                            .put("baseline_random_backbone", baseline.json())
+                    s.put("baseline_random_backbone", baseline.json())
                             .put("transfer_gain", accuracy - baseline.accuracy);
                     printComparison(pre, accuracy, baseline);
                 }
