@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes {@code .safetensors} files that {@link Safetensors#read} and Python's
- * {@code safetensors.torch.load_file} read: an 8-byte little-endian header length, a JSON header
+ * Writes {@code .safetensors} files in the layout of the reference implementation, for
+ * {@link Safetensors#read}, DJL and PyTorch: an 8-byte little-endian header length, a JSON header
  * padded with spaces to a multiple of 8 bytes, then each tensor's little-endian bytes, back to
  * back. Tensors of 8-byte dtypes come first so that every tensor starts at a multiple of its
  * element size, as the reference implementation lays them out.
