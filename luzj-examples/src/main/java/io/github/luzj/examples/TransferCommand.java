@@ -2,16 +2,19 @@ package io.github.luzj.examples;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.Transform;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.optim.OptimizerSpec;
 import io.github.luzj.optim.Optimizers;
+import io.github.luzj.record.Records;
 import io.github.luzj.vision.ExpandChannels;
 import io.github.luzj.vision.FineTunable;
 import io.github.luzj.vision.Normalize;
 import io.github.luzj.vision.ParameterSummary;
+import io.github.luzj.vision.ResNet18;
 import io.github.luzj.vision.Transfer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +27,12 @@ import picocli.CommandLine.Option;
 /**
  * The chapter's 17.3: ResNet-18 with pretrained weights, every weight frozen, {@code fc} replaced
  * by a 10-class linear layer, trained on MNIST expanded to 3 channels.
+ *
+ * <p>With {@code --pretrain fashion-mnist} the weights are made here, offline: ResNet-18 is first
+ * trained on Fashion-MNIST ({@link PretrainFashionMnist}), saved as {@code .safetensors}, read
+ * back and transferred; then the same head is trained on a random frozen backbone
+ * ({@link PretrainBackbones}) with the same seed, epochs and data, and {@code summary.json}
+ * reports both accuracies and their difference.
  */
 @Command(
         name = "transfer",
@@ -33,7 +42,12 @@ final class TransferCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
 
+    /** The baseline arm's history and summary, inside the output folder. */
+    static final String BASELINE_DIR = "baseline-random-backbone";
+
     @Mixin CheckpointOptions checkpoints;
+
+    @Mixin PretrainOptions pretrain;
 
     @Option(
             names = "--weights",
@@ -68,6 +82,7 @@ final class TransferCommand implements Callable<Integer> {
         common.validate();
         LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
         LuzjException.check(fineTune >= 0, "--fine-tune must be >= 0, got %d", fineTune);
+        pretrain.validate(weights, checkpoints.resume);
         Path out = common.outOr("transfer");
         ChapterData data = ChapterData.load(common);
         Transform toRgb = ExpandChannels.toRgb();
@@ -76,49 +91,45 @@ final class TransferCommand implements Callable<Integer> {
         }
         DataLoader train = data.trainLoader(common, ChapterData.augmentation().andThen(toRgb));
         DataLoader valid = data.validLoader(common, toRgb);
+        PretrainResult pre = null;
+        if (pretrain.enabled()) {
+            pre = PretrainFashionMnist.run(common, pretrain, toRgb, out);
+            if (pre.interrupted()) {
+                System.err.println("Pretraining was interrupted; no weights were written.");
+                return 130;
+            }
+        }
         try (NDManager manager = NDManager.newBaseManager(common.device());
-                Backbone net = load(manager)) {
+                Backbone net = pre != null ? pretrained(pre, manager) : load(manager)) {
             FineTunable model = net.model;
             ParameterSummary summary = model.summary();
             if (!common.quiet) {
                 System.out.println(summary);
             }
-            OptimizerSpec adam =
-                    Optimizers.adam().lr(lr).group("backbone", model.backboneParameters(), backboneFactor);
-            TrainingRun run =
-                    TrainingRun.fit(
-                            common,
-                            net.block,
-                            adam,
-                            train,
-                            valid,
-                            epochs,
-                            checkpoints,
-                            "java -jar luzj-examples.jar transfer ... --checkpoint-dir " + checkpoints.dir + " --resume");
-            try (run.fitted) {
-                double fineTuneSeconds = 0;
-                if (fineTune > 0 && !run.interrupted) {
-                    model.unfreeze();
-                    long t = System.nanoTime();
-                    run.fitted.fit(
-                            FitOptions.builder(train)
-                                    .valid(valid)
-                                    .epochs(fineTune)
-                                    .seed(common.seed)
-                                    .verbose(!common.quiet)
-                                    .build());
-                    fineTuneSeconds = (System.nanoTime() - t) / 1e9;
-                }
-                run.writeOutputs(out, "transfer")
+            Arm arm = fit(model, net.block, train, valid, checkpoints);
+            boolean interrupted = arm.run.interrupted;
+            try (arm.run.fitted) {
+                Summary s = arm.run.writeOutputs(out, "transfer")
                         .put("parameters", summary.parameters())
                         .put("trainable_parameters", summary.trainable())
                         .put("weights", net.source)
                         .put("fine_tune_epochs", fineTune)
-                        .put("fine_tune_seconds", fineTuneSeconds)
+                        .put("fine_tune_seconds", arm.fineTuneSeconds)
                         .put("lr", lr)
                         .put("batch_size", common.batchSize)
-                        .put("seed", common.seed)
-                        .write(out.resolve("summary.json"));
+                        .put("seed", common.seed);
+                if (pre != null) {
+                    s.put("pretrain", pre.json());
+                }
+                if (pre != null && !interrupted) {
+                    double accuracy = arm.run.fitted.records().last(Records.VALID, "acc");
+                    Baseline baseline = baseline(manager, train, valid, out);
+                    interrupted = baseline.interrupted;
+                    s.put("baseline_random_backbone", baseline.json())
+                            .put("transfer_gain", accuracy - baseline.accuracy);
+                    printComparison(pre, accuracy, baseline);
+                }
+                s.write(out.resolve("summary.json"));
             }
             System.out.printf(
                     Locale.ROOT,
@@ -126,8 +137,96 @@ final class TransferCommand implements Callable<Integer> {
                     summary.trainable(),
                     summary.parameters(),
                     out.resolve("summary.json"));
-            return run.exitCode();
+            return interrupted ? 130 : 0;
         }
+    }
+
+    /** One trained arm: the frozen-backbone fit, then the optional fine-tuning. */
+    private record Arm(TrainingRun run, double fineTuneSeconds) {}
+
+    private Arm fit(
+            FineTunable model, Block block, DataLoader train, DataLoader valid, CheckpointOptions cps) {
+        OptimizerSpec adam =
+                Optimizers.adam().lr(lr).group("backbone", model.backboneParameters(), backboneFactor);
+        TrainingRun run =
+                TrainingRun.fit(
+                        common,
+                        block,
+                        adam,
+                        train,
+                        valid,
+                        epochs,
+                        cps,
+                        "java -jar luzj-examples.jar transfer ... --checkpoint-dir " + cps.dir + " --resume");
+        if (fineTune == 0 || run.interrupted) {
+            return new Arm(run, 0);
+        }
+        try {
+            model.unfreeze();
+            long t = System.nanoTime();
+            run.fitted.fit(
+                    FitOptions.builder(train)
+                            .valid(valid)
+                            .epochs(fineTune)
+                            .seed(common.seed)
+                            .verbose(!common.quiet)
+                            .build());
+            return new Arm(run, (System.nanoTime() - t) / 1e9);
+        } catch (RuntimeException e) {
+            run.fitted.close();
+            throw e;
+        }
+    }
+
+    /** The comparison's other arm: the same head, seed, epochs and data on a random backbone. */
+    private record Baseline(double accuracy, double loss, boolean interrupted) {
+        JsonObject json() {
+            JsonObject o = new JsonObject();
+            o.addProperty("valid_accuracy", accuracy);
+            o.addProperty("valid_loss", loss);
+            return o;
+        }
+    }
+
+    private Baseline baseline(NDManager manager, DataLoader train, DataLoader valid, Path out) {
+        if (!common.quiet) {
+            System.out.println("Baseline: the same head on a randomly initialized, frozen ResNet-18");
+        }
+        ResNet18 net = PretrainBackbones.random(common.seed, manager);
+        Arm arm = fit(net, net, train, valid, new CheckpointOptions());
+        try (arm.run.fitted) {
+            Records r = arm.run.fitted.records();
+            arm.run.writeOutputs(out.resolve(BASELINE_DIR), "transfer baseline")
+                    .put("trainable_parameters", net.summary().trainable())
+                    .put("weights", "random (seed " + common.seed + ")")
+                    .put("fine_tune_epochs", fineTune)
+                    .put("seed", common.seed)
+                    .write(out.resolve(BASELINE_DIR).resolve("summary.json"));
+            return new Baseline(
+                    r.last(Records.VALID, "acc"), r.last(Records.VALID, "loss"), arm.run.interrupted);
+        }
+    }
+
+    private static void printComparison(PretrainResult pre, double accuracy, Baseline baseline) {
+        System.out.printf(
+                Locale.ROOT,
+                "Fashion-MNIST pretraining (%d %s, %,d images): test accuracy %.4f, weights %s%n"
+                        + "MNIST head on the pretrained frozen backbone: valid accuracy %.4f%n"
+                        + "MNIST head on a random frozen backbone:       valid accuracy %.4f%n"
+                        + "Transfer gain: %+.4f%n",
+                pre.epochs(),
+                pre.epochs() == 1 ? "epoch" : "epochs",
+                pre.samples(),
+                pre.validAccuracy(),
+                pre.weightsFile(),
+                accuracy,
+                baseline.accuracy,
+                accuracy - baseline.accuracy);
+    }
+
+    private Backbone pretrained(PretrainResult pre, NDManager manager) {
+        ResNet18 net = PretrainBackbones.pretrained(pre.weightsFile(), common.seed, manager);
+        return new Backbone(net, net, pre.weightsFile().toString(), null);
     }
 
     /** The network with its source, closed after the run. */

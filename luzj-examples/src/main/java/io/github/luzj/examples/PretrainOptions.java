@@ -1,0 +1,83 @@
+package io.github.luzj.examples;
+
+import io.github.luzj.LuzjException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code transfer --pretrain fashion-mnist}: make the pretrained weights offline by training
+ * ResNet-18 on Fashion-MNIST first, since no ImageNet weights can be downloaded.
+ */
+final class PretrainOptions {
+
+    /** The only dataset luzj pretrains on. */
+    static final String FASHION_MNIST = "fashion-mnist";
+
+    static final int DEFAULT_EPOCHS = 2;
+
+    @Option(
+            names = "--pretrain",
+            paramLabel = "DATASET",
+            description =
+                    "Train ResNet-18 from scratch on DATASET (fashion-mnist) first, save it as"
+                            + " .safetensors, transfer it to MNIST, and compare with the same head"
+                            + " on a randomly initialized frozen backbone.")
+    String dataset;
+
+    @Option(
+            names = "--pretrain-epochs",
+            paramLabel = "N",
+            description = "Pretraining epochs (default: " + DEFAULT_EPOCHS + ").")
+    Integer epochs;
+
+    @Option(
+            names = "--pretrain-limit",
+            paramLabel = "N",
+            description = "Pretrain on at most N images (default: all 60,000).")
+    Integer limit;
+
+    @Option(
+            names = "--pretrain-data",
+            paramLabel = "DIR",
+            description =
+                    "Fashion-MNIST folder (IDX files); default: $LUZJ_DATA/fashion-mnist,"
+                            + " ~/.luzj/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist,"
+                            + " else download.")
+    Path data;
+
+    boolean enabled() {
+        return dataset != null;
+    }
+
+    int epochs() {
+        return epochs == null ? DEFAULT_EPOCHS : epochs;
+    }
+
+    /** Checks the options and their combination with {@code --weights} and {@code --resume}. */
+    void validate(Path weights, boolean resume) {
+        if (!enabled()) {
+            String stray = epochs != null ? "--pretrain-epochs"
+                    : limit != null ? "--pretrain-limit"
+                    : data != null ? "--pretrain-data" : null;
+            LuzjException.check(
+                    stray == null, "%s needs --pretrain %s; add it or drop %s", stray, FASHION_MNIST, stray);
+            return;
+        }
+        LuzjException.check(
+                FASHION_MNIST.equals(dataset),
+                "--pretrain must be %s, got '%s'; it is the dataset luzj can pretrain on offline",
+                FASHION_MNIST,
+                dataset);
+        LuzjException.check(
+                weights == null,
+                "--pretrain %s makes its own weights, but --weights %s was given too; drop one of them",
+                dataset,
+                weights);
+        LuzjException.check(
+                !resume,
+                "--resume cannot continue a --pretrain run (the pretraining is not checkpointed);"
+                        + " run it again without --resume");
+        LuzjException.check(epochs() >= 1, "--pretrain-epochs must be >= 1, got %d", epochs());
+        LuzjException.check(limit == null || limit >= 1, "--pretrain-limit must be >= 1, got %s", limit);
+    }
+}
