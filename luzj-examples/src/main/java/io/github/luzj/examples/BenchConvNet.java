@@ -22,8 +22,8 @@ import java.util.List;
  * The chapter's convnet (batch norm, Adam at 1e-3) measured several ways on the same data: luzj's
  * fit, the hand-written DJL loop, fit with the chapter's augmentation, the augmentation alone,
  * and the LR finder against as many plain steps. Every variant is warmed up first, then the
- * variants take turns, one epoch each per round, so that a change in the machine's load hits all
- * of them alike.
+ * variants take turns, one epoch each per round, in an order that rotates from round to round,
+ * so that a change in the machine's load hits all of them alike.
  */
 final class BenchConvNet {
 
@@ -126,21 +126,27 @@ final class BenchConvNet {
                                 options.device())) {
             loop.run(batches.subList(0, Math.min(batches.size(), WARMUP_BATCHES)));
             drain(loader(warmData, augmentation), 1);
+            List<Runnable> variants =
+                    List.of(
+                            () -> fit.add(BenchTiming.of(() -> epoch(plainFit, plain))),
+                            () -> raw.add(loop.run(batches)),
+                            () -> aug.add(BenchTiming.of(() -> epoch(augFit, augmented))),
+                            () -> sweep.add(sweep(finder, plainFit, sweepData)));
             for (int r = 1; r <= rounds; r++) {
                 // memory is read after every variant's epoch and the round's median kept: the
                 // allocator's ups and downs of a few percent would otherwise pass for growth
                 List<Double> memory = new ArrayList<>();
-                fit.add(BenchTiming.of(() -> epoch(plainFit, plain)));
-                memory.add(BenchMachine.residentMegabytesAfterGc());
-                raw.add(loop.run(batches));
-                memory.add(BenchMachine.residentMegabytesAfterGc());
-                aug.add(BenchTiming.of(() -> epoch(augFit, augmented)));
-                memory.add(BenchMachine.residentMegabytesAfterGc());
+                // the variants' order rotates from round to round, so that none always runs in
+                // the wake of the same other one
+                for (int v = 0; v < variants.size(); v++) {
+                    variants.get((v + r - 1) % variants.size()).run();
+                    memory.add(BenchMachine.residentMegabytesAfterGc());
+                }
+                if (!epochIsSweep) {
+                    steps.add(BenchTiming.of(() -> epoch(plainFit, sweepData)));
+                }
                 int epoch = r;
                 alone.add(BenchTiming.of(() -> drain(augmented, epoch)));
-                steps.add(epochIsSweep ? last(fit) : BenchTiming.of(() -> epoch(plainFit, sweepData)));
-                sweep.add(sweep(finder, plainFit, sweepData));
-                memory.add(BenchMachine.residentMegabytesAfterGc());
                 rss.add(BenchReport.median(memory));
                 heap.add(BenchMachine.heapCommittedMegabytes());
                 log.line(
@@ -148,12 +154,14 @@ final class BenchConvNet {
                                 + " augmentation alone %.3f s, %d plain steps %.2f s, LR finder"
                                 + " %.2f s, RSS %.0f MiB (Java heap %.0f MiB)",
                         r, rounds, last(fit).wall(), last(raw).wall(), last(aug).wall(),
-                        last(alone).wall(), sweepSteps, last(steps).wall(), last(sweep).wall(),
+                        last(alone).wall(), sweepSteps, last(epochIsSweep ? fit : steps).wall(),
+                        last(sweep).wall(),
                         rss.get(r - 1), heap.get(r - 1));
             }
         }
         return new Results(
-                fit, raw, aug, alone, rss, heap, sweep, steps, plain.sampleCount(), sweepSteps);
+                fit, raw, aug, alone, rss, heap, sweep, epochIsSweep ? fit : steps,
+                plain.sampleCount(), sweepSteps);
     }
 
     /** Times a sweep, scaled up to the full step count when the loss diverged before its end. */
