@@ -39,10 +39,10 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     private final Map<String, ParamState> states = new HashMap<>();
     private NDManager stateManager;
 
-    LuzOptimizer(OptimizerSpec.Kind kind, List<ParamGroup> groups) {
+    LuzOptimizer(OptimizerSpec.Kind kind, boolean fused, List<ParamGroup> groups) {
         super(new NoOpBuilder());
         this.kind = kind;
-        this.rule = UpdateRule.of(kind);
+        this.rule = UpdateRule.of(kind, fused);
         this.groups = List.copyOf(groups);
         for (ParamGroup g : groups) {
             for (Parameter p : g.parameters()) {

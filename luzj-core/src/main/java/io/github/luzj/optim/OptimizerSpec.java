@@ -52,6 +52,7 @@ public final class OptimizerSpec {
     private final double dampening;
     private final boolean nesterov;
     private final List<GroupSpec> groups;
+    private final boolean fused;
 
     OptimizerSpec(
             Kind kind,
@@ -64,6 +65,21 @@ public final class OptimizerSpec {
             double dampening,
             boolean nesterov,
             List<GroupSpec> groups) {
+        this(kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, false);
+    }
+
+    private OptimizerSpec(
+            Kind kind,
+            double lr,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            double momentum,
+            double dampening,
+            boolean nesterov,
+            List<GroupSpec> groups,
+            boolean fused) {
         this.kind = kind;
         this.lr = lr;
         this.beta1 = beta1;
@@ -74,6 +90,7 @@ public final class OptimizerSpec {
         this.dampening = dampening;
         this.nesterov = nesterov;
         this.groups = List.copyOf(groups);
+        this.fused = fused;
     }
 
     /**
@@ -158,6 +175,15 @@ public final class OptimizerSpec {
     }
 
     /**
+     * Tells whether Adam's update runs as one native call per parameter ({@link #fused(boolean)}).
+     *
+     * @return true for the fused update
+     */
+    public boolean fused() {
+        return fused;
+    }
+
+    /**
      * Returns the extra parameter groups, in the order they were added.
      *
      * @return the group specs
@@ -178,7 +204,7 @@ public final class OptimizerSpec {
                 "lr must be a finite number > 0, got %s; typical values are 1e-4 to 1e-1",
                 lr);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
     }
 
     /**
@@ -193,7 +219,7 @@ public final class OptimizerSpec {
         LuzjException.check(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
         LuzjException.check(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
     }
 
     /**
@@ -209,7 +235,7 @@ public final class OptimizerSpec {
                 "eps must be a finite number > 0, got %s; PyTorch's default is 1e-8",
                 eps);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
     }
 
     /**
@@ -224,7 +250,7 @@ public final class OptimizerSpec {
                 "weight_decay must be a finite number >= 0, got %s",
                 weightDecay);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
     }
 
     /**
@@ -238,7 +264,7 @@ public final class OptimizerSpec {
         LuzjException.check(
                 momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
     }
 
     /**
@@ -253,7 +279,7 @@ public final class OptimizerSpec {
                 dampening >= 0 && dampening <= 1, "dampening must be in [0, 1], got %s",
                 dampening);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
     }
 
     /**
@@ -265,7 +291,26 @@ public final class OptimizerSpec {
     public OptimizerSpec nesterov(boolean nesterov) {
         requireSgd("nesterov");
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
+    }
+
+    /**
+     * Chooses how Adam and AdamW update a parameter. By default ({@code false}) luzj runs
+     * PyTorch's update operation by operation, so that weights match PyTorch's to the bit;
+     * {@code true} runs it as one native call per parameter (DJL's fused kernel), the same
+     * update in real arithmetic but rounded differently in the last float32 bits. The fused
+     * call saves about a dozen small kernel launches per parameter and step, which counts for
+     * models with many small parameters; moments, checkpoints and live hyperparameters work
+     * the same either way.
+     *
+     * @param fused true for the fused update
+     * @return a new spec
+     */
+    public OptimizerSpec fused(boolean fused) {
+        requireAdam("fused");
+        return new OptimizerSpec(
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups,
+                fused);
     }
 
     /**
@@ -296,7 +341,7 @@ public final class OptimizerSpec {
         List<GroupSpec> more = new ArrayList<>(groups);
         more.add(new GroupSpec(name, selects, lrFactor));
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, more);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, more, fused);
     }
 
     /**
@@ -354,7 +399,7 @@ public final class OptimizerSpec {
                             dampening,
                             nesterov));
         }
-        return new LuzOptimizer(kind, built);
+        return new LuzOptimizer(kind, fused, built);
     }
 
     private void requireAdam(String what) {
@@ -379,8 +424,9 @@ public final class OptimizerSpec {
                     lr, momentum, dampening, nesterov, weightDecay);
             default -> String.format(
                     java.util.Locale.ROOT,
-                    "%s(lr=%s, betas=(%s, %s), eps=%s, weight_decay=%s)",
-                    kind == Kind.ADAM ? "Adam" : "AdamW", lr, beta1, beta2, eps, weightDecay);
+                    "%s(lr=%s, betas=(%s, %s), eps=%s, weight_decay=%s%s)",
+                    kind == Kind.ADAM ? "Adam" : "AdamW", lr, beta1, beta2, eps, weightDecay,
+                    fused ? ", fused=True" : "");
         };
     }
 }

@@ -31,12 +31,14 @@ interface UpdateRule {
      * Returns the rule for an optimizer kind.
      *
      * @param kind the kind
+     * @param fused true for Adam's and AdamW's one-call kernel instead of PyTorch's op-by-op
+     *     update; ignored for SGD
      * @return its rule
      */
-    static UpdateRule of(OptimizerSpec.Kind kind) {
+    static UpdateRule of(OptimizerSpec.Kind kind, boolean fused) {
         return switch (kind) {
-            case ADAM -> new AdamRule(false);
-            case ADAMW -> new AdamRule(true);
+            case ADAM -> fused ? new FusedAdamRule(false) : new AdamRule(false);
+            case ADAMW -> fused ? new FusedAdamRule(true) : new AdamRule(true);
             case SGD -> new SgdRule();
         };
     }

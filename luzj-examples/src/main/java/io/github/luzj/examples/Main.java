@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ScheduleCommand.class,
             LrFinderCommand.class,
             TransferCommand.class,
+            BenchCommand.class,
             ChapterCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,0 +1,250 @@
+package io.github.luzj.examples;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import io.github.luzj.LuzjException;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.data.SampleDataset;
+import io.github.luzj.examples.BenchReport.Target;
+import io.github.luzj.vision.RandomAffine;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures luzj on this machine: the chapter's convnet under {@code fit} against a hand-written
+ * DJL loop, the cost of augmentation, of the LR finder and of memory, and frozen against
+ * trainable ResNet-18 epochs; writes {@code bench.json} and prints a table. Every figure is the
+ * median of {@code --epochs} rounds taken after a warm-up, the variants alternating within each
+ * round. {@code docs/performance.md} explains the figures and keeps the latest table.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Measure fit against a plain DJL loop, augmentation, the LR finder, memory"
+                + " and frozen ResNet-18 epochs; write bench.json.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Mixin CommonOptions common;
+
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Rounds: epochs of each variant, whose median is reported (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(
+            names = "--lr-steps",
+            paramLabel = "N",
+            defaultValue = "100",
+            description = "Steps of the LR finder's sweep, and of the plain training it is compared with (default: ${DEFAULT-VALUE}).")
+    int lrSteps;
+
+    @Option(
+            names = "--resnet-samples",
+            paramLabel = "N",
+            defaultValue = "512",
+            description = "Images per ResNet-18 epoch, at least --batch-size (default: ${DEFAULT-VALUE}).")
+    int resnetSamples;
+
+    @Option(
+            names = "--weights",
+            paramLabel = "FILE",
+            description = "torchvision resnet18 weights (.safetensors or .pth); default:"
+                    + " $LUZJ_FIXTURES/resnet18/resnet18.safetensors, else random weights.")
+    Path weights;
+
+    @Option(
+            names = "--fused",
+            description = "Train luzj's convnets with Optimizers.adam().fused(true) instead of"
+                    + " PyTorch's exact op-by-op Adam.")
+    boolean fused;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "The engine's intra-op threads for this run, luzj and the plain DJL loop"
+                    + " alike (default: DJL's, the number of cores unless"
+                    + " -Dai.djl.pytorch.num_threads says otherwise).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        LuzjException.check(threads == null || threads >= 1, "--threads must be >= 1, got %s", threads);
+        Engine.getInstance(); // loads the native library JniUtils calls into
+        int before = JniUtils.getNumThreads();
+        if (threads != null) {
+            JniUtils.setNumThreads(threads);
+        }
+        try {
+            return measure();
+        } finally {
+            JniUtils.setNumThreads(before); // the caller's engine, as it was (tests run in one JVM)
+        }
+    }
+
+    private int measure() {
+        common.validate();
+        LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        LuzjException.check(lrSteps >= 1, "--lr-steps must be >= 1, got %d", lrSteps);
+        LuzjException.check(
+                resnetSamples >= common.batchSize,
+                "--resnet-samples must be at least --batch-size (%d), got %d: a ResNet epoch"
+                        + " drops its last incomplete batch",
+                common.batchSize,
+                resnetSamples);
+        Path out = common.outOr("bench");
+        Path weightFile = BenchResNet.locateWeights(weights);
+        BenchLog log = new BenchLog(common.quiet);
+        double[] loadBefore = BenchMachine.loadAverage();
+        SampleDataset train = ChapterData.load(common).train;
+
+        BenchOptimizer.Results o = new BenchOptimizer(common).run(epochs);
+        log.line(
+                "Adam step: luzj exact %.2f ms, luzj fused %.2f ms, DJL %.2f ms (medians)",
+                median(o.exact()), median(o.fused()), median(o.djl()));
+        BenchConvNet convnet =
+                new BenchConvNet(
+                        common,
+                        train,
+                        epochs,
+                        lrSteps,
+                        RandomAffine.of(45, 0.1, 0.1),
+                        BenchConvNet.adam(fused),
+                        log);
+        BenchConvNet.Results c = convnet.run();
+        BenchResNet.Results r =
+                new BenchResNet(common, epochs, weightFile, log).run(train, resnetSamples);
+        double[] loadAfter = BenchMachine.loadAverage();
+
+        BenchReport report = new BenchReport();
+        describe(report, convnet.loader(train, null), r, loadBefore, loadAfter);
+        addFigures(report, o, c, r);
+        addRatios(report, c, r);
+        report.write(out.resolve("bench.json"));
+        System.out.print(report.table());
+        System.out.println("Wrote " + out.resolve("bench.json"));
+        return 0;
+    }
+
+    private void describe(
+            BenchReport report,
+            DataLoader plain,
+            BenchResNet.Results r,
+            double[] loadBefore,
+            double[] loadAfter) {
+        report.json()
+                .put("command", "bench")
+                .put("nproc", Runtime.getRuntime().availableProcessors())
+                .put("cpu", BenchMachine.cpuModel())
+                .put("load_before", toList(loadBefore))
+                .put("load_after", toList(loadAfter))
+                .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"))
+                .put("device", common.device().toString())
+                .put("intra_op_threads", JniUtils.getNumThreads())
+                .put("interop_threads", JniUtils.getNumInteropThreads())
+                .put("loader_workers", plain.workers())
+                .put("train_samples", plain.sampleCount())
+                .put("batch_size", common.batchSize)
+                .put("rounds", epochs)
+                .put("warmup_batches", BenchConvNet.WARMUP_BATCHES)
+                .put("seed", common.seed)
+                .put("optimizer", BenchConvNet.adam(fused).toString())
+                .put("lr_steps", lrSteps)
+                .put("resnet_samples", r.samples())
+                .put("resnet_weights", r.weights());
+    }
+
+    private static void addFigures(
+            BenchReport report,
+            BenchOptimizer.Results o,
+            BenchConvNet.Results c,
+            BenchResNet.Results r) {
+        int n = c.samples();
+        report.figure("fit_samples_per_second", "fit, no augmentation", "samples/s", perSecond(n, c.fit()), cpus(c.fit()))
+                .figure("raw_djl_samples_per_second", "plain DJL loop", "samples/s", perSecond(n, c.raw()), cpus(c.raw()))
+                .figure("augmented_samples_per_second", "fit, random affine", "samples/s", perSecond(n, c.augmented()), cpus(c.augmented()))
+                .figure("augmentation_images_per_second", "augmentation alone", "images/s", perSecond(n, c.augmentationOnly()), cpus(c.augmentationOnly()))
+                .figure("steps_seconds", c.sweepSteps() + " plain training steps", "s", walls(c.steps()), cpus(c.steps()))
+                .figure("lrfinder_seconds", "LR finder, " + c.sweepSteps() + " steps", "s", walls(c.lrFinder()), cpus(c.lrFinder()))
+                .figure("resnet_frozen_epoch_seconds", "ResNet-18 frozen epoch", "s", walls(r.frozen()), cpus(r.frozen()))
+                .figure("resnet_trainable_epoch_seconds", "ResNet-18 trainable epoch", "s", walls(r.trainable()), cpus(r.trainable()))
+                .figure("adam_step_ms_exact", "Adam step, luzj exact", "ms", o.exact(), List.of())
+                .figure("adam_step_ms_fused", "Adam step, luzj fused", "ms", o.fused(), List.of())
+                .figure("adam_step_ms_djl", "Adam step, DJL", "ms", o.djl(), List.of());
+        report.json()
+                .put("rss_mb_after_epoch", c.residentMb())
+                .put("rss_warmup_growth", warmUpGrowth(c.residentMb()))
+                .put("java_heap_committed_mb_after_epoch", c.heapMb());
+    }
+
+    private static void addRatios(BenchReport report, BenchConvNet.Results c, BenchResNet.Results r) {
+        double fit = median(perSecond(c.samples(), c.fit()));
+        report.ratio("fit_vs_raw", "fit / plain DJL", fit / median(perSecond(c.samples(), c.raw())), Target.atLeast(0.97))
+                .ratio("augmented_vs_plain", "augmented / plain fit", median(perSecond(c.samples(), c.augmented())) / fit, Target.atLeast(0.95))
+                .ratio("augmentation_vs_training", "augmentation alone / fit", median(perSecond(c.samples(), c.augmentationOnly())) / fit, Target.atLeast(20))
+                .ratio("lrfinder_vs_steps", "LR finder / plain steps", median(walls(c.lrFinder())) / median(walls(c.steps())), Target.atMost(1.05))
+                .ratio("rss_growth_per_epoch", "RSS growth per epoch after round 1", growthPerEpoch(c.residentMb()), Target.below(0.01))
+                .ratio("frozen_vs_trainable", "frozen / trainable ResNet epoch", median(walls(r.frozen())) / median(walls(r.trainable())), Target.atMost(0.5));
+    }
+
+    /**
+     * The mean relative growth per epoch after the first round: from the second round's resident
+     * memory to the last one's, divided by the second's and by the rounds between them. The first
+     * round is left out because it is the memory's warm-up: every variant runs its first full
+     * epoch there, and the allocators' pools fill once. NaN with fewer than three rounds.
+     *
+     * @param residentMb resident memory of each round
+     * @return the growth per epoch, 0.01 for 1%
+     */
+    static double growthPerEpoch(List<Double> residentMb) {
+        if (residentMb.size() < 3 || residentMb.get(1) <= 0) {
+            return Double.NaN;
+        }
+        double second = residentMb.get(1);
+        double last = residentMb.get(residentMb.size() - 1);
+        return (last - second) / second / (residentMb.size() - 2);
+    }
+
+    /**
+     * The growth from the first round to the second, the memory's warm-up; reported, not judged.
+     *
+     * @param residentMb resident memory of each round
+     * @return the relative growth, NaN with one round
+     */
+    static double warmUpGrowth(List<Double> residentMb) {
+        if (residentMb.size() < 2 || residentMb.get(0) <= 0) {
+            return Double.NaN;
+        }
+        return (residentMb.get(1) - residentMb.get(0)) / residentMb.get(0);
+    }
+
+    private static List<Double> perSecond(int samples, List<BenchTiming> runs) {
+        return runs.stream().map(t -> samples / t.wall()).toList();
+    }
+
+    private static List<Double> walls(List<BenchTiming> runs) {
+        return BenchTiming.walls(runs);
+    }
+
+    private static List<Double> cpus(List<BenchTiming> runs) {
+        return BenchTiming.cpus(runs);
+    }
+
+    private static double median(List<Double> values) {
+        return BenchReport.median(values);
+    }
+
+    private static List<Double> toList(double[] values) {
+        List<Double> out = new ArrayList<>();
+        for (double v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,241 @@
+package io.github.luzj.examples;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.loss.Loss;
+import io.github.luzj.FittedModel;
+import io.github.luzj.Luz;
+import io.github.luzj.data.BatchIterator;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.data.HostBatch;
+import io.github.luzj.data.SampleDataset;
+import io.github.luzj.data.Subset;
+import io.github.luzj.data.Transform;
+import io.github.luzj.fit.FitOptions;
+import io.github.luzj.lrfinder.LrFinder;
+import io.github.luzj.optim.OptimizerSpec;
+import io.github.luzj.optim.Optimizers;
+import io.github.luzj.vision.ChapterConvNet;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The chapter's convnet (batch norm, Adam at 1e-3) measured several ways on the same data: luzj's
+ * fit, the hand-written DJL loop, fit with the chapter's augmentation, the augmentation alone,
+ * and the LR finder against as many plain steps. Every variant is warmed up first, then the
+ * variants take turns, one epoch each per round, in an order that rotates from round to round,
+ * so that a change in the machine's load hits all of them alike.
+ */
+final class BenchConvNet {
+
+    /** Batches each variant trains on before anything is timed: JIT, allocator, thread pools. */
+    static final int WARMUP_BATCHES = 5;
+
+    /** The chapter's Adam learning rate. */
+    static final double LR = 1e-3;
+
+    /**
+     * Returns the chapter's optimizer, Adam at {@link #LR}.
+     *
+     * @param fused true for the fused update instead of PyTorch's exact one
+     * @return the spec
+     */
+    static OptimizerSpec adam(boolean fused) {
+        return Optimizers.adam().lr(LR).fused(fused);
+    }
+
+    /**
+     * The timings of every variant, one entry per round.
+     *
+     * @param fit an epoch of luzj's fit, no augmentation
+     * @param raw an epoch of the hand-written DJL loop on the same batches
+     * @param augmented an epoch of luzj's fit with the augmentation
+     * @param augmentationOnly the loader's workers augmenting one epoch, no model
+     * @param residentMb resident memory of each round: the median of readings taken after each
+     *     variant's epoch, each after a garbage collection
+     * @param heapMb the Java heap's committed memory at each round's end
+     * @param lrFinder the LR finder's sweep
+     * @param steps as many plain training steps as the sweep has
+     * @param samples training samples per epoch
+     * @param sweepSteps steps per sweep
+     */
+    record Results(
+            List<BenchTiming> fit,
+            List<BenchTiming> raw,
+            List<BenchTiming> augmented,
+            List<BenchTiming> augmentationOnly,
+            List<Double> residentMb,
+            List<Double> heapMb,
+            List<BenchTiming> lrFinder,
+            List<BenchTiming> steps,
+            int samples,
+            int sweepSteps) {}
+
+    private final CommonOptions options;
+    private final SampleDataset train;
+    private final int rounds;
+    private final int sweepSteps;
+    private final Transform augmentation;
+    private final OptimizerSpec optimizer;
+    private final BenchLog log;
+
+    BenchConvNet(
+            CommonOptions options,
+            SampleDataset train,
+            int rounds,
+            int sweepSteps,
+            Transform augmentation,
+            OptimizerSpec optimizer,
+            BenchLog log) {
+        this.options = options;
+        this.train = train;
+        this.rounds = rounds;
+        this.sweepSteps = sweepSteps;
+        this.augmentation = augmentation;
+        this.optimizer = optimizer;
+        this.log = log;
+    }
+
+    Results run() {
+        DataLoader plain = loader(train, null);
+        DataLoader augmented = loader(train, augmentation);
+        // an epoch with exactly the sweep's steps is the plain run the sweep is compared with
+        boolean epochIsSweep = plain.size() == sweepSteps;
+        DataLoader sweepData =
+                epochIsSweep ? plain : loader(cycle(train, sweepSteps * options.batchSize), null);
+        SampleDataset warmData =
+                Subset.first(train, Math.min(train.size(), WARMUP_BATCHES * options.batchSize));
+        List<BenchRawLoop.Batch> batches = hostBatches(plain);
+        LrFinder finder = LrFinder.builder().steps(sweepSteps).build();
+        List<BenchTiming> fit = new ArrayList<>();
+        List<BenchTiming> raw = new ArrayList<>();
+        List<BenchTiming> aug = new ArrayList<>();
+        List<BenchTiming> alone = new ArrayList<>();
+        List<Double> rss = new ArrayList<>();
+        List<Double> heap = new ArrayList<>();
+        List<BenchTiming> sweep = new ArrayList<>();
+        List<BenchTiming> steps = new ArrayList<>();
+        log.line("warm-up: %d batches of each variant", Math.min(plain.size(), WARMUP_BATCHES));
+        try (FittedModel plainFit = setUp(loader(warmData, null));
+                FittedModel augFit = setUp(loader(warmData, augmentation));
+                BenchRawLoop loop =
+                        new BenchRawLoop(
+                                ChapterConvNet.create(true),
+                                new Shape(plain.featureShape()),
+                                options.seed,
+                                LR,
+                                options.device())) {
+            loop.run(batches.subList(0, Math.min(batches.size(), WARMUP_BATCHES)));
+            drain(loader(warmData, augmentation), 1);
+            List<Runnable> variants =
+                    List.of(
+                            () -> fit.add(BenchTiming.of(() -> epoch(plainFit, plain))),
+                            () -> raw.add(loop.run(batches)),
+                            () -> aug.add(BenchTiming.of(() -> epoch(augFit, augmented))),
+                            () -> sweep.add(sweep(finder, plainFit, sweepData)));
+            for (int r = 1; r <= rounds; r++) {
+                // memory is read after every variant's epoch and the round's median kept: the
+                // allocator's ups and downs of a few percent would otherwise pass for growth
+                List<Double> memory = new ArrayList<>();
+                // the variants' order rotates from round to round, so that none always runs in
+                // the wake of the same other one
+                for (int v = 0; v < variants.size(); v++) {
+                    variants.get((v + r - 1) % variants.size()).run();
+                    memory.add(BenchMachine.residentMegabytesAfterGc());
+                }
+                if (!epochIsSweep) {
+                    steps.add(BenchTiming.of(() -> epoch(plainFit, sweepData)));
+                }
+                int epoch = r;
+                alone.add(BenchTiming.of(() -> drain(augmented, epoch)));
+                rss.add(BenchReport.median(memory));
+                heap.add(BenchMachine.heapCommittedMegabytes());
+                log.line(
+                        "round %d/%d: fit %.2f s, raw DJL %.2f s, fit+augmentation %.2f s,"
+                                + " augmentation alone %.3f s, %d plain steps %.2f s, LR finder"
+                                + " %.2f s, RSS %.0f MiB (Java heap %.0f MiB)",
+                        r, rounds, last(fit).wall(), last(raw).wall(), last(aug).wall(),
+                        last(alone).wall(), sweepSteps, last(epochIsSweep ? fit : steps).wall(),
+                        last(sweep).wall(),
+                        rss.get(r - 1), heap.get(r - 1));
+            }
+        }
+        return new Results(
+                fit, raw, aug, alone, rss, heap, sweep, epochIsSweep ? fit : steps,
+                plain.sampleCount(), sweepSteps);
+    }
+
+    /** Times a sweep, scaled up to the full step count when the loss diverged before its end. */
+    private BenchTiming sweep(LrFinder finder, FittedModel model, DataLoader data) {
+        int[] done = new int[1];
+        BenchTiming t = BenchTiming.of(() -> done[0] = finder.run(model, data).steps());
+        if (done[0] == sweepSteps) {
+            return t;
+        }
+        log.line("the LR finder stopped after %d of %d steps; its time is scaled to %d steps",
+                done[0], sweepSteps, sweepSteps);
+        double f = (double) sweepSteps / done[0];
+        return new BenchTiming(t.wall() * f, t.cpu() * f);
+    }
+
+    private FittedModel setUp(DataLoader warmUp) {
+        return Luz.setup(ChapterConvNet.create(true), Loss.softmaxCrossEntropyLoss(), optimizer)
+                .device(options.device())
+                .fit(FitOptions.builder(warmUp).epochs(1).seed(options.seed).verbose(false).build());
+    }
+
+    private void epoch(FittedModel model, DataLoader data) {
+        model.fit(FitOptions.builder(data).epochs(1).seed(options.seed).verbose(false).build());
+    }
+
+    DataLoader loader(SampleDataset data, Transform transform) {
+        DataLoader.Builder b =
+                DataLoader.builder(data)
+                        .batchSize(options.batchSize)
+                        .shuffle(true)
+                        .seed(options.seed)
+                        .transform(transform);
+        if (options.workers != null) {
+            b.workers(options.workers);
+        }
+        return b.build();
+    }
+
+    /** The first epoch's batches as plain arrays, built once, outside any timing. */
+    private static List<BenchRawLoop.Batch> hostBatches(DataLoader loader) {
+        List<BenchRawLoop.Batch> out = new ArrayList<>();
+        try (BatchIterator it = loader.iterator(1)) {
+            while (it.hasNext()) {
+                HostBatch b = it.next();
+                out.add(
+                        new BenchRawLoop.Batch(
+                                b.x().data(), new Shape(b.x().shape()),
+                                b.y().data(), new Shape(b.y().shape())));
+            }
+        }
+        return out;
+    }
+
+    /** Runs one epoch of the loader with no model; returns the samples seen. */
+    static int drain(DataLoader loader, int epoch) {
+        int n = 0;
+        try (BatchIterator it = loader.iterator(epoch)) {
+            while (it.hasNext()) {
+                n += it.next().size();
+            }
+        }
+        return n;
+    }
+
+    /** {@code n} samples cycling through {@code data}, so a sweep has exactly its steps. */
+    private static SampleDataset cycle(SampleDataset data, int n) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i % data.size();
+        }
+        return new Subset(data, idx);
+    }
+
+    private static <T> T last(List<T> xs) {
+        return xs.get(xs.size() - 1);
+    }
+}
