@@ -225,6 +225,9 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
         String set = setOf(ctx);
         Map<String, Double> values = ctx.metrics(set);
         Double v = values.get(monitor.metric());
+        if (v == null && values.isEmpty() && ctx.stopRequested()) {
+            return Double.NaN; // the epoch was cut short and skipped this set: nothing to judge
+        }
         if (v == null) {
             throw new LuzjException(
                     name() + " monitors '" + set + "_" + monitor.metric() + "', which is not"

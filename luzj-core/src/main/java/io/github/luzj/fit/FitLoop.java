@@ -142,6 +142,8 @@ public final class FitLoop {
                 record(epoch, Records.TRAIN, sets.trainLoss, sets.train);
                 if (validate) {
                     record(epoch, Records.VALID, sets.validLoss, sets.valid);
+                } else {
+                    ctx.setMetrics(Records.VALID, Map.of()); // no stale values from an earlier epoch
                 }
                 session.countEpoch();
                 fire(Phase.EPOCH_END);
