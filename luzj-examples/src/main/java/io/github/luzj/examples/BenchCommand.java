@@ -180,7 +180,8 @@ final class BenchCommand implements Callable<Integer> {
         report.json()
                 .put("rss_mb_after_epoch", c.residentMb())
                 .put("rss_warmup_growth", warmUpGrowth(c.residentMb()))
-                .put("java_heap_committed_mb_after_epoch", c.heapMb());
+                .put("java_heap_committed_mb_after_epoch", c.heapMb())
+                .put("live_ndarrays_after_epoch", c.liveArrays());
     }
 
     private static void addRatios(BenchReport report, BenchConvNet.Results c, BenchResNet.Results r) {

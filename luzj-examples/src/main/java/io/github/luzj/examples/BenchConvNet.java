@@ -1,5 +1,6 @@
 package io.github.luzj.examples;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
@@ -53,6 +54,8 @@ final class BenchConvNet {
      * @param residentMb resident memory of each round: the median of readings taken after each
      *     variant's epoch, each after a garbage collection
      * @param heapMb the Java heap's committed memory at each round's end
+     * @param liveArrays the engine's open NDArrays at each round's end: the models' weights and
+     *     optimizer state, constant unless something per batch is left unclosed
      * @param lrFinder the LR finder's sweep
      * @param steps as many plain training steps as the sweep has
      * @param samples training samples per epoch
@@ -65,6 +68,7 @@ final class BenchConvNet {
             List<BenchTiming> augmentationOnly,
             List<Double> residentMb,
             List<Double> heapMb,
+            List<Integer> liveArrays,
             List<BenchTiming> lrFinder,
             List<BenchTiming> steps,
             int samples,
@@ -112,6 +116,7 @@ final class BenchConvNet {
         List<BenchTiming> alone = new ArrayList<>();
         List<Double> rss = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
+        List<Integer> arrays = new ArrayList<>();
         List<BenchTiming> sweep = new ArrayList<>();
         List<BenchTiming> steps = new ArrayList<>();
         log.line("warm-up: %d batches of each variant", Math.min(plain.size(), WARMUP_BATCHES));
@@ -149,18 +154,19 @@ final class BenchConvNet {
                 alone.add(BenchTiming.of(() -> drain(augmented, epoch)));
                 rss.add(BenchReport.median(memory));
                 heap.add(BenchMachine.heapCommittedMegabytes());
+                arrays.add(liveArrays());
                 log.line(
                         "round %d/%d: fit %.2f s, raw DJL %.2f s, fit+augmentation %.2f s,"
                                 + " augmentation alone %.3f s, %d plain steps %.2f s, LR finder"
-                                + " %.2f s, RSS %.0f MiB (Java heap %.0f MiB)",
+                                + " %.2f s, RSS %.0f MiB (Java heap %.0f MiB), %d live NDArrays",
                         r, rounds, last(fit).wall(), last(raw).wall(), last(aug).wall(),
                         last(alone).wall(), sweepSteps, last(epochIsSweep ? fit : steps).wall(),
                         last(sweep).wall(),
-                        rss.get(r - 1), heap.get(r - 1));
+                        rss.get(r - 1), heap.get(r - 1), arrays.get(r - 1));
             }
         }
         return new Results(
-                fit, raw, aug, alone, rss, heap, sweep, epochIsSweep ? fit : steps,
+                fit, raw, aug, alone, rss, heap, arrays, sweep, epochIsSweep ? fit : steps,
                 plain.sampleCount(), sweepSteps);
     }
 
@@ -213,6 +219,16 @@ final class BenchConvNet {
             }
         }
         return out;
+    }
+
+    /**
+     * Counts the NDArrays open in the whole engine: every manager is a descendant of the engine's
+     * root manager, which a new base manager has for parent.
+     */
+    private int liveArrays() {
+        try (NDManager probe = NDManager.newBaseManager(options.device())) {
+            return probe.getParentManager().getManagedArrays().size();
+        }
     }
 
     /** Runs one epoch of the loader with no model; returns the samples seen. */

@@ -64,6 +64,8 @@ class BenchCommandTest {
         assertThat(json.get("rss_growth_per_epoch").isJsonNull()).isTrue();
         assertThat(json.getAsJsonObject("met").get("rss_growth_per_epoch").isJsonNull()).isTrue();
         assertThat(json.getAsJsonArray("rss_mb_after_epoch")).hasSize(1);
+        // three models' weights and optimizer state at least
+        assertThat(json.getAsJsonArray("live_ndarrays_after_epoch").get(0).getAsInt()).isGreaterThan(50);
         assertThat(json.get("train_samples").getAsInt()).isEqualTo(64);
         assertThat(json.get("intra_op_threads").getAsInt()).isEqualTo(1);
         assertThat(json.get("resnet_weights").getAsString()).isNotBlank();
