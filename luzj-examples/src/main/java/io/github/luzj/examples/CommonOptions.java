@@ -19,7 +19,7 @@ final class CommonOptions {
                             + " ~/.luzj/datasets, else download.")
     String data;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: results/<command>).")
     Path out;
 
     @Option(
