@@ -80,17 +80,36 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     public void step() {
         try (NoGrad ignored = NoGrad.enter()) {
             for (ParamGroup g : groups) {
-                for (Parameter p : g.parameters()) {
-                    NDArray weight = p.getArray();
-                    if (!weight.hasGradient()) {
-                        continue;
-                    }
-                    try (NDArray grad = gradientOf(weight)) {
-                        if (grad != null) {
-                            update(g, p.getId(), weight, grad);
-                        }
-                    }
+                step(g);
+            }
+        }
+    }
+
+    /** One group's update, all its parameters handed to the rule at once (see UpdateRule). */
+    private void step(ParamGroup g) {
+        List<UpdateRule.Slot> slots = new ArrayList<>();
+        try {
+            for (Parameter p : g.parameters()) {
+                NDArray weight = p.getArray();
+                NDArray grad = weight.hasGradient() ? gradientOf(weight) : null;
+                if (grad != null) {
+                    ParamState s = states.computeIfAbsent(p.getId(), k -> new ParamState());
+                    s.step++;
+                    slots.add(new UpdateRule.Slot(s, weight, grad));
                 }
+            }
+            if (slots.isEmpty()) {
+                return;
+            }
+            try (NDScope ignored = new NDScope()) {
+                rule.applyAll(g, slots, this::keep);
+            }
+            for (UpdateRule.Slot s : slots) {
+                zeroGradient(s.weight(), s.grad());
+            }
+        } finally {
+            for (UpdateRule.Slot s : slots) {
+                s.grad().close();
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.github.luzj.optim;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,6 +27,30 @@ interface UpdateRule {
             NDArray weight,
             NDArray grad,
             UnaryOperator<NDArray> keep);
+
+    /**
+     * Updates every parameter of one group that has a gradient this step, as if {@link #apply}
+     * were called on each in turn; a rule may override it to update them all with a few calls
+     * on concatenated arrays, provided the result is the same bit for bit.
+     *
+     * @param group the live hyperparameters
+     * @param slots the parameters to update, each with its state (step already counted)
+     * @param keep moves a new array out of the step's scope into the optimizer's state memory
+     */
+    default void applyAll(ParamGroup group, List<Slot> slots, UnaryOperator<NDArray> keep) {
+        for (Slot s : slots) {
+            apply(group, s.state(), s.weight(), s.grad(), keep);
+        }
+    }
+
+    /**
+     * One parameter of a step: its state, its array and its gradient.
+     *
+     * @param state the parameter's state
+     * @param weight the parameter, changed in place
+     * @param grad its gradient, read only
+     */
+    record Slot(ParamState state, NDArray weight, NDArray grad) {}
 
     /**
      * Returns the rule for an optimizer kind.

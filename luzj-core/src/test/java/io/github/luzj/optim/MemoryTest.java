@@ -19,22 +19,26 @@ class MemoryTest {
 
     static Stream<Arguments> specs() {
         return Stream.of(
-                Arguments.of("adam+l2", Optimizers.adam().weightDecay(1e-2), 2),
-                Arguments.of("adamw", Optimizers.adamW(), 2),
+                // Adam's two moments per parameter are views of two arrays per group (FlatMoments)
+                Arguments.of("adam+l2", Optimizers.adam().weightDecay(1e-2), 2, 2),
+                Arguments.of("adamw", Optimizers.adamW(), 2, 2),
                 Arguments.of(
                         "sgd nesterov+wd",
                         Optimizers.sgd().momentum(0.9).nesterov(true).weightDecay(1e-3),
-                        1),
+                        1,
+                        0),
                 Arguments.of(
                         "sgd dampening+wd",
                         Optimizers.sgd().momentum(0.9).dampening(0.3).weightDecay(1e-3),
-                        1),
-                Arguments.of("sgd plain", Optimizers.sgd(), 0));
+                        1,
+                        0),
+                Arguments.of("sgd plain", Optimizers.sgd(), 0, 0));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("specs")
-    void managedArraysStayFlatOverManySteps(String name, OptimizerSpec spec, int statePerParam) {
+    void managedArraysStayFlatOverManySteps(
+            String name, OptimizerSpec spec, int statePerParam, int statePerGroup) {
         try (Params params = new Params()) {
             Parameter a = params.add("a", 1f, 2f, 3f);
             Parameter b = params.add("b", -1f, 0.5f);
@@ -45,7 +49,7 @@ class MemoryTest {
                 params.backward(grads);
                 opt.step(); // the first step creates the state
                 int afterFirst = params.manager.getManagedArrays().size();
-                assertThat(afterFirst).isEqualTo(2 + 2 * statePerParam);
+                assertThat(afterFirst).isEqualTo(2 + 2 * statePerParam + statePerGroup);
                 for (int i = 0; i < 50; i++) {
                     params.backward(grads);
                     opt.step();

@@ -1,0 +1,134 @@
+package io.github.luzj.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Adam's two moments for a whole parameter group, each one contiguous array, with every
+ * parameter's {@link ParamState#expAvg} and {@link ParamState#expAvgSq} a view into it.
+ *
+ * <p>Elementwise float operations round each element alone, so running Adam's dozen operations
+ * once on the concatenation gives every element the value the per-parameter operations give,
+ * bit for bit, with a dozen native calls per step instead of a dozen per parameter. The
+ * per-parameter views keep everything else (checkpoints, DJL's one-parameter {@code update})
+ * working on the same memory.
+ */
+final class FlatMoments {
+
+    private final List<ParamState> states;
+    private final List<NDArray> expAvgViews;
+    private final List<NDArray> expAvgSqViews;
+    private final NDArray expAvg;
+    private final NDArray expAvgSq;
+    private final long[] offsets;
+
+    private FlatMoments(
+            List<ParamState> states, NDArray expAvg, NDArray expAvgSq, long[] offsets) {
+        this.states = states;
+        this.expAvg = expAvg;
+        this.expAvgSq = expAvgSq;
+        this.offsets = offsets;
+        this.expAvgViews = states.stream().map(s -> s.expAvg).toList();
+        this.expAvgSqViews = states.stream().map(s -> s.expAvgSq).toList();
+    }
+
+    /**
+     * Lays out the moments of {@code slots} in two flat arrays and points each state at its
+     * views. A state with no moments yet starts at zero, as PyTorch's does; a state with moments
+     * (restored from a checkpoint, or from an earlier layout) keeps their values.
+     *
+     * @param slots the group's parameters this step, in order
+     * @param keep moves a new array into the optimizer's state memory
+     * @return the layout
+     */
+    static FlatMoments of(List<UpdateRule.Slot> slots, UnaryOperator<NDArray> keep) {
+        List<ParamState> states = new ArrayList<>();
+        NDList m = new NDList();
+        NDList v = new NDList();
+        long[] offsets = new long[slots.size() - 1];
+        long at = 0;
+        for (int i = 0; i < slots.size(); i++) {
+            UpdateRule.Slot s = slots.get(i);
+            states.add(s.state());
+            NDArray w = s.weight();
+            m.add(s.state().expAvg == null ? w.zerosLike().flatten() : s.state().expAvg.flatten());
+            v.add(s.state().expAvgSq == null ? w.zerosLike().flatten() : s.state().expAvgSq.flatten());
+            at += w.size();
+            if (i < offsets.length) {
+                offsets[i] = at;
+            }
+        }
+        NDArray flatM = keep.apply(NDArrays.concat(m));
+        NDArray flatV = keep.apply(NDArrays.concat(v));
+        NDList mViews = flatM.split(offsets);
+        NDList vViews = flatV.split(offsets);
+        for (int i = 0; i < slots.size(); i++) {
+            ParamState s = states.get(i);
+            NDArray w = slots.get(i).weight();
+            replace(s.expAvg, s.expAvgSq);
+            s.expAvg = keep.apply(mViews.get(i).reshape(w.getShape()));
+            s.expAvgSq = keep.apply(vViews.get(i).reshape(w.getShape()));
+        }
+        return new FlatMoments(states, flatM, flatV, offsets);
+    }
+
+    private static void replace(NDArray... old) {
+        for (NDArray a : old) {
+            if (a != null) {
+                a.close();
+            }
+        }
+    }
+
+    /**
+     * Tells whether this layout still holds exactly these slots' moments: the same states in the
+     * same order, each still pointing at its views. A checkpoint restored, a state cleared or a
+     * parameter without a gradient this step breaks it.
+     *
+     * @param slots this step's parameters
+     * @return true if the layout can be used as it is
+     */
+    boolean covers(List<UpdateRule.Slot> slots) {
+        if (expAvg.isReleased() || slots.size() != states.size()) {
+            return false;
+        }
+        for (int i = 0; i < slots.size(); i++) {
+            ParamState s = slots.get(i).state();
+            if (s != states.get(i)
+                    || s.expAvg != expAvgViews.get(i)
+                    || s.expAvgSq != expAvgSqViews.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first moments of every parameter, concatenated. */
+    NDArray expAvg() {
+        return expAvg;
+    }
+
+    /** The second moments of every parameter, concatenated. */
+    NDArray expAvgSq() {
+        return expAvgSq;
+    }
+
+    /** Where each parameter after the first starts in the flat arrays. */
+    long[] offsets() {
+        return offsets.clone();
+    }
+
+    /** Frees the flat arrays; the states' views keep the memory alive while they are open. */
+    void close() {
+        if (!expAvg.isReleased()) {
+            expAvg.close();
+        }
+        if (!expAvgSq.isReleased()) {
+            expAvgSq.close();
+        }
+    }
+}

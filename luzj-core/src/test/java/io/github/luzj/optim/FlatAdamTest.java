@@ -1,0 +1,177 @@
+package io.github.luzj.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link LuzOptimizer#step()} updates a group's parameters concatenated; DJL's one-parameter
+ * {@link LuzOptimizer#update} takes PyTorch's per-parameter path. Both must give the same floats,
+ * bit for bit, whatever the shapes, hyperparameter changes, checkpoints and missing gradients.
+ */
+class FlatAdamTest {
+
+    private static final int[] SIZES = {6, 1, 12, 3, 40};
+    private static final int STEPS = 7;
+
+    /** A parameter's gradient at a step: mixed signs and magnitudes, different every time. */
+    private static float[] grad(int param, int step) {
+        float[] g = new float[SIZES[param]];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) (Math.sin(1.3 * step + 0.7 * i + param) * Math.pow(10, (i + param) % 4 - 2));
+        }
+        return g;
+    }
+
+    private static float[] init(int param) {
+        float[] w = new float[SIZES[param]];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) Math.cos(0.9 * i - param) * (param + 1);
+        }
+        return w;
+    }
+
+    /**
+     * Trains {@link #SIZES} parameters, lr and beta1 moving every step; returns every
+     * parameter's values after every step.
+     *
+     * @param flat which steps go through {@code step()}, the others through {@code update} per
+     *     parameter
+     * @param hasGrad which parameters get a gradient at a step (the others keep none)
+     * @param checkpointAt a step after which the state is saved and loaded back, or -1
+     */
+    private static List<float[][]> train(
+            OptimizerSpec spec, IntPredicate flat, IntPredicate[] hasGrad, int checkpointAt)
+            throws IOException {
+        List<float[][]> trace = new ArrayList<>();
+        try (Params params = new Params()) {
+            List<Parameter> ps = new ArrayList<>();
+            for (int p = 0; p < SIZES.length; p++) {
+                ps.add(params.add("p" + p, init(p)));
+            }
+            try (LuzOptimizer opt = spec.build(params.byName)) {
+                ParamGroup group = opt.groups().get(0);
+                for (int t = 0; t < STEPS; t++) {
+                    group.setLr(0.01 * (1 + t));
+                    group.setMomentum(0.95 - 0.02 * t);
+                    Map<Parameter, float[]> grads = new LinkedHashMap<>();
+                    for (int p = 0; p < ps.size(); p++) {
+                        if (hasGrad[p].test(t)) {
+                            grads.put(ps.get(p), grad(p, t));
+                        }
+                    }
+                    params.backward(grads);
+                    if (flat.test(t)) {
+                        opt.step();
+                    } else {
+                        // as step() does, and PyTorch: a parameter once reached keeps a (zeroed)
+                        // gradient and is updated with it; one never reached has none
+                        for (Parameter p : ps) {
+                            NDArray w = p.getArray();
+                            try (NDArray g = JniUtils.getGradient((PtNDArray) w)) {
+                                if (g != null) {
+                                    opt.update(p.getId(), w, g);
+                                }
+                            }
+                        }
+                    }
+                    float[][] values = new float[ps.size()][];
+                    for (int p = 0; p < ps.size(); p++) {
+                        values[p] = Params.values(ps.get(p));
+                    }
+                    trace.add(values);
+                    if (t == checkpointAt) {
+                        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                        opt.saveState(new DataOutputStream(bytes));
+                        opt.loadState(
+                                new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+                    }
+                }
+            }
+        }
+        return trace;
+    }
+
+    private static IntPredicate[] always() {
+        IntPredicate[] all = new IntPredicate[SIZES.length];
+        IntPredicate every = t -> true;
+        java.util.Arrays.fill(all, every);
+        return all;
+    }
+
+    private static void assertBitwiseEqual(OptimizerSpec spec, IntPredicate[] hasGrad, int checkpointAt)
+            throws IOException {
+        assertBitwiseEqual(spec, t -> true, hasGrad, checkpointAt);
+    }
+
+    private static void assertBitwiseEqual(
+            OptimizerSpec spec, IntPredicate flatSteps, IntPredicate[] hasGrad, int checkpointAt)
+            throws IOException {
+        List<float[][]> flat = train(spec, flatSteps, hasGrad, checkpointAt);
+        List<float[][]> single = train(spec, t -> false, hasGrad, -1);
+        for (int t = 0; t < STEPS; t++) {
+            for (int p = 0; p < SIZES.length; p++) {
+                float[] a = flat.get(t)[p];
+                float[] b = single.get(t)[p];
+                assertThat(floatBits(a)).as("%s: parameter %d after step %d", spec, p, t + 1).containsExactly(floatBits(b));
+            }
+        }
+        assertThat(flat.get(STEPS - 1)[4]).as("the weights moved").isNotEqualTo(init(4));
+    }
+
+    private static int[] floatBits(float[] values) {
+        int[] bits = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Float.floatToRawIntBits(values[i]);
+        }
+        return bits;
+    }
+
+    @Test
+    void adamConcatenatedEqualsPerParameterBitwise() throws IOException {
+        assertBitwiseEqual(Optimizers.adam(), always(), -1);
+    }
+
+    @Test
+    void adamWithL2WeightDecayConcatenatedEqualsPerParameterBitwise() throws IOException {
+        assertBitwiseEqual(Optimizers.adam().weightDecay(0.01).eps(1e-6), always(), -1);
+    }
+
+    @Test
+    void adamWConcatenatedEqualsPerParameterBitwise() throws IOException {
+        assertBitwiseEqual(Optimizers.adamW().weightDecay(0.05), always(), -1);
+    }
+
+    @Test
+    void aCheckpointRestoredMidwayChangesNothing() throws IOException {
+        assertBitwiseEqual(Optimizers.adam(), always(), 2);
+    }
+
+    @Test
+    void parametersThatMissAGradientKeepTheirOwnStepCount() throws IOException {
+        IntPredicate[] hasGrad = always();
+        hasGrad[1] = t -> t >= 2; // reached by backward only from the third step on
+        hasGrad[3] = t -> t != 4; // skipped once
+        assertBitwiseEqual(Optimizers.adam(), hasGrad, -1);
+    }
+
+    @Test
+    void perParameterUpdatesBetweenStepsWriteIntoTheConcatenation() throws IOException {
+        // DJL's update changes a state's moments through its views; the next step() must see it
+        assertBitwiseEqual(Optimizers.adam(), t -> t % 2 == 0, always(), -1);
+    }
+}
