@@ -205,6 +205,7 @@ final class ChapterCommand implements Callable<Integer> {
         if (skipped != null) {
             md.append("\n").append(skipped).append("\n");
         }
+        md.append(batchNormComparison());
         for (Step s : steps) {
             md.append("\n## ").append(s.title()).append("\n\n");
             md.append("`java -jar luzj-examples.jar ").append(String.join(" ", s.args())).append("`\n\n");
@@ -216,6 +217,28 @@ final class ChapterCommand implements Callable<Integer> {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * The first experiment's answer at equal epochs: both runs' histories side by side, and their
+     * curves in one plot; empty when either run failed.
+     */
+    private String batchNormComparison() {
+        if (summary("batchnorm") == null || summary("no-batchnorm") == null) {
+            return "";
+        }
+        try {
+            BatchNormComparison c =
+                    BatchNormComparison.read(out.resolve("batchnorm"), out.resolve("no-batchnorm"));
+            c.writePlot(out.resolve(BatchNormComparison.PLOT));
+            return "\n## Batch normalization against none, epoch by epoch\n\n"
+                    + "Same seed, data, augmentation and optimizer; bold marks the better run at"
+                    + " each epoch.\n\n"
+                    + c.table()
+                    + "\n![batch norm against none](" + BatchNormComparison.PLOT + ")\n";
+        } catch (LuzjException e) {
+            return "\nThe batch-norm comparison could not be drawn: " + e.getMessage() + "\n";
+        }
     }
 
     private JsonObject summary(String folder) {
