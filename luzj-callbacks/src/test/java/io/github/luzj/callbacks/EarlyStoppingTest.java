@@ -9,6 +9,7 @@ import io.github.luzj.FittedModel;
 import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.fit.FitOptions;
+import io.github.luzj.testing.FakeContext;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -11,6 +11,7 @@ import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.callbacks.lr.LrSchedulers;
 import io.github.luzj.io.Checkpoint;
+import io.github.luzj.testing.FakeContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,6 +11,7 @@ import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.optim.Optimizers;
+import io.github.luzj.testing.FakeContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.luzj.FittedModel;
 import io.github.luzj.callback.Phase;
+import io.github.luzj.testing.FakeContext;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 

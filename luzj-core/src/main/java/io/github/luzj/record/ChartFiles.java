@@ -41,6 +41,17 @@ final class ChartFiles {
     }
 
     /**
+     * Paints a grid onto a new opaque image of a plot's size.
+     *
+     * @param grid what to draw
+     * @param size the plot's size, of the picture or of each panel
+     * @return the image
+     */
+    static BufferedImage image(PanelGrid grid, PlotSize size) {
+        return image(grid, size.pictureWidth(grid), size.pictureHeight(grid));
+    }
+
+    /**
      * Writes an image as PNG, atomically.
      *
      * @param img the image
@@ -54,6 +65,17 @@ final class ChartFiles {
                         throw new IOException("this Java runtime has no PNG writer");
                     }
                 });
+    }
+
+    /**
+     * Paints a grid as SVG of a plot's size and writes it, atomically.
+     *
+     * @param grid what to draw
+     * @param size the plot's size, of the picture or of each panel
+     * @param target the SVG file
+     */
+    static void writeSvg(PanelGrid grid, PlotSize size, Path target) {
+        writeSvg(grid, size.pictureWidth(grid), size.pictureHeight(grid), target);
     }
 
     /**

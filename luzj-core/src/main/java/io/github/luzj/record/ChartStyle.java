@@ -3,6 +3,8 @@ package io.github.luzj.record;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -84,5 +86,35 @@ final class ChartStyle {
         series.setMarkerColor(color);
         series.setLineStyle(new BasicStroke(1.5f));
         series.setMarker(x.length <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+    }
+
+    /**
+     * Adds a line through the points whose y is finite, so that a diverged value breaks no axis;
+     * adds nothing when none is.
+     *
+     * @param <T> the points' type
+     * @param chart the chart
+     * @param name the series' name
+     * @param color the series' colour
+     * @param points the points, in x order
+     * @param x a point's x value
+     * @param y a point's y value
+     */
+    static <T> void finiteLine(
+            XYChart chart,
+            String name,
+            Color color,
+            List<T> points,
+            ToDoubleFunction<T> x,
+            ToDoubleFunction<T> y) {
+        List<T> finite = points.stream().filter(p -> Double.isFinite(y.applyAsDouble(p))).toList();
+        if (!finite.isEmpty()) {
+            line(
+                    chart,
+                    name,
+                    color,
+                    finite.stream().mapToDouble(x).toArray(),
+                    finite.stream().mapToDouble(y).toArray());
+        }
     }
 }

@@ -52,8 +52,7 @@ public final class HistoryPlot {
      * @return the picture
      */
     public BufferedImage render(Records records) {
-        PanelGrid grid = grid(records);
-        return ChartFiles.image(grid, size.pictureWidth(grid), size.pictureHeight(grid));
+        return ChartFiles.image(grid(records), size);
     }
 
     /**
@@ -73,8 +72,7 @@ public final class HistoryPlot {
      * @param target the SVG file, such as {@code history.svg}
      */
     public void writeSvg(Records records, Path target) {
-        PanelGrid grid = grid(records);
-        ChartFiles.writeSvg(grid, size.pictureWidth(grid), size.pictureHeight(grid), target);
+        ChartFiles.writeSvg(grid(records), size, target);
     }
 
     private PanelGrid grid(Records records) {
@@ -96,20 +94,15 @@ public final class HistoryPlot {
         chart.getStyler().setXAxisDecimalPattern("0.#");
         List<String> sets = RecordsCsv.orderedSets(records);
         for (int i = 0; i < sets.size(); i++) {
-            List<Records.Entry> finite =
-                    records.entries(sets.get(i), metric).stream()
-                            .filter(e -> Double.isFinite(e.value()))
-                            .toList();
-            if (!finite.isEmpty()) {
-                double[] x = finite.stream().mapToDouble(Records.Entry::epoch).toArray();
-                double[] y = finite.stream().mapToDouble(Records.Entry::value).toArray();
-                ChartStyle.line(chart, sets.get(i), ChartStyle.color(sets.get(i), i), x, y);
-            }
+            ChartStyle.finiteLine(
+                    chart,
+                    sets.get(i),
+                    ChartStyle.color(sets.get(i), i),
+                    records.entries(sets.get(i), metric),
+                    Records.Entry::epoch,
+                    Records.Entry::value);
         }
-        if (chart.getSeriesMap().isEmpty()) {
-            return PanelGrid.note(metric, "no finite values");
-        }
-        return chart::paint;
+        return PanelGrid.chartOrNote(chart, metric);
     }
 
     /** Configures a {@link HistoryPlot}; each setter returns a new builder. */

@@ -6,6 +6,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.util.List;
+import org.knowm.xchart.XYChart;
 
 /**
  * Lays panels out in a grid of equal cells, row by row, on a white canvas: ggplot's
@@ -100,5 +101,20 @@ final class PanelGrid implements Painter {
             fm = g.getFontMetrics();
             g.drawString(note, (w - fm.stringWidth(note)) / 2, h / 2);
         };
+    }
+
+    /**
+     * Returns a chart as a panel or, when none of its lines had a finite value to draw, a note
+     * in its place: XChart cannot paint a chart without series.
+     *
+     * @param chart the chart
+     * @param title the panel's title, shown on the note
+     * @return the panel
+     */
+    static Painter chartOrNote(XYChart chart, String title) {
+        if (chart.getSeriesMap().isEmpty()) {
+            return note(title, "no finite values");
+        }
+        return chart::paint;
     }
 }

@@ -51,8 +51,7 @@ public final class StepPlot {
      * @return the picture
      */
     public BufferedImage render(Records records) {
-        PanelGrid grid = grid(records);
-        return ChartFiles.image(grid, size.pictureWidth(grid), size.pictureHeight(grid));
+        return ChartFiles.image(grid(records), size);
     }
 
     /**
@@ -92,22 +91,16 @@ public final class StepPlot {
         chart.getStyler().setLegendVisible(groups.size() > 1);
         int index = 0;
         for (String group : groups) {
-            List<Records.StepEntry> finite =
-                    steps.stream()
-                            .filter(s -> s.group().equals(group))
-                            .filter(s -> Double.isFinite(value.applyAsDouble(s)))
-                            .toList();
-            if (!finite.isEmpty()) {
-                double[] x = finite.stream().mapToDouble(Records.StepEntry::step).toArray();
-                double[] y = finite.stream().mapToDouble(value).toArray();
-                ChartStyle.line(chart, group, ChartStyle.color(group, index), x, y);
-            }
+            ChartStyle.finiteLine(
+                    chart,
+                    group,
+                    ChartStyle.color(group, index),
+                    steps.stream().filter(s -> s.group().equals(group)).toList(),
+                    Records.StepEntry::step,
+                    value);
             index++;
         }
-        if (chart.getSeriesMap().isEmpty()) {
-            return PanelGrid.note(title, "no finite values");
-        }
-        return chart::paint;
+        return PanelGrid.chartOrNote(chart, title);
     }
 
     /** Configures a {@link StepPlot}; each setter returns a new builder. */

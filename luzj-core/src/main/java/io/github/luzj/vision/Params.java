@@ -4,6 +4,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Parameter bookkeeping shared by the transfer-learning models: which parameters take gradients,
@@ -51,6 +52,23 @@ final class Params {
     static void setTrainable(Block block, boolean trainable) {
         for (Parameter p : gradientParameters(block)) {
             p.freeze(!trainable);
+        }
+    }
+
+    /**
+     * Freezes or unfreezes the block's gradient parameters that pass {@code pred}: unlike DJL's
+     * {@link Block#freezeParameters(boolean, Predicate)}, never a running statistic, which only
+     * the forward pass may update.
+     *
+     * @param block the block
+     * @param freeze true to freeze
+     * @param pred selects the parameters
+     */
+    static void freeze(Block block, boolean freeze, Predicate<Parameter> pred) {
+        for (Parameter p : gradientParameters(block)) {
+            if (pred.test(p)) {
+                p.freeze(freeze);
+            }
         }
     }
 

@@ -277,11 +277,7 @@ public final class ResNet18 extends AbstractBlock implements FineTunable {
      */
     @Override
     public void freezeParameters(boolean freeze, Predicate<Parameter> pred) {
-        for (Parameter p : Params.gradientParameters(this)) {
-            if (pred.test(p)) {
-                p.freeze(freeze);
-            }
-        }
+        Params.freeze(this, freeze, pred);
     }
 
     @Override

@@ -282,11 +282,7 @@ public final class TorchScriptTransfer extends AbstractBlock implements FineTuna
      */
     @Override
     public void freezeParameters(boolean freeze, Predicate<Parameter> pred) {
-        for (Parameter p : Params.gradientParameters(this)) {
-            if (pred.test(p)) {
-                p.freeze(freeze);
-            }
-        }
+        Params.freeze(this, freeze, pred);
     }
 
     @Override

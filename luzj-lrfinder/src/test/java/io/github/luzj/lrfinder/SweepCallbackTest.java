@@ -10,6 +10,7 @@ import io.github.luzj.callback.Phase;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.optim.ParamGroup;
+import io.github.luzj.testing.FakeContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,26 +60,36 @@ class SweepCallbackTest {
                 ctx -> fitBegins.incrementAndGet());
     }
 
+    /** A context that holds the optimizer under test and the batch manager for the losses. */
+    private FakeContext context() {
+        FakeContext ctx = new FakeContext();
+        ctx.optimizer = optimizer;
+        ctx.batchManager = manager;
+        return ctx;
+    }
+
     /** Feeds the losses one batch at a time until the callback asks to stop. */
     private int drive(SweepCallback cb, FakeContext ctx, double... losses) {
         cb.on(Phase.FIT_BEGIN, ctx);
         int batches = 0;
         for (double l : losses) {
             cb.on(Phase.TRAIN_BATCH_BEGIN, ctx);
-            ctx.setLossValue((float) l);
+            ctx.loss = manager.create((float) l);
             cb.on(Phase.TRAIN_BATCH_AFTER_LOSS, ctx);
             batches++;
             if (ctx.stopRequested()) {
                 break;
             }
         }
+        // the sweep's weights are thrown away afterwards: it must never checkpoint them
+        assertThat(ctx.checkpoints).isEmpty();
         return batches;
     }
 
     @Test
     void setsEachStepsRateOnEveryGroupKeepingTheirRatios() {
         SweepCallback cb = sweep(4, false);
-        FakeContext ctx = new FakeContext(optimizer, manager);
+        FakeContext ctx = context();
         LrSchedule s = new LrSchedule(1e-4, 0.3, 4, true);
         cb.on(Phase.FIT_BEGIN, ctx);
         for (int k = 1; k <= 4; k++) {
@@ -88,18 +99,19 @@ class SweepCallbackTest {
                 assertThat(g.lr()).as("%s at step %d", g.name(), k)
                         .isCloseTo(s.lr(k) * factor, within(1e-15));
             }
-            ctx.setLossValue(1f);
+            ctx.loss = manager.create(1f);
             cb.on(Phase.TRAIN_BATCH_AFTER_LOSS, ctx);
         }
         assertThat(optimizer.groups()).extracting(ParamGroup::name).contains("head", "default");
         assertThat(fitBegins).hasValue(1);
+        assertThat(ctx.checkpoints).isEmpty();
     }
 
     @Test
     void recordsRatesRawAndSmoothedLossesAndStopsAfterTheLastStep() {
         double[] losses = {2.0, 1.8, 1.5, 1.4, 1.3, 9, 9};
         SweepCallback cb = sweep(5, false);
-        FakeContext ctx = new FakeContext(optimizer, manager);
+        FakeContext ctx = context();
         assertThat(drive(cb, ctx, losses)).isEqualTo(5);
         LrFinderResult r = cb.result();
         assertThat(r.stopReason()).isEqualTo(StopReason.COMPLETED);
@@ -138,14 +150,14 @@ class SweepCallbackTest {
         assertThat(expected).isBetween(20, 39);
 
         SweepCallback cb = sweep(40, true);
-        FakeContext ctx = new FakeContext(optimizer, manager);
+        FakeContext ctx = context();
         assertThat(drive(cb, ctx, losses)).isEqualTo(expected);
         assertThat(cb.result().stopReason()).isEqualTo(StopReason.DIVERGED);
         assertThat(cb.result().steps()).isEqualTo(expected);
         assertThat(ctx.stopReason()).contains("exceeds 4.0 times its minimum");
 
         SweepCallback patient = sweep(40, false);
-        FakeContext ctx2 = new FakeContext(optimizer, manager);
+        FakeContext ctx2 = context();
         assertThat(drive(patient, ctx2, losses)).isEqualTo(40);
         assertThat(patient.result().stopReason()).isEqualTo(StopReason.COMPLETED);
     }
@@ -153,7 +165,7 @@ class SweepCallbackTest {
     @Test
     void aNonFiniteLossEndsTheSweepAndIsKeptAsTheLastStep() {
         SweepCallback cb = sweep(10, false);
-        FakeContext ctx = new FakeContext(optimizer, manager);
+        FakeContext ctx = context();
         assertThat(drive(cb, ctx, 1.0, 0.9, 0.8, Double.POSITIVE_INFINITY, 0.5, 0.4)).isEqualTo(4);
         LrFinderResult r = cb.result();
         assertThat(r.stopReason()).isEqualTo(StopReason.NON_FINITE_LOSS);
@@ -166,8 +178,8 @@ class SweepCallbackTest {
     @Test
     void fitBeginResetsSoOneCallbackServesTwoSweeps() {
         SweepCallback cb = sweep(3, false);
-        drive(cb, new FakeContext(optimizer, manager), 5, 4, 3);
-        drive(cb, new FakeContext(optimizer, manager), 1, 1, 1);
+        drive(cb, context(), 5, 4, 3);
+        drive(cb, context(), 1, 1, 1);
         assertThat(cb.result().loss()).containsExactly(1, 1, 1);
         assertThat(cb.result().smoothedLoss()[0]).isEqualTo(1.0);
         assertThat(fitBegins).hasValue(2);

@@ -1,4 +1,4 @@
-package io.github.luzj.callbacks;
+package io.github.luzj.testing;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -17,38 +17,71 @@ import java.util.Map;
 
 /**
  * A context whose every value a test sets by hand: epochs, batch position, metrics. It records
- * stop requests and checkpoint saves instead of acting on them.
+ * stop requests and checkpoint saves instead of acting on them, so a callback can be driven
+ * without a fit loop. The fields are public because the tests that use it live in other modules
+ * and packages; there is no model and no loss function behind it.
  */
-final class FakeContext implements Context {
+public final class FakeContext implements Context {
 
-    Phase phase;
-    int epoch = 1;
-    int maxEpochs = 10;
-    int minEpochs;
-    int batchIndex;
-    long globalStep;
-    int trainBatches = 5;
-    int validBatches = 2;
-    boolean verbose;
-    LuzOptimizer optimizer;
-    NDList input;
-    NDList target;
-    NDList pred;
-    NDArray loss;
-    NDManager batchManager;
-    final Records records = new Records();
-    final Map<String, Map<String, Double>> metrics = new HashMap<>();
-    final List<String> stops = new ArrayList<>();
-    final List<Path> checkpoints = new ArrayList<>();
+    /** What {@link #phase()} returns; {@link #training()} follows it. */
+    public Phase phase;
+    /** What {@link #epoch()} returns. */
+    public int epoch = 1;
+    /** What {@link #maxEpochs()} returns. */
+    public int maxEpochs = 10;
+    /** What {@link #minEpochs()} returns. */
+    public int minEpochs;
+    /** What {@link #batchIndex()} returns. */
+    public int batchIndex;
+    /** What {@link #globalStep()} returns. */
+    public long globalStep;
+    /** What {@link #trainBatches()} returns. */
+    public int trainBatches = 5;
+    /** What {@link #validBatches()} returns. */
+    public int validBatches = 2;
+    /** What {@link #verbose()} returns. */
+    public boolean verbose;
+    /** What {@link #optimizer()} returns. */
+    public LuzOptimizer optimizer;
+    /** What {@link #input()} returns. */
+    public NDList input;
+    /** What {@link #target()} returns. */
+    public NDList target;
+    /** What {@link #pred()} returns. */
+    public NDList pred;
+    /** What {@link #loss()} returns; {@link #setLoss(NDArray)} writes it. */
+    public NDArray loss;
+    /** What {@link #batchManager()} returns. */
+    public NDManager batchManager;
+    /** What {@link #records()} returns. */
+    public final Records records = new Records();
+    /** The metrics {@link #metrics(String)} returns, by set. */
+    public final Map<String, Map<String, Double>> metrics = new HashMap<>();
+    /** Every reason given to {@link #stopTraining} or {@link #abortTraining}, in order. */
+    public final List<String> stops = new ArrayList<>();
+    /** Every folder given to {@link #saveCheckpoint}, in order. */
+    public final List<Path> checkpoints = new ArrayList<>();
 
-    /** Sets the metrics of the epoch that just ended. */
-    FakeContext metrics(String set, Map<String, Double> values) {
+    /**
+     * Sets the metrics of the epoch that just ended.
+     *
+     * @param set {@link Records#TRAIN} or {@link Records#VALID}
+     * @param values the values, by abbreviation
+     * @return this context
+     */
+    public FakeContext metrics(String set, Map<String, Double> values) {
         metrics.put(set, values);
         return this;
     }
 
-    /** Sets {@code valid_loss} for epoch {@code epoch}. */
-    FakeContext validLoss(int epoch, double loss) {
+    /**
+     * Sets {@code valid_loss} for epoch {@code epoch}, and makes it the current epoch.
+     *
+     * @param epoch the epoch
+     * @param loss the validation loss
+     * @return this context
+     */
+    public FakeContext validLoss(int epoch, double loss) {
         this.epoch = epoch;
         return metrics(Records.VALID, Map.of("loss", loss));
     }
