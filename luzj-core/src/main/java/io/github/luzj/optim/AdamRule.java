@@ -132,16 +132,18 @@ final class AdamRule implements UpdateRule {
             ParamGroup group, long step, NDArray expAvg, NDArray expAvgSq, NDArray g) {
         double beta1 = group.momentum();
         double beta2 = group.beta2();
+        // Temporaries are changed in place where PyTorch chains onto a fresh result, which gives
+        // the same floats with half the allocations (each the size of the parameters).
         // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
         expAvg.muli(beta1).addi(g.mul(1 - beta1));
         // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): (value * g) * g
-        expAvgSq.muli(beta2).addi(g.mul(1 - beta2).mul(g));
+        expAvgSq.muli(beta2).addi(g.mul(1 - beta2).muli(g));
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2 = 1 - Math.pow(beta2, step);
         double stepSize = group.lr() / biasCorrection1;
         double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-        NDArray denom = expAvgSq.sqrt().div(biasCorrection2Sqrt).add(group.eps());
+        NDArray denom = expAvgSq.sqrt().divi(biasCorrection2Sqrt).addi(group.eps());
         // param.addcdiv_(exp_avg, denom, value=-step_size): (value * m) / denom
-        return expAvg.mul(-stepSize).div(denom);
+        return expAvg.mul(-stepSize).divi(denom);
     }
 }
