@@ -15,6 +15,7 @@ import io.github.luzj.callback.Phase;
 import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
+import io.github.luzj.data.HostStaging;
 import io.github.luzj.io.Checkpoint;
 import io.github.luzj.metric.LossAverage;
 import io.github.luzj.metric.Metric;
@@ -52,6 +53,7 @@ public final class FitLoop {
     private final DataLoader valid;
     private final FitOptions options;
     private final CallbackList callbacks;
+    private final HostStaging staging = new HostStaging();
     private FitContext ctx;
 
     /**
@@ -177,8 +179,8 @@ public final class FitLoop {
         while (batches.hasNext()) {
             HostBatch hb = batches.next();
             try (NDManager bm = newBatchManager()) {
-                NDList x = hb.features(bm);
-                NDList y = hb.labels(bm);
+                NDList x = staging.features(hb, bm);
+                NDList y = staging.labels(hb, bm);
                 ctx.startBatch(bm, x, y, index++);
                 fire(Phase.TRAIN_BATCH_BEGIN);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -226,8 +228,8 @@ public final class FitLoop {
         while (batches.hasNext()) {
             HostBatch hb = batches.next();
             try (NDManager bm = newBatchManager()) {
-                NDList x = hb.features(bm);
-                NDList y = hb.labels(bm);
+                NDList x = staging.features(hb, bm);
+                NDList y = staging.labels(hb, bm);
                 ctx.startBatch(bm, x, y, index++);
                 fire(Phase.VALID_BATCH_BEGIN);
                 ctx.pred = forward(block, ps, x, false);

@@ -11,6 +11,7 @@ import io.github.luzj.callback.Phase;
 import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
+import io.github.luzj.data.HostStaging;
 import io.github.luzj.metric.LossAverage;
 import io.github.luzj.metric.Metric;
 import java.util.ArrayList;
@@ -38,13 +39,14 @@ public final class Inference {
             for (Metric m : session.metrics()) {
                 acc.put(m.abbrev(), m.newAccumulator(mm));
             }
+            HostStaging staging = new HostStaging();
             try (BatchIterator it = data.iterator(1);
                     NoGrad ignored = NoGrad.enter()) {
                 while (it.hasNext()) {
                     HostBatch hb = it.next();
                     try (NDManager bm = mm.newSubManager(session.device())) {
-                        NDList x = hb.features(bm);
-                        NDList y = hb.labels(bm);
+                        NDList x = staging.features(hb, bm);
+                        NDList y = staging.labels(hb, bm);
                         NDList pred =
                                 session.model().getBlock().forward(session.parameterStore(), x, false);
                         loss.update(session.loss().evaluate(y, pred), hb.size());
@@ -82,14 +84,15 @@ public final class Inference {
         List<NDArray> parts = new ArrayList<>();
         try (NDManager scratch = manager.newSubManager(session.device())) {
             fire(cbs, ctx, Phase.PREDICT_BEGIN);
+            HostStaging staging = new HostStaging();
             try (BatchIterator it = data.iterator(1);
                     NoGrad ignored = NoGrad.enter()) {
                 int index = 0;
                 while (it.hasNext()) {
                     HostBatch hb = it.next();
                     try (NDManager bm = scratch.newSubManager()) {
-                        NDList x = hb.features(bm);
-                        ctx.startBatch(bm, x, hb.labels(bm), index++);
+                        NDList x = staging.features(hb, bm);
+                        ctx.startBatch(bm, x, staging.labels(hb, bm), index++);
                         fire(cbs, ctx, Phase.PREDICT_BATCH_BEGIN);
                         ctx.pred = session.model().getBlock().forward(session.parameterStore(), x, false);
                         fire(cbs, ctx, Phase.PREDICT_BATCH_END);

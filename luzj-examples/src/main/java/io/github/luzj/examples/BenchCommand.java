@@ -39,6 +39,15 @@ final class BenchCommand implements Callable<Integer> {
     int epochs;
 
     @Option(
+            names = "--memory-epochs",
+            paramLabel = "N",
+            defaultValue = "6",
+            description = "Epochs of plain fit after the rounds, resident memory read after each;"
+                    + " the first is the warm-up, the trend of the others is the growth (default:"
+                    + " ${DEFAULT-VALUE}).")
+    int memoryEpochs;
+
+    @Option(
             names = "--lr-steps",
             paramLabel = "N",
             defaultValue = "100",
@@ -91,6 +100,7 @@ final class BenchCommand implements Callable<Integer> {
     private int measure() {
         common.validate();
         LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        LuzjException.check(memoryEpochs >= 1, "--memory-epochs must be >= 1, got %d", memoryEpochs);
         LuzjException.check(lrSteps >= 1, "--lr-steps must be >= 1, got %d", lrSteps);
         LuzjException.check(
                 resnetSamples >= common.batchSize,
@@ -113,6 +123,7 @@ final class BenchCommand implements Callable<Integer> {
                         common,
                         train,
                         epochs,
+                        memoryEpochs,
                         lrSteps,
                         RandomAffine.of(45, 0.1, 0.1),
                         BenchConvNet.adam(fused),
@@ -152,6 +163,7 @@ final class BenchCommand implements Callable<Integer> {
                 .put("train_samples", plain.sampleCount())
                 .put("batch_size", common.batchSize)
                 .put("rounds", epochs)
+                .put("memory_epochs", memoryEpochs)
                 .put("warmup_batches", BenchConvNet.WARMUP_BATCHES)
                 .put("seed", common.seed)
                 .put("optimizer", BenchConvNet.adam(fused).toString())
@@ -190,33 +202,43 @@ final class BenchCommand implements Callable<Integer> {
                 .ratio("augmented_vs_plain", "augmented / plain fit", median(perSecond(c.samples(), c.augmented())) / fit, Target.atLeast(0.95))
                 .ratio("augmentation_vs_training", "augmentation alone / fit", median(perSecond(c.samples(), c.augmentationOnly())) / fit, Target.atLeast(20))
                 .ratio("lrfinder_vs_steps", "LR finder / plain steps", median(walls(c.lrFinder())) / median(walls(c.steps())), Target.atMost(1.05))
-                .ratio("rss_growth_per_epoch", "RSS growth per epoch after round 1", growthPerEpoch(c.residentMb()), Target.below(0.01))
+                .ratio("rss_growth_per_epoch", "RSS growth per fit epoch after the first", growthPerEpoch(c.residentMb()), Target.below(0.01))
                 .ratio("frozen_vs_trainable", "frozen / trainable ResNet epoch", median(walls(r.frozen())) / median(walls(r.trainable())), Target.atMost(0.5));
     }
 
     /**
-     * The mean relative growth per epoch after the first round: from the second round's resident
-     * memory to the last one's, divided by the second's and by the rounds between them. The first
-     * round is left out because it is the memory's warm-up: every variant runs its first full
-     * epoch there, and the allocators' pools fill once. NaN with fewer than three rounds.
+     * The relative growth per epoch after the first: the least-squares slope of the resident
+     * memory from the second reading on, divided by the second reading. The first epoch is left
+     * out because it is the memory's warm-up (the allocators' pools fill once); the slope weighs
+     * every later reading, so one reading caught high or low by the allocator moves it less than
+     * a last-minus-first difference. NaN with fewer than three readings.
      *
-     * @param residentMb resident memory of each round
+     * @param residentMb resident memory after each epoch
      * @return the growth per epoch, 0.01 for 1%
      */
     static double growthPerEpoch(List<Double> residentMb) {
         if (residentMb.size() < 3 || residentMb.get(1) <= 0) {
             return Double.NaN;
         }
-        double second = residentMb.get(1);
-        double last = residentMb.get(residentMb.size() - 1);
-        return (last - second) / second / (residentMb.size() - 2);
+        List<Double> judged = residentMb.subList(1, residentMb.size());
+        int n = judged.size();
+        double meanX = (n - 1) / 2.0;
+        double meanY = judged.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double cov = 0;
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+            cov += (i - meanX) * (judged.get(i) - meanY);
+            var += (i - meanX) * (i - meanX);
+        }
+        return cov / var / judged.get(0);
     }
 
     /**
-     * The growth from the first round to the second, the memory's warm-up; reported, not judged.
+     * The growth from the first epoch's reading to the second, the memory's warm-up; reported,
+     * not judged.
      *
-     * @param residentMb resident memory of each round
-     * @return the relative growth, NaN with one round
+     * @param residentMb resident memory after each epoch
+     * @return the relative growth, NaN with one reading
      */
     static double warmUpGrowth(List<Double> residentMb) {
         if (residentMb.size() < 2 || residentMb.get(0) <= 0) {

@@ -51,11 +51,12 @@ final class BenchConvNet {
      * @param raw an epoch of the hand-written DJL loop on the same batches
      * @param augmented an epoch of luzj's fit with the augmentation
      * @param augmentationOnly the loader's workers augmenting one epoch, no model
-     * @param residentMb resident memory of each round: the median of readings taken after each
-     *     variant's epoch, each after a garbage collection
-     * @param heapMb the Java heap's committed memory at each round's end
-     * @param liveArrays the engine's open NDArrays at each round's end: the models' weights and
-     *     optimizer state, constant unless something per batch is left unclosed
+     * @param residentMb resident memory after each epoch of the memory phase (plain {@code fit},
+     *     epoch after epoch, after the rounds), each read after a garbage collection
+     * @param heapMb the Java heap's committed memory after each epoch of the memory phase
+     * @param liveArrays the engine's open NDArrays after each epoch of the memory phase: the
+     *     models' weights and optimizer state, constant unless something per batch is left
+     *     unclosed
      * @param lrFinder the LR finder's sweep
      * @param steps as many plain training steps as the sweep has
      * @param samples training samples per epoch
@@ -77,6 +78,7 @@ final class BenchConvNet {
     private final CommonOptions options;
     private final SampleDataset train;
     private final int rounds;
+    private final int memoryEpochs;
     private final int sweepSteps;
     private final Transform augmentation;
     private final OptimizerSpec optimizer;
@@ -86,6 +88,7 @@ final class BenchConvNet {
             CommonOptions options,
             SampleDataset train,
             int rounds,
+            int memoryEpochs,
             int sweepSteps,
             Transform augmentation,
             OptimizerSpec optimizer,
@@ -93,6 +96,7 @@ final class BenchConvNet {
         this.options = options;
         this.train = train;
         this.rounds = rounds;
+        this.memoryEpochs = memoryEpochs;
         this.sweepSteps = sweepSteps;
         this.augmentation = augmentation;
         this.optimizer = optimizer;
@@ -138,31 +142,37 @@ final class BenchConvNet {
                             () -> aug.add(BenchTiming.of(() -> epoch(augFit, augmented))),
                             () -> sweep.add(sweep(finder, plainFit, sweepData)));
             for (int r = 1; r <= rounds; r++) {
-                // memory is read after every variant's epoch and the round's median kept: the
-                // allocator's ups and downs of a few percent would otherwise pass for growth
-                List<Double> memory = new ArrayList<>();
                 // the variants' order rotates from round to round, so that none always runs in
                 // the wake of the same other one
                 for (int v = 0; v < variants.size(); v++) {
                     variants.get((v + r - 1) % variants.size()).run();
-                    memory.add(BenchMachine.residentMegabytesAfterGc());
                 }
                 if (!epochIsSweep) {
                     steps.add(BenchTiming.of(() -> epoch(plainFit, sweepData)));
                 }
                 int epoch = r;
                 alone.add(BenchTiming.of(() -> drain(augmented, epoch)));
-                rss.add(BenchReport.median(memory));
-                heap.add(BenchMachine.heapCommittedMegabytes());
-                arrays.add(liveArrays());
                 log.line(
                         "round %d/%d: fit %.2f s, raw DJL %.2f s, fit+augmentation %.2f s,"
                                 + " augmentation alone %.3f s, %d plain steps %.2f s, LR finder"
-                                + " %.2f s, RSS %.0f MiB (Java heap %.0f MiB), %d live NDArrays",
+                                + " %.2f s",
                         r, rounds, last(fit).wall(), last(raw).wall(), last(aug).wall(),
                         last(alone).wall(), sweepSteps, last(epochIsSweep ? fit : steps).wall(),
-                        last(sweep).wall(),
-                        rss.get(r - 1), heap.get(r - 1), arrays.get(r - 1));
+                        last(sweep).wall());
+            }
+            // Memory is watched over one workload repeated, the way a long training run uses it:
+            // readings taken after different variants differ by the allocators' caching of
+            // each one's buffer sizes, tens of MiB that would pass for growth.
+            for (int e = 1; e <= memoryEpochs; e++) {
+                epoch(plainFit, plain);
+                rss.add(BenchMachine.residentMegabytesAfterGc());
+                heap.add(BenchMachine.heapCommittedMegabytes());
+                arrays.add(liveArrays());
+                log.line(
+                        "memory, fit epoch %d/%d: RSS %.0f MiB (Java heap %.0f MiB, direct buffers"
+                                + " %.1f MiB), %d live NDArrays",
+                        e, memoryEpochs, rss.get(e - 1), heap.get(e - 1),
+                        BenchMachine.directBufferMegabytes(), arrays.get(e - 1));
             }
         }
         return new Results(

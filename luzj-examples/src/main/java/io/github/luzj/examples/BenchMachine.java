@@ -1,6 +1,7 @@
 package io.github.luzj.examples;
 
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,20 @@ final class BenchMachine {
     static double residentMegabytesAfterGc() {
         System.gc();
         return residentMegabytes();
+    }
+
+    /**
+     * Returns the memory held by the JVM's direct buffers (DJL's host-to-engine copies among
+     * them), which the garbage collector frees only when it finds their owners dead.
+     *
+     * @return megabytes (MiB)
+     */
+    static double directBufferMegabytes() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                        .filter(p -> p.getName().equals("direct"))
+                        .mapToLong(BufferPoolMXBean::getMemoryUsed)
+                        .sum()
+                / (1024.0 * 1024.0);
     }
 
     /**
