@@ -196,14 +196,34 @@ final class BenchCommand implements Callable<Integer> {
                 .put("live_ndarrays_after_epoch", c.liveArrays());
     }
 
+    /**
+     * Each ratio is the median over the rounds of that round's ratio: the two variants of a pair
+     * ran back to back in the same round, so a change in the machine's speed from one round to
+     * the next, which on a shared machine is often larger than the effect measured, cancels out.
+     */
     private static void addRatios(BenchReport report, BenchConvNet.Results c, BenchResNet.Results r) {
-        double fit = median(perSecond(c.samples(), c.fit()));
-        report.ratio("fit_vs_raw", "fit / plain DJL", fit / median(perSecond(c.samples(), c.raw())), Target.atLeast(0.97))
-                .ratio("augmented_vs_plain", "augmented / plain fit", median(perSecond(c.samples(), c.augmented())) / fit, Target.atLeast(0.95))
-                .ratio("augmentation_vs_training", "augmentation alone / fit", median(perSecond(c.samples(), c.augmentationOnly())) / fit, Target.atLeast(20))
-                .ratio("lrfinder_vs_steps", "LR finder / plain steps", median(walls(c.lrFinder())) / median(walls(c.steps())), Target.atMost(1.05))
+        List<Double> fit = walls(c.fit());
+        report.ratio("fit_vs_raw", "fit / plain DJL", paired(walls(c.raw()), fit), Target.atLeast(0.97))
+                .ratio("augmented_vs_plain", "augmented / plain fit", paired(fit, walls(c.augmented())), Target.atLeast(0.95))
+                .ratio("augmentation_vs_training", "augmentation alone / fit", paired(fit, walls(c.augmentationOnly())), Target.atLeast(20))
+                .ratio("lrfinder_vs_steps", "LR finder / plain steps", paired(walls(c.lrFinder()), walls(c.steps())), Target.atMost(1.05))
                 .ratio("rss_growth_per_epoch", "RSS growth per fit epoch after the first", growthPerEpoch(c.residentMb()), Target.below(0.01))
-                .ratio("frozen_vs_trainable", "frozen / trainable ResNet epoch", median(walls(r.frozen())) / median(walls(r.trainable())), Target.atMost(0.5));
+                .ratio("frozen_vs_trainable", "frozen / trainable ResNet epoch", paired(walls(r.frozen()), walls(r.trainable())), Target.atMost(0.5));
+    }
+
+    /**
+     * The median over rounds of {@code numerator[i] / denominator[i]}.
+     *
+     * @param numerator one value per round
+     * @param denominator one value per round, as many
+     * @return the median ratio
+     */
+    static double paired(List<Double> numerator, List<Double> denominator) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(numerator.size(), denominator.size()); i++) {
+            ratios.add(numerator.get(i) / denominator.get(i));
+        }
+        return median(ratios);
     }
 
     /**

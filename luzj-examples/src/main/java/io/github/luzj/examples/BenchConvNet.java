@@ -5,6 +5,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.callback.Callbacks;
+import io.github.luzj.callback.Phase;
 import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
@@ -51,8 +54,8 @@ final class BenchConvNet {
      * @param raw an epoch of the hand-written DJL loop on the same batches
      * @param augmented an epoch of luzj's fit with the augmentation
      * @param augmentationOnly the loader's workers augmenting one epoch, no model
-     * @param residentMb resident memory after each epoch of the memory phase (plain {@code fit},
-     *     epoch after epoch, after the rounds), each read after a garbage collection
+     * @param residentMb resident memory during each epoch of the memory phase (plain {@code fit},
+     *     epoch after epoch, after the rounds): the median of readings spread over the epoch
      * @param heapMb the Java heap's committed memory after each epoch of the memory phase
      * @param liveArrays the engine's open NDArrays after each epoch of the memory phase: the
      *     models' weights and optimizer state, constant unless something per batch is left
@@ -162,10 +165,11 @@ final class BenchConvNet {
             }
             // Memory is watched over one workload repeated, the way a long training run uses it:
             // readings taken after different variants differ by the allocators' caching of
-            // each one's buffer sizes, tens of MiB that would pass for growth.
+            // each one's buffer sizes, tens of MiB that would pass for growth. Even then one
+            // reading can catch the native allocator's free lists full or just trimmed, so each
+            // epoch's figure is the median of readings spread over the epoch.
             for (int e = 1; e <= memoryEpochs; e++) {
-                epoch(plainFit, plain);
-                rss.add(BenchMachine.residentMegabytesAfterGc());
+                rss.add(residentDuring(plainFit, plain));
                 heap.add(BenchMachine.heapCommittedMegabytes());
                 arrays.add(liveArrays());
                 log.line(
@@ -178,6 +182,37 @@ final class BenchConvNet {
         return new Results(
                 fit, raw, aug, alone, rss, heap, arrays, sweep, epochIsSweep ? fit : steps,
                 plain.sampleCount(), sweepSteps);
+    }
+
+    /** Readings of resident memory taken during an epoch of fit. */
+    static final int MEMORY_READINGS = 10;
+
+    /**
+     * Runs one epoch of {@code fit}, reading the resident memory {@link #MEMORY_READINGS} times
+     * evenly over its batches and once more after a garbage collection at its end.
+     *
+     * @return the median reading, MiB
+     */
+    private double residentDuring(FittedModel model, DataLoader data) {
+        List<Double> readings = new ArrayList<>();
+        int every = Math.max(1, data.size() / MEMORY_READINGS);
+        Callback reader =
+                Callbacks.on(
+                        Phase.TRAIN_BATCH_END,
+                        ctx -> {
+                            if ((ctx.batchIndex() + 1) % every == 0) {
+                                readings.add(BenchMachine.residentMegabytes());
+                            }
+                        });
+        model.fit(
+                FitOptions.builder(data)
+                        .epochs(1)
+                        .seed(options.seed)
+                        .verbose(false)
+                        .callbacks(reader)
+                        .build());
+        readings.add(BenchMachine.residentMegabytesAfterGc());
+        return BenchReport.median(readings);
     }
 
     /** Times a sweep, scaled up to the full step count when the loss diverged before its end. */

@@ -103,6 +103,17 @@ class BenchCommandTest {
     }
 
     @Test
+    void ratiosAreTheMedianOfEachRoundsOwnRatio() {
+        // round 2 ran on a machine twice as slow for both variants: its ratio is still 1
+        assertThat(BenchCommand.paired(List.of(10.0, 20.0, 9.0), List.of(10.0, 20.0, 10.0)))
+                .isEqualTo(1.0);
+        // a real run (fit against fit+augmentation, seconds): one slow round of the second
+        // variant; medians taken apart would give 6.09 / 6.63 = 0.92
+        assertThat(BenchCommand.paired(List.of(6.65, 6.09, 5.98), List.of(6.63, 6.67, 5.85)))
+                .isCloseTo(6.65 / 6.63, within(1e-12));
+    }
+
+    @Test
     void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
         assertThat(BenchReport.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
         assertThat(BenchReport.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
