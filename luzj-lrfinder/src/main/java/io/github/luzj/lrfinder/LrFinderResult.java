@@ -143,13 +143,20 @@ public final class LrFinderResult {
     }
 
     /**
-     * The rate at the steepest descent of the smoothed loss against {@code log10(lr)}.
+     * The rate at the steepest descent of the smoothed loss against {@code log10(lr)}, on the way
+     * down to its minimum: past the minimum training has broken, and a dip of the noisy,
+     * diverging loss there (which luz's sweep, run to its end, often shows) is no rate to train
+     * at. fastai reaches the same by stopping the sweep when the loss diverges.
      *
      * @return the suggestion
      * @throws LuzjException when fewer than 2 finite steps were recorded
      */
     public Suggestion steepest() {
         int[] w = window();
+        int lowest = w[0] + Suggestions.minimum(slice(smoothed, w));
+        if (lowest - w[0] >= 1) {
+            w = new int[] {w[0], lowest + 1};
+        }
         int i = w[0] + Suggestions.steepest(slice(lr, w), slice(smoothed, w));
         return new Suggestion("steepest", lr[i], smoothed[i], i);
     }

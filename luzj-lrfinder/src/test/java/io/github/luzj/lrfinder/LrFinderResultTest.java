@@ -54,6 +54,26 @@ class LrFinderResultTest {
     }
 
     @Test
+    void steepestLooksOnlyAtTheWayDownToTheMinimum() {
+        // as the chapter's real sweep: a descent to a minimum at 1e-2, a noisy rise, then a
+        // sharper dip of the diverging loss near 5e-2 that must not be suggested
+        double[] lr = new LrSchedule(1e-4, 0.3, 100, true).all();
+        double[] loss = new double[lr.length];
+        for (int i = 0; i < lr.length; i++) {
+            double x = Math.log10(lr[i]);
+            loss[i] = x < -2 ? 2.4 - 0.6 * (x + 4) : 1.2 + 3 * (x + 2) - (x > -1.3 ? 4 * (x + 1.3) : 0);
+        }
+        LrFinderResult r = LrFinderResult.of(lr, loss, 0);
+        assertThat(r.steepest().lr()).isLessThanOrEqualTo(1e-2 * 1.1);
+        int[] w = r.window();
+        assertThat(Suggestions.steepest(
+                        java.util.Arrays.copyOfRange(lr, w[0], w[1]),
+                        java.util.Arrays.copyOfRange(loss, w[0], w[1])))
+                .as("over the whole window the dip would win")
+                .isGreaterThan(Suggestions.minimum(java.util.Arrays.copyOfRange(loss, w[0], w[1])));
+    }
+
+    @Test
     void suggestionsSkipFastaisWindow() {
         // the lowest point sits in the last 5 steps, which fastai leaves out of the suggestions
         double[] lr = new LrSchedule(1e-5, 1e-1, 50, true).all();
