@@ -209,6 +209,7 @@ final class ChapterCommand implements Callable<Integer> {
         for (Step s : steps) {
             md.append("\n## ").append(s.title()).append("\n\n");
             md.append("`java -jar luzj-examples.jar ").append(String.join(" ", s.args())).append("`\n\n");
+            md.append(pretrainingNote(summary(s.folder())));
             for (String img : List.of("history.png", "lr_finder.png", "lr.png")) {
                 if (Files.exists(out.resolve(s.folder()).resolve(img))) {
                     md.append("![").append(s.title()).append(" ").append(img).append("](")
@@ -217,6 +218,34 @@ final class ChapterCommand implements Callable<Integer> {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * Says where a transfer run's backbone came from when it was pretrained here rather than
+     * loaded with ImageNet weights, and what the pretraining bought over a random backbone;
+     * empty for any other run.
+     */
+    static String pretrainingNote(JsonObject summary) {
+        if (summary == null || !summary.has("pretrain")) {
+            return "";
+        }
+        JsonObject p = summary.getAsJsonObject("pretrain");
+        StringBuilder md = new StringBuilder(String.format(
+                Locale.ROOT,
+                "No ImageNet weights were at hand (DJL's model zoo is out of reach offline, and no"
+                        + " `--weights` was given), so the ResNet-18 backbone was pretrained here on"
+                        + " %s (%s epochs, %s images, test accuracy %.4f), then frozen.",
+                str(p, "dataset"), str(p, "epochs"), str(p, "samples"),
+                num(p, "valid_accuracy").doubleValue()));
+        if (summary.has("baseline_random_backbone")) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    " The same head on a randomly initialized frozen backbone reached %.4f: a"
+                            + " transfer gain of %+.4f.",
+                    num(summary.getAsJsonObject("baseline_random_backbone"), "valid_accuracy").doubleValue(),
+                    num(summary, "transfer_gain").doubleValue()));
+        }
+        return md.append("\n\n").toString();
     }
 
     /**
