@@ -80,7 +80,8 @@ final class BatchNormComparison {
         Records both = new Records();
         copy(with, "batch norm", both);
         copy(without, "no batch norm", both);
-        HistoryPlot.defaults().writePng(both, target);
+        // wider panels than a single run's: four series' legend must fit under each
+        HistoryPlot.builder().panelSize(720, 400).build().writePng(both, target);
     }
 
     private static void copy(Records from, String label, Records to) {
