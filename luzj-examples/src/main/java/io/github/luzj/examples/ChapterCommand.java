@@ -96,8 +96,10 @@ final class ChapterCommand implements Callable<Integer> {
 
     private List<Step> plan(String dataArg) {
         List<String> d = dataArg == null ? List.of() : List.of("--data", dataArg);
-        String epochs = quick ? "1" : "5";
-        List<String> limits = quick ? List.of("--limit", "2000", "--valid-limit", "1000") : List.of();
+        // Quick still needs ~160 batches: fewer leave BatchNorm's running statistics (momentum
+        // 0.1) too near their initial values for validation to say anything.
+        String epochs = quick ? "2" : "5";
+        List<String> limits = quick ? List.of("--limit", "10000", "--valid-limit", "2000") : List.of();
         List<Step> steps = new ArrayList<>();
         steps.add(new Step("Batch normalization", "batchnorm", concat(List.of("batchnorm", "--epochs", epochs), d, limits)));
         steps.add(new Step("Without batch normalization", "no-batchnorm", concat(List.of("batchnorm", "--no-batchnorm", "--epochs", epochs), d, limits)));
@@ -105,7 +107,7 @@ final class ChapterCommand implements Callable<Integer> {
         steps.add(new Step("One-cycle learning rate", "one-cycle", concat(List.of("one-cycle", "--max-lr", "0.01", "--epochs", quick ? "2" : "5"), d, limits)));
         List<String> transfer = transferArgs(epochs);
         if (transfer != null) {
-            steps.add(new Step("Transfer learning", "transfer", concat(transfer, d, quick ? List.of("--limit", "1000", "--valid-limit", "1000") : List.of())));
+            steps.add(new Step("Transfer learning", "transfer", concat(transfer, d, quick ? List.of("--limit", "5000", "--valid-limit", "2000") : List.of())));
         }
         return steps;
     }
@@ -128,7 +130,7 @@ final class ChapterCommand implements Callable<Integer> {
                             + " ResNet-18 on Fashion-MNIST instead of using ImageNet weights.");
             a.addAll(List.of("--pretrain", "fashion-mnist"));
             if (quick) {
-                a.addAll(List.of("--pretrain-epochs", "1", "--pretrain-limit", "2000"));
+                a.addAll(List.of("--pretrain-epochs", "1", "--pretrain-limit", "10000"));
             }
         }
         return a;
