@@ -236,8 +236,10 @@ final class ChapterCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "No ImageNet weights were at hand (DJL's model zoo is out of reach offline, and no"
                         + " `--weights` was given), so the ResNet-18 backbone was pretrained here on"
-                        + " %s (%s epochs, %s images, test accuracy %.4f), then frozen.",
-                str(p, "dataset"), str(p, "epochs"), str(p, "samples"),
+                        + " %s (%s, %s images, test accuracy %.4f), then frozen.",
+                str(p, "dataset"),
+                "1".equals(str(p, "epochs")) ? "1 epoch" : str(p, "epochs") + " epochs",
+                str(p, "samples"),
                 num(p, "valid_accuracy").doubleValue()));
         if (summary.has("baseline_random_backbone")) {
             md.append(String.format(

@@ -28,6 +28,18 @@ class ChapterReportTest {
     }
 
     @Test
+    void oneEpochIsSingular() {
+        JsonObject summary =
+                JsonParser.parseString(
+                                "{\"pretrain\":{\"dataset\":\"fashion-mnist\",\"epochs\":1,"
+                                        + "\"samples\":10000,\"valid_accuracy\":0.8305}}")
+                        .getAsJsonObject();
+        assertThat(ChapterCommand.pretrainingNote(summary))
+                .contains("(1 epoch, 10000 images, test accuracy 0.8305)")
+                .doesNotContain("gain");
+    }
+
+    @Test
     void otherRunsGetNoNote() {
         assertThat(ChapterCommand.pretrainingNote(null)).isEmpty();
         assertThat(ChapterCommand.pretrainingNote(
