@@ -1,14 +1,12 @@
 package io.github.luzj.data;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 
 /**
  * A batch assembled on the host by the loader: stacked features {@code [N, ...]} and labels
- * {@code [N, ...]}. The fit loop turns it into NDArrays in the batch's own manager.
+ * {@code [N, ...]}. The fit loop turns it into NDArrays in the batch's own manager, through a
+ * {@link HostStaging} it reuses from batch to batch; a loop of your own should do the same.
  *
  * @param x stacked features
  * @param y stacked labels
@@ -25,26 +23,24 @@ public record HostBatch(FloatTensor x, FloatTensor y) {
     }
 
     /**
-     * Creates the features as one float32 NDArray in {@code manager}.
+     * Creates the features as one float32 NDArray in {@code manager}, through a staging buffer
+     * of its own (see {@link HostStaging#features}).
      *
      * @param manager the batch's manager, on the training device
      * @return the features
      */
     public NDList features(NDManager manager) {
-        return new NDList(toArray(manager, x));
+        return new HostStaging().features(this, manager);
     }
 
     /**
-     * Creates the labels as one float32 NDArray in {@code manager}.
+     * Creates the labels as one float32 NDArray in {@code manager}, through a staging buffer of
+     * its own (see {@link HostStaging#labels}).
      *
      * @param manager the batch's manager, on the training device
      * @return the labels
      */
     public NDList labels(NDManager manager) {
-        return new NDList(toArray(manager, y));
-    }
-
-    private static NDArray toArray(NDManager manager, FloatTensor t) {
-        return manager.create(FloatBuffer.wrap(t.data()), new Shape(t.shape()));
+        return new HostStaging().labels(this, manager);
     }
 }

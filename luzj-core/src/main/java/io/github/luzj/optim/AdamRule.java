@@ -57,7 +57,9 @@ final class AdamRule implements UpdateRule {
         double weightDecay = group.weightDecay();
         NDArray g = concat(slots, true);
         if (decoupled) {
-            decay(slots, 1 - lr * weightDecay);
+            for (Slot s : slots) {
+                decay(s.weight(), 1 - lr * weightDecay);
+            }
         } else if (weightDecay != 0) {
             g = g.add(concat(slots, false).mul(weightDecay));
         }
@@ -94,11 +96,9 @@ final class AdamRule implements UpdateRule {
     }
 
     /** AdamW's decay; a factor of exactly 1 (no weight decay) leaves every float as it is. */
-    private static void decay(List<Slot> slots, double factor) {
+    private static void decay(NDArray weight, double factor) {
         if (factor != 1) {
-            for (Slot s : slots) {
-                s.weight().muli(factor);
-            }
+            weight.muli(factor);
         }
     }
 
@@ -117,7 +117,7 @@ final class AdamRule implements UpdateRule {
         }
         NDArray g = grad;
         if (decoupled) {
-            decay(List.of(new Slot(state, weight, grad)), 1 - lr * weightDecay);
+            decay(weight, 1 - lr * weightDecay);
         } else if (weightDecay != 0) {
             g = grad.add(weight.mul(weightDecay));
         }
