@@ -204,13 +204,7 @@ final class BenchConvNet {
                                 readings.add(BenchMachine.residentMegabytes());
                             }
                         });
-        model.fit(
-                FitOptions.builder(data)
-                        .epochs(1)
-                        .seed(options.seed)
-                        .verbose(false)
-                        .callbacks(reader)
-                        .build());
+        epoch(model, data, reader);
         readings.add(BenchMachine.residentMegabytesAfterGc());
         return BenchReport.median(readings);
     }
@@ -234,8 +228,14 @@ final class BenchConvNet {
                 .fit(FitOptions.builder(warmUp).epochs(1).seed(options.seed).verbose(false).build());
     }
 
-    private void epoch(FittedModel model, DataLoader data) {
-        model.fit(FitOptions.builder(data).epochs(1).seed(options.seed).verbose(false).build());
+    private void epoch(FittedModel model, DataLoader data, Callback... callbacks) {
+        model.fit(
+                FitOptions.builder(data)
+                        .epochs(1)
+                        .seed(options.seed)
+                        .verbose(false)
+                        .callbacks(callbacks)
+                        .build());
     }
 
     DataLoader loader(SampleDataset data, Transform transform) {

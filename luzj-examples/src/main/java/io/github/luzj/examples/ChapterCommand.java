@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -163,6 +165,11 @@ final class ChapterCommand implements Callable<Integer> {
     }
 
     private String report(List<Step> steps, String dataArg, double minutes, List<String> failures) {
+        // each step's summary.json, read once: the table, the comparison and the sections use it
+        Map<String, JsonObject> summaries = new HashMap<>();
+        for (Step s : steps) {
+            summaries.put(s.folder(), summary(s.folder()));
+        }
         StringBuilder md = new StringBuilder("# Speeding up training: the chapter's experiments in luzj\n\n");
         md.append(String.format(
                 Locale.ROOT,
@@ -178,7 +185,7 @@ final class ChapterCommand implements Callable<Integer> {
         md.append("| experiment | epochs | train images | valid accuracy | valid loss | time (s) |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (Step s : steps) {
-            JsonObject sum = summary(s.folder());
+            JsonObject sum = summaries.get(s.folder());
             if (sum == null) {
                 md.append("| ").append(s.title()).append(" | failed | | | | |\n");
                 continue;
@@ -207,11 +214,11 @@ final class ChapterCommand implements Callable<Integer> {
         if (skipped != null) {
             md.append("\n").append(skipped).append("\n");
         }
-        md.append(batchNormComparison());
+        md.append(batchNormComparison(summaries));
         for (Step s : steps) {
             md.append("\n## ").append(s.title()).append("\n\n");
             md.append("`java -jar luzj-examples.jar ").append(String.join(" ", s.args())).append("`\n\n");
-            md.append(pretrainingNote(summary(s.folder())));
+            md.append(pretrainingNote(summaries.get(s.folder())));
             for (String img : List.of("history.png", "lr_finder.png", "lr.png")) {
                 if (Files.exists(out.resolve(s.folder()).resolve(img))) {
                     md.append("![").append(s.title()).append(" ").append(img).append("](")
@@ -256,8 +263,8 @@ final class ChapterCommand implements Callable<Integer> {
      * The first experiment's answer at equal epochs: both runs' histories side by side, and their
      * curves in one plot; empty when either run failed.
      */
-    private String batchNormComparison() {
-        if (summary("batchnorm") == null || summary("no-batchnorm") == null) {
+    private String batchNormComparison(Map<String, JsonObject> summaries) {
+        if (summaries.get("batchnorm") == null || summaries.get("no-batchnorm") == null) {
             return "";
         }
         try {
