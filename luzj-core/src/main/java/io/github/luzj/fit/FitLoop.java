@@ -53,7 +53,7 @@ public final class FitLoop {
     private final DataLoader valid;
     private final FitOptions options;
     private final CallbackList callbacks;
-    private final HostStaging staging = new HostStaging();
+    private final HostStaging staging;
     private FitContext ctx;
 
     /**
@@ -69,6 +69,7 @@ public final class FitLoop {
         this.train = train;
         this.valid = valid;
         this.options = options;
+        this.staging = session.newStaging();
         List<Callback> all = new ArrayList<>(options.callbacks());
         if (options.verbose()) {
             all.add(new ProgressCallback());

@@ -39,7 +39,7 @@ public final class Inference {
             for (Metric m : session.metrics()) {
                 acc.put(m.abbrev(), m.newAccumulator(mm));
             }
-            HostStaging staging = new HostStaging();
+            HostStaging staging = session.newStaging();
             try (BatchIterator it = data.iterator(1);
                     NoGrad ignored = NoGrad.enter()) {
                 while (it.hasNext()) {
@@ -84,7 +84,7 @@ public final class Inference {
         List<NDArray> parts = new ArrayList<>();
         try (NDManager scratch = manager.newSubManager(session.device())) {
             fire(cbs, ctx, Phase.PREDICT_BEGIN);
-            HostStaging staging = new HostStaging();
+            HostStaging staging = session.newStaging();
             try (BatchIterator it = data.iterator(1);
                     NoGrad ignored = NoGrad.enter()) {
                 int index = 0;

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.github.luzj.LuzjException;
+import io.github.luzj.data.HostStaging;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.optim.OptimizerSpec;
@@ -30,6 +31,7 @@ public final class Session implements AutoCloseable {
     private final OptimizerSpec optimizerSpec;
     private final List<Metric> metrics;
     private final Device device;
+    private final boolean channelsLast;
     private final Records records = new Records();
     private LuzOptimizer optimizer;
     private java.util.Set<String> optimizedIds = java.util.Set.of();
@@ -52,11 +54,50 @@ public final class Session implements AutoCloseable {
             OptimizerSpec optimizerSpec,
             List<Metric> metrics,
             Device device) {
+        this(model, loss, optimizerSpec, metrics, device, true);
+    }
+
+    /**
+     * Creates a session.
+     *
+     * @param model the model holding the block
+     * @param loss the loss
+     * @param optimizerSpec the optimizer's description
+     * @param metrics the metrics beyond the loss
+     * @param device the training device
+     * @param channelsLast true to stage image batches channels-last ({@link HostStaging})
+     */
+    public Session(
+            Model model,
+            Loss loss,
+            OptimizerSpec optimizerSpec,
+            List<Metric> metrics,
+            Device device,
+            boolean channelsLast) {
+        this.channelsLast = channelsLast;
         this.model = model;
         this.loss = loss;
         this.optimizerSpec = optimizerSpec;
         this.metrics = List.copyOf(metrics);
         this.device = device;
+    }
+
+    /**
+     * Returns a staging buffer for one loop over batches, channels-last as this session says.
+     *
+     * @return a new staging buffer
+     */
+    public HostStaging newStaging() {
+        return new HostStaging(channelsLast);
+    }
+
+    /**
+     * Tells whether this session stages image batches channels-last.
+     *
+     * @return true for channels-last
+     */
+    public boolean channelsLast() {
+        return channelsLast;
     }
 
     /**

@@ -49,4 +49,40 @@ class HostStagingTest {
             assertThat(m.getManagedArrays()).as("no staged view is left open").hasSize(2);
         }
     }
+
+    @Test
+    void imageBatchesKeepTheirShapeAndValuesChannelsLast() {
+        HostBatch batch = new HostBatch(tensor(0, 2, 3, 2, 2), tensor(0, 2));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray x = new HostStaging().features(batch, m).singletonOrThrow();
+            assertThat(m.getManagedArrays()).as("no staged view is left open").hasSize(1);
+            assertThat(x.getShape()).isEqualTo(new Shape(2, 3, 2, 2));
+            assertThat(x.toFloatArray()).containsExactly(batch.x().data());
+            assertThat(x.get("1, 2, 1, 0").getFloat()).isEqualTo(batch.x().data()[12 + 8 + 2]);
+        }
+    }
+
+    @Test
+    void imageBatchesAreLaidOutNhwcUnlessSwitchedOff() {
+        HostBatch batch = new HostBatch(tensor(0, 1, 2, 1, 3), tensor(0, 1));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray last = new HostStaging().features(batch, m).singletonOrThrow();
+            NDArray first = new HostStaging(false).features(batch, m).singletonOrThrow();
+            // reshape is a view of a contiguous (NCHW) array and a copy of a channels-last one
+            last.reshape(-1).addi(100);
+            first.reshape(-1).addi(100);
+            assertThat(last.toFloatArray()).containsExactly(0, 1, 2, 3, 4, 5);
+            assertThat(first.toFloatArray()).containsExactly(100, 101, 102, 103, 104, 105);
+        }
+    }
+
+    @Test
+    void otherBatchesAreStagedAsTheyAre() {
+        HostBatch batch = new HostBatch(tensor(0, 2, 2, 3), tensor(0, 2));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray x = new HostStaging().features(batch, m).singletonOrThrow();
+            x.reshape(-1).addi(100);
+            assertThat(x.toFloatArray()).as("a 3-D batch stays contiguous").containsExactly(tensor(100, 12).data());
+        }
+    }
 }

@@ -147,7 +147,12 @@ public final class LrFinder {
      */
     private static Session sweepSession(Session owner) {
         return new Session(
-                owner.model(), owner.loss(), owner.optimizerSpec(), List.of(), owner.device());
+                owner.model(),
+                owner.loss(),
+                owner.optimizerSpec(),
+                List.of(),
+                owner.device(),
+                owner.channelsLast());
     }
 
     private static void checkData(DataLoader train) {

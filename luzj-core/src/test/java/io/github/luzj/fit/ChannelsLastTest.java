@@ -1,0 +1,135 @@
+package io.github.luzj.fit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.loss.Loss;
+import io.github.luzj.FittedModel;
+import io.github.luzj.Luz;
+import io.github.luzj.SetupModel;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.data.FloatTensor;
+import io.github.luzj.data.HostBatch;
+import io.github.luzj.data.Sample;
+import io.github.luzj.data.SampleDataset;
+import io.github.luzj.optim.Optimizers;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Channels-last staging (the default) trains to the same numbers as NCHW, within rounding. */
+class ChannelsLastTest {
+
+    private static final int CHANNELS = 3;
+    private static final int SIDE = 8;
+
+    private static SampleDataset images(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[][] xs = new float[n][CHANNELS * SIDE * SIDE];
+        float[] ys = new float[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < xs[i].length; j++) {
+                xs[i][j] = (float) rng.nextDouble();
+            }
+            ys[i] = rng.nextInt(4);
+        }
+        return new SampleDataset() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public Sample get(int index) {
+                return new Sample(
+                        new FloatTensor(xs[index], new long[] {CHANNELS, SIDE, SIDE}),
+                        FloatTensor.scalar(ys[index]));
+            }
+        };
+    }
+
+    private static SequentialBlock net() {
+        return new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).build())
+                .add(Activation::relu)
+                .add(BatchNorm.builder().build())
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optStride(new Shape(2, 2)).setFilters(8).build())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(4).build());
+    }
+
+    private static DataLoader loader(SampleDataset data) {
+        return DataLoader.builder(data).batchSize(16).shuffle(true).seed(3).workers(0).build();
+    }
+
+    private static float[][] fitAndRead(boolean channelsLast, SampleDataset data, NDManager out) {
+        SetupModel setup =
+                Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam().lr(0.01))
+                        .device(Device.cpu())
+                        .channelsLast(channelsLast);
+        try (FittedModel fitted =
+                setup.fit(FitOptions.builder(loader(data)).epochs(2).seed(5).verbose(false).build())) {
+            Map<String, Double> eval = fitted.evaluate(loader(data));
+            NDArray pred = fitted.predict(loader(data), out);
+            float[] weights =
+                    fitted.block().getParameters().values().stream()
+                            .map(p -> p.getArray().flatten())
+                            .reduce(NDArray::concat)
+                            .orElseThrow()
+                            .toFloatArray();
+            return new float[][] {
+                weights,
+                pred.toFloatArray(),
+                {eval.get("loss").floatValue(), (float) fitted.records().last("train", "loss")}
+            };
+        }
+    }
+
+    @Test
+    void fitEvaluateAndPredictAgreeWithNchwWithinRounding() {
+        SampleDataset data = images(64, 11);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            float[][] last = fitAndRead(true, data, m);
+            float[][] first = fitAndRead(false, data, m);
+            String[] what = {"weights after 2 epochs", "predictions", "evaluate and train loss"};
+            for (int k = 0; k < what.length; k++) {
+                assertThat(last[k]).as(what[k]).hasSameSizeAs(first[k]);
+                double worst = 0;
+                for (int i = 0; i < first[k].length; i++) {
+                    worst = Math.max(worst, Math.abs(last[k][i] - first[k][i]) / (1 + Math.abs(first[k][i])));
+                }
+                assertThat(worst).as(what[k]).isLessThan(1e-4);
+            }
+        }
+    }
+
+    @Test
+    void theSetupSwitchDecidesTheLayout() {
+        SetupModel setup = Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam());
+        assertThat(setup.channelsLast()).as("on by default").isTrue();
+        assertThat(setup.channelsLast(false).device(Device.cpu()).channelsLast())
+                .as("kept through device()")
+                .isFalse();
+        float[] pixels = new float[2 * CHANNELS * 4];
+        HostBatch batch =
+                new HostBatch(new FloatTensor(pixels, new long[] {2, CHANNELS, 2, 2}), FloatTensor.scalar(0));
+        for (boolean on : new boolean[] {true, false}) {
+            try (Session s = setup.channelsLast(on).newSession(1);
+                    NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                NDArray x = s.newStaging().features(batch, m).singletonOrThrow();
+                // reshape is a view of a contiguous (NCHW) array and a copy of a channels-last one
+                x.reshape(-1).addi(1);
+                assertThat(x.sum().getFloat()).as("channelsLast(%s)", on).isEqualTo(on ? 0f : pixels.length);
+            }
+        }
+    }
+}
