@@ -3,6 +3,7 @@ package io.github.luzj.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,13 +65,40 @@ final class AdamRule implements UpdateRule {
             g = g.add(concat(slots, false).mul(weightDecay));
         }
         long step = slots.get(0).state().step;
-        NDArray update = update(group, step, moments.expAvg(), moments.expAvgSq(), g);
-        NDList parts = update.split(moments.offsets());
+        updateFlat(group, step, moments, g);
         for (int i = 0; i < slots.size(); i++) {
-            NDArray w = slots.get(i).weight();
-            w.addi(parts.get(i).reshape(w.getShape()));
+            slots.get(i).weight().addi(moments.scratchView(i));
         }
     }
+
+    /**
+     * {@link #update}'s operations on the concatenation, with {@code g} (the concatenated
+     * gradients, consumed) and the layout's scratch array as the temporaries: two fresh arrays a
+     * step (the concatenation and the square root) instead of five. Leaves the step to add to
+     * the weights in the scratch array. Each operation is one of {@link #update}'s, on the same
+     * operands in the same order, so every float is the same.
+     */
+    private static void updateFlat(ParamGroup group, long step, FlatMoments moments, NDArray g) {
+        double beta1 = group.momentum();
+        double beta2 = group.beta2();
+        NDArray scratch = moments.scratch();
+        // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): (value * g) * g
+        scratch.set(ALL, g);
+        moments.expAvgSq().muli(beta2).addi(scratch.muli(1 - beta2).muli(g));
+        // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+        moments.expAvg().muli(beta1).addi(g.muli(1 - beta1));
+        double biasCorrection1 = 1 - Math.pow(beta1, step);
+        double biasCorrection2 = 1 - Math.pow(beta2, step);
+        double stepSize = group.lr() / biasCorrection1;
+        double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+        NDArray denom = moments.expAvgSq().sqrt().divi(biasCorrection2Sqrt).addi(group.eps());
+        // param.addcdiv_(exp_avg, denom, value=-step_size): (value * m) / denom
+        scratch.set(ALL, moments.expAvg());
+        scratch.muli(-stepSize).divi(denom);
+    }
+
+    /** The whole of a 1-D array, for an exact copy into it ({@code copy_}). */
+    private static final NDIndex ALL = new NDIndex(":");
 
     /** One layout serves all: same step count (same bias correction), data type and device. */
     private static boolean concatenable(List<Slot> slots) {

@@ -24,13 +24,22 @@ final class FlatMoments {
     private final List<NDArray> expAvgSqViews;
     private final NDArray expAvg;
     private final NDArray expAvgSq;
+    private final NDArray scratch;
+    private final List<NDArray> scratchViews;
     private final long[] offsets;
 
     private FlatMoments(
-            List<ParamState> states, NDArray expAvg, NDArray expAvgSq, long[] offsets) {
+            List<ParamState> states,
+            NDArray expAvg,
+            NDArray expAvgSq,
+            NDArray scratch,
+            List<NDArray> scratchViews,
+            long[] offsets) {
         this.states = states;
         this.expAvg = expAvg;
         this.expAvgSq = expAvgSq;
+        this.scratch = scratch;
+        this.scratchViews = scratchViews;
         this.offsets = offsets;
         this.expAvgViews = states.stream().map(s -> s.expAvg).toList();
         this.expAvgSqViews = states.stream().map(s -> s.expAvgSq).toList();
@@ -64,16 +73,20 @@ final class FlatMoments {
         }
         NDArray flatM = keep.apply(NDArrays.concat(m));
         NDArray flatV = keep.apply(NDArrays.concat(v));
+        NDArray scratch = keep.apply(flatM.zerosLike());
         NDList mViews = flatM.split(offsets);
         NDList vViews = flatV.split(offsets);
+        NDList sViews = scratch.split(offsets);
+        List<NDArray> scratchViews = new ArrayList<>();
         for (int i = 0; i < slots.size(); i++) {
             ParamState s = states.get(i);
             NDArray w = slots.get(i).weight();
             replace(s.expAvg, s.expAvgSq);
             s.expAvg = keep.apply(mViews.get(i).reshape(w.getShape()));
             s.expAvgSq = keep.apply(vViews.get(i).reshape(w.getShape()));
+            scratchViews.add(keep.apply(sViews.get(i).reshape(w.getShape())));
         }
-        return new FlatMoments(states, flatM, flatV, offsets);
+        return new FlatMoments(states, flatM, flatV, scratch, scratchViews, offsets);
     }
 
     private static void replace(NDArray... old) {
@@ -117,6 +130,25 @@ final class FlatMoments {
         return expAvgSq;
     }
 
+    /**
+     * A third flat array of the same size, kept from step to step so that the update's
+     * temporaries need no fresh memory: freshly allocated arrays of this size cost page faults
+     * every step, more than the arithmetic.
+     */
+    NDArray scratch() {
+        return scratch;
+    }
+
+    /**
+     * Each parameter's part of {@link #scratch}, a view in its shape.
+     *
+     * @param i the parameter's position in the layout
+     * @return the view
+     */
+    NDArray scratchView(int i) {
+        return scratchViews.get(i);
+    }
+
     /** Where each parameter after the first starts in the flat arrays. */
     long[] offsets() {
         return offsets.clone();
@@ -129,6 +161,14 @@ final class FlatMoments {
         }
         if (!expAvgSq.isReleased()) {
             expAvgSq.close();
+        }
+        for (NDArray a : scratchViews) {
+            if (!a.isReleased()) {
+                a.close();
+            }
+        }
+        if (!scratch.isReleased()) {
+            scratch.close();
         }
     }
 }

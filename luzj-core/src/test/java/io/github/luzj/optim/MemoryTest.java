@@ -19,9 +19,10 @@ class MemoryTest {
 
     static Stream<Arguments> specs() {
         return Stream.of(
-                // Adam's two moments per parameter are views of two arrays per group (FlatMoments)
-                Arguments.of("adam+l2", Optimizers.adam().weightDecay(1e-2), 2, 2),
-                Arguments.of("adamw", Optimizers.adamW(), 2, 2),
+                // Adam's two moments and its scratch space per parameter are views of three arrays
+                // per group (FlatMoments)
+                Arguments.of("adam+l2", Optimizers.adam().weightDecay(1e-2), 3, 3),
+                Arguments.of("adamw", Optimizers.adamW(), 3, 3),
                 Arguments.of(
                         "sgd nesterov+wd",
                         Optimizers.sgd().momentum(0.9).nesterov(true).weightDecay(1e-3),
