@@ -82,6 +82,19 @@ final class BenchCommand implements Callable<Integer> {
                     + " -Dai.djl.pytorch.num_threads says otherwise).")
     Integer threads;
 
+    @Option(
+            names = "--python",
+            paramLabel = "CMD",
+            description = "The Python that runs plain PyTorch beside luzj (default: python3, else"
+                    + " /usr/bin/python3, whichever imports torch; none: the PyTorch figures are"
+                    + " skipped).")
+    String python;
+
+    @Option(
+            names = "--no-pytorch",
+            description = "Skip the side-by-side with plain PyTorch.")
+    boolean noPyTorch;
+
     @Override
     public Integer call() {
         LuzjException.check(threads == null || threads >= 1, "--threads must be >= 1, got %s", threads);
@@ -118,29 +131,79 @@ final class BenchCommand implements Callable<Integer> {
         log.line(
                 "Adam step: luzj exact %.2f ms, luzj fused %.2f ms, DJL %.2f ms (medians)",
                 median(o.exact()), median(o.fused()), median(o.djl()));
-        BenchConvNet convnet =
-                new BenchConvNet(
-                        common,
-                        train,
-                        epochs,
-                        memoryEpochs,
-                        lrSteps,
-                        RandomAffine.of(45, 0.1, 0.1),
-                        BenchConvNet.adam(fused),
-                        log);
-        BenchConvNet.Results c = convnet.run();
+        String pytorchVersion;
+        BenchConvNet convnet;
+        BenchConvNet.Results c;
+        try (BenchPyTorch pytorch = startPyTorch(train, log)) {
+            pytorchVersion = pytorch == null ? null : pytorch.version();
+            convnet =
+                    new BenchConvNet(
+                            common,
+                            train,
+                            epochs,
+                            memoryEpochs,
+                            lrSteps,
+                            RandomAffine.of(45, 0.1, 0.1),
+                            BenchConvNet.adam(fused),
+                            log,
+                            pytorch);
+            c = convnet.run();
+        }
         BenchResNet.Results r =
                 new BenchResNet(common, epochs, weightFile, log).run(train, resnetSamples);
         double[] loadAfter = BenchMachine.loadAverage();
 
         BenchReport report = new BenchReport();
         describe(report, convnet.loader(train, null), r, loadBefore, loadAfter);
+        report.json().put("pytorch", pytorchVersion != null ? pytorchVersion : "skipped: " + pytorchSkipped);
         addFigures(report, o, c, r);
         addRatios(report, c, r);
+        if (pytorchVersion != null) {
+            addPyTorch(report, c);
+        }
         report.write(out.resolve("bench.json"));
         System.out.print(report.table());
         System.out.println("Wrote " + out.resolve("bench.json"));
         return 0;
+    }
+
+    /** Why PyTorch was skipped, when it was. */
+    private String pytorchSkipped;
+
+    /** Starts the PyTorch worker, or says why not and returns null. */
+    private BenchPyTorch startPyTorch(SampleDataset train, BenchLog log) {
+        if (noPyTorch || "none".equals(python)) {
+            pytorchSkipped = "--no-pytorch";
+            return null;
+        }
+        try {
+            BenchPyTorch p =
+                    BenchPyTorch.start(
+                            python, train, common.batchSize, common.seed, JniUtils.getNumThreads(),
+                            JniUtils.getNumInteropThreads(), BenchConvNet.WARMUP_BATCHES);
+            log.line("PyTorch %s runs beside luzj, in the same rounds", p.version());
+            return p;
+        } catch (BenchPyTorch.Unavailable e) {
+            pytorchSkipped = e.getMessage();
+            System.err.println("note: PyTorch figures skipped: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** PyTorch's figures, and luzj's against them, each ratio the median of the rounds' own. */
+    private static void addPyTorch(BenchReport report, BenchConvNet.Results c) {
+        int n = c.samples();
+        BenchConvNet.PyTorchRuns t = c.pytorch();
+        report.figure("pytorch_samples_per_second", "PyTorch train, NCHW", "samples/s", perSecond(n, t.train()), List.of())
+                .figure("pytorch_channels_last_samples_per_second", "PyTorch train, channels_last", "samples/s", perSecond(n, t.trainChannelsLast()), List.of())
+                .figure("pytorch_evaluate_samples_per_second", "PyTorch evaluate, NCHW", "samples/s", perSecond(n, t.evaluate()), List.of())
+                .figure("pytorch_channels_last_evaluate_samples_per_second", "PyTorch evaluate, channels_last", "samples/s", perSecond(n, t.evaluateChannelsLast()), List.of());
+        List<Double> fit = walls(c.fit());
+        List<Double> eval = walls(c.evaluate());
+        report.ratio("fit_vs_pytorch", "fit / PyTorch NCHW", paired(walls(t.train()), fit), Target.atLeast(1.15))
+                .ratio("fit_vs_pytorch_channels_last", "fit / PyTorch channels_last", paired(walls(t.trainChannelsLast()), fit), Target.atLeast(1.0))
+                .ratio("evaluate_vs_pytorch", "evaluate / PyTorch NCHW", paired(walls(t.evaluate()), eval), Target.atLeast(1.0))
+                .ratio("evaluate_vs_pytorch_channels_last", "evaluate / PyTorch channels_last", paired(walls(t.evaluateChannelsLast()), eval), Target.atLeast(1.0));
     }
 
     private void describe(
@@ -182,6 +245,7 @@ final class BenchCommand implements Callable<Integer> {
                 .figure("raw_djl_samples_per_second", "plain DJL loop", "samples/s", perSecond(n, c.raw()), cpus(c.raw()))
                 .figure("augmented_samples_per_second", "fit, random affine", "samples/s", perSecond(n, c.augmented()), cpus(c.augmented()))
                 .figure("augmentation_images_per_second", "augmentation alone", "images/s", perSecond(n, c.augmentationOnly()), cpus(c.augmentationOnly()))
+                .figure("evaluate_samples_per_second", "evaluate", "samples/s", perSecond(n, c.evaluate()), cpus(c.evaluate()))
                 .figure("steps_seconds", c.sweepSteps() + " plain training steps", "s", walls(c.steps()), cpus(c.steps()))
                 .figure("lrfinder_seconds", "LR finder, " + c.sweepSteps() + " steps", "s", walls(c.lrFinder()), cpus(c.lrFinder()))
                 .figure("resnet_frozen_epoch_seconds", "ResNet-18 frozen epoch", "s", walls(r.frozen()), cpus(r.frozen()))

@@ -64,6 +64,8 @@ final class BenchConvNet {
      * @param steps as many plain training steps as the sweep has
      * @param samples training samples per epoch
      * @param sweepSteps steps per sweep
+     * @param evaluate an epoch of luzj's {@code evaluate} over the training images
+     * @param pytorch PyTorch's epochs, empty lists when PyTorch was not run
      */
     record Results(
             List<BenchTiming> fit,
@@ -76,7 +78,28 @@ final class BenchConvNet {
             List<BenchTiming> lrFinder,
             List<BenchTiming> steps,
             int samples,
-            int sweepSteps) {}
+            int sweepSteps,
+            List<BenchTiming> evaluate,
+            PyTorchRuns pytorch) {}
+
+    /**
+     * PyTorch's epochs, one entry per round, in the rounds luzj's ran in.
+     *
+     * @param train training, NCHW
+     * @param trainChannelsLast training, channels_last
+     * @param evaluate evaluation, NCHW
+     * @param evaluateChannelsLast evaluation, channels_last
+     */
+    record PyTorchRuns(
+            List<BenchTiming> train,
+            List<BenchTiming> trainChannelsLast,
+            List<BenchTiming> evaluate,
+            List<BenchTiming> evaluateChannelsLast) {
+
+        static PyTorchRuns empty() {
+            return new PyTorchRuns(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+    }
 
     private final CommonOptions options;
     private final SampleDataset train;
@@ -86,6 +109,7 @@ final class BenchConvNet {
     private final Transform augmentation;
     private final OptimizerSpec optimizer;
     private final BenchLog log;
+    private final BenchPyTorch pytorch;
 
     BenchConvNet(
             CommonOptions options,
@@ -95,7 +119,9 @@ final class BenchConvNet {
             int sweepSteps,
             Transform augmentation,
             OptimizerSpec optimizer,
-            BenchLog log) {
+            BenchLog log,
+            BenchPyTorch pytorch) {
+        this.pytorch = pytorch;
         this.options = options;
         this.train = train;
         this.rounds = rounds;
@@ -126,6 +152,8 @@ final class BenchConvNet {
         List<Integer> arrays = new ArrayList<>();
         List<BenchTiming> sweep = new ArrayList<>();
         List<BenchTiming> steps = new ArrayList<>();
+        List<BenchTiming> eval = new ArrayList<>();
+        PyTorchRuns torch = PyTorchRuns.empty();
         log.line("warm-up: %d batches of each variant", Math.min(plain.size(), WARMUP_BATCHES));
         try (FittedModel plainFit = setUp(loader(warmData, null));
                 FittedModel augFit = setUp(loader(warmData, augmentation));
@@ -138,12 +166,19 @@ final class BenchConvNet {
                                 options.device())) {
             loop.run(batches.subList(0, Math.min(batches.size(), WARMUP_BATCHES)));
             drain(loader(warmData, augmentation), 1);
-            List<Runnable> variants =
-                    List.of(
-                            () -> fit.add(BenchTiming.of(() -> epoch(plainFit, plain))),
-                            () -> raw.add(loop.run(batches)),
-                            () -> aug.add(BenchTiming.of(() -> epoch(augFit, augmented))),
-                            () -> sweep.add(sweep(finder, plainFit, sweepData)));
+            plainFit.evaluate(loader(warmData, null));
+            List<Runnable> variants = new ArrayList<>();
+            variants.add(() -> fit.add(BenchTiming.of(() -> epoch(plainFit, plain))));
+            variants.add(() -> raw.add(loop.run(batches)));
+            variants.add(() -> aug.add(BenchTiming.of(() -> epoch(augFit, augmented))));
+            variants.add(() -> sweep.add(sweep(finder, plainFit, sweepData)));
+            variants.add(() -> eval.add(BenchTiming.of(() -> plainFit.evaluate(plain))));
+            if (pytorch != null) {
+                variants.add(() -> torch.train().add(pytorch.train(BenchPyTorch.Layout.NCHW)));
+                variants.add(() -> torch.trainChannelsLast().add(pytorch.train(BenchPyTorch.Layout.CHANNELS_LAST)));
+                variants.add(() -> torch.evaluate().add(pytorch.evaluate(BenchPyTorch.Layout.NCHW)));
+                variants.add(() -> torch.evaluateChannelsLast().add(pytorch.evaluate(BenchPyTorch.Layout.CHANNELS_LAST)));
+            }
             for (int r = 1; r <= rounds; r++) {
                 // the variants' order rotates from round to round, so that none always runs in
                 // the wake of the same other one
@@ -162,6 +197,14 @@ final class BenchConvNet {
                         r, rounds, last(fit).wall(), last(raw).wall(), last(aug).wall(),
                         last(alone).wall(), sweepSteps, last(epochIsSweep ? fit : steps).wall(),
                         last(sweep).wall());
+                log.line("round %d/%d: evaluate %.2f s", r, rounds, last(eval).wall());
+                if (pytorch != null) {
+                    log.line(
+                            "round %d/%d: PyTorch train %.2f s, channels_last %.2f s; evaluate %.2f"
+                                    + " s, channels_last %.2f s",
+                            r, rounds, last(torch.train()).wall(), last(torch.trainChannelsLast()).wall(),
+                            last(torch.evaluate()).wall(), last(torch.evaluateChannelsLast()).wall());
+                }
             }
             // Memory is watched over one workload repeated, the way a long training run uses it:
             // readings taken after different variants differ by the allocators' caching of
@@ -181,7 +224,7 @@ final class BenchConvNet {
         }
         return new Results(
                 fit, raw, aug, alone, rss, heap, arrays, sweep, epochIsSweep ? fit : steps,
-                plain.sampleCount(), sweepSteps);
+                plain.sampleCount(), sweepSteps, eval, torch);
     }
 
     /** Readings of resident memory taken during an epoch of fit. */

@@ -21,8 +21,9 @@ import java.util.List;
 
 /**
  * The floor luzj's fit is measured against: a block trained in a hand-written DJL loop (forward,
- * loss, backward, DJL's own fused Adam, every array of a batch closed with its manager) in which
- * no luzj code runs. It is initialized as luzj's session initializes a block (the engine seeded,
+ * loss, backward, DJL's own fused Adam, every array of a batch closed with its manager, image
+ * batches channels-last as luzj stages them) in which no luzj code runs. It is initialized as
+ * luzj's session initializes a block (the engine seeded,
  * then {@code Block.initialize} in the model's manager for the same input shape), so both start
  * from the same weights.
  */
@@ -86,7 +87,7 @@ final class BenchRawLoop implements AutoCloseable {
 
     private void step(Batch b) {
         try (NDManager bm = model.getNDManager().newSubManager()) {
-            NDList x = new NDList(bm.create(b.x(), b.xShape()));
+            NDList x = new NDList(channelsLast(bm.create(b.x(), b.xShape())));
             NDList y = new NDList(bm.create(b.y(), b.yShape()));
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDList pred = block.forward(parameterStore, x, true);
@@ -101,6 +102,22 @@ final class BenchRawLoop implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The same layout luzj's fit stages image batches in (channels-last, see {@code HostStaging}),
+     * written as plain DJL: an NHWC copy, viewed NCHW. So {@code fit_vs_raw} compares the loops,
+     * not two memory layouts.
+     */
+    private static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        if (s.dimension() != 4) {
+            return x;
+        }
+        return x.transpose(0, 2, 3, 1)
+                .reshape(s.get(0), -1)
+                .reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+                .transpose(0, 3, 1, 2);
     }
 
     /** Frees the model. */
