@@ -81,9 +81,9 @@ final class PthReader {
                     || !(e.getValue() instanceof SafeUnpickler.TensorRef t)) {
                 throw new LuzjException(
                         "weights file " + file + " is not a flat state_dict: key "
-                                + SafeUnpickler.describe(e.getKey()) + " "
-                                + (e.getKey() instanceof String k ? "'" + k + "' " : "")
-                                + "holds a " + SafeUnpickler.describe(e.getValue())
+                                + (e.getKey() instanceof String k ? k
+                                        : "of type " + SafeUnpickler.describe(e.getKey()))
+                                + " holds a " + SafeUnpickler.describe(e.getValue())
                                 + "; save model.state_dict() (a checkpoint dict must be unpacked"
                                 + " first)");
             }

@@ -112,6 +112,13 @@ public final class Safetensors {
         long expected = 0;
         for (Map.Entry<String, TensorHeader> e : byOffset) {
             TensorHeader h = e.getValue();
+            if (h.end() > dataSize && h.begin() == expected) {
+                throw new LuzjException(String.format(Locale.ROOT,
+                        "weights file %s is truncated: tensor '%s' needs data bytes %d..%d but the"
+                                + " data section has only %,d bytes; download or copy the file"
+                                + " again",
+                        file, e.getKey(), h.begin(), h.end(), dataSize));
+            }
             if (h.begin() != expected) {
                 throw corrupt(file, String.format(Locale.ROOT,
                         "tensor '%s' has data_offsets [%d, %d] but the previous tensor ends at %d:"
@@ -119,12 +126,6 @@ public final class Safetensors {
                         e.getKey(), h.begin(), h.end(), expected));
             }
             expected = h.end();
-        }
-        if (expected > dataSize) {
-            throw new LuzjException(String.format(Locale.ROOT,
-                    "weights file %s is truncated: its tensors need %,d data bytes but the data"
-                            + " section has only %,d; download or copy the file again",
-                    file, expected, dataSize));
         }
         if (expected < dataSize) {
             throw corrupt(file, String.format(Locale.ROOT,
