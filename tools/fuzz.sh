@@ -26,9 +26,18 @@ while [ "$waited" -lt "$seconds" ] && kill -0 "$mvn_pid" 2>/dev/null; do
     sleep 5
     waited=$((waited + 5))
 done
+# the fuzzer runs in surefire's forked JVM, a grandchild of mvn (mvn -> sh -> java)
+descendants() {
+    for child in $(pgrep -P "$1" || true); do
+        echo "$child"
+        descendants "$child"
+    done
+}
 if kill -0 "$mvn_pid" 2>/dev/null; then
-    for fork in $(pgrep -P "$mvn_pid" || true); do
-        kill -INT "$fork" 2>/dev/null || true
+    for pid in $(descendants "$mvn_pid"); do
+        if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = java ]; then
+            kill -INT "$pid" 2>/dev/null || true
+        fi
     done
 fi
 wait "$mvn_pid" || true
