@@ -66,7 +66,8 @@ put(PTH, "negative-stride", state_dict(("w", tensor("0", [4, 4], [-4, 1]))))
 put(PTH, "size-stride-mismatch", state_dict(("w", tensor("0", [4, 4], [4]))))
 put(PTH, "huge-size-overflow", state_dict(("w", tensor("0", [2**31 - 1, 2**31 - 1, 2**31 - 1], [0, 0, 0]))))
 put(PTH, "view-past-storage", state_dict(("w", tensor("0", [4, 5], [4, 1]))))
-put(PTH, "storage-numel-huge", state_dict(("w", tensor("0", [4], [1], numel=2**31 - 1))))
+put(PTH, "storage-numel-huge", state_dict(("w", tensor("0", [4], [1], numel=2**30))))
+put(PTH, "storage-numel-over-array-limit", state_dict(("w", tensor("0", [4], [1], numel=2**31 - 1))))
 put(PTH, "storage-numel-negative", state_dict(("w", tensor("0", [4], [1], numel=-3))))
 put(PTH, "missing-storage", state_dict(("w", tensor("7", [4], [1]))))
 put(PTH, "not-flat-checkpoint", b"\x80\x02}(" + uni("epoch") + bint(3) + uni("model") + b"}u.")
@@ -80,7 +81,9 @@ def zipped(entries, method=zipfile.ZIP_STORED):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", method) as z:
         for name, data in entries:
-            z.writestr(name, data)
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # reproducible bytes
+            info.compress_type = method
+            z.writestr(info, data)
     return buf.getvalue()
 
 
@@ -137,13 +140,13 @@ labels = struct.pack(">II", 0x801, 5) + bytes([0, 1, 2, 3, 4])
 images = struct.pack(">IIII", 0x803, 2, 3, 3) + bytes(range(18))
 put(IDX, "labels", labels)
 put(IDX, "images", images)
-put(IDX, "images-gz", gzip.compress(images))
+put(IDX, "images-gz", gzip.compress(images, mtime=0))
 put(IDX, "labels-truncated", labels[:-2])
 put(IDX, "labels-trailing", labels + b"\x00")
 put(IDX, "images-2g-announced", struct.pack(">IIII", 0x803, 2**31 - 1, 2, 2) + bytes(4))
 put(IDX, "images-zero-count-huge-items", struct.pack(">IIII", 0x803, 0, 2**31 - 1, 2**31 - 1))
-put(IDX, "gzip-truncated", gzip.compress(images)[:-6])
-put(IDX, "gzip-bad-crc", gzip.compress(images)[:-8] + b"\x00" * 8)
+put(IDX, "gzip-truncated", gzip.compress(images, mtime=0)[:-6])
+put(IDX, "gzip-bad-crc", gzip.compress(images, mtime=0)[:-8] + b"\x00" * 8)
 put(IDX, "wrong-magic", struct.pack(">I", 0x0D03) + bytes(8))
 
 # ---- schedule specs ---------------------------------------------------------------------------

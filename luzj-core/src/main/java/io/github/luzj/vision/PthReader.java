@@ -114,7 +114,7 @@ final class PthReader {
                             + name + "' does not declare its element count, as torch.save does;"
                             + " re-save it with torch.save(model.state_dict(), path)");
         }
-        long n = limits.elements(entryName, new long[] {t.storageElements()});
+        long n = limits.elements("storage " + entryName, new long[] {t.storageElements()});
         long bytes = n * t.dtype().bytes();
         if (entry.getSize() >= 0 && entry.getSize() != bytes) {
             throw new LuzjException(String.format(Locale.ROOT,
@@ -152,7 +152,7 @@ final class PthReader {
                             + " and offset " + t.offset() + "; sizes and strides must pair up and"
                             + " be >= 0; re-export the file");
         }
-        long count = limits.elements(name, size);
+        long count = limits.elements("tensor '" + name + "'", size);
         if (count > 0) {
             long lastIndex = t.offset();
             try {

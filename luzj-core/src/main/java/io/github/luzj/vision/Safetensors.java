@@ -248,7 +248,7 @@ public final class Safetensors {
                 throw corrupt(file, "tensor '" + name + "' has data_offsets [" + begin + ", "
                         + end + "], which end before they begin");
             }
-            long elements = limits.elements(name, shape);
+            long elements = limits.elements("tensor '" + name + "'", shape);
             long bytes = elements * dtype.bytes(); // at most 8 x (2^31 - 9): no overflow
             if (bytes != end - begin) {
                 throw corrupt(file, String.format(Locale.ROOT,

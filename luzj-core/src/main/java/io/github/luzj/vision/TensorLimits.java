@@ -37,16 +37,16 @@ final class TensorLimits {
     /**
      * Counts a shape's elements with overflow checks.
      *
-     * @param name the tensor, for messages
+     * @param what the tensor or storage, for messages, e.g. {@code "tensor 'fc.weight'"}
      * @param shape the dimensions, each checked to be {@code >= 0}
      * @return the product, at most {@link #MAX_ELEMENTS}
      */
-    long elements(String name, long[] shape) {
+    long elements(String what, long[] shape) {
         long n = 1;
         for (long d : shape) {
             if (d < 0) {
                 throw new LuzjException(
-                        "weights file " + file + " is corrupt: tensor '" + name + "' has shape "
+                        "weights file " + file + " is corrupt: " + what + " has shape "
                                 + Arrays.toString(shape) + " with a negative dimension;"
                                 + " re-export the file");
             }
@@ -58,10 +58,10 @@ final class TensorLimits {
         }
         if (n > MAX_ELEMENTS) {
             throw new LuzjException(String.format(Locale.ROOT,
-                    "weights file %s: tensor '%s' of shape %s has more than %,d elements, the most"
+                    "weights file %s: %s of shape %s has more than %,d elements, the most"
                             + " one Java array (and so one luzj tensor) holds; split it, or use"
                             + " DJL's PyTorch engine directly",
-                    file, name, Arrays.toString(shape), MAX_ELEMENTS));
+                    file, what, Arrays.toString(shape), MAX_ELEMENTS));
         }
         return n;
     }

@@ -40,7 +40,7 @@ class PthReaderFuzzTest {
         }
     }
 
-    private static void writeArchive(Path file, byte[] pickle) throws IOException {
+    static void writeArchive(Path file, byte[] pickle) throws IOException {
         ByteBuffer storage = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < 16; i++) {
             storage.putFloat(i);
