@@ -1,5 +1,7 @@
 package io.github.luzj.examples;
 
+import java.util.Arrays;
+
 /**
  * Keeps a curve of any length in a bounded number of points for plotting: the steps are cut into
  * equal buckets and each bucket keeps the points of its lowest and highest learning rate, so
@@ -8,13 +10,11 @@ package io.github.luzj.examples;
 final class CurveSampler {
 
     private final long bucketSize;
-    private final double[] steps;
-    private final double[] lr;
-    private final double[] momentum;
-    private int size;
-    private long bucket = -1;
-    private int low;
-    private int high;
+    private final Point[] low;
+    private final Point[] high;
+    private int buckets;
+
+    private record Point(long step, double lr, double momentum) {}
 
     /**
      * Sizes the sampler.
@@ -23,69 +23,58 @@ final class CurveSampler {
      * @param maxPoints the most points kept, at least 2
      */
     CurveSampler(long totalSteps, int maxPoints) {
-        this.bucketSize = Math.max(1, (totalSteps + maxPoints / 2 - 1) / (maxPoints / 2));
-        int capacity = (int) Math.min(maxPoints, 2 * ((totalSteps + bucketSize - 1) / bucketSize));
-        this.steps = new double[capacity];
-        this.lr = new double[capacity];
-        this.momentum = new double[capacity];
+        int maxBuckets = Math.max(1, maxPoints / 2);
+        this.bucketSize = Math.max(1, (totalSteps + maxBuckets - 1) / maxBuckets);
+        int capacity = (int) Math.max(1, (totalSteps + bucketSize - 1) / bucketSize);
+        this.low = new Point[capacity];
+        this.high = new Point[capacity];
     }
 
     /**
      * Offers one step, in step order.
      *
-     * @param step the step
-     * @param lrValue its learning rate
-     * @param momentumValue its momentum or beta1
+     * @param step the step, from 0
+     * @param lr its learning rate
+     * @param momentum its momentum or beta1
      */
-    void add(long step, double lrValue, double momentumValue) {
-        long b = step / bucketSize;
-        if (b != bucket) {
-            if (size + 2 > steps.length) {
-                throw new IllegalStateException("more steps than announced: " + step);
-            }
-            bucket = b;
-            low = size++;
-            high = size++;
-            set(low, step, lrValue, momentumValue);
-            set(high, step, lrValue, momentumValue);
-            return;
-        }
-        if (lrValue < lr[low]) {
-            set(low, step, lrValue, momentumValue);
-        }
-        if (lrValue > lr[high]) {
-            set(high, step, lrValue, momentumValue);
+    void add(long step, double lr, double momentum) {
+        int b = (int) (step / bucketSize);
+        Point p = new Point(step, lr, momentum);
+        if (b >= buckets) {
+            buckets = b + 1;
+            low[b] = p;
+            high[b] = p;
+        } else if (lr < low[b].lr()) {
+            low[b] = p;
+        } else if (lr > high[b].lr()) {
+            high[b] = p;
         }
     }
 
-    private void set(int i, long step, double lrValue, double momentumValue) {
-        steps[i] = step;
-        lr[i] = lrValue;
-        momentum[i] = momentumValue;
+    /** The kept points in step order: each bucket's low and high, once when they coincide. */
+    private Point[] points() {
+        Point[] out = new Point[2 * buckets];
+        int n = 0;
+        for (int b = 0; b < buckets; b++) {
+            Point first = low[b].step() <= high[b].step() ? low[b] : high[b];
+            Point second = first == low[b] ? high[b] : low[b];
+            out[n++] = first;
+            if (second.step() != first.step()) {
+                out[n++] = second;
+            }
+        }
+        return Arrays.copyOf(out, n);
     }
 
     double[] steps() {
-        return ordered(steps);
+        return Arrays.stream(points()).mapToDouble(Point::step).toArray();
     }
 
     double[] lr() {
-        return ordered(lr);
+        return Arrays.stream(points()).mapToDouble(Point::lr).toArray();
     }
 
     double[] momentum() {
-        return ordered(momentum);
-    }
-
-    /** The kept points by step: within a bucket the low point may come after the high one. */
-    private double[] ordered(double[] values) {
-        double[] out = new double[size];
-        for (int i = 0; i < size; i += 2) {
-            boolean swap = i + 1 < size && steps[i] > steps[i + 1];
-            out[i] = values[swap ? i + 1 : i];
-            if (i + 1 < size) {
-                out[i + 1] = values[swap ? i : i + 1];
-            }
-        }
-        return out;
+        return Arrays.stream(points()).mapToDouble(Point::momentum).toArray();
     }
 }
