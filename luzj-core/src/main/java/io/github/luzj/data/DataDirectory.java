@@ -1,5 +1,7 @@
 package io.github.luzj.data;
 
+import io.github.luzj.io.InputFiles;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,6 +128,10 @@ public final class DataDirectory {
             Path p = folder.resolve(name);
             if (Files.isRegularFile(p)) {
                 return Optional.of(p);
+            }
+            if (InputFiles.present(p)) {
+                // something is there, but not a file: say what rather than "not found"
+                InputFiles.checkReadable(p, "IDX file", "replace it with the IDX file itself");
             }
         }
         return Optional.empty();

@@ -1,13 +1,13 @@
 package io.github.luzj.data;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.io.InputFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -32,6 +32,9 @@ public final class IdxReader {
             "; the file is damaged or not what its name says: delete it so luzj downloads it"
                     + " again, or re-download it";
 
+    /** The most one Java array, and so one IDX file, holds. */
+    private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
     private IdxReader() {}
 
     /**
@@ -43,15 +46,11 @@ public final class IdxReader {
      * @return the dimensions and bytes
      */
     public static IdxData read(Path file, int expectedMagic) {
+        InputFiles.checkReadable(file, "IDX file", "check the data folder, or pass another with --data");
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString(), expectedMagic);
-        } catch (NoSuchFileException e) {
-            throw new LuzjException(
-                    "IDX file " + file + " does not exist; check the data folder or let luzj"
-                            + " download it",
-                    e);
         } catch (IOException e) {
-            throw new LuzjException("cannot read IDX file " + file + ": " + e + FIX, e);
+            throw InputFiles.unreadable(file, "IDX file", e);
         }
     }
 
@@ -103,6 +102,7 @@ public final class IdxReader {
         }
         int[] dims = new int[expectedMagic & 0xFF];
         long total = 1;
+        long itemSize = 1;
         for (int i = 0; i < dims.length; i++) {
             byte[] d = new byte[4];
             if (in.readNBytes(d, 0, 4) < 4) {
@@ -112,20 +112,21 @@ public final class IdxReader {
             }
             long dim = ((d[0] & 0xFFL) << 24) | ((d[1] & 0xFF) << 16) | ((d[2] & 0xFF) << 8) | (d[3] & 0xFF);
             total *= dim;
-            if (dim > Integer.MAX_VALUE || total > Integer.MAX_VALUE - 8) {
+            itemSize *= i > 0 ? dim : 1;
+            if (dim > Integer.MAX_VALUE || total > MAX_BYTES || itemSize > MAX_BYTES) {
                 throw new LuzjException(String.format(Locale.ROOT,
                         "%s announces dimension %d = %d, more than a Java array can hold%s",
                         name, i + 1, dim, FIX));
             }
             dims[i] = (int) dim;
         }
-        byte[] data = new byte[(int) total];
-        int read = in.readNBytes(data, 0, data.length);
-        if (read < data.length) {
+        // grows with what is really there: a forged header on a short file allocates nothing big
+        byte[] data = in.readNBytes((int) total);
+        if (data.length < total) {
             throw new LuzjException(String.format(Locale.ROOT,
                     "%s is truncated: its header announces dimensions %s (%d bytes of data) but only"
                             + " %d bytes follow%s",
-                    name, Arrays.toString(dims), data.length, read, FIX));
+                    name, Arrays.toString(dims), total, data.length, FIX));
         }
         // Reading to the end also makes GZIPInputStream check the CRC in the gzip trailer.
         if (in.read() >= 0) {

@@ -4,12 +4,14 @@ import io.github.luzj.LuzjException;
 import io.github.luzj.data.FloatTensor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -42,7 +44,9 @@ final class PthReader {
             String prefix = pickle.getName().substring(0, pickle.getName().length() - 8);
             ZipEntry order = zip.getEntry(prefix + "byteorder");
             if (order != null) {
-                String byteOrder = new String(readAll(zip, order), StandardCharsets.US_ASCII).trim();
+                String byteOrder = new String(
+                        readCapped(file, zip, order, MAX_BYTEORDER_BYTES, "a byteorder entry"),
+                        StandardCharsets.US_ASCII).trim();
                 LuzjException.check(
                         "little".equals(byteOrder),
                         "weights file %s was saved on a %s-endian machine; luzj reads little-endian"
@@ -50,14 +54,15 @@ final class PthReader {
                         file,
                         byteOrder);
             }
-            Object root = new SafeUnpickler(readAll(zip, pickle), file.toString()).load();
+            byte[] pkl = readCapped(file, zip, pickle, MAX_PICKLE_BYTES, "a state_dict's data.pkl");
+            Object root = new SafeUnpickler(pkl, file.toString()).load();
             return toStateDict(file, zip, prefix, root);
-        } catch (ZipException e) {
+        } catch (ZipException | IllegalArgumentException e) {
             throw new LuzjException(
                     "weights file " + file + " is not a readable zip archive (" + e.getMessage()
                             + "); is it truncated? download or copy it again", e);
         } catch (IOException e) {
-            throw new LuzjException("cannot read weights file " + file + ": " + e.getMessage(), e);
+            throw WeightFiles.unreadable(file, e);
         }
     }
 
@@ -68,49 +73,106 @@ final class PthReader {
                     "weights file " + file + " holds a " + SafeUnpickler.describe(root)
                             + ", not a state_dict; save model.state_dict() instead of the model");
         }
+        TensorLimits limits = new TensorLimits(file);
+        Map<String, float[]> storages = new HashMap<>();
         Map<String, StateDict.Entry> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getKey() instanceof String name)
                     || !(e.getValue() instanceof SafeUnpickler.TensorRef t)) {
                 throw new LuzjException(
-                        "weights file " + file + " is not a flat state_dict: key " + e.getKey()
+                        "weights file " + file + " is not a flat state_dict: key "
+                                + (e.getKey() instanceof String k ? k
+                                        : "of type " + SafeUnpickler.describe(e.getKey()))
                                 + " holds a " + SafeUnpickler.describe(e.getValue())
                                 + "; save model.state_dict() (a checkpoint dict must be unpacked"
                                 + " first)");
             }
-            out.put(name, materialize(file, zip, prefix, name, t));
+            float[] storage = storages.get(t.storageKey());
+            if (storage == null) {
+                storage = storage(file, zip, prefix, name, t, limits);
+                storages.put(t.storageKey(), storage);
+            }
+            out.put(name, view(file, name, t, storage, limits));
         }
         return new StateDict(out);
     }
 
-    private static StateDict.Entry materialize(
-            Path file, ZipFile zip, String prefix, String name, SafeUnpickler.TensorRef t)
-            throws IOException {
-        ZipEntry entry = zip.getEntry(prefix + "data/" + t.storageKey());
+    /** Reads one {@code data/N} entry: exactly the elements its persistent id declares. */
+    private static float[] storage(
+            Path file, ZipFile zip, String prefix, String name, SafeUnpickler.TensorRef t,
+            TensorLimits limits) throws IOException {
+        String entryName = prefix + "data/" + t.storageKey();
+        ZipEntry entry = zip.getEntry(entryName);
         if (entry == null) {
             throw new LuzjException(
                     "weights file " + file + " is incomplete: tensor '" + name + "' needs storage "
-                            + prefix + "data/" + t.storageKey() + ", which the archive lacks");
+                            + entryName + ", which the archive lacks");
         }
-        byte[] bytes = readAll(zip, entry);
-        StoredDtype dtype = t.dtype();
-        long storageElements = bytes.length / dtype.bytes();
-        long count = 1;
-        long lastIndex = t.offset();
-        for (int i = 0; i < t.size().length; i++) {
-            count *= t.size()[i];
-            lastIndex += (t.size()[i] - 1) * t.stride()[i];
-        }
-        if (count > 0 && (lastIndex >= storageElements || t.offset() < 0)) {
+        if (t.storageElements() == null) {
             throw new LuzjException(
-                    "weights file " + file + " is truncated or corrupt: tensor '" + name + "' of"
-                            + " shape " + Arrays.toString(t.size()) + " reaches element "
-                            + lastIndex + " of a storage of " + storageElements);
+                    "weights file " + file + " is corrupt: storage " + entryName + " of tensor '"
+                            + name + "' does not declare its element count, as torch.save does;"
+                            + " re-save it with torch.save(model.state_dict(), path)");
         }
-        float[] storage = dtype.decode(ByteBuffer.wrap(bytes), (int) storageElements);
+        long n = limits.elements("storage " + entryName, new long[] {t.storageElements()});
+        long bytes = n * t.dtype().bytes();
+        if (entry.getSize() >= 0 && entry.getSize() != bytes) {
+            throw new LuzjException(String.format(Locale.ROOT,
+                    "weights file %s is truncated or corrupt: storage %s should hold %,d %s"
+                            + " elements (%,d bytes) but the archive lists %,d bytes; download or"
+                            + " copy it again",
+                    file, entryName, n, t.dtype(), bytes, entry.getSize()));
+        }
+        limits.reserve("storage " + entryName, n * Float.BYTES);
+        float[] values = new float[(int) n];
+        try (InputStream in = zip.getInputStream(entry)) {
+            int filled = t.dtype().readInto(Channels.newChannel(in), values);
+            if (filled < n || in.read() >= 0) {
+                throw new LuzjException(String.format(Locale.ROOT,
+                        "weights file %s is truncated or corrupt: storage %s should hold %,d %s"
+                                + " elements (%,d bytes) but %s; download or copy it again",
+                        file, entryName, n, t.dtype(), bytes,
+                        filled < n ? "holds only " + filled : "holds more"));
+            }
+        }
+        return values;
+    }
+
+    /** Copies a tensor's strided view of its storage, after checking it stays inside. */
+    private static StateDict.Entry view(
+            Path file, String name, SafeUnpickler.TensorRef t, float[] storage,
+            TensorLimits limits) {
+        long[] size = t.size();
+        long[] stride = t.stride();
+        if (size.length != stride.length || t.offset() < 0
+                || Arrays.stream(stride).anyMatch(x -> x < 0)) {
+            throw new LuzjException(
+                    "weights file " + file + " is corrupt: tensor '" + name + "' has size "
+                            + Arrays.toString(size) + ", stride " + Arrays.toString(stride)
+                            + " and offset " + t.offset() + "; sizes and strides must pair up and"
+                            + " be >= 0; re-export the file");
+        }
+        long count = limits.elements("tensor '" + name + "'", size);
+        if (count > 0) {
+            long lastIndex = t.offset();
+            try {
+                for (int i = 0; i < size.length; i++) {
+                    lastIndex = Math.addExact(lastIndex, Math.multiplyExact(size[i] - 1, stride[i]));
+                }
+            } catch (ArithmeticException e) {
+                lastIndex = Long.MAX_VALUE;
+            }
+            if (lastIndex >= storage.length) {
+                throw new LuzjException(
+                        "weights file " + file + " is truncated or corrupt: tensor '" + name
+                                + "' of shape " + Arrays.toString(size) + " reaches element "
+                                + lastIndex + " of a storage of " + storage.length);
+            }
+        }
+        limits.reserve("tensor '" + name + "'", count * Float.BYTES);
         float[] values = new float[(int) count];
-        gather(storage, t.offset(), t.size(), t.stride(), values);
-        return new StateDict.Entry(dtype.name(), new FloatTensor(values, t.size()));
+        gather(storage, t.offset(), size, stride, values);
+        return new StateDict.Entry(t.dtype().name(), new FloatTensor(values, size));
     }
 
     /** Copies a strided view into row-major order (state dicts are contiguous; views are not). */
@@ -132,11 +194,26 @@ final class PthReader {
         }
     }
 
-    private static byte[] readAll(ZipFile zip, ZipEntry entry) throws IOException {
+    /** Streams an entry, refusing it once it inflates past {@code cap} (a zip bomb). */
+    private static byte[] readCapped(Path file, ZipFile zip, ZipEntry entry, int cap, String what)
+            throws IOException {
         try (InputStream in = zip.getInputStream(entry)) {
-            return in.readAllBytes();
+            byte[] bytes = in.readNBytes(cap + 1);
+            if (bytes.length > cap) {
+                throw new LuzjException(String.format(Locale.ROOT,
+                        "weights file %s: entry %s inflates to more than %,d bytes, the cap for %s;"
+                                + " the archive is damaged or a zip bomb, not a torch.save"
+                                + " state_dict",
+                        file, entry.getName(), cap, what));
+            }
+            return bytes;
         }
     }
+
+    /** The most a {@code data.pkl} may inflate to: a ResNet-50's is 30 KB, an LLM shard's 1 MB. */
+    static final int MAX_PICKLE_BYTES = 32 << 20;
+
+    private static final int MAX_BYTEORDER_BYTES = 64;
 
     /** Storage classes a state dict may reference, by their pickled names. */
     static final Map<String, StoredDtype> STORAGES = Map.ofEntries(

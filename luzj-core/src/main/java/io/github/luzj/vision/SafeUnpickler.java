@@ -19,11 +19,13 @@ import java.util.Map;
 final class SafeUnpickler {
 
     /** {@code torch._utils._rebuild_tensor_v2}'s arguments: a view of a storage in the archive. */
-    record TensorRef(String storageKey, StoredDtype dtype, long offset, long[] size, long[] stride) {}
+    record TensorRef(
+            String storageKey, StoredDtype dtype, Long storageElements, long offset, long[] size,
+            long[] stride) {}
 
     private record Global(String module, String name) {}
 
-    private record StorageRef(String key, StoredDtype dtype) {}
+    private record StorageRef(String key, StoredDtype dtype, Long elements) {}
 
     private record Tuple(List<Object> items) {}
 
@@ -64,9 +66,10 @@ final class SafeUnpickler {
                     case 'J' -> stack.add((long) in.getInt());
                     case 0x8a -> stack.add(readLong1());
                     case 'G' -> stack.add(readBigEndianDouble());
-                    case 'X' -> stack.add(readString(in.getInt()));
+                    case 'X' -> stack.add(readString(Integer.toUnsignedLong(in.getInt())));
                     case 0x8c -> stack.add(readString(in.get() & 0xff));
                     case 'T' -> stack.add(readString(in.getInt()));
+                    case 0x8d -> stack.add(readString(in.getLong())); // BINUNICODE8
                     case 'U' -> stack.add(readString(in.get() & 0xff));
                     case '}' -> stack.add(new LinkedHashMap<>());
                     case ']' -> stack.add(new ArrayList<>());
@@ -94,13 +97,13 @@ final class SafeUnpickler {
                     case 's' -> {
                         Object value = pop();
                         Object key = pop();
-                        dict(peek()).put(unwrap(key), unwrap(value));
+                        dict(peek()).put(key(key), unwrap(value));
                     }
                     case 'u' -> {
                         List<Object> items = popToMark();
                         Map<Object, Object> d = dict(peek());
                         for (int i = 0; i + 1 < items.size(); i += 2) {
-                            d.put(unwrap(items.get(i)), unwrap(items.get(i + 1)));
+                            d.put(key(items.get(i)), unwrap(items.get(i + 1)));
                         }
                     }
                     case 'a' -> {
@@ -116,7 +119,7 @@ final class SafeUnpickler {
                 }
             }
         } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException
-                | ClassCastException e) {
+                | ClassCastException | IllegalArgumentException e) {
             throw new LuzjException(
                     "weights file " + source + " has a truncated or malformed data.pkl ("
                             + e.getClass().getSimpleName() + "); download or copy it again", e);
@@ -142,7 +145,14 @@ final class SafeUnpickler {
                 || !PthReader.STORAGES.containsKey(g.name())) {
             throw refuse("the persistent id " + describe(pid));
         }
-        return new StorageRef(String.valueOf(t.get(2)), PthReader.STORAGES.get(g.name()));
+        if (!(t.get(2) instanceof String key)) {
+            throw refuse("a storage key that is a " + describe(t.get(2)) + ", not a str");
+        }
+        Long elements = t.size() > 4 && t.get(4) instanceof Long n ? n : null;
+        if (elements != null && elements < 0) {
+            throw malformed("storage " + key + " declares " + elements + " elements");
+        }
+        return new StorageRef(key, PthReader.STORAGES.get(g.name()), elements);
     }
 
     private Object reduce(Object callable, Object argsObject) {
@@ -162,7 +172,7 @@ final class SafeUnpickler {
                     throw refuse("_rebuild_tensor_v2 with arguments " + describe(argsObject));
                 }
                 return new TensorRef(
-                        s.key(), s.dtype(), (Long) args.get(1), longs(args.get(2)),
+                        s.key(), s.dtype(), s.elements(), (Long) args.get(1), longs(args.get(2)),
                         longs(args.get(3)));
             }
             case "torch._utils._rebuild_parameter" -> {
@@ -242,10 +252,31 @@ final class SafeUnpickler {
         return d;
     }
 
-    private String readString(int length) {
-        byte[] b = new byte[length];
+    /** Checks the length against what is left first: a forged length must not allocate. */
+    private String readString(long length) {
+        if (length < 0 || length > in.remaining()) {
+            throw malformed("a string of " + length + " bytes with only " + in.remaining()
+                    + " bytes left");
+        }
+        byte[] b = new byte[(int) length];
         in.get(b);
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Python's dict keys are hashable; a state dict's are strings (or numbers in metadata). */
+    private Object key(Object key) {
+        Object k = unwrap(key);
+        if (k == null || k instanceof String || k instanceof Long || k instanceof Double
+                || k instanceof Boolean) {
+            return k;
+        }
+        throw malformed("a dict key that is a " + describe(k));
+    }
+
+    private LuzjException malformed(String what) {
+        return new LuzjException(
+                "weights file " + source + " has a malformed data.pkl: " + what
+                        + "; download or copy it again, or convert it to .safetensors");
     }
 
     private String readLine() {

@@ -80,6 +80,7 @@ public final class Transfer {
      */
     public static TorchScriptTransfer torchScript(Path fileOrFolder, int classes, Device device) {
         Path file = torchScriptFile(fileOrFolder);
+        TorchScriptArchive.check(file);
         Model model = Model.newInstance(fileName(file), device, "PyTorch");
         try {
             // trainParam: load ordinary tensors, which can be unfrozen; luzj freezes them itself
@@ -90,9 +91,15 @@ public final class Transfer {
             throw new LuzjException(
                     "cannot load TorchScript model " + file + ": " + e.getMessage()
                             + "; pass a file written by torch.jit.trace or torch.jit.script", e);
-        } catch (RuntimeException e) {
+        } catch (LuzjException e) {
             model.close();
             throw e;
+        } catch (RuntimeException e) {
+            // libtorch's loader reports a damaged archive in many ways; each is the file's fault
+            model.close();
+            throw new LuzjException(
+                    "cannot load TorchScript model " + file + " (" + e + "); pass a file written"
+                            + " by torch.jit.trace or torch.jit.script", e);
         }
     }
 

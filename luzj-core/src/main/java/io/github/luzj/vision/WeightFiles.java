@@ -1,6 +1,7 @@
 package io.github.luzj.vision;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.io.InputFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,11 +19,7 @@ final class WeightFiles {
      * @return its tensors
      */
     static StateDict read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new LuzjException(
-                    "weights file " + file + " does not exist; pass the path of a .safetensors"
-                            + " or .pth file");
-        }
+        InputFiles.checkReadable(file, "weights file", "pass the path of a .safetensors or .pth file");
         byte[] magic = new byte[2];
         try (InputStream in = Files.newInputStream(file)) {
             int n = in.readNBytes(magic, 0, 2);
@@ -30,8 +27,19 @@ final class WeightFiles {
                 return PthReader.read(file);
             }
         } catch (IOException e) {
-            throw new LuzjException("cannot read weights file " + file + ": " + e.getMessage(), e);
+            throw unreadable(file, e);
         }
         return Safetensors.read(file);
+    }
+
+    /**
+     * Names why a weight file could not be read: missing, a directory, no permission, I/O.
+     *
+     * @param file the weight file
+     * @param e the failure
+     * @return the exception to throw
+     */
+    static LuzjException unreadable(Path file, IOException e) {
+        return InputFiles.unreadable(file, "weights file", e);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.luzj.examples;
 
 import io.github.luzj.data.DataLoader;
+import io.github.luzj.io.OutputSet;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.vision.ChapterConvNet;
 import java.nio.file.Path;
@@ -48,12 +49,12 @@ final class BatchNormCommand implements Callable<Integer> {
                         checkpoints,
                         "java -jar luzj-examples.jar batchnorm ... --checkpoint-dir " + checkpoints.dir + " --resume");
         try (run.fitted) {
-            run.writeOutputs(out, "batchnorm")
+            OutputSet.write(out, stage -> run.writeOutputs(stage, "batchnorm")
                     .put("batchnorm", !noBatchNorm)
                     .put("lr", lr)
                     .put("batch_size", common.batchSize)
                     .put("seed", common.seed)
-                    .write(out.resolve("summary.json"));
+                    .write(stage.resolve("summary.json")));
         }
         System.out.println("Wrote " + out.resolve("summary.json"));
         return run.exitCode();

@@ -6,6 +6,7 @@ import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.io.Checkpoint;
+import io.github.luzj.io.OutputSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,9 @@ final class CheckpointOptions {
 
     /** Adds the resume point to the fit's options, checking it exists. */
     FitOptions.Builder apply(FitOptions.Builder b) {
+        if (dir != null) {
+            OutputSet.checkWritable(dir, "--checkpoint-dir");
+        }
         if (resume) {
             LuzjException.check(
                     dir != null, "--resume needs --checkpoint-dir, the folder the first run wrote");

@@ -3,6 +3,7 @@ package io.github.luzj.examples;
 import ai.djl.Device;
 import io.github.luzj.Luz;
 import io.github.luzj.LuzjException;
+import io.github.luzj.io.OutputSet;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -56,8 +57,11 @@ final class CommonOptions {
     @Option(names = "--debug", description = "Show stack traces on errors.")
     boolean debug;
 
+    /** The output folder, checked writable now so that a bad --out fails before training. */
     Path outOr(String fallback) {
-        return out != null ? out : Path.of("results", fallback);
+        Path dir = out != null ? out : Path.of("results", fallback);
+        OutputSet.checkWritable(dir, "--out");
+        return dir;
     }
 
     Device device() {

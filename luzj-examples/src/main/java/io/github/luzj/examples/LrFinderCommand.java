@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import io.github.luzj.Luz;
 import io.github.luzj.SetupModel;
 import io.github.luzj.data.DataLoader;
+import io.github.luzj.io.OutputSet;
 import io.github.luzj.lrfinder.LrFinder;
 import io.github.luzj.lrfinder.LrFinderPlot;
 import io.github.luzj.lrfinder.LrFinderResult;
@@ -67,14 +68,11 @@ final class LrFinderCommand implements Callable<Integer> {
         long start = System.nanoTime();
         LrFinderResult result = finder.run(setup, train);
         double seconds = (System.nanoTime() - start) / 1e9;
-        result.writeCsv(out.resolve("lr_finder.csv"));
-        LrFinderPlot.defaults().writePng(result, out.resolve("lr_finder.png"));
-        LrFinderPlot.defaults().writeSvg(result, out.resolve("lr_finder.svg"));
         JsonObject suggestions = new JsonObject();
         for (Suggestion s : result.suggestions()) {
             suggestions.addProperty(s.name(), s.lr());
         }
-        new Summary()
+        Summary summary = new Summary()
                 .put("command", "lr-finder")
                 .put("start_lr", startLr)
                 .put("end_lr", endLr)
@@ -85,8 +83,13 @@ final class LrFinderCommand implements Callable<Integer> {
                 .put("stop_reason", result.stopReason().toString())
                 .put("train_samples", train.sampleCount())
                 .put("seconds", seconds)
-                .put("suggestions", suggestions)
-                .write(out.resolve("summary.json"));
+                .put("suggestions", suggestions);
+        OutputSet.write(out, stage -> {
+            result.writeCsv(stage.resolve("lr_finder.csv"));
+            LrFinderPlot.defaults().writePng(result, stage.resolve("lr_finder.png"));
+            LrFinderPlot.defaults().writeSvg(result, stage.resolve("lr_finder.svg"));
+            summary.write(stage.resolve("summary.json"));
+        });
         if (!common.quiet) {
             for (Suggestion s : result.suggestions()) {
                 System.out.println("Suggested lr (" + s.label() + ")");

@@ -4,6 +4,7 @@ import io.github.luzj.LuzjException;
 import io.github.luzj.callbacks.LuzCallbacks;
 import io.github.luzj.callbacks.lr.LrSchedulers;
 import io.github.luzj.data.DataLoader;
+import io.github.luzj.io.OutputSet;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.record.StepPlot;
 import io.github.luzj.vision.ChapterConvNet;
@@ -42,6 +43,8 @@ final class OneCycleCommand implements Callable<Integer> {
         Path out = common.outOr("one-cycle");
         ChapterData data = ChapterData.load(common);
         DataLoader train = data.trainLoader(common, ChapterData.augmentation());
+        // the cycle's length is checked now, not after the model is set up
+        LrSchedulers.oneCycle(maxLr).epochs(epochs).stepsPerEpoch(train.size()).resolveTotalSteps();
         DataLoader valid = data.validLoader(common, null);
         // the chapter: lr_one_cycle(max_lr = 0.01, epochs = 5, steps_per_epoch = length(train_dl)),
         // call_on = "on_batch_end"
@@ -61,14 +64,16 @@ final class OneCycleCommand implements Callable<Integer> {
                         "java -jar luzj-examples.jar one-cycle ... --checkpoint-dir " + checkpoints.dir + " --resume",
                         schedule);
         try (run.fitted) {
-            StepsCsv.write(run.fitted.records(), "default", out.resolve("lr.csv"));
-            StepPlot.defaults().writePng(run.fitted.records(), out.resolve("lr.png"));
-            run.writeOutputs(out, "one-cycle")
-                    .put("max_lr", maxLr)
-                    .put("steps_per_epoch", train.size())
-                    .put("batch_size", common.batchSize)
-                    .put("seed", common.seed)
-                    .write(out.resolve("summary.json"));
+            OutputSet.write(out, stage -> {
+                StepsCsv.write(run.fitted.records(), "default", stage.resolve("lr.csv"));
+                StepPlot.defaults().writePng(run.fitted.records(), stage.resolve("lr.png"));
+                run.writeOutputs(stage, "one-cycle")
+                        .put("max_lr", maxLr)
+                        .put("steps_per_epoch", train.size())
+                        .put("batch_size", common.batchSize)
+                        .put("seed", common.seed)
+                        .write(stage.resolve("summary.json"));
+            });
         }
         System.out.println("Wrote " + out.resolve("summary.json"));
         return run.exitCode();

@@ -1,14 +1,18 @@
 package io.github.luzj.examples;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.luzj.LuzjException;
 import io.github.luzj.callbacks.lr.ScheduleCase;
 import io.github.luzj.callbacks.lr.ScheduleSpecs;
-import io.github.luzj.callbacks.lr.ScheduleTrace;
 import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.io.InputFiles;
+import io.github.luzj.io.OutputSet;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,44 +45,76 @@ final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Show stack traces on errors.")
     boolean debug;
 
+    /** The largest spec read: a case is a few hundred bytes, metrics for 3 million steps fit. */
+    static final long MAX_SPEC_BYTES = 64L << 20;
+
     @Override
     public Integer call() {
         ScheduleCase c = ScheduleSpecs.parse(read(spec));
-        ScheduleTrace trace = ScheduleSpecs.simulate(c);
         boolean cycled = c.scheduler().build(c.buildOptimizer().groups()).cyclesMomentum();
-        StringBuilder csv = new StringBuilder("step,lr,momentum\n");
-        for (int i = 0; i < trace.steps(); i++) {
-            csv.append(i).append(',').append(trace.lr(i, 0)).append(',');
-            if (cycled) {
-                csv.append(trace.momentum(i, 0));
-            }
-            csv.append('\n');
-        }
-        AtomicFiles.writeString(out.resolve("schedule.csv"), csv.toString());
-        writePlot(c.name(), trace, cycled, out.resolve("schedule.png"));
+        OutputSet.write(out, stage -> {
+            CurveSampler curve = new CurveSampler(c.steps(), PLOT_POINTS);
+            AtomicFiles.write(stage.resolve("schedule.csv"), tmp -> {
+                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    w.write("step,lr,momentum\n");
+                    ScheduleSpecs.simulate(c, (step, lr, momentum) -> {
+                        curve.add(step, lr[0], momentum[0]);
+                        writeRow(w, step, lr[0], cycled ? momentum[0] : Double.NaN);
+                    });
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
+            });
+            writePlot(c.name(), curve, cycled, stage.resolve("schedule.png"));
+        });
         System.out.printf(
-                Locale.ROOT, "Wrote %s and schedule.png (%d steps)%n", out.resolve("schedule.csv"), trace.steps());
+                Locale.ROOT, "Wrote %s and schedule.png (%d steps)%n", out.resolve("schedule.csv"), c.steps());
         return 0;
     }
 
-    private static JsonObject read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new LuzjException("spec file " + file + " does not exist; pass --spec FILE.json");
-        }
+    /** Points drawn at most: the curve's shape at 800 pixels, whatever the step count. */
+    private static final int PLOT_POINTS = 4000;
+
+    private static void writeRow(BufferedWriter w, int step, double lr, double momentum) {
         try {
-            return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (IOException | JsonParseException | IllegalStateException e) {
+            w.write(Integer.toString(step));
+            w.write(',');
+            w.write(Double.toString(lr));
+            w.write(',');
+            if (!Double.isNaN(momentum)) {
+                w.write(Double.toString(momentum));
+            }
+            w.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonObject read(Path file) {
+        InputFiles.checkReadable(file, "spec file", "pass --spec FILE.json");
+        try {
+            long size = Files.size(file);
+            LuzjException.check(size <= MAX_SPEC_BYTES,
+                    "spec file %s has %,d bytes, more than the %,d a schedule case may have; pass"
+                            + " the JSON of one case (see docs/learning-rate-schedulers.md)",
+                    file, size, MAX_SPEC_BYTES);
+            JsonElement json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+            if (!json.isJsonObject()) {
+                throw new IllegalStateException("it holds a " + (json.isJsonArray() ? "list"
+                        : json.isJsonNull() ? "null" : "single value"));
+            }
+            return json.getAsJsonObject();
+        } catch (IOException e) {
+            throw InputFiles.unreadable(file, "spec file", e);
+        } catch (JsonParseException | IllegalStateException e) {
             throw new LuzjException(
                     "spec file " + file + " is not a JSON object (" + e.getMessage() + "); see"
                             + " docs/learning-rate-schedulers.md for the format");
         }
     }
 
-    private static void writePlot(String title, ScheduleTrace trace, boolean cycled, Path file) {
-        double[] steps = new double[trace.steps()];
-        for (int i = 0; i < steps.length; i++) {
-            steps[i] = i;
-        }
+    private static void writePlot(String title, CurveSampler curve, boolean cycled, Path file) {
+        double[] steps = curve.steps();
         XYChart chart =
                 new XYChartBuilder()
                         .width(800)
@@ -91,10 +127,10 @@ final class ScheduleCommand implements Callable<Integer> {
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideN);
-        XYSeries lr = chart.addSeries("lr", steps, trace.lrs(0));
+        XYSeries lr = chart.addSeries("lr", steps, curve.lr());
         lr.setMarker(SeriesMarkers.NONE);
         if (cycled) {
-            XYSeries m = chart.addSeries("momentum / beta1 (right axis)", steps, trace.momentums(0));
+            XYSeries m = chart.addSeries("momentum / beta1 (right axis)", steps, curve.momentum());
             m.setMarker(SeriesMarkers.NONE);
             m.setYAxisGroup(1);
             chart.setYAxisGroupTitle(1, "Momentum / beta1");

@@ -7,6 +7,7 @@ import io.github.luzj.LuzjException;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.Transform;
 import io.github.luzj.fit.FitOptions;
+import io.github.luzj.io.OutputSet;
 import io.github.luzj.optim.OptimizerSpec;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.record.Records;
@@ -107,29 +108,32 @@ final class TransferCommand implements Callable<Integer> {
                 System.out.println(summary);
             }
             Arm arm = fit(model, net.block, train, valid, checkpoints);
-            boolean interrupted = arm.run.interrupted;
+            boolean[] interrupted = {arm.run.interrupted};
+            PretrainResult pretrained = pre;
             try (arm.run.fitted) {
-                Summary s = arm.run.writeOutputs(out, "transfer")
-                        .put("parameters", summary.parameters())
-                        .put("trainable_parameters", summary.trainable())
-                        .put("weights", net.source)
-                        .put("fine_tune_epochs", fineTune)
-                        .put("fine_tune_seconds", arm.fineTuneSeconds)
-                        .put("lr", lr)
-                        .put("batch_size", common.batchSize)
-                        .put("seed", common.seed);
-                if (pre != null) {
-                    s.put("pretrain", pre.json());
-                }
-                if (pre != null && !interrupted) {
-                    double accuracy = arm.run.fitted.records().last(Records.VALID, "acc");
-                    Baseline baseline = baseline(manager, train, valid, out);
-                    interrupted = baseline.interrupted;
-                    s.put("baseline_random_backbone", baseline.json())
-                            .put("transfer_gain", accuracy - baseline.accuracy);
-                    printComparison(pre, accuracy, baseline);
-                }
-                s.write(out.resolve("summary.json"));
+                OutputSet.write(out, stage -> {
+                    Summary s = arm.run.writeOutputs(stage, "transfer")
+                            .put("parameters", summary.parameters())
+                            .put("trainable_parameters", summary.trainable())
+                            .put("weights", net.source)
+                            .put("fine_tune_epochs", fineTune)
+                            .put("fine_tune_seconds", arm.fineTuneSeconds)
+                            .put("lr", lr)
+                            .put("batch_size", common.batchSize)
+                            .put("seed", common.seed);
+                    if (pretrained != null) {
+                        s.put("pretrain", pretrained.json());
+                    }
+                    if (pretrained != null && !interrupted[0]) {
+                        double accuracy = arm.run.fitted.records().last(Records.VALID, "acc");
+                        Baseline baseline = baseline(manager, train, valid, stage);
+                        interrupted[0] = baseline.interrupted;
+                        s.put("baseline_random_backbone", baseline.json())
+                                .put("transfer_gain", accuracy - baseline.accuracy);
+                        printComparison(pretrained, accuracy, baseline);
+                    }
+                    s.write(stage.resolve("summary.json"));
+                });
             }
             System.out.printf(
                     Locale.ROOT,
@@ -137,7 +141,7 @@ final class TransferCommand implements Callable<Integer> {
                     summary.trainable(),
                     summary.parameters(),
                     out.resolve("summary.json"));
-            return interrupted ? 130 : 0;
+            return interrupted[0] ? 130 : 0;
         }
     }
 

@@ -60,4 +60,25 @@ class ScheduleCommandTest {
         var png = ImageIO.read(out.resolve("schedule.png").toFile());
         assertThat(png.getWidth()).isEqualTo(800);
     }
+
+    @org.junit.jupiter.api.Test
+    void aLargeCountStreamsItsCsvAndDrawsADownsampledCurve(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path spec = Files.writeString(tmp.resolve("spec.json"), "{\"name\": \"long\","
+                + " \"optimizer\": {\"name\": \"adam\", \"lr\": 0.001}, \"scheduler\": {\"kind\":"
+                + " \"OneCycleLR\", \"args\": {\"max_lr\": 0.01, \"total_steps\": 300000}},"
+                + " \"steps\": 300000}");
+        Path out = tmp.resolve("out");
+        assertThat(Main.execute("schedule", "--spec", spec.toString(), "--out", out.toString())).isZero();
+        try (var rows = Files.lines(out.resolve("schedule.csv"))) {
+            assertThat(rows.count()).isEqualTo(300_001);
+        }
+        assertThat(ImageIO.read(out.resolve("schedule.png").toFile()).getWidth()).isEqualTo(800);
+        assertThat(Files.readString(out.resolve(io.github.luzj.io.OutputSet.MANIFEST)))
+                .contains("\"schedule.csv\"", "\"schedule.png\"");
+        try (var all = Files.walk(tmp)) {
+            assertThat(all.map(p -> p.getFileName().toString()))
+                    .noneMatch(n -> n.endsWith(".tmp") || n.contains(".staging-"));
+        }
+    }
 }

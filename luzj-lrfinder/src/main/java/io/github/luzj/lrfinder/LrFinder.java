@@ -278,6 +278,9 @@ public final class LrFinder {
     public static final class Builder {
         private double startLr = 1e-7;
         private double endLr = 0.1;
+        /** The longest sweep: a million batches, days of training on a CPU. */
+        public static final int MAX_STEPS = 1_000_000;
+
         private int steps = 100;
         private boolean logSpaced = true;
         private double beta = 0.9;
@@ -327,6 +330,11 @@ public final class LrFinder {
         public Builder steps(int steps) {
             LuzjException.check(
                     steps >= 2, "steps must be >= 2, got %d; 100 is the usual sweep", steps);
+            LuzjException.check(
+                    steps <= MAX_STEPS,
+                    "steps must be <= %,d (the sweep trains one batch per step and keeps every"
+                            + " step's loss in memory), got %,d; 100 is the usual sweep",
+                    MAX_STEPS, steps);
             this.steps = steps;
             return this;
         }

@@ -59,6 +59,15 @@ final class Checks {
         return v;
     }
 
+    /** An upper bound, with the reason for it: step counts that would not finish or fit. */
+    static int atMost(String name, long v, long max, String reason) {
+        if (v > max) {
+            throw new LuzjException(String.format(Locale.ROOT,
+                    "%s must be <= %,d (%s), got %,d", name, max, reason, v));
+        }
+        return (int) v;
+    }
+
     static String oneOf(String name, String v, Set<String> valid) {
         if (v == null || !valid.contains(v)) {
             throw new LuzjException(

@@ -75,8 +75,17 @@ public abstract class LrScheduler {
         return lastEpoch;
     }
 
+    private void checkCounter() {
+        if (lastEpoch == Integer.MAX_VALUE) {
+            throw new LuzjException(getClass().getSimpleName() + " was stepped "
+                    + Integer.MAX_VALUE + " times, the most its step counter holds;"
+                    + " build a new scheduler for a longer run");
+        }
+    }
+
     /** Advances the schedule by one step and writes the new values into the groups. */
     public void step() {
+        checkCounter();
         lastEpoch++;
         apply(lastEpoch);
     }
@@ -156,6 +165,7 @@ public abstract class LrScheduler {
      * @return the new counter
      */
     protected final int advance() {
+        checkCounter();
         return ++lastEpoch;
     }
 

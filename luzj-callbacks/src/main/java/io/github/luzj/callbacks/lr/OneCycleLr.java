@@ -270,7 +270,9 @@ public final class OneCycleLr extends LrScheduler {
                             + " fills steps_per_epoch from the training data)",
                     epochs,
                     stepsPerEpoch);
-            return Math.multiplyExact(epochs, stepsPerEpoch);
+            return Checks.atMost("epochs x steps_per_epoch (" + epochs + " x " + stepsPerEpoch + ")",
+                    (long) epochs * stepsPerEpoch, Integer.MAX_VALUE,
+                    "a schedule counts its steps in an int");
         }
 
         /**

@@ -38,6 +38,8 @@ public record ScheduleCase(
         LuzjException.check(optimizer != null, "schedule case '%s' has no optimizer", name);
         LuzjException.check(scheduler != null, "schedule case '%s' has no scheduler", name);
         Checks.atLeast("steps", steps, 1);
+        Checks.atMost("steps", steps, MAX_STEPS, "a simulated schedule writes one CSV row per"
+                + " step; training runs are far shorter");
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
     }
 
@@ -48,6 +50,9 @@ public record ScheduleCase(
      * @param spec the schedule
      * @return a new case
      */
+    /** The most steps a case may simulate: 10 million rows are a CSV of about 500 MB. */
+    public static final int MAX_STEPS = 10_000_000;
+
     public ScheduleCase withScheduler(SchedulerSpec spec) {
         return new ScheduleCase(name, optimizer, spec, steps, metrics);
     }

@@ -259,21 +259,58 @@ public final class ScheduleSpecs {
      * @return the learning rates and momentum values, one row per step
      */
     public static ScheduleTrace simulate(ScheduleCase c) {
+        int n = c.buildOptimizer().groups().size();
+        Checks.atMost("steps x parameter groups", (long) c.steps() * n, MAX_TRACE_VALUES,
+                "a trace keeps every value in memory; stream long schedules with"
+                        + " simulate(case, sink)");
+        double[][] lr = new double[c.steps()][];
+        double[][] momentum = new double[c.steps()][];
+        simulate(c, (step, lrs, momentums) -> {
+            lr[step] = lrs.clone();
+            momentum[step] = momentums.clone();
+        });
+        return new ScheduleTrace(lr, momentum);
+    }
+
+    /** The most values {@link #simulate(ScheduleCase)} keeps: 16 MB of doubles per array. */
+    static final int MAX_TRACE_VALUES = 2_000_000;
+
+    /** Receives the values of one simulated step, so that long schedules need no memory. */
+    @FunctionalInterface
+    public interface StepSink {
+        /**
+         * Takes one step's values.
+         *
+         * @param step the step, from 0
+         * @param lr the learning rate of each group during the step (reused: copy to keep)
+         * @param momentum each group's momentum or beta1 (reused: copy to keep)
+         */
+        void accept(int step, double[] lr, double[] momentum);
+    }
+
+    /**
+     * Steps the case's schedule as {@link #simulate(ScheduleCase)} does, handing each step's
+     * values to {@code sink} instead of keeping them.
+     *
+     * @param c the case
+     * @param sink receives the values of every step, in order
+     */
+    public static void simulate(ScheduleCase c, StepSink sink) {
         try (LuzOptimizer optimizer = c.buildOptimizer()) {
             List<ParamGroup> groups = optimizer.groups();
             LrScheduler scheduler = c.scheduler().build(groups);
             int n = groups.size();
-            double[][] lr = new double[c.steps()][n];
-            double[][] momentum = new double[c.steps()][n];
+            double[] lr = new double[n];
+            double[] momentum = new double[n];
             for (int i = 0; i < c.steps(); i++) {
                 for (int g = 0; g < n; g++) {
-                    lr[i][g] = groups.get(g).lr();
-                    momentum[i][g] = groups.get(g).momentum();
+                    lr[g] = groups.get(g).lr();
+                    momentum[g] = groups.get(g).momentum();
                 }
+                sink.accept(i, lr, momentum);
                 int step = i;
                 scheduler.step(() -> metricAt(c, step));
             }
-            return new ScheduleTrace(lr, momentum);
         }
     }
 

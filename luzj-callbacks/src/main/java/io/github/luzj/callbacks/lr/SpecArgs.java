@@ -50,8 +50,11 @@ final class SpecArgs {
 
     private int toInt(String name, JsonElement e) {
         double v = toNumber(name, e);
-        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+        if (v != Math.rint(v)) {
             throw bad(name, "an integer", e);
+        }
+        if (Math.abs(v) > Integer.MAX_VALUE) {
+            throw bad(name, "an integer between -2,147,483,648 and 2,147,483,647 (a Java int)", e);
         }
         return (int) v;
     }
