@@ -282,9 +282,9 @@ public final class DataLoader {
     private static void checkSameLabelling(int index, boolean firstLabeled, Sample s) {
         if (firstLabeled != s.labeled()) {
             throw new LuzjException(String.format(java.util.Locale.ROOT,
-                    "sample %d %s a label but the batch's first sample %s; label every sample"
-                            + " (to fit or evaluate) or none (to predict)",
-                    index, s.labeled() ? "has" : "has no", firstLabeled ? "has one" : "has none"));
+                    "sample %d has %s label but the batch's first sample has %s; label every"
+                            + " sample (to fit or evaluate) or none (to predict)",
+                    index, s.labeled() ? "a" : "no", firstLabeled ? "one" : "none"));
         }
     }
 

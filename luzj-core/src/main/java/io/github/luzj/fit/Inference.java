@@ -61,7 +61,7 @@ public final class Inference {
             Map<String, Double> out = new LinkedHashMap<>();
             out.put("loss", loss.compute());
             acc.forEach((k, a) -> out.put(k, a.compute()));
-            return out;
+            return new io.github.luzj.record.MetricValues(out);
         }
     }
 

@@ -122,7 +122,7 @@ final class TransferCommand implements Callable<Integer> {
                     s.put("pretrain", pre.json());
                 }
                 if (pre != null && !interrupted) {
-                    double accuracy = arm.run.fitted.records().last(Records.VALID, "acc");
+                    double accuracy = TrainingRun.lastOrNaN(arm.run.fitted.records(), Records.VALID, "acc");
                     Baseline baseline = baseline(manager, train, valid, out);
                     interrupted = baseline.interrupted;
                     s.put("baseline_random_backbone", baseline.json())
@@ -203,7 +203,7 @@ final class TransferCommand implements Callable<Integer> {
                     .put("seed", common.seed)
                     .write(out.resolve(BASELINE_DIR).resolve("summary.json"));
             return new Baseline(
-                    r.last(Records.VALID, "acc"), r.last(Records.VALID, "loss"), arm.run.interrupted);
+                    TrainingRun.lastOrNaN(r, Records.VALID, "acc"), TrainingRun.lastOrNaN(r, Records.VALID, "loss"), arm.run.interrupted);
         }
     }
 
