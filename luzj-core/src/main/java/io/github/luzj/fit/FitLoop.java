@@ -123,6 +123,7 @@ public final class FitLoop {
                         base + options.minEpochs(),
                         train.size(),
                         valid == null ? 0 : valid.size());
+        ctx.fitEpochs = options.epochs();
         NDManager metricManager = session.model().getNDManager().newSubManager();
         try (metricManager) {
             Sets sets = new Sets(metricManager);
