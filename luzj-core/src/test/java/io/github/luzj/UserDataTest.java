@@ -151,7 +151,7 @@ class UserDataTest {
         assertThatThrownBy(() -> Luz.load(saved,
                         Luz.setup(classifier(3), Losses.crossEntropy(), Optimizers.adam())))
                 .isInstanceOf(LuzjException.class)
-                .hasMessageContaining("weight was saved with shape [2, 16] but the set-up model has [3, 16]")
+                .hasMessageContaining("03Linear_weight was saved with shape [2, 16] but the set-up model has [3, 16]")
                 .hasMessageContaining("bias was saved with shape [2]");
         try (FittedModel loaded = Luz.load(saved,
                 Luz.setup(classifier(2), Losses.crossEntropy(), Optimizers.adam()))) {
