@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -145,17 +144,7 @@ public final class CsvDataset implements SampleDataset {
                 "splitting %d rows at %s leaves a part empty; use more rows or another fraction",
                 n,
                 trainFraction);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Subset.shuffledIndices(n, seed);
         return new Parts(select(Arrays.copyOfRange(order, 0, nTrain)),
                 select(Arrays.copyOfRange(order, nTrain, n)));
     }

@@ -159,18 +159,12 @@ public final class DataLoader {
      */
     public int[] order(int epoch) {
         int n = dataset.size();
+        if (shuffle) {
+            return Subset.shuffledIndices(n, mix(seed, epoch, -1));
+        }
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
             idx[i] = i;
-        }
-        if (shuffle) {
-            SplittableRandom rng = new SplittableRandom(mix(seed, epoch, -1));
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-            }
         }
         return idx;
     }
