@@ -17,6 +17,7 @@ import io.github.luzj.fit.FitOptions;
 import io.github.luzj.fit.Inference;
 import io.github.luzj.fit.Session;
 import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.io.ParameterManifest;
 import io.github.luzj.record.Records;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -131,6 +132,54 @@ public final class FittedModel implements Fittable, AutoCloseable {
     }
 
     /**
+     * Runs the model over {@code data} and returns each example's outputs as a Java row, for
+     * code that has no use for NDArrays.
+     *
+     * @param data the examples (labeled or not), in the order the loader gives them
+     * @return one row per example: its outputs, flattened
+     */
+    public float[][] predictRows(DataLoader data) {
+        try (NDManager manager = NDManager.newBaseManager(session.device())) {
+            NDArray out = predict(data, manager);
+            int n = (int) out.getShape().get(0);
+            float[] flat = out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            int width = n == 0 ? 0 : flat.length / n;
+            float[][] rows = new float[n][];
+            for (int i = 0; i < n; i++) {
+                rows[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Runs a classifier over {@code data} and returns each example's predicted class: the index
+     * of its largest output.
+     *
+     * @param data the examples (labeled or not), in the order the loader gives them
+     * @return one class index per example
+     */
+    public int[] predictClasses(DataLoader data) {
+        float[][] rows = predictRows(data);
+        int[] classes = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            LuzjException.check(
+                    rows[i].length >= 2,
+                    "the model has %d output per example, so there is no class to pick; use"
+                            + " predictRows for a regression or a single-logit binary model",
+                    rows[i].length);
+            int best = 0;
+            for (int j = 1; j < rows[i].length; j++) {
+                if (rows[i][j] > rows[i][best]) {
+                    best = j;
+                }
+            }
+            classes[i] = best;
+        }
+        return classes;
+    }
+
+    /**
      * Computes the loss and metrics over a DJL dataset, every row, in order.
      *
      * @param data the examples
@@ -169,6 +218,12 @@ public final class FittedModel implements Fittable, AutoCloseable {
                 dir,
                 tmp -> {
                     session.model().save(tmp, WEIGHTS_NAME);
+                    if (session.model().getBlock().isInitialized()) {
+                        Files.writeString(
+                                tmp.resolve(ParameterManifest.FILE),
+                                ParameterManifest.of(session.model().getBlock()).toJson(),
+                                StandardCharsets.UTF_8);
+                    }
                     Files.writeString(
                             tmp.resolve(RECORDS_FILE),
                             recordsJson(session.records()),
@@ -190,6 +245,11 @@ public final class FittedModel implements Fittable, AutoCloseable {
         }
         Session session = setup.newSession(1);
         try {
+            Path manifest = dir.resolve(ParameterManifest.FILE);
+            if (Files.exists(manifest)) {
+                ParameterManifest.parse(Files.readString(manifest, StandardCharsets.UTF_8), manifest)
+                        .checkFits(session.model().getBlock(), session.model().getNDManager());
+            }
             session.model().load(dir, WEIGHTS_NAME);
             // DJL's load replaces the arrays without gradients; fitting again needs them
             session.model()
@@ -206,6 +266,9 @@ public final class FittedModel implements Fittable, AutoCloseable {
                 readRecords(Files.readString(records, StandardCharsets.UTF_8), session.records());
             }
             return new FittedModel(session);
+        } catch (LuzjException e) {
+            session.close();
+            throw e;
         } catch (IOException | MalformedModelException | RuntimeException e) {
             session.close();
             throw new LuzjException(

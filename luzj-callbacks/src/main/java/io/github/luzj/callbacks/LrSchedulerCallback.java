@@ -19,8 +19,9 @@ import java.util.Set;
  * Steps a learning-rate schedule during fitting (luz's {@code luz_callback_lr_scheduler}); the
  * schedules come from {@link io.github.luzj.callbacks.lr.LrSchedulers}. At
  * {@link Phase#FIT_BEGIN} it builds the schedule over the live optimizer's parameter groups, so
- * it sees the real groups and, for one-cycle, takes {@code steps_per_epoch} from the training
- * data when the spec leaves it unset; then it calls {@code step()} at its phase, by default
+ * it sees the real groups and, for one-cycle, takes {@code epochs} and {@code steps_per_epoch}
+ * from the fit when the spec leaves them unset (given values that disagree with the fit are
+ * refused when the schedule would run out early, and warned about when it would not finish); then it calls {@code step()} at its phase, by default
  * {@code "on_epoch_end"} as in luz. A plateau schedule steps on the epoch's mean validation loss,
  * or the training loss when there is no validation data, unless told to
  * {@linkplain #monitor(String, String) monitor} another metric.
@@ -28,7 +29,7 @@ import java.util.Set;
  * <pre>{@code
  * FittedModel fitted = Luz.setup(net, Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
  *         .fit(train, 5, valid,
- *              LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01).epochs(5), "on_batch_end"),
+ *              LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01), "on_batch_end"),
  *              LuzCallbacks.lrScheduler(LrSchedulers.reduceOnPlateau().patience(2)));
  * }</pre>
  *
@@ -143,9 +144,9 @@ public final class LrSchedulerCallback implements Callback {
     @Override
     public void on(Phase phase, Context ctx) {
         if (phase == Phase.FIT_BEGIN) {
-            scheduler =
-                    spec.withDefaultStepsPerEpoch(ctx.trainBatches())
-                            .build(ctx.optimizer().groups());
+            SchedulerSpec completed = spec.withFitDefaults(ctx.fitEpochs(), stepsPerEpoch(ctx));
+            checkLength(completed, ctx);
+            scheduler = completed.build(ctx.optimizer().groups());
             if (pendingState != null) {
                 scheduler.loadState(pendingState);
                 pendingState = null;
@@ -153,6 +154,41 @@ public final class LrSchedulerCallback implements Callback {
         } else if (phase == stepAt) {
             scheduler.step(() -> monitored(ctx));
         }
+    }
+
+    /** How often the schedule steps in one epoch at its phase. */
+    private int stepsPerEpoch(Context ctx) {
+        if (stepAt.isTrainBatch()) {
+            return ctx.stepsPerEpoch();
+        }
+        if (stepAt.name().startsWith("VALID_BATCH")) {
+            return Math.max(ctx.validBatches(), 1);
+        }
+        return 1; // once an epoch
+    }
+
+    /**
+     * Refuses a schedule that would run out before the fit ends (it would fail mid-fit), and
+     * warns loudly about one that would not reach its end (its last learning rates never come).
+     */
+    private void checkLength(SchedulerSpec completed, Context ctx) {
+        long planned = completed.plannedSteps();
+        long fitSteps = (long) ctx.fitEpochs() * stepsPerEpoch(ctx);
+        if (planned < 0 || planned == fitSteps) {
+            return;
+        }
+        String message = String.format(
+                java.util.Locale.ROOT,
+                "the %s schedule is built for %d steps but this fit takes %d (%d epochs x %d"
+                        + " steps at %s); leave epochs and steps_per_epoch unset and the scheduler"
+                        + " callback takes them from the fit (note that a validation split"
+                        + " leaves fewer training batches than the whole data)",
+                spec.kind(), planned, fitSteps, ctx.fitEpochs(), stepsPerEpoch(ctx),
+                stepAt.luzName());
+        if (planned < fitSteps) {
+            throw new LuzjException(message);
+        }
+        ctx.warn(message + "; the learning rate will not reach the schedule's end");
     }
 
     /** The metric a plateau schedule steps on; luz's default is the validation loss. */

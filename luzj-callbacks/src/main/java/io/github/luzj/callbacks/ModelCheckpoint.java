@@ -13,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes a checkpoint at the end of every epoch, or only of those that improve the monitored
@@ -48,7 +46,6 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
     /** After the scheduler (0) and early stopping ({@value EarlyStopping#WEIGHT}). */
     public static final int WEIGHT = 100;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModelCheckpoint.class);
 
     /**
      * A checkpoint this callback wrote.
@@ -172,12 +169,9 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
         double value = monitored(ctx);
         boolean improved = observe(value, ctx.epoch());
         if (Double.isNaN(value)) {
-            LOG.warn(
-                    "{} does not save epoch {}: {} is NaN (the model diverged, or training"
-                            + " stopped mid-epoch and validation was skipped)",
-                    name(),
-                    ctx.epoch(),
-                    monitoredName(ctx));
+            ctx.warn(name() + " does not save epoch " + ctx.epoch() + ": " + monitoredName(ctx)
+                    + " is NaN (the model diverged, or training stopped mid-epoch and validation"
+                    + " was skipped)");
             return;
         }
         if (saveBestOnly && !improved) {

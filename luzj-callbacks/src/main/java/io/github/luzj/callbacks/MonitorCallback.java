@@ -11,8 +11,6 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The shared part of callbacks that watch an epoch metric and act when it improves or stops
@@ -31,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class MonitorCallback<T extends MonitorCallback<T>> implements Callback {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MonitorCallback.class);
 
     private final Monitor monitor;
     private Double best;
@@ -244,12 +241,9 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
     private String setOf(Context ctx) {
         if (Records.VALID.equals(monitor.set()) && ctx.validBatches() == 0) {
             if (!warnedNoValid) {
-                LOG.warn(
-                        "{} monitors {} but the fit has no validation data; it monitors train_{}"
-                                + " instead",
-                        name(),
-                        monitor.name(),
-                        monitor.metric());
+                ctx.warn(name() + " monitors " + monitor.name() + " but the fit has no validation"
+                        + " data; it monitors train_" + monitor.metric() + " instead (pass valid"
+                        + " data or validFraction, or monitor train_" + monitor.metric() + ")");
                 warnedNoValid = true;
             }
             return Records.TRAIN;

@@ -8,8 +8,6 @@ import io.github.luzj.callback.Phase;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Stops training as soon as a training batch's loss is NaN or infinite (Keras's
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TerminateOnNaN implements Callback {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TerminateOnNaN.class);
 
     private final ModelCheckpoint checkpoint;
     private String message;
@@ -121,7 +118,7 @@ public final class TerminateOnNaN implements Callback {
                 ctx.trainBatches(),
                 ctx.globalStep(),
                 advice());
-        LOG.warn(message);
+        ctx.warn(message);
         ctx.abortTraining(message); // even before min epochs: the weights are NaN now
     }
 

@@ -65,12 +65,43 @@ class LrSchedulerCallbackTest {
     }
 
     @Test
-    void anExplicitStepsPerEpochWins() {
-        StubContext ctx = new StubContext(TestGroups.optimizer(Optimizers.adam()), 7);
-        LrSchedulerCallback cb = LuzCallbacks.lrScheduler(
-                LrSchedulers.oneCycle(0.01).epochs(3).stepsPerEpoch(10), "on_batch_end");
+    void epochsAndStepsPerEpochBothComeFromTheFitWhenLeftOut() {
+        StubContext ctx = new StubContext(TestGroups.optimizer(Optimizers.adam()), 12);
+        ctx.fitEpochs = 5;
+        LrSchedulerCallback cb = LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01), "on_batch_end");
         cb.on(Phase.FIT_BEGIN, ctx);
-        assertThat(((OneCycleLr) cb.scheduler()).totalSteps()).isEqualTo(30);
+        assertThat(((OneCycleLr) cb.scheduler()).totalSteps()).isEqualTo(60);
+        assertThat(ctx.warnings).isEmpty();
+        // stepped once an epoch, the cycle lasts one step an epoch
+        LrSchedulerCallback perEpoch = LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01));
+        perEpoch.on(Phase.FIT_BEGIN, ctx);
+        assertThat(((OneCycleLr) perEpoch.scheduler()).totalSteps()).isEqualTo(5);
+    }
+
+    @Test
+    void aScheduleLongerThanTheFitIsWarnedAboutLoudly() {
+        // the case: stepsPerEpoch(train.size()) counts 15 batches where the split runs 12
+        StubContext ctx = new StubContext(TestGroups.optimizer(Optimizers.adam()), 12);
+        ctx.fitEpochs = 5;
+        LrSchedulerCallback cb = LuzCallbacks.lrScheduler(
+                LrSchedulers.oneCycle(0.01).epochs(5).stepsPerEpoch(15), "on_batch_end");
+        cb.on(Phase.FIT_BEGIN, ctx);
+        assertThat(((OneCycleLr) cb.scheduler()).totalSteps()).isEqualTo(75);
+        assertThat(ctx.warnings).singleElement().asString()
+                .contains("OneCycleLR schedule is built for 75 steps but this fit takes 60"
+                        + " (5 epochs x 12 steps at on_train_batch_end)")
+                .contains("leave epochs and steps_per_epoch unset");
+    }
+
+    @Test
+    void aScheduleShorterThanTheFitIsRefusedAtFitBegin() {
+        StubContext ctx = new StubContext(TestGroups.optimizer(Optimizers.adam()), 7);
+        ctx.fitEpochs = 3;
+        LrSchedulerCallback cb = LuzCallbacks.lrScheduler(
+                LrSchedulers.oneCycle(0.01).totalSteps(20), "on_batch_end");
+        assertThatThrownBy(() -> cb.on(Phase.FIT_BEGIN, ctx))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("built for 20 steps but this fit takes 21");
     }
 
     @Test

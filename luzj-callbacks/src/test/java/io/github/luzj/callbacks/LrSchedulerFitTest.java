@@ -76,6 +76,27 @@ class LrSchedulerFitTest {
     }
 
     @Test
+    void oneCycleWithAValidationSplitEndsAtItsLastRateWhenLeftToTheFit() {
+        // 150 examples in batches of 10 with 20% held out: 12 training batches run per epoch,
+        // not the 15 of train.size(); the schedule takes 5 x 12 from the fit and ends at
+        // max_lr / div_factor / final_div_factor = 4e-8
+        DataLoader train = data(150, 10);
+        LrSchedulerCallback cb =
+                LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01), "on_batch_end");
+        try (FittedModel fitted = Luz.setup(Linear.builder().setUnits(1).build(), Loss.l2Loss(),
+                        Optimizers.adam())
+                .fit(FitOptions.builder(train).validFraction(0.2).epochs(5).callbacks(cb)
+                        .verbose(false).build())) {
+            double[] lr = applied(fitted, false);
+            assertThat(lr).hasSize(60);
+            assertThat(cb.scheduler().lastEpoch()).isEqualTo(60);
+            // after the last step the groups hold the cycle's end
+            assertThat(cb.scheduler().groups().get(0).lr())
+                    .isCloseTo(4e-8, org.assertj.core.api.Assertions.within(1e-12));
+        }
+    }
+
+    @Test
     void theChaptersOneCycleMovesAdamsBeta1AsPyTorchDoes() {
         // the chapter's schedule exactly: Adam, max_lr 0.01, 5 epochs x 469 batches
         var oracle = Oracle.byName("chapter_one_cycle_adam");

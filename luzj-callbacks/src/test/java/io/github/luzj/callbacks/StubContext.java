@@ -18,6 +18,10 @@ final class StubContext implements Context {
     private final LuzOptimizer optimizer;
     private final int trainBatches;
     private final Map<String, Map<String, Double>> metrics = new HashMap<>();
+    /** The fit's epochs, as the fit loop would report them. */
+    int fitEpochs = 3;
+    /** What {@link #warn} was told. */
+    final java.util.List<String> warnings = new java.util.ArrayList<>();
 
     StubContext(LuzOptimizer optimizer, int trainBatches) {
         this.optimizer = optimizer;
@@ -69,7 +73,12 @@ final class StubContext implements Context {
 
     @Override
     public int maxEpochs() {
-        throw unused();
+        return fitEpochs;
+    }
+
+    @Override
+    public void warn(String message) {
+        warnings.add(message);
     }
 
     @Override

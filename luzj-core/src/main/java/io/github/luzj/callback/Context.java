@@ -98,6 +98,39 @@ public interface Context {
     int trainBatches();
 
     /**
+     * Returns the number of optimizer steps in one training epoch: what a per-step schedule's
+     * {@code steps_per_epoch} must be. It equals {@link #trainBatches()} unless batches are
+     * accumulated into fewer steps.
+     *
+     * @return the optimizer steps per training epoch
+     */
+    default int stepsPerEpoch() {
+        return trainBatches();
+    }
+
+    /**
+     * Returns the number of epochs this fit was asked to run: a schedule's {@code epochs}. A
+     * resumed fit counts the whole run it resumes, as it was first asked.
+     *
+     * @return the fit's epochs
+     */
+    default int fitEpochs() {
+        return maxEpochs();
+    }
+
+    /**
+     * Warns the user about something that needs their attention (a monitored metric that does
+     * not exist, a schedule that does not fit the data). The warning goes to SLF4J, and a verbose
+     * fit also prints it with its progress when the application has no SLF4J provider, so that
+     * it is never lost.
+     *
+     * @param message the warning, naming the problem and the fix
+     */
+    default void warn(String message) {
+        org.slf4j.LoggerFactory.getLogger(Context.class).warn(message);
+    }
+
+    /**
      * Returns the number of validation batches per epoch, 0 when there is no validation data.
      *
      * @return the validation batch count

@@ -159,18 +159,12 @@ public final class DataLoader {
      */
     public int[] order(int epoch) {
         int n = dataset.size();
+        if (shuffle) {
+            return Subset.shuffledIndices(n, mix(seed, epoch, -1));
+        }
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) {
             idx[i] = i;
-        }
-        if (shuffle) {
-            SplittableRandom rng = new SplittableRandom(mix(seed, epoch, -1));
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = idx[i];
-                idx[i] = idx[j];
-                idx[j] = t;
-            }
         }
         return idx;
     }
@@ -248,18 +242,44 @@ public final class DataLoader {
             }
             if (xs == null) {
                 xShape = x.shape();
-                yShape = s.y().shape();
                 xs = new float[n * x.size()];
-                ys = new float[n * s.y().size()];
+                if (s.labeled()) {
+                    yShape = s.y().shape();
+                    ys = new float[n * s.y().size()];
+                }
             } else {
                 checkSameShape(index, "features", xShape, x.shape());
-                checkSameShape(index, "label", yShape, s.y().shape());
+                checkSameLabelling(index, ys != null, s);
+                if (s.labeled()) {
+                    checkSameShape(index, "label", yShape, s.y().shape());
+                }
             }
             System.arraycopy(x.data(), 0, xs, i * x.size(), x.size());
-            System.arraycopy(s.y().data(), 0, ys, i * s.y().size(), s.y().size());
+            if (ys != null) {
+                System.arraycopy(s.y().data(), 0, ys, i * s.y().size(), s.y().size());
+            }
         }
         return new HostBatch(
-                new FloatTensor(xs, prepend(n, xShape)), new FloatTensor(ys, prepend(n, yShape)));
+                new FloatTensor(xs, prepend(n, xShape)),
+                ys == null ? null : new FloatTensor(ys, prepend(n, yShape)));
+    }
+
+    /**
+     * Tells whether the examples carry labels, as the first one does (a batch refuses a mix).
+     *
+     * @return true when the first example has a label
+     */
+    public boolean labeled() {
+        return dataset.get(0).labeled();
+    }
+
+    private static void checkSameLabelling(int index, boolean firstLabeled, Sample s) {
+        if (firstLabeled != s.labeled()) {
+            throw new LuzjException(String.format(java.util.Locale.ROOT,
+                    "sample %d has %s label but the batch's first sample has %s; label every"
+                            + " sample (to fit or evaluate) or none (to predict)",
+                    index, s.labeled() ? "a" : "no", firstLabeled ? "one" : "none"));
+        }
     }
 
     private static void checkSameShape(int index, String what, long[] first, long[] shape) {

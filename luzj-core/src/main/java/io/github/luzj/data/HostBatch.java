@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
  * {@link HostStaging} it reuses from batch to batch; a loop of your own should do the same.
  *
  * @param x stacked features
- * @param y stacked labels
+ * @param y stacked labels, or null for unlabeled examples
  */
 public record HostBatch(FloatTensor x, FloatTensor y) {
 
@@ -20,6 +20,15 @@ public record HostBatch(FloatTensor x, FloatTensor y) {
      */
     public int size() {
         return (int) x.shape()[0];
+    }
+
+    /**
+     * Tells whether the batch carries labels.
+     *
+     * @return true when {@link #y()} is not null
+     */
+    public boolean labeled() {
+        return y != null;
     }
 
     /**
@@ -38,7 +47,7 @@ public record HostBatch(FloatTensor x, FloatTensor y) {
      * its own (see {@link HostStaging#labels}).
      *
      * @param manager the batch's manager, on the training device
-     * @return the labels
+     * @return the labels, or null for an unlabeled batch
      */
     public NDList labels(NDManager manager) {
         return new HostStaging().labels(this, manager);

@@ -67,10 +67,10 @@ public final class HostStaging {
      *
      * @param batch the host batch
      * @param manager the batch's manager, on the training device
-     * @return the labels
+     * @return the labels, or null for an unlabeled batch
      */
     public NDList labels(HostBatch batch, NDManager manager) {
-        return new NDList(toArray(manager, batch.y()));
+        return batch.labeled() ? new NDList(toArray(manager, batch.y())) : null;
     }
 
     /**

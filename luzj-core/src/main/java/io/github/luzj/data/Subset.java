@@ -50,6 +50,29 @@ public final class Subset implements SampleDataset {
         return new Subset(base, idx);
     }
 
+    /**
+     * Returns {@code 0 .. n-1} in a random order that depends only on {@code seed} (a
+     * Fisher-Yates shuffle): the one shuffle behind the validation split and table splits.
+     *
+     * @param n how many indices
+     * @param seed the seed
+     * @return the shuffled indices
+     */
+    public static int[] shuffledIndices(int n, long seed) {
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        return perm;
+    }
+
     @Override
     public int size() {
         return indices.length;

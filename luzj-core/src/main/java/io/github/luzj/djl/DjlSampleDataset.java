@@ -1,6 +1,7 @@
 package io.github.luzj.djl;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
@@ -79,12 +80,13 @@ final class DjlSampleDataset implements SampleDataset {
                             true,
                             "data",
                             dataset);
+            NDList labels = batch.getLabels();
+            if (labels == null || labels.isEmpty()) {
+                return Sample.unlabeled(x); // features only, for prediction
+            }
             FloatTensor y =
                     HostArrays.toHost(
-                            HostArrays.single(batch.getLabels(), "label", dataset),
-                            true,
-                            "labels",
-                            dataset);
+                            HostArrays.single(labels, "label", dataset), true, "labels", dataset);
             return new Sample(x, y);
         } catch (IOException | TranslateException e) {
             throw new LuzjException(

@@ -78,7 +78,9 @@ public final class LuzjDataset extends RandomAccessDataset {
         if (transform != null) {
             x = transform.apply(x, new SplittableRandom(mix(seed, reads.getAndIncrement(i), i)));
         }
-        return new Record(new NDList(toArray(manager, x)), new NDList(toArray(manager, s.y())));
+        return new Record(
+                new NDList(toArray(manager, x)),
+                s.labeled() ? new NDList(toArray(manager, s.y())) : new NDList());
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.Map;
 /** The fit loop's {@link Context}: the loop writes it, callbacks read it. */
 final class FitContext implements Context {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FitContext.class);
+
     private final Session session;
     private final io.github.luzj.callback.CallbackList callbacks;
     private final boolean verbose;
@@ -37,6 +39,10 @@ final class FitContext implements Context {
     boolean aborted;
     /** Training batches run in an epoch cut short by a stop, else -1. */
     int cutAfterBatches = -1;
+    /** The epochs the fit was asked for; see {@link Context#fitEpochs()}. */
+    int fitEpochs;
+    /** Where warnings are printed beside SLF4J, or null (not verbose, or SLF4J has a provider). */
+    java.io.PrintStream warnings;
 
     FitContext(
             Session session,
@@ -53,6 +59,13 @@ final class FitContext implements Context {
         this.minEpochs = minEpochs;
         this.trainBatches = trainBatches;
         this.validBatches = validBatches;
+        this.fitEpochs = maxEpochs;
+        this.warnings = warningStream(verbose, Slf4jProvider.present());
+    }
+
+    /** Without a provider SLF4J drops warnings, so a verbose fit prints them itself. */
+    static java.io.PrintStream warningStream(boolean verbose, boolean slf4jProvider) {
+        return verbose && !slf4jProvider ? System.err : null;
     }
 
     void setPhase(Phase phase) {
@@ -128,6 +141,19 @@ final class FitContext implements Context {
     @Override
     public int trainBatches() {
         return trainBatches;
+    }
+
+    @Override
+    public int fitEpochs() {
+        return fitEpochs;
+    }
+
+    @Override
+    public void warn(String message) {
+        LOG.warn(message);
+        if (warnings != null) {
+            warnings.println("Warning: " + message);
+        }
     }
 
     @Override

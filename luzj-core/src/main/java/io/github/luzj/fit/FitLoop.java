@@ -1,14 +1,12 @@
 package io.github.luzj.fit;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.CallbackList;
 import io.github.luzj.callback.Phase;
@@ -87,6 +85,8 @@ public final class FitLoop {
     public static void fit(Session session, FitOptions options) {
         DataLoader train = options.train();
         DataLoader valid = options.valid();
+        BatchErrors.requireLabels(train, "the training data", "fit");
+        BatchErrors.requireLabels(valid, "the validation data", "fit");
         if (options.validFraction() > 0) {
             DataLoader[] split = ValidationSplit.split(train, options.validFraction(), options.seed());
             train = split[0];
@@ -124,6 +124,7 @@ public final class FitLoop {
                         base + options.minEpochs(),
                         train.size(),
                         valid == null ? 0 : valid.size());
+        ctx.fitEpochs = options.epochs();
         NDManager metricManager = session.model().getNDManager().newSubManager();
         try (metricManager) {
             Sets sets = new Sets(metricManager);
@@ -185,9 +186,9 @@ public final class FitLoop {
                 ctx.startBatch(bm, x, y, index++);
                 fire(Phase.TRAIN_BATCH_BEGIN);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    ctx.pred = forward(block, ps, x, true);
+                    ctx.pred = BatchErrors.forward(block, ps, x, true);
                     fire(Phase.TRAIN_BATCH_AFTER_PRED);
-                    ctx.loss = computeLoss(y, ctx.pred);
+                    ctx.loss = BatchErrors.loss(session.loss(), y, ctx.pred);
                     fire(Phase.TRAIN_BATCH_AFTER_LOSS);
                     fire(Phase.TRAIN_BATCH_BEFORE_BACKWARD);
                     gc.backward(ctx.loss);
@@ -233,9 +234,9 @@ public final class FitLoop {
                 NDList y = staging.labels(hb, bm);
                 ctx.startBatch(bm, x, y, index++);
                 fire(Phase.VALID_BATCH_BEGIN);
-                ctx.pred = forward(block, ps, x, false);
+                ctx.pred = BatchErrors.forward(block, ps, x, false);
                 fire(Phase.VALID_BATCH_AFTER_PRED);
-                ctx.loss = computeLoss(y, ctx.pred);
+                ctx.loss = BatchErrors.loss(session.loss(), y, ctx.pred);
                 fire(Phase.VALID_BATCH_AFTER_LOSS);
                 sets.validLoss.update(ctx.loss, hb.size());
                 for (Metric.Accumulator a : sets.valid.values()) {
@@ -250,39 +251,6 @@ public final class FitLoop {
 
     private NDManager newBatchManager() {
         return session.model().getNDManager().newSubManager(session.device());
-    }
-
-    private static NDList forward(Block block, ParameterStore ps, NDList x, boolean training) {
-        try {
-            return block.forward(ps, x, training);
-        } catch (IllegalArgumentException | IllegalStateException | ai.djl.engine.EngineException e) {
-            throw new LuzjException(
-                    "the model's forward pass failed on input of shape "
-                            + x.head().getShape()
-                            + ": "
-                            + e.getMessage()
-                            + "; check that the data's shape fits the model's first layer",
-                    e);
-        }
-    }
-
-    private NDArray computeLoss(NDList y, NDList pred) {
-        try {
-            return session.loss().evaluate(y, pred);
-        } catch (IllegalArgumentException | IllegalStateException | ai.djl.engine.EngineException e) {
-            throw new LuzjException(
-                    "the loss "
-                            + session.loss().getName()
-                            + " failed on predictions of shape "
-                            + pred.head().getShape()
-                            + " and labels of shape "
-                            + y.head().getShape()
-                            + ": "
-                            + e.getMessage()
-                            + "; check that the labels fit the model's output (class indices in"
-                            + " [0, classes) for cross-entropy)",
-                    e);
-        }
     }
 
     private void recordHyperparameters(int epoch) {

@@ -32,6 +32,7 @@ public final class Inference {
      * @return the values by abbreviation, {@code "loss"} first
      */
     public static Map<String, Double> evaluate(Session session, DataLoader data) {
+        BatchErrors.requireLabels(data, "the data to evaluate", "evaluate");
         session.prepareForInference(new Shape(data.featureShape()));
         try (NDManager mm = session.model().getNDManager().newSubManager()) {
             LossAverage loss = new LossAverage(mm);
@@ -48,8 +49,9 @@ public final class Inference {
                         NDList x = staging.features(hb, bm);
                         NDList y = staging.labels(hb, bm);
                         NDList pred =
-                                session.model().getBlock().forward(session.parameterStore(), x, false);
-                        loss.update(session.loss().evaluate(y, pred), hb.size());
+                                BatchErrors.forward(
+                                        session.model().getBlock(), session.parameterStore(), x, false);
+                        loss.update(BatchErrors.loss(session.loss(), y, pred), hb.size());
                         for (Metric.Accumulator a : acc.values()) {
                             a.update(pred, y);
                         }
@@ -59,7 +61,7 @@ public final class Inference {
             Map<String, Double> out = new LinkedHashMap<>();
             out.put("loss", loss.compute());
             acc.forEach((k, a) -> out.put(k, a.compute()));
-            return out;
+            return new io.github.luzj.record.MetricValues(out);
         }
     }
 
@@ -69,7 +71,7 @@ public final class Inference {
      * {@link Phase#PREDICT_BATCH_END}, {@link Phase#PREDICT_END}) at {@code callbacks}.
      *
      * @param session the fitted model
-     * @param data the examples (labels are ignored)
+     * @param data the examples (labels, when there are any, are ignored)
      * @param manager the manager that will own the result
      * @param callbacks callbacks for the predict phases
      * @return the stacked outputs
@@ -94,7 +96,9 @@ public final class Inference {
                         NDList x = staging.features(hb, bm);
                         ctx.startBatch(bm, x, staging.labels(hb, bm), index++);
                         fire(cbs, ctx, Phase.PREDICT_BATCH_BEGIN);
-                        ctx.pred = session.model().getBlock().forward(session.parameterStore(), x, false);
+                        ctx.pred =
+                                BatchErrors.forward(
+                                        session.model().getBlock(), session.parameterStore(), x, false);
                         fire(cbs, ctx, Phase.PREDICT_BATCH_END);
                         NDArray out = ctx.pred.head();
                         out.attach(scratch);

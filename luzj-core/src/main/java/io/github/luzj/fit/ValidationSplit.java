@@ -5,7 +5,6 @@ import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.data.Subset;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /** luz's {@code valid_data = 0.2}: a seeded random hold-out of the training examples. */
 final class ValidationSplit {
@@ -33,17 +32,7 @@ final class ValidationSplit {
                 n,
                 nValid,
                 n - nValid);
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
-        }
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
+        int[] perm = Subset.shuffledIndices(n, seed);
         int[] validIdx = Arrays.copyOfRange(perm, 0, nValid);
         int[] trainIdx = Arrays.copyOfRange(perm, nValid, n);
         Arrays.sort(validIdx);

@@ -81,11 +81,82 @@ final class ChartStyle {
      * @param y the y values
      */
     static void line(XYChart chart, String name, Color color, double[] x, double[] y) {
+        line(chart, name, new LineStyle(color, false), x, y);
+    }
+
+    /**
+     * How a series is drawn: its colour, and a dashed line (validation) or a solid one.
+     *
+     * @param color the colour
+     * @param dashed true for a dashed line
+     */
+    record LineStyle(Color color, boolean dashed) {}
+
+    private static final BasicStroke SOLID = new BasicStroke(1.5f);
+
+    private static final BasicStroke DASHED = new BasicStroke(
+            1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
+
+    private static void line(XYChart chart, String name, LineStyle style, double[] x, double[] y) {
         XYSeries series = chart.addSeries(name, x, y);
-        series.setLineColor(color);
-        series.setMarkerColor(color);
-        series.setLineStyle(new BasicStroke(1.5f));
+        series.setLineColor(style.color());
+        series.setMarkerColor(style.color());
+        series.setLineStyle(style.dashed() ? DASHED : SOLID);
         series.setMarker(x.length <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+    }
+
+    /**
+     * Returns a run's colour: one per run, in order, the same for its training and validation.
+     *
+     * @param run the run's position
+     * @return the colour
+     */
+    static Color runColor(int run) {
+        return OTHERS[run % OTHERS.length];
+    }
+
+    /**
+     * Gives the x axis round ticks from 0 to a round end past {@code maxX}. XChart puts a tick
+     * under every n-th point of equally spaced x values (steps 1, 2, 3, ... become ticks 1, 101,
+     * 201, ... that run together), as if they were categories; an invisible series at 0 and at
+     * the round end breaks the equal spacing, so XChart picks round ticks itself. Call it after
+     * the visible series.
+     *
+     * @param chart the chart
+     * @param maxX the largest x value
+     * @param y a y value inside the plotted range, so that the axis range does not change
+     */
+    static void numericXAxis(XYChart chart, double maxX, double y) {
+        if (chart.getSeriesMap().isEmpty()) {
+            return;
+        }
+        XYSeries anchor = chart.addSeries(" axis", new double[] {0, roundEnd(maxX)}, new double[] {y, y});
+        anchor.setLineColor(new Color(0, 0, 0, 0));
+        anchor.setMarker(SeriesMarkers.NONE);
+        anchor.setShowInLegend(false);
+    }
+
+    /**
+     * Returns the smallest multiple of a round step (1, 2 or 5 times a power of ten, about a
+     * tenth of {@code max}) that is at least {@code max}.
+     *
+     * @param max the largest value, {@code > 0}
+     * @return the round end, such as 2500 for 2345
+     */
+    static double roundEnd(double max) {
+        if (!(max > 0)) {
+            return 1;
+        }
+        double raw = max / 10;
+        double power = Math.pow(10, Math.floor(Math.log10(raw)));
+        double step = power;
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * power >= raw) {
+                step = m * power;
+                break;
+            }
+        }
+        return Math.ceil(max / step) * step;
     }
 
     /**
@@ -95,7 +166,7 @@ final class ChartStyle {
      * @param <T> the points' type
      * @param chart the chart
      * @param name the series' name
-     * @param color the series' colour
+     * @param style the series' colour and dash
      * @param points the points, in x order
      * @param x a point's x value
      * @param y a point's y value
@@ -103,7 +174,7 @@ final class ChartStyle {
     static <T> void finiteLine(
             XYChart chart,
             String name,
-            Color color,
+            LineStyle style,
             List<T> points,
             ToDoubleFunction<T> x,
             ToDoubleFunction<T> y) {
@@ -112,7 +183,7 @@ final class ChartStyle {
             line(
                     chart,
                     name,
-                    color,
+                    style,
                     finite.stream().mapToDouble(x).toArray(),
                     finite.stream().mapToDouble(y).toArray());
         }

@@ -93,16 +93,37 @@ public final class HistoryPlot {
         XYChart chart = ChartStyle.panel(metric, "epoch");
         chart.getStyler().setXAxisDecimalPattern("0.#");
         List<String> sets = RecordsCsv.orderedSets(records);
+        List<String> runs = sets.stream().map(HistoryPlot::runOf).distinct().toList();
         for (int i = 0; i < sets.size(); i++) {
             ChartStyle.finiteLine(
                     chart,
                     sets.get(i),
-                    ChartStyle.color(sets.get(i), i),
+                    style(sets.get(i), i, runs),
                     records.entries(sets.get(i), metric),
                     Records.Entry::epoch,
                     Records.Entry::value);
         }
         return PanelGrid.chartOrNote(chart, metric);
+    }
+
+    /**
+     * A set's line: sets named {@code "train, <run>"} and {@code "valid, <run>"} (runs compared
+     * in one plot) get one colour per run, solid for training and dashed for validation; a
+     * single run's {@code train} and {@code valid} keep luz's two colours, validation dashed.
+     */
+    static ChartStyle.LineStyle style(String set, int index, List<String> runs) {
+        String run = runOf(set);
+        boolean dashed = set.startsWith(Records.VALID);
+        if (run.isEmpty()) {
+            return new ChartStyle.LineStyle(ChartStyle.color(set, index), dashed);
+        }
+        return new ChartStyle.LineStyle(ChartStyle.runColor(runs.indexOf(run)), dashed);
+    }
+
+    /** The run a set belongs to: what follows {@code ", "}, or "" for a single run's set. */
+    private static String runOf(String set) {
+        int cut = set.indexOf(", ");
+        return cut < 0 ? "" : set.substring(cut + 2);
     }
 
     /** Configures a {@link HistoryPlot}; each setter returns a new builder. */

@@ -88,8 +88,11 @@ public final class Records {
      * @param set the set
      * @param metric the metric
      * @return the values, index 0 for epoch 1
+     * @throws io.github.luzj.LuzjException when the set or the metric was never recorded,
+     *     listing what was
      */
     public double[] values(String set, String metric) {
+        requireRecorded(set, metric);
         return entries.stream()
                 .filter(e -> e.set().equals(set) && e.metric().equals(metric))
                 .mapToDouble(Entry::value)
@@ -127,11 +130,48 @@ public final class Records {
      *
      * @param set the set
      * @param metric the metric
-     * @return the value, NaN when never recorded
+     * @return the value
+     * @throws io.github.luzj.LuzjException when the set or the metric was never recorded,
+     *     listing what was
      */
     public double last(String set, String metric) {
         double[] v = values(set, metric);
-        return v.length == 0 ? Double.NaN : v[v.length - 1];
+        return v[v.length - 1];
+    }
+
+    /**
+     * Tells whether {@code metric} was recorded for {@code set} at least once.
+     *
+     * @param set the set
+     * @param metric the metric
+     * @return true when {@link #last} has a value to return
+     */
+    public boolean has(String set, String metric) {
+        return entries.stream().anyMatch(e -> e.set().equals(set) && e.metric().equals(metric));
+    }
+
+    private void requireRecorded(String set, String metric) {
+        if (has(set, metric)) {
+            return;
+        }
+        if (entries.isEmpty()) {
+            throw new io.github.luzj.LuzjException(
+                    "nothing is recorded yet, so there is no " + set + " " + metric
+                            + "; records fill at the end of each fit epoch");
+        }
+        String problem = !sets().contains(set)
+                ? "no set '" + set + "' was recorded; the sets are " + sets()
+                : "no metric '" + metric + "' was recorded for " + set + "; the metrics are "
+                        + recordedFor(set);
+        throw new io.github.luzj.LuzjException(
+                problem + " (metrics come from Luz.setup's metrics, plus 'loss'; 'valid' needs"
+                        + " validation data)");
+    }
+
+    private Set<String> recordedFor(String set) {
+        Set<String> names = new LinkedHashSet<>();
+        entries.stream().filter(e -> e.set().equals(set)).forEach(e -> names.add(e.metric()));
+        return names;
     }
 
     /**

@@ -72,14 +72,16 @@ public final class StepPlot {
                             + " first");
         }
         List<Painter> panels = new ArrayList<>();
-        panels.add(panel(steps, "lr", Records.StepEntry::lr));
+        panels.add(PanelGrid.chartOrNote(panel(steps, "lr", Records.StepEntry::lr), "lr"));
         if (momentum && steps.stream().anyMatch(s -> Double.isFinite(s.momentum()))) {
-            panels.add(panel(steps, "momentum", Records.StepEntry::momentum));
+            panels.add(PanelGrid.chartOrNote(
+                    panel(steps, "momentum", Records.StepEntry::momentum), "momentum"));
         }
         return new PanelGrid(panels, 1);
     }
 
-    private static Painter panel(
+    /** One panel's chart, against a numeric step axis with round ticks. */
+    static XYChart panel(
             List<Records.StepEntry> steps,
             String title,
             ToDoubleFunction<Records.StepEntry> value) {
@@ -94,13 +96,16 @@ public final class StepPlot {
             ChartStyle.finiteLine(
                     chart,
                     group,
-                    ChartStyle.color(group, index),
+                    new ChartStyle.LineStyle(ChartStyle.color(group, index), false),
                     steps.stream().filter(s -> s.group().equals(group)).toList(),
                     Records.StepEntry::step,
                     value);
             index++;
         }
-        return PanelGrid.chartOrNote(chart, title);
+        steps.stream().mapToDouble(value).filter(Double::isFinite).findFirst().ifPresent(
+                y -> ChartStyle.numericXAxis(
+                        chart, steps.stream().mapToDouble(Records.StepEntry::step).max().orElse(1), y));
+        return chart;
     }
 
     /** Configures a {@link StepPlot}; each setter returns a new builder. */

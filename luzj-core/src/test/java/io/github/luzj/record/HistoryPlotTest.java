@@ -75,6 +75,27 @@ class HistoryPlotTest {
     }
 
     @Test
+    void comparedRunsGetOneColourEachSolidTrainAndDashedValid() {
+        java.util.List<String> runs = java.util.List.of("batch norm", "no batch norm");
+        ChartStyle.LineStyle trainA = HistoryPlot.style("train, batch norm", 0, runs);
+        ChartStyle.LineStyle validA = HistoryPlot.style("valid, batch norm", 1, runs);
+        ChartStyle.LineStyle trainB = HistoryPlot.style("train, no batch norm", 2, runs);
+        ChartStyle.LineStyle validB = HistoryPlot.style("valid, no batch norm", 3, runs);
+        assertThat(validA.color()).isEqualTo(trainA.color());
+        assertThat(validB.color()).isEqualTo(trainB.color());
+        assertThat(trainB.color()).isNotEqualTo(trainA.color());
+        assertThat(trainA.dashed()).isFalse();
+        assertThat(trainB.dashed()).isFalse();
+        assertThat(validA.dashed()).isTrue();
+        assertThat(validB.dashed()).isTrue();
+        // a single run keeps luz's two colours
+        assertThat(HistoryPlot.style("train", 0, java.util.List.of("")).color())
+                .isEqualTo(PlotAssertions.TRAIN);
+        assertThat(HistoryPlot.style("valid", 1, java.util.List.of("")))
+                .isEqualTo(new ChartStyle.LineStyle(PlotAssertions.VALID, true));
+    }
+
+    @Test
     void writesSvg(@TempDir Path dir) throws IOException {
         Path svg = dir.resolve("history.svg");
         HistoryPlot.defaults().writeSvg(RecordsCsvTest.twoEpochs(), svg);

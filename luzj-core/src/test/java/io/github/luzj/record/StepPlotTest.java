@@ -63,6 +63,26 @@ class StepPlotTest {
     }
 
     @Test
+    void theStepAxisIsNumericWithRoundEnds() {
+        // the chapter's 2,345 steps: XChart would tick equally spaced steps like categories
+        // (1, 101, 201, ...); an invisible series at 0 and at a round end gives round ticks
+        java.util.List<Records.StepEntry> steps = new java.util.ArrayList<>();
+        for (int s = 1; s <= 2345; s++) {
+            steps.add(new Records.StepEntry(s, 1, "all", 0.01 * s / 2345, 0.9));
+        }
+        org.knowm.xchart.XYChart chart = StepPlot.panel(steps, "lr", Records.StepEntry::lr);
+        org.knowm.xchart.XYSeries anchor = chart.getSeriesMap().get(" axis");
+        assertThat(anchor.getXData()).containsExactly(0, 2500);
+        assertThat(anchor.isShowInLegend()).isFalse();
+        assertThat(anchor.getLineColor().getAlpha()).isZero();
+        assertThat(ChartStyle.roundEnd(2345)).isEqualTo(2500);
+        assertThat(ChartStyle.roundEnd(300)).isEqualTo(300);
+        assertThat(ChartStyle.roundEnd(47)).isEqualTo(50);
+        assertThat(ChartStyle.roundEnd(7)).isEqualTo(7);
+        assertThat(ChartStyle.roundEnd(1)).isEqualTo(1);
+    }
+
+    @Test
     void rejectsRecordsWithoutSteps() {
         assertThatThrownBy(() -> StepPlot.defaults().render(new Records()))
                 .isInstanceOf(LuzjException.class)

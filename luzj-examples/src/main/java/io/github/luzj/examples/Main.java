@@ -25,14 +25,21 @@ import picocli.CommandLine.Command;
             ChapterCommand.class,
             CommandLine.HelpCommand.class
         })
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Exit code for user errors (bad input, missing data). */
     public static final int USER_ERROR = 2;
 
+    /** No experiment named: a usage error, as for an unknown option. */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    public Integer call() {
+        CommandLine cli = new CommandLine(this);
+        cli.getErr().println("error: no experiment given; run one of "
+                + String.join(", ", cli.getSubcommands().keySet().stream()
+                        .filter(name -> !name.equals("help")).toList())
+                + " (--help for the list)");
+        cli.getErr().flush();
+        return USER_ERROR;
     }
 
     /**

@@ -47,11 +47,8 @@ final class OneCycleCommand implements Callable<Integer> {
         LrSchedulers.oneCycle(maxLr).epochs(epochs).stepsPerEpoch(train.size()).resolveTotalSteps();
         DataLoader valid = data.validLoader(common, null);
         // the chapter: lr_one_cycle(max_lr = 0.01, epochs = 5, steps_per_epoch = length(train_dl)),
-        // call_on = "on_batch_end"
-        var schedule =
-                LuzCallbacks.lrScheduler(
-                        LrSchedulers.oneCycle(maxLr).epochs(epochs).stepsPerEpoch(train.size()),
-                        "on_batch_end");
+        // call_on = "on_batch_end"; the callback takes epochs and steps per epoch from the fit
+        var schedule = LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(maxLr), "on_batch_end");
         TrainingRun run =
                 TrainingRun.fit(
                         common,

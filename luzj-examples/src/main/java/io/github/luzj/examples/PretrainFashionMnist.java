@@ -93,8 +93,8 @@ final class PretrainFashionMnist {
                     r.epochs(),
                     train.size(),
                     batches,
-                    r.last(Records.VALID, "acc"),
-                    r.last(Records.VALID, "loss"),
+                    TrainingRun.lastOrNaN(r, Records.VALID, "acc"),
+                    TrainingRun.lastOrNaN(r, Records.VALID, "loss"),
                     seconds,
                     weights,
                     run.interrupted);

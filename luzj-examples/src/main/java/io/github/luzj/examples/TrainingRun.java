@@ -101,14 +101,19 @@ final class TrainingRun {
                 .put("command", command)
                 .put("epochs", r.epochs())
                 .put("train_samples", trainSamples)
-                .put("valid_accuracy", r.last(Records.VALID, "acc"))
-                .put("valid_loss", r.last(Records.VALID, "loss"))
-                .put("train_accuracy", r.last(Records.TRAIN, "acc"))
-                .put("train_loss", r.last(Records.TRAIN, "loss"))
+                .put("valid_accuracy", lastOrNaN(r, Records.VALID, "acc"))
+                .put("valid_loss", lastOrNaN(r, Records.VALID, "loss"))
+                .put("train_accuracy", lastOrNaN(r, Records.TRAIN, "acc"))
+                .put("train_loss", lastOrNaN(r, Records.TRAIN, "loss"))
                 .put("epoch_seconds", epochSeconds)
                 .put("train_samples_per_second", trainSamples * epochSeconds.size() / trainSeconds)
                 .put("parameters", parameters)
                 .put("interrupted", interrupted)
                 .put("stop_reason", fitted.stopReason() == null ? "" : fitted.stopReason());
+    }
+
+    /** The last value of a metric, NaN when a run interrupted early never recorded it. */
+    static double lastOrNaN(Records r, String set, String metric) {
+        return r.has(set, metric) ? r.last(set, metric) : Double.NaN;
     }
 }

@@ -125,7 +125,7 @@ final class TransferCommand implements Callable<Integer> {
                         s.put("pretrain", pretrained.json());
                     }
                     if (pretrained != null && !interrupted[0]) {
-                        double accuracy = arm.run.fitted.records().last(Records.VALID, "acc");
+                        double accuracy = TrainingRun.lastOrNaN(arm.run.fitted.records(), Records.VALID, "acc");
                         Baseline baseline = baseline(manager, train, valid, stage);
                         interrupted[0] = baseline.interrupted;
                         s.put("baseline_random_backbone", baseline.json())
@@ -207,7 +207,7 @@ final class TransferCommand implements Callable<Integer> {
                     .put("seed", common.seed)
                     .write(out.resolve(BASELINE_DIR).resolve("summary.json"));
             return new Baseline(
-                    r.last(Records.VALID, "acc"), r.last(Records.VALID, "loss"), arm.run.interrupted);
+                    TrainingRun.lastOrNaN(r, Records.VALID, "acc"), TrainingRun.lastOrNaN(r, Records.VALID, "loss"), arm.run.interrupted);
         }
     }
 

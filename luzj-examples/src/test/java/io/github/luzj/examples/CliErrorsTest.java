@@ -32,6 +32,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void noExperimentIsAUsageErrorButHelpIsNot() {
+        Run r = run();
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("error: no experiment given; run one of batchnorm,")
+                .doesNotContain("\n");
+        assertThat(run("--help").code()).isZero();
+    }
+
+    @Test
     void aMissingDataFolderIsOneLineAndExitCodeTwo(@TempDir Path tmp) {
         Path out = tmp.resolve("out");
         Run r = run("batchnorm", "--data", tmp.resolve("nowhere").toString(), "--out", out.toString());

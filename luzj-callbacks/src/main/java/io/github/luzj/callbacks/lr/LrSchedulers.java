@@ -9,7 +9,8 @@ import java.util.function.IntToDoubleFunction;
  * taking PyTorch's defaults. Every spec is immutable and validated as it is made:
  *
  * <pre>{@code
- * SchedulerSpec oneCycle = LrSchedulers.oneCycle(0.01).epochs(5).stepsPerEpoch(469);
+ * SchedulerSpec oneCycle = LrSchedulers.oneCycle(0.01);   // epochs and steps from the fit
+ * SchedulerSpec fixed = LrSchedulers.oneCycle(0.01).totalSteps(2345);   // outside a fit
  * SchedulerSpec plateau = LrSchedulers.reduceOnPlateau().factor(0.5).patience(2);
  * SchedulerSpec warmThenDecay = LrSchedulers.sequential(
  *         List.of(LrSchedulers.linear().startFactor(0.1).totalIters(5),

@@ -159,8 +159,9 @@ public final class OneCycleLr extends LrScheduler {
 
     /**
      * The settings of a one-cycle schedule, with PyTorch's argument names and defaults; every
-     * wither validates its value. Give either {@link #totalSteps(int)} or {@link #epochs(int)}
-     * and {@link #stepsPerEpoch(int)} (the scheduler callback fills the latter from the fit).
+     * wither validates its value. Give {@link #totalSteps(int)}, or {@link #epochs(int)} and
+     * {@link #stepsPerEpoch(int)}, or neither: the scheduler callback fills epochs and steps per
+     * epoch from the fit, which is the safe choice.
      *
      * @param maxLr {@code max_lr}: one peak learning rate, or one per group
      * @param totalSteps {@code total_steps}, or null to use epochs x steps per epoch
@@ -251,6 +252,20 @@ public final class OneCycleLr extends LrScheduler {
         @Override
         public Spec withDefaultStepsPerEpoch(int steps) {
             return totalSteps == null && stepsPerEpoch == null ? stepsPerEpoch(steps) : this;
+        }
+
+        @Override
+        public Spec withFitDefaults(int fitEpochs, int steps) {
+            if (totalSteps != null) {
+                return this;
+            }
+            Spec s = epochs == null ? epochs(fitEpochs) : this;
+            return stepsPerEpoch == null ? s.stepsPerEpoch(steps) : s;
+        }
+
+        @Override
+        public long plannedSteps() {
+            return resolveTotalSteps();
         }
 
         /**

@@ -9,8 +9,8 @@ import java.util.List;
  * {@link LrSchedulers}:
  *
  * <pre>{@code
- * SchedulerSpec spec = LrSchedulers.oneCycle(0.01).epochs(5);   // steps per epoch from the fit
- * LrScheduler live = spec.withDefaultStepsPerEpoch(469).build(optimizer.groups());
+ * SchedulerSpec spec = LrSchedulers.oneCycle(0.01);   // epochs and steps per epoch from the fit
+ * LrScheduler live = spec.withFitDefaults(5, 469).build(optimizer.groups());
  * }</pre>
  */
 public interface SchedulerSpec {
@@ -41,5 +41,27 @@ public interface SchedulerSpec {
      */
     default SchedulerSpec withDefaultStepsPerEpoch(int stepsPerEpoch) {
         return this;
+    }
+
+    /**
+     * Returns this spec with what it needs and leaves unset taken from the fit: its
+     * {@code epochs} and {@code steps_per_epoch} (the scheduler callback passes the fit's).
+     *
+     * @param epochs the epochs the fit runs
+     * @param stepsPerEpoch the steps the schedule takes per epoch
+     * @return this spec, or a completed copy
+     */
+    default SchedulerSpec withFitDefaults(int epochs, int stepsPerEpoch) {
+        return withDefaultStepsPerEpoch(stepsPerEpoch);
+    }
+
+    /**
+     * Returns the number of steps the schedule is built to last, for a schedule with an end
+     * (one-cycle); the scheduler callback compares it with the steps the fit will take.
+     *
+     * @return the steps, or -1 for a schedule that has no fixed length
+     */
+    default long plannedSteps() {
+        return -1;
     }
 }

@@ -1,0 +1,375 @@
+package io.github.luzj.data;
+
+import io.github.luzj.LuzjException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * A table read from a CSV file with a header row (through Apache Commons CSV): numeric feature
+ * columns and, optionally, one label column, numeric (a regression target or class indices) or
+ * categorical (names mapped to class indices). Split it, standardize it with statistics fitted on
+ * the training part, and hand it to a {@link DataLoader}.
+ *
+ * <pre>{@code
+ * CsvDataset iris = CsvDataset.builder(Path.of("iris.csv")).label("species").categorical().build();
+ * CsvDataset.Parts parts = iris.split(0.8, 42);
+ * Standardizer scale = Standardizer.fit(parts.train());
+ * DataLoader train = DataLoader.builder(scale.apply(parts.train())).batchSize(16).shuffle(true).build();
+ * }</pre>
+ */
+public final class CsvDataset implements SampleDataset {
+
+    private final List<String> featureNames;
+    private final List<String> classNames;
+    private final TensorDataset data;
+    private final float[][] rows;
+    private final float[] labels;
+
+    private CsvDataset(
+            List<String> featureNames, List<String> classNames, float[][] rows, float[] labels) {
+        this.featureNames = List.copyOf(featureNames);
+        this.classNames = List.copyOf(classNames);
+        this.rows = rows;
+        this.labels = labels;
+        this.data = labels == null ? TensorDataset.of(rows) : TensorDataset.of(rows, labels);
+    }
+
+    /**
+     * Starts reading {@code file}, whose first row names the columns.
+     *
+     * @param file the CSV file
+     * @return a builder
+     */
+    public static Builder builder(Path file) {
+        LuzjException.check(file != null, "the CSV path is null; pass the file to read");
+        return new Builder(file);
+    }
+
+    /**
+     * The two parts of a {@link #split}.
+     *
+     * @param train the training rows
+     * @param test the held-out rows
+     */
+    public record Parts(CsvDataset train, CsvDataset test) {}
+
+    /**
+     * Returns the feature columns' names, in the order of each row's values.
+     *
+     * @return the names
+     */
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    /**
+     * Returns the classes of a categorical label, index {@code i} being class {@code i}.
+     *
+     * @return the class names, empty for a numeric or absent label
+     */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /**
+     * Tells whether the rows have labels.
+     *
+     * @return false when no label column was chosen
+     */
+    public boolean labeled() {
+        return labels != null;
+    }
+
+    /**
+     * Returns a copy of the features, one row per example.
+     *
+     * @return the features
+     */
+    public float[][] features() {
+        float[][] copy = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            copy[i] = rows[i].clone();
+        }
+        return copy;
+    }
+
+    /**
+     * Returns a copy of the labels.
+     *
+     * @return the labels (class indices as floats for a categorical label)
+     * @throws LuzjException when there is no label column
+     */
+    public float[] labels() {
+        LuzjException.check(labels != null, "the CSV was read without a label column; choose one with label(...)");
+        return labels.clone();
+    }
+
+    /**
+     * The same features without labels, to predict on.
+     *
+     * @return the unlabeled examples
+     */
+    public TensorDataset withoutLabels() {
+        return TensorDataset.of(rows);
+    }
+
+    /**
+     * Splits the rows at random into a training part and a held-out part.
+     *
+     * @param trainFraction the training share, in (0, 1)
+     * @param seed the shuffle's seed
+     * @return the two parts, each keeping the column and class names
+     */
+    public Parts split(double trainFraction, long seed) {
+        LuzjException.check(
+                trainFraction > 0 && trainFraction < 1,
+                "the training fraction must be in (0, 1), got %s",
+                trainFraction);
+        int n = rows.length;
+        int nTrain = (int) Math.round(n * trainFraction);
+        LuzjException.check(
+                nTrain >= 1 && nTrain < n,
+                "splitting %d rows at %s leaves a part empty; use more rows or another fraction",
+                n,
+                trainFraction);
+        int[] order = Subset.shuffledIndices(n, seed);
+        return new Parts(select(Arrays.copyOfRange(order, 0, nTrain)),
+                select(Arrays.copyOfRange(order, nTrain, n)));
+    }
+
+    /**
+     * Returns these rows with their features replaced, keeping labels and names (what a
+     * {@link Standardizer} uses).
+     *
+     * @param newRows the new features, one row per example
+     * @return the new dataset
+     */
+    CsvDataset withFeatures(float[][] newRows) {
+        return new CsvDataset(featureNames, classNames, newRows, labels);
+    }
+
+    private CsvDataset select(int[] idx) {
+        float[][] r = new float[idx.length][];
+        float[] l = labels == null ? null : new float[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            r[i] = rows[idx[i]];
+            if (l != null) {
+                l[i] = labels[idx[i]];
+            }
+        }
+        return new CsvDataset(featureNames, classNames, r, l);
+    }
+
+    @Override
+    public int size() {
+        return data.size();
+    }
+
+    @Override
+    public Sample get(int index) {
+        return data.get(index);
+    }
+
+    /** What to read from the file. */
+    public static final class Builder {
+        private final Path file;
+        private String label;
+        private List<String> features;
+        private boolean categorical;
+        private List<String> classes;
+        private char delimiter = ',';
+
+        private Builder(Path file) {
+            this.file = file;
+        }
+
+        /**
+         * Names the label column (none by default: every column is a feature, for prediction).
+         *
+         * @param column the header name of the label column
+         * @return this builder
+         */
+        public Builder label(String column) {
+            this.label = column;
+            return this;
+        }
+
+        /**
+         * Chooses the feature columns (by default every column but the label).
+         *
+         * @param columns header names, in the order the model sees them
+         * @return this builder
+         */
+        public Builder features(String... columns) {
+            this.features = List.of(columns);
+            return this;
+        }
+
+        /**
+         * Reads the label as category names, mapped to class indices 0, 1, ... in sorted order.
+         *
+         * @return this builder
+         */
+        public Builder categorical() {
+            this.categorical = true;
+            return this;
+        }
+
+        /**
+         * Reads the label as these category names, class {@code i} being {@code names[i]}; any
+         * other value is refused. Use it to keep the same mapping for every file.
+         *
+         * @param names the classes, in index order
+         * @return this builder
+         */
+        public Builder classes(String... names) {
+            this.categorical = true;
+            this.classes = List.of(names);
+            return this;
+        }
+
+        /**
+         * Sets the delimiter (a comma by default).
+         *
+         * @param delimiter for example {@code ';'} or {@code '\t'}
+         * @return this builder
+         */
+        public Builder delimiter(char delimiter) {
+            this.delimiter = delimiter;
+            return this;
+        }
+
+        /**
+         * Reads the file.
+         *
+         * @return the dataset
+         * @throws LuzjException naming the file, line and column of a value that cannot be read
+         */
+        public CsvDataset build() {
+            LuzjException.check(
+                    Files.isRegularFile(file), "no CSV file at %s; check the path", file);
+            CSVFormat format = CSVFormat.DEFAULT.builder()
+                    .setDelimiter(delimiter)
+                    .setHeader()
+                    .setSkipHeaderRecord(true)
+                    .setIgnoreEmptyLines(true)
+                    .setTrim(true)
+                    .get();
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                    CSVParser parser = CSVParser.parse(in, format)) {
+                List<String> header = parser.getHeaderNames();
+                List<String> featureColumns = featureColumns(header);
+                List<CSVRecord> records = parser.getRecords();
+                LuzjException.check(!records.isEmpty(), "%s has a header but no rows", file);
+                float[][] rows = new float[records.size()][featureColumns.size()];
+                String[] rawLabels = label == null ? null : new String[records.size()];
+                for (int i = 0; i < records.size(); i++) {
+                    CSVRecord r = records.get(i);
+                    LuzjException.check(
+                            r.isConsistent(),
+                            "%s line %d has %d values but the header names %d columns",
+                            file, lineOf(r), r.size(), header.size());
+                    for (int j = 0; j < featureColumns.size(); j++) {
+                        rows[i][j] = number(r, featureColumns.get(j), "feature");
+                    }
+                    if (rawLabels != null) {
+                        rawLabels[i] = r.get(label);
+                    }
+                }
+                List<String> classNames = List.of();
+                float[] labels = null;
+                if (rawLabels != null) {
+                    if (categorical) {
+                        classNames = classes != null ? classes : sortedDistinct(rawLabels);
+                        labels = classIndices(rawLabels, classNames, records);
+                    } else {
+                        labels = new float[records.size()];
+                        for (int i = 0; i < records.size(); i++) {
+                            labels[i] = number(records.get(i), label, "label");
+                        }
+                    }
+                }
+                return new CsvDataset(featureColumns, classNames, rows, labels);
+            } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException e) {
+                throw new LuzjException("cannot read the CSV file " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        private List<String> featureColumns(List<String> header) {
+            LuzjException.check(!header.isEmpty(), "%s has no header row naming its columns", file);
+            if (label != null) {
+                LuzjException.check(
+                        header.contains(label),
+                        "%s has no column '%s'; its columns are %s",
+                        file, label, header);
+            }
+            if (features == null) {
+                List<String> all = new ArrayList<>(header);
+                all.remove(label);
+                LuzjException.check(!all.isEmpty(), "%s has no column besides the label", file);
+                return all;
+            }
+            LuzjException.check(!features.isEmpty(), "features() needs at least one column");
+            for (String f : features) {
+                LuzjException.check(
+                        header.contains(f), "%s has no column '%s'; its columns are %s",
+                        file, f, header);
+                LuzjException.check(
+                        !f.equals(label), "column '%s' cannot be both a feature and the label", f);
+            }
+            return features;
+        }
+
+        private float number(CSVRecord r, String column, String what) {
+            String v = r.get(column);
+            try {
+                return Float.parseFloat(v);
+            } catch (NumberFormatException e) {
+                throw new LuzjException(String.format(Locale.ROOT,
+                        "%s line %d, %s column '%s': '%s' is not a number%s",
+                        file, lineOf(r), what, column, v,
+                        what.equals("label")
+                                ? "; call categorical() to map label names to classes"
+                                : "; choose numeric columns with features(...)"));
+            }
+        }
+
+        private float[] classIndices(String[] raw, List<String> names, List<CSVRecord> records) {
+            Map<String, Integer> index = new java.util.HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                index.put(names.get(i), i);
+            }
+            float[] out = new float[raw.length];
+            for (int i = 0; i < raw.length; i++) {
+                Integer c = index.get(raw[i]);
+                if (c == null) {
+                    throw new LuzjException(String.format(Locale.ROOT,
+                            "%s line %d: label '%s' is not one of the classes %s",
+                            file, lineOf(records.get(i)), raw[i], names));
+                }
+                out[i] = c;
+            }
+            return out;
+        }
+
+        private static long lineOf(CSVRecord r) {
+            return r.getRecordNumber() + 1; // the header is line 1
+        }
+
+        private static List<String> sortedDistinct(String[] values) {
+            return List.copyOf(new TreeSet<>(Arrays.asList(values)));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.luzj.data;
+
+import io.github.luzj.LuzjException;
+import java.util.Arrays;
+
+/**
+ * Centers every feature column and scales it to unit variance with statistics fitted on the
+ * training rows only (scikit-learn's {@code StandardScaler}: the population standard deviation;
+ * a constant column is only centered), then applies the same statistics to any other rows, so
+ * that held-out and new data are scaled as the model was trained.
+ *
+ * <pre>{@code
+ * Standardizer scale = Standardizer.fit(parts.train());
+ * CsvDataset train = scale.apply(parts.train());
+ * CsvDataset test = scale.apply(parts.test());
+ * }</pre>
+ */
+public final class Standardizer {
+
+    private final double[] means;
+    private final double[] stds;
+
+    private Standardizer(double[] means, double[] stds) {
+        this.means = means;
+        this.stds = stds;
+    }
+
+    /**
+     * Fits the statistics of {@code rows}.
+     *
+     * @param rows one row of features per example
+     * @return the standardizer
+     */
+    public static Standardizer fit(float[][] rows) {
+        LuzjException.check(rows != null && rows.length > 0, "no rows to fit a standardizer on");
+        int d = rows[0].length;
+        double[] mean = new double[d];
+        double[] sq = new double[d];
+        for (float[] r : rows) {
+            LuzjException.check(r.length == d, "rows of %d and %d values; every row needs %d", d, r.length, d);
+            for (int j = 0; j < d; j++) {
+                mean[j] += r[j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            mean[j] /= rows.length;
+        }
+        for (float[] r : rows) {
+            for (int j = 0; j < d; j++) {
+                double c = r[j] - mean[j];
+                sq[j] += c * c;
+            }
+        }
+        double[] std = new double[d];
+        for (int j = 0; j < d; j++) {
+            double s = Math.sqrt(sq[j] / rows.length);
+            std[j] = s > 0 ? s : 1;
+        }
+        return new Standardizer(mean, std);
+    }
+
+    /**
+     * Fits the statistics of a training table's features.
+     *
+     * @param train the training rows
+     * @return the standardizer
+     */
+    public static Standardizer fit(CsvDataset train) {
+        return fit(train.features());
+    }
+
+    /**
+     * A standardizer with known statistics, such as ones saved beside a model.
+     *
+     * @param means each column's mean
+     * @param stds each column's standard deviation, {@code > 0}
+     * @return the standardizer
+     */
+    public static Standardizer of(double[] means, double[] stds) {
+        LuzjException.check(
+                means.length == stds.length,
+                "%d means but %d standard deviations; pass one of each per column",
+                means.length,
+                stds.length);
+        for (double s : stds) {
+            LuzjException.check(s > 0, "standard deviations must be > 0, got %s", Arrays.toString(stds));
+        }
+        return new Standardizer(means.clone(), stds.clone());
+    }
+
+    /**
+     * Returns each column's mean.
+     *
+     * @return the means
+     */
+    public double[] means() {
+        return means.clone();
+    }
+
+    /**
+     * Returns each column's standard deviation (1 for a constant column).
+     *
+     * @return the standard deviations
+     */
+    public double[] stds() {
+        return stds.clone();
+    }
+
+    /**
+     * Standardizes rows with the fitted statistics.
+     *
+     * @param rows one row of features per example
+     * @return new rows
+     */
+    public float[][] apply(float[][] rows) {
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            LuzjException.check(
+                    rows[i].length == means.length,
+                    "row %d has %d values but the standardizer was fitted on %d columns",
+                    i,
+                    rows[i].length,
+                    means.length);
+            out[i] = new float[means.length];
+            for (int j = 0; j < means.length; j++) {
+                out[i][j] = (float) ((rows[i][j] - means[j]) / stds[j]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Standardizes a table's features, keeping its labels and names.
+     *
+     * @param data the rows
+     * @return a new table
+     */
+    public CsvDataset apply(CsvDataset data) {
+        return data.withFeatures(apply(data.features()));
+    }
+}

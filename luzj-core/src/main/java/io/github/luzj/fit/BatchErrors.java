@@ -1,0 +1,64 @@
+package io.github.luzj.fit;
+
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import io.github.luzj.LuzjException;
+import io.github.luzj.data.DataLoader;
+
+/**
+ * The forward pass and the loss as fit, evaluate and predict run them: a shape mismatch the
+ * engine reports becomes one {@link LuzjException} that names the shapes and the fix.
+ */
+final class BatchErrors {
+
+    private BatchErrors() {}
+
+    /** Runs {@code block} on {@code x}. */
+    static NDList forward(Block block, ParameterStore ps, NDList x, boolean training) {
+        try {
+            return block.forward(ps, x, training);
+        } catch (IllegalArgumentException | IllegalStateException | EngineException e) {
+            throw new LuzjException(
+                    "the model's forward pass failed on input of shape "
+                            + x.head().getShape()
+                            + ": "
+                            + e.getMessage()
+                            + "; check that the data's shape fits the model's first layer",
+                    e);
+        }
+    }
+
+    /** Evaluates {@code loss} on labels {@code y} and predictions {@code pred}. */
+    static NDArray loss(Loss loss, NDList y, NDList pred) {
+        try {
+            return loss.evaluate(y, pred);
+        } catch (IllegalArgumentException | IllegalStateException | EngineException e) {
+            throw new LuzjException(
+                    "the loss "
+                            + loss.getName()
+                            + " failed on predictions of shape "
+                            + pred.head().getShape()
+                            + " and labels of shape "
+                            + y.head().getShape()
+                            + ": "
+                            + e.getMessage()
+                            + "; check that the labels fit the model's output (class indices in"
+                            + " [0, classes) for cross-entropy)",
+                    e);
+        }
+    }
+
+    /** Refuses unlabeled data where the loss is needed. */
+    static void requireLabels(DataLoader data, String what, String use) {
+        if (data != null && !data.labeled()) {
+            throw new LuzjException(
+                    what + "'s examples have no labels, and " + use + " needs them to compute the"
+                            + " loss; pass labeled data (TensorDataset.of(features, labels)), or"
+                            + " call predict for outputs on unlabeled data");
+        }
+    }
+}

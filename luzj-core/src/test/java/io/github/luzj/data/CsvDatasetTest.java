@@ -1,0 +1,110 @@
+package io.github.luzj.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.luzj.LuzjException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvDatasetTest {
+
+    static final Path DATA = Path.of("..", "docs", "data");
+
+    @Test
+    void categoricalLabelsMapToSortedClassIndices() {
+        CsvDataset iris = CsvDataset.builder(DATA.resolve("iris.csv")).label("species").categorical().build();
+        assertThat(iris.size()).isEqualTo(150);
+        assertThat(iris.featureNames())
+                .containsExactly("sepal_length", "sepal_width", "petal_length", "petal_width");
+        assertThat(iris.classNames()).containsExactly("setosa", "versicolor", "virginica");
+        assertThat(iris.get(0).x().data()).containsExactly(5.1f, 3.5f, 1.4f, 0.2f);
+        assertThat(iris.get(0).y().data()).containsExactly(0f);
+        assertThat(iris.get(149).y().data()).containsExactly(2f);
+    }
+
+    @Test
+    void explicitClassesFixTheMappingAndChosenColumnsTheFeatures() {
+        CsvDataset bc = CsvDataset.builder(DATA.resolve("breast_cancer.csv"))
+                .label("diagnosis").classes("benign", "malignant")
+                .features("mean_radius", "worst_area")
+                .build();
+        assertThat(bc.featureNames()).containsExactly("mean_radius", "worst_area");
+        assertThat(bc.get(0).x().data()).containsExactly(17.99f, 2019f);
+        assertThat(bc.get(0).y().data()).containsExactly(1f); // malignant
+        assertThat(bc.labels()).contains(0f, 1f);
+    }
+
+    @Test
+    void numericLabelsAreRegressionTargets() {
+        CsvDataset d = CsvDataset.builder(DATA.resolve("diabetes.csv")).label("progression").build();
+        assertThat(d.size()).isEqualTo(442);
+        assertThat(d.featureNames()).hasSize(10).startsWith("age", "sex");
+        assertThat(d.get(0).y().data()).containsExactly(151f);
+        assertThat(d.classNames()).isEmpty();
+    }
+
+    @Test
+    void withoutALabelEveryColumnIsAFeature(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("new.csv"), "a,b\n1,2\n3,4\n");
+        CsvDataset rows = CsvDataset.builder(f).build();
+        assertThat(rows.labeled()).isFalse();
+        assertThat(rows.get(1).labeled()).isFalse();
+        assertThat(rows.features()).isDeepEqualTo(new float[][] {{1, 2}, {3, 4}});
+    }
+
+    @Test
+    void theStandardizerIsFittedOnTheTrainingSplitOnly() {
+        CsvDataset d = CsvDataset.builder(DATA.resolve("diabetes.csv")).label("progression").build();
+        CsvDataset.Parts parts = d.split(0.8, 7);
+        assertThat(parts.train().size()).isEqualTo(354);
+        assertThat(parts.test().size()).isEqualTo(88);
+        Standardizer scale = Standardizer.fit(parts.train());
+        float[][] train = scale.apply(parts.train()).features();
+        for (int j = 0; j < 10; j++) {
+            double mean = 0;
+            double sq = 0;
+            for (float[] r : train) {
+                mean += r[j];
+                sq += (double) r[j] * r[j];
+            }
+            assertThat(mean / train.length).isCloseTo(0, Offset.offset(1e-5));
+            assertThat(sq / train.length).isCloseTo(1, Offset.offset(1e-4));
+        }
+        // the held-out rows use the training statistics, so their mean is not exactly 0
+        float[] first = parts.test().features()[0];
+        float[] scaled = scale.apply(parts.test()).features()[0];
+        assertThat(scaled[0]).isCloseTo((float) ((first[0] - scale.means()[0]) / scale.stds()[0]),
+                Offset.offset(1e-5f));
+        assertThat(scale.apply(parts.test()).labels()).containsExactly(parts.test().labels());
+        // the same seed gives the same split
+        assertThat(d.split(0.8, 7).test().labels()).containsExactly(parts.test().labels());
+    }
+
+    @Test
+    void badFilesAreNamedWithLineAndColumn(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("t.csv"), "x,y,label\n1,2,a\n3,oops,b\n");
+        assertThatThrownBy(() -> CsvDataset.builder(f).label("label").categorical().build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("line 3, feature column 'y': 'oops' is not a number");
+        assertThatThrownBy(() -> CsvDataset.builder(f).label("target").build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("no column 'target'; its columns are [x, y, label]");
+        assertThatThrownBy(() -> CsvDataset.builder(f).label("label").features("x").build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("'a' is not a number; call categorical()");
+        assertThatThrownBy(() -> CsvDataset.builder(f).label("label").features("x").classes("a").build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("line 3: label 'b' is not one of the classes [a]");
+        Path ragged = Files.writeString(dir.resolve("r.csv"), "x,y\n1,2\n3\n");
+        assertThatThrownBy(() -> CsvDataset.builder(ragged).build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("line 3 has 1 values but the header names 2 columns");
+        assertThatThrownBy(() -> CsvDataset.builder(dir.resolve("missing.csv")).build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("no CSV file at");
+    }
+}
