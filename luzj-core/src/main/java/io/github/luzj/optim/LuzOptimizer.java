@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The live optimizer: PyTorch's update rules for Adam, AdamW and SGD over {@link ParamGroup}s
+ * The live optimizer: PyTorch's update rules for Adam, AdamW and SGD, and schedule-free AdamW
+ * ({@link #train()}, {@link #eval()}), over {@link ParamGroup}s
  * whose hyperparameters may change between any two steps.
  *
  * <p>DJL's built-in optimizers read momentum and {@code beta1} once, when built, so a one-cycle
@@ -38,11 +39,13 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     private final Map<String, ParamGroup> groupOf = new HashMap<>();
     private final Map<String, ParamState> states = new HashMap<>();
     private NDManager stateManager;
+    /** Schedule-free AdamW's mode: true at y (training), false at x; starts false as there. */
+    private boolean trainMode;
 
-    LuzOptimizer(OptimizerSpec.Kind kind, boolean fused, List<ParamGroup> groups) {
+    LuzOptimizer(OptimizerSpec.Kind kind, UpdateRule rule, List<ParamGroup> groups) {
         super(new NoOpBuilder());
         this.kind = kind;
-        this.rule = UpdateRule.of(kind, fused);
+        this.rule = rule;
         this.groups = List.copyOf(groups);
         for (ParamGroup g : groups) {
             for (Parameter p : g.parameters()) {
@@ -73,11 +76,78 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     }
 
     /**
+     * Tells whether this optimizer keeps two points, as schedule-free AdamW does: the parameters
+     * sit at {@code y} to train ({@link #train()}) and at the average {@code x} to evaluate or
+     * save ({@link #eval()}).
+     *
+     * @return true for schedule-free AdamW
+     */
+    public boolean isScheduleFree() {
+        return rule instanceof ScheduleFreeRule;
+    }
+
+    /**
+     * Tells whether the parameters are at the training point (always true unless
+     * {@link #isScheduleFree()}).
+     *
+     * @return false after {@link #eval()} of a schedule-free optimizer
+     */
+    public boolean isTrainMode() {
+        return trainMode || !isScheduleFree();
+    }
+
+    /**
+     * Puts the parameters at the point gradients are taken ({@code AdamWScheduleFree.train()},
+     * {@code y}); does nothing when already there or for other optimizers. The fit loop calls
+     * it before every training epoch.
+     */
+    public void train() {
+        moveTo(true);
+    }
+
+    /**
+     * Puts the parameters at the point to evaluate, predict with and save
+     * ({@code AdamWScheduleFree.eval()}, the average {@code x}); does nothing when already there
+     * or for other optimizers. The fit loop calls it after every training epoch.
+     */
+    public void eval() {
+        moveTo(false);
+    }
+
+    private void moveTo(boolean train) {
+        if (!isScheduleFree() || trainMode == train) {
+            return;
+        }
+        try (NoGrad ignored = NoGrad.enter();
+                NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (ParamGroup g : groups) {
+                for (Parameter p : g.parameters()) {
+                    ParamState s = states.get(p.getId());
+                    if (train) {
+                        ScheduleFreeRule.toTrain(g, s, p.getArray());
+                    } else {
+                        ScheduleFreeRule.toEval(g, s, p.getArray());
+                    }
+                }
+            }
+        }
+        trainMode = train;
+    }
+
+    /**
      * Updates every parameter of every group from its gradient, then zeroes the gradients
      * (PyTorch's {@code optimizer.step(); optimizer.zero_grad()}). A parameter that no backward
      * pass has reached yet has no gradient and is skipped, as PyTorch skips {@code grad is None}.
+     *
+     * @throws LuzjException for schedule-free AdamW in eval mode (call {@link #train()} first)
      */
     public void step() {
+        LuzjException.check(
+                isTrainMode(),
+                "schedule-free AdamW was not in train mode when step was called; call"
+                        + " optimizer.train() before training and optimizer.eval() before"
+                        + " evaluating (the fit loop does both)");
         try (NoGrad ignored = NoGrad.enter()) {
             for (ParamGroup g : groups) {
                 step(g);
@@ -123,6 +193,10 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                 "parameter %s is in no group of this optimizer; build the optimizer from the"
                         + " model it updates",
                 parameterId);
+        LuzjException.check(
+                !isScheduleFree(),
+                "schedule-free AdamW steps whole parameter groups; call step() instead of"
+                        + " update()");
         try (NoGrad ignored = NoGrad.enter()) {
             update(g, parameterId, weight, grad);
         }
@@ -213,9 +287,17 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                 ps.expAvg = toDevice(m, e.expAvg(), e);
                 ps.expAvgSq = toDevice(m, e.expAvgSq(), e);
                 ps.momentumBuffer = toDevice(m, e.momentumBuffer(), e);
+                ps.z = toDevice(m, e.z(), e);
                 states.put(p.getId(), ps);
             }
+            if (rule instanceof ScheduleFreeRule sf) {
+                ScheduleFreeRule.Clock c = sf.clock(g);
+                c.k = s.clock().k();
+                c.weightSum = s.clock().weightSum();
+                c.lrMax = s.clock().lrMax();
+            }
         }
+        trainMode = saved.trainMode();
     }
 
     private StateSnapshot snapshot() {
@@ -232,14 +314,20 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                                 s == null ? 0 : s.step,
                                 s == null ? null : toHost(s.expAvg),
                                 s == null ? null : toHost(s.expAvgSq),
-                                s == null ? null : toHost(s.momentumBuffer)));
+                                s == null ? null : toHost(s.momentumBuffer),
+                                s == null ? null : toHost(s.z)));
+            }
+            StateSnapshot.Clock clock = StateSnapshot.Clock.NONE;
+            if (rule instanceof ScheduleFreeRule sf) {
+                ScheduleFreeRule.Clock c = sf.clock(g);
+                clock = new StateSnapshot.Clock(c.k, c.weightSum, c.lrMax);
             }
             out.add(
                     new StateSnapshot.GroupState(
                             g.name(), g.lr(), g.momentum(), g.beta2(), g.eps(), g.weightDecay(),
-                            params));
+                            clock, params));
         }
-        return new StateSnapshot(kind, out);
+        return new StateSnapshot(kind, trainMode, out);
     }
 
     private void checkMatches(StateSnapshot saved) {
@@ -291,7 +379,9 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                     e.shape(),
                     weight.getShape());
             for (StateSnapshot.HostArray a :
-                    new StateSnapshot.HostArray[] {e.expAvg(), e.expAvgSq(), e.momentumBuffer()}) {
+                    new StateSnapshot.HostArray[] {
+                        e.expAvg(), e.expAvgSq(), e.momentumBuffer(), e.z()
+                    }) {
                 LuzjException.check(
                         a == null || a.dataType() == weight.getDataType(),
                         "optimizer state does not match the model: parameter '%s' of group '%s'"
@@ -335,6 +425,10 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     @Override
     public void close() {
         states.clear();
+        if (rule instanceof ScheduleFreeRule sf) {
+            sf.reset();
+        }
+        trainMode = false;
         if (stateManager != null) {
             stateManager.close();
             stateManager = null;
