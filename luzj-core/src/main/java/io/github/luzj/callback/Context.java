@@ -98,6 +98,16 @@ public interface Context {
     int trainBatches();
 
     /**
+     * Returns the number of optimizer steps per training epoch: the training batches, or
+     * {@code ceil(batches / k)} with gradient accumulation over {@code k} batches.
+     *
+     * @return the steps per epoch
+     */
+    default int stepsPerEpoch() {
+        return trainBatches();
+    }
+
+    /**
      * Returns the number of validation batches per epoch, 0 when there is no validation data.
      *
      * @return the validation batch count

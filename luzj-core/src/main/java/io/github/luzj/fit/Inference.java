@@ -33,6 +33,7 @@ public final class Inference {
      */
     public static Map<String, Double> evaluate(Session session, DataLoader data) {
         session.prepareForInference(new Shape(data.featureShape()));
+        session.toEvaluationPoint();
         try (NDManager mm = session.model().getNDManager().newSubManager()) {
             LossAverage loss = new LossAverage(mm);
             Map<String, Metric.Accumulator> acc = new LinkedHashMap<>();
@@ -77,6 +78,7 @@ public final class Inference {
     public static NDArray predict(
             Session session, DataLoader data, NDManager manager, List<Callback> callbacks) {
         session.prepareForInference(new Shape(data.featureShape()));
+        session.toEvaluationPoint();
         CallbackList cbs = new CallbackList(callbacks);
         FitContext ctx =
                 new FitContext(session, cbs, false, session.epochsDone(), 0, 0, data.size());

@@ -1,11 +1,13 @@
 package io.github.luzj.optim;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import io.github.luzj.LuzjException;
 import java.io.DataInputStream;
@@ -41,6 +43,10 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     private NDManager stateManager;
     /** Schedule-free AdamW's mode: true at y (training), false at x; starts false as there. */
     private boolean trainMode;
+    /** Schedule-free AdamW's y by parameter id, kept bitwise while a checkpoint is at x. */
+    private Map<String, StateSnapshot.HostArray> trainPoint = Map.of();
+    /** True while the parameters' gradients hold a sum not yet stepped on (accumulation). */
+    private boolean gradientsPending;
 
     LuzOptimizer(OptimizerSpec.Kind kind, UpdateRule rule, List<ParamGroup> groups) {
         super(new NoOpBuilder());
@@ -114,8 +120,96 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
         moveTo(false);
     }
 
+    /**
+     * Runs {@code save} with the parameters at the point to evaluate, as a checkpoint or a saved
+     * model wants them, then puts them back bit for bit: a save in the middle of training does
+     * not change how training goes on. The optimizer's state written meanwhile carries the
+     * training point too, so a resume from it continues exactly.
+     *
+     * @param save what writes the weights and this optimizer's state
+     */
+    public void atEvalPoint(Runnable save) {
+        if (!isScheduleFree() || !trainMode) {
+            save.run(); // one point only, or already at x
+            return;
+        }
+        Map<String, StateSnapshot.HostArray> y = new HashMap<>();
+        for (ParamGroup g : groups) {
+            for (Parameter p : g.parameters()) {
+                y.put(p.getId(), toHost(p.getArray()));
+            }
+        }
+        eval();
+        trainPoint = y;
+        try {
+            save.run();
+        } finally {
+            trainPoint = Map.of();
+            restoreTrainPoint(y);
+        }
+    }
+
+    /** Puts the parameters at a saved y bitwise, in train mode. */
+    private void restoreTrainPoint(Map<String, StateSnapshot.HostArray> y) {
+        for (ParamGroup g : groups) {
+            for (int j = 0; j < g.parameters().size(); j++) {
+                Parameter p = g.parameters().get(j);
+                StateSnapshot.HostArray saved = y.get(p.getId());
+                if (saved != null) {
+                    NDArray w = p.getArray();
+                    try (NDManager scratch = w.getManager().newSubManager();
+                            NDArray fresh = toDevice(scratch, saved, w.getShape())) {
+                        w.set(new ai.djl.ndarray.index.NDIndex("..."), fresh);
+                    }
+                }
+            }
+        }
+        trainMode = true;
+    }
+
+    /**
+     * Tells the optimizer that the parameters' gradients hold a sum over batches not yet
+     * stepped on (gradient accumulation), so that {@link #saveState} writes them and
+     * {@link #loadState} puts them back; {@link #step()} clears it.
+     *
+     * @param pending true between a backward pass and the step it accumulates for
+     */
+    public void setGradientsPending(boolean pending) {
+        this.gradientsPending = pending;
+    }
+
+    /**
+     * Tells whether the gradients hold an accumulated sum not yet stepped on.
+     *
+     * @return true after {@code setGradientsPending(true)} or a load of such a state
+     */
+    public boolean gradientsPending() {
+        return gradientsPending;
+    }
+
+    /** Zeroes every parameter's gradient and clears {@link #gradientsPending()}. */
+    public void zeroGradients() {
+        for (ParamGroup g : groups) {
+            for (Parameter p : g.parameters()) {
+                NDArray w = p.getArray();
+                NDArray grad = w.hasGradient() ? gradientOf(w) : null;
+                if (grad != null) {
+                    zeroGradient(w, grad);
+                    grad.close();
+                }
+            }
+        }
+        gradientsPending = false;
+    }
+
     private void moveTo(boolean train) {
         if (!isScheduleFree() || trainMode == train) {
+            return;
+        }
+        if (train && !trainPoint.isEmpty()) {
+            Map<String, StateSnapshot.HostArray> y = trainPoint;
+            trainPoint = Map.of();
+            restoreTrainPoint(y); // a checkpoint taken mid-epoch: y exactly as it was
             return;
         }
         try (NoGrad ignored = NoGrad.enter();
@@ -153,6 +247,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                 step(g);
             }
         }
+        gradientsPending = false;
     }
 
     /** One group's update, all its parameters handed to the rule at once (see UpdateRule). */
@@ -219,6 +314,21 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
         return weight.getGradient();
     }
 
+    /**
+     * Makes {@code grad} the weight's gradient: the backward pass of {@code sum(grad * w)},
+     * whose derivative is {@code grad} exactly, after zeroing what was there.
+     */
+    private static void setGradient(NDArray weight, NDArray grad) {
+        NDArray old = gradientOf(weight);
+        if (old != null) {
+            zeroGradient(weight, old);
+            old.close();
+        }
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(grad.mul(weight).sum()); // grad first: temporaries go to its manager
+        }
+    }
+
     private static void zeroGradient(NDArray weight, NDArray grad) {
         if (weight instanceof PtNDArray pt) {
             JniUtils.zeroGrad(pt); // zero_() also clears NaN, unlike grad * 0
@@ -274,6 +384,8 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
             s.close();
         }
         states.clear();
+        Map<String, StateSnapshot.HostArray> y = new HashMap<>();
+        boolean anyGradient = false;
         for (int i = 0; i < groups.size(); i++) {
             ParamGroup g = groups.get(i);
             StateSnapshot.GroupState s = saved.groups().get(i);
@@ -289,6 +401,15 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                 ps.momentumBuffer = toDevice(m, e.momentumBuffer(), e);
                 ps.z = toDevice(m, e.z(), e);
                 states.put(p.getId(), ps);
+                if (e.trainPoint() != null) {
+                    y.put(p.getId(), e.trainPoint());
+                }
+                if (e.gradient() != null) {
+                    try (NDManager scratch = m.newSubManager()) {
+                        setGradient(p.getArray(), toDevice(scratch, e.gradient(), e));
+                    }
+                    anyGradient = true;
+                }
             }
             if (rule instanceof ScheduleFreeRule sf) {
                 ScheduleFreeRule.Clock c = sf.clock(g);
@@ -298,6 +419,8 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
             }
         }
         trainMode = saved.trainMode();
+        trainPoint = y;
+        gradientsPending = anyGradient;
     }
 
     private StateSnapshot snapshot() {
@@ -315,7 +438,9 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                                 s == null ? null : toHost(s.expAvg),
                                 s == null ? null : toHost(s.expAvgSq),
                                 s == null ? null : toHost(s.momentumBuffer),
-                                s == null ? null : toHost(s.z)));
+                                s == null ? null : toHost(s.z),
+                                trainPoint.get(p.getId()),
+                                gradientsPending ? toHost(gradientOf(p.getArray())) : null));
             }
             StateSnapshot.Clock clock = StateSnapshot.Clock.NONE;
             if (rule instanceof ScheduleFreeRule sf) {
@@ -380,7 +505,8 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                     weight.getShape());
             for (StateSnapshot.HostArray a :
                     new StateSnapshot.HostArray[] {
-                        e.expAvg(), e.expAvgSq(), e.momentumBuffer(), e.z()
+                        e.expAvg(), e.expAvgSq(), e.momentumBuffer(), e.z(), e.trainPoint(),
+                        e.gradient()
                     }) {
                 LuzjException.check(
                         a == null || a.dataType() == weight.getDataType(),
@@ -403,13 +529,15 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
 
     private static NDArray toDevice(
             NDManager manager, StateSnapshot.HostArray host, StateSnapshot.ParamEntry entry) {
-        if (host == null) {
-            return null;
-        }
+        return host == null ? null : toDevice(manager, host, entry.shape());
+    }
+
+    private static NDArray toDevice(
+            NDManager manager, StateSnapshot.HostArray host, ai.djl.ndarray.types.Shape shape) {
         ByteBuffer buf = manager.allocateDirect(host.data().length).order(ByteOrder.nativeOrder());
         buf.put(host.data()).rewind();
         // the engine may alias the direct buffer; a copy gives the state memory of its own
-        try (NDArray view = manager.create(buf, entry.shape(), host.dataType())) {
+        try (NDArray view = manager.create(buf, shape, host.dataType())) {
             NDArray owned = view.duplicate();
             NDScope.unregister(owned); // a caller's scope must not free the optimizer's state
             owned.attach(manager);
@@ -429,6 +557,8 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
             sf.reset();
         }
         trainMode = false;
+        trainPoint = Map.of();
+        gradientsPending = false;
         if (stateManager != null) {
             stateManager.close();
             stateManager = null;

@@ -21,7 +21,9 @@ import java.util.List;
  *
  * <p>Version 2 adds schedule-free AdamW's state: after the kind, whether the parameters are at
  * the training point; after each group's weight decay its counters ({@link Clock}); after each
- * parameter's momentum buffer the optional array {@code z}. Version 1 still reads.
+ * parameter's momentum buffer the optional arrays {@code z}, the training point {@code y}
+ * (a checkpoint taken mid-epoch) and the accumulated gradient (a checkpoint taken in the middle of
+ * a gradient accumulation). Version 1 still reads.
  *
  * @param kind the optimizer kind
  * @param trainMode schedule-free AdamW's mode when saved (false: the weights are at x)
@@ -78,6 +80,8 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
      * @param expAvgSq Adam's second moment
      * @param momentumBuffer SGD's momentum buffer
      * @param z schedule-free AdamW's fast iterate
+     * @param trainPoint schedule-free AdamW's y, when saved in the middle of training
+     * @param gradient the accumulated gradient, when saved in the middle of an accumulation
      */
     record ParamEntry(
             String name,
@@ -86,7 +90,9 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
             HostArray expAvg,
             HostArray expAvgSq,
             HostArray momentumBuffer,
-            HostArray z) {}
+            HostArray z,
+            HostArray trainPoint,
+            HostArray gradient) {}
 
     /**
      * An array's bytes on the host; its shape is the parameter's.
@@ -131,6 +137,8 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
                 writeArray(out, p.expAvgSq());
                 writeArray(out, p.momentumBuffer());
                 writeArray(out, p.z());
+                writeArray(out, p.trainPoint());
+                writeArray(out, p.gradient());
             }
         }
         out.flush();
@@ -220,6 +228,8 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
                 readArray(in, name, shape),
                 readArray(in, name, shape),
                 readArray(in, name, shape),
+                version >= 2 ? readArray(in, name, shape) : null,
+                version >= 2 ? readArray(in, name, shape) : null,
                 version >= 2 ? readArray(in, name, shape) : null);
     }
 
