@@ -508,9 +508,7 @@ public final class OptimizerSpec {
 
     private void requireAdam(String what) {
         LuzjException.check(
-                kind != Kind.SGD,
-                "%s applies to Adam, AdamW and schedule-free AdamW, not to SGD; remove it",
-                what);
+                kind != Kind.SGD, "%s applies to Adam and AdamW, not to SGD; remove it", what);
     }
 
     private void requireSgd(String what) {
