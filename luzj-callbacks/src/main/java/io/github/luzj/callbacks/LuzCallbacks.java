@@ -190,4 +190,16 @@ public final class LuzCallbacks {
     public static LrMonitor lrMonitor() {
         return LrMonitor.perEpoch();
     }
+
+    /**
+     * Lightning's {@code EMAWeightAveraging}: an exponential moving average of the weights,
+     * updated after every optimizer step, that validation runs on and the fitted model ends
+     * with ({@link ExponentialMovingAverage}).
+     *
+     * @param decay in [0, 1), for example 0.999
+     * @return the callback
+     */
+    public static ExponentialMovingAverage ema(double decay) {
+        return ExponentialMovingAverage.of(decay);
+    }
 }
