@@ -202,4 +202,15 @@ public final class LuzCallbacks {
     public static ExponentialMovingAverage ema(double decay) {
         return ExponentialMovingAverage.of(decay);
     }
+
+    /**
+     * luz's {@code luz_callback_tfevents}: writes TensorBoard scalars (per-epoch metrics,
+     * per-step learning rate) into a new event file in {@code dir} ({@link TensorBoardLogger}).
+     *
+     * @param dir the log folder, created if missing
+     * @return the callback
+     */
+    public static TensorBoardLogger tensorboard(Path dir) {
+        return TensorBoardLogger.of(dir);
+    }
 }
