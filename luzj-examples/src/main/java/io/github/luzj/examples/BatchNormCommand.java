@@ -20,6 +20,8 @@ final class BatchNormCommand implements Callable<Integer> {
 
     @Mixin CheckpointOptions checkpoints;
 
+    @Mixin TensorBoardOption tensorboard;
+
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -46,7 +48,8 @@ final class BatchNormCommand implements Callable<Integer> {
                         valid,
                         epochs,
                         checkpoints,
-                        "java -jar luzj-examples.jar batchnorm ... --checkpoint-dir " + checkpoints.dir + " --resume");
+                        "java -jar luzj-examples.jar batchnorm ... --checkpoint-dir " + checkpoints.dir + " --resume",
+                        tensorboard.plus());
         try (run.fitted) {
             run.writeOutputs(out, "batchnorm")
                     .put("batchnorm", !noBatchNorm)
