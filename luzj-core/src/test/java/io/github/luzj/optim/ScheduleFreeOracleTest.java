@@ -5,21 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.nn.Parameter;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.luzj.LuzjException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,31 +29,18 @@ class ScheduleFreeOracleTest {
     private static final double TOLERANCE = 1e-6;
 
     static Stream<Arguments> cases() throws IOException {
-        try (InputStream in =
-                ScheduleFreeOracleTest.class.getResourceAsStream("/oracles/schedule_free.json")) {
-            assertThat(in).as("oracles/schedule_free.json on the test class path").isNotNull();
-            JsonObject root =
-                    JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-                            .getAsJsonObject();
-            List<Arguments> out = new ArrayList<>();
-            for (JsonElement c : root.getAsJsonArray("cases")) {
-                JsonObject o = c.getAsJsonObject();
-                out.add(Arguments.of(o.get("name").getAsString(), o));
-            }
-            assertThat(out).hasSize(3);
-            return out.stream();
-        }
+        return OracleTest.cases("schedule_free.json", 3);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesTheReferenceAtYAndX(String name, JsonObject c) {
         OptimizerSpec spec = spec(c.getAsJsonObject("optimizer").getAsJsonObject("args"));
-        float[][] grads = matrix(c.getAsJsonArray("grads"));
-        float[][] ys = matrix(c.getAsJsonArray("y"));
-        float[][] xs = matrix(c.getAsJsonArray("x"));
+        float[][] grads = OracleTest.matrix(c.getAsJsonArray("grads"));
+        float[][] ys = OracleTest.matrix(c.getAsJsonArray("y"));
+        float[][] xs = OracleTest.matrix(c.getAsJsonArray("x"));
         try (Params params = new Params()) {
-            Parameter w = params.add("w", floats(c.getAsJsonArray("w0")));
+            Parameter w = params.add("w", OracleTest.floats(c.getAsJsonArray("w0")));
             try (LuzOptimizer opt = spec.build(params.byName)) {
                 assertThat(opt.isScheduleFree()).isTrue();
                 double maxDiff = 0;
@@ -184,22 +164,5 @@ class ScheduleFreeOracleTest {
                     };
         }
         return spec;
-    }
-
-    private static float[][] matrix(JsonArray rows) {
-        float[][] out = new float[rows.size()][];
-        for (int i = 0; i < out.length; i++) {
-            JsonArray r = rows.get(i).getAsJsonArray();
-            out[i] = floats(r);
-        }
-        return out;
-    }
-
-    private static float[] floats(JsonArray a) {
-        float[] out = new float[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).getAsFloat();
-        }
-        return out;
     }
 }

@@ -175,19 +175,7 @@ public final class WarmupStableDecayLr extends LrScheduler {
          * @throws LuzjException when neither is given, or warm-up and decay do not fit in it
          */
         public int resolveTotalSteps() {
-            int total;
-            if (totalSteps != null) {
-                total = totalSteps;
-            } else {
-                LuzjException.check(
-                        epochs != null && stepsPerEpoch != null,
-                        "warmup_stable_decay needs total_steps, or epochs and steps_per_epoch;"
-                                + " got epochs=%s, steps_per_epoch=%s: set the missing one (the"
-                                + " scheduler callback fills steps_per_epoch from the fit)",
-                        epochs,
-                        stepsPerEpoch);
-                total = Math.multiplyExact(epochs, stepsPerEpoch);
-            }
+            int total = Checks.totalSteps("warmup_stable_decay", totalSteps, epochs, stepsPerEpoch);
             LuzjException.check(
                     warmupSteps + decaySteps(total) <= total,
                     "warmup_stable_decay's %s warm-up steps and %s decay steps (decay_fraction %s"
