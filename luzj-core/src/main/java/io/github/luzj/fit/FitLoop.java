@@ -50,14 +50,14 @@ import java.util.Map;
  */
 public final class FitLoop {
 
+    /** Training batches that recompute batch norm's statistics at schedule-free's x. */
+    static final int BATCH_NORM_BATCHES = 50;
+
     private final Session session;
     private final DataLoader train;
     private final DataLoader valid;
     private final FitOptions options;
     private final CallbackList callbacks;
-    /** Training batches that recompute batch norm's statistics at schedule-free's x. */
-    static final int BATCH_NORM_BATCHES = 50;
-
     private final HostStaging staging = new HostStaging();
     private FitContext ctx;
 
