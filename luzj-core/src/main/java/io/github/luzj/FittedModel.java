@@ -214,6 +214,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @param dir the folder
      */
     public void save(Path dir) {
+        session.toEvaluationPoint();
         AtomicFiles.writeDirectory(
                 dir,
                 tmp -> {

@@ -19,9 +19,12 @@ import java.util.Set;
  * Steps a learning-rate schedule during fitting (luz's {@code luz_callback_lr_scheduler}); the
  * schedules come from {@link io.github.luzj.callbacks.lr.LrSchedulers}. At
  * {@link Phase#FIT_BEGIN} it builds the schedule over the live optimizer's parameter groups, so
- * it sees the real groups and, for one-cycle, takes {@code epochs} and {@code steps_per_epoch}
- * from the fit when the spec leaves them unset (given values that disagree with the fit are
- * refused when the schedule would run out early, and warned about when it would not finish); then it calls {@code step()} at its phase, by default
+ * it sees the real groups and, for one-cycle and warmup-stable-decay, takes {@code epochs} and
+ * {@code steps_per_epoch} from the fit ({@link Context#stepsPerEpoch()}: optimizer steps, which
+ * gradient accumulation makes fewer than batches) when the spec leaves them unset; given values
+ * that disagree with the fit are refused when the schedule would run out early, and warned about
+ * when it would not finish. At a training-batch phase it steps only after batches that stepped
+ * the optimizer; then it calls {@code step()} at its phase, by default
  * {@code "on_epoch_end"} as in luz. A plateau schedule steps on the epoch's mean validation loss,
  * or the training loss when there is no validation data, unless told to
  * {@linkplain #monitor(String, String) monitor} another metric.
@@ -44,6 +47,8 @@ public final class LrSchedulerCallback implements Callback {
     private final String monitorMetric;
     private LrScheduler scheduler;
     private JsonObject pendingState;
+    /** The optimizer step count when the schedule last stepped at a training-batch phase. */
+    private long lastStep = -1;
 
     private LrSchedulerCallback(
             SchedulerSpec spec, Phase stepAt, String monitorSet, String monitorMetric) {
@@ -147,11 +152,21 @@ public final class LrSchedulerCallback implements Callback {
             SchedulerSpec completed = spec.withFitDefaults(ctx.fitEpochs(), stepsPerEpoch(ctx));
             checkLength(completed, ctx);
             scheduler = completed.build(ctx.optimizer().groups());
+            lastStep = ctx.globalStep();
             if (pendingState != null) {
                 scheduler.loadState(pendingState);
                 pendingState = null;
             }
         } else if (phase == stepAt) {
+            if (stepAt.isTrainBatch()
+                    && stepAt.ordinal() >= Phase.TRAIN_BATCH_AFTER_STEP.ordinal()) {
+                // with gradient accumulation, a batch that did not step the optimizer does not
+                // step the schedule either: schedules count optimizer steps
+                if (ctx.globalStep() == lastStep) {
+                    return;
+                }
+                lastStep = ctx.globalStep();
+            }
             scheduler.step(() -> monitored(ctx));
         }
     }

@@ -190,4 +190,27 @@ public final class LuzCallbacks {
     public static LrMonitor lrMonitor() {
         return LrMonitor.perEpoch();
     }
+
+    /**
+     * Lightning's {@code EMAWeightAveraging}: an exponential moving average of the weights,
+     * updated after every optimizer step, that validation runs on and the fitted model ends
+     * with ({@link ExponentialMovingAverage}).
+     *
+     * @param decay in [0, 1), for example 0.999
+     * @return the callback
+     */
+    public static ExponentialMovingAverage ema(double decay) {
+        return ExponentialMovingAverage.of(decay);
+    }
+
+    /**
+     * luz's {@code luz_callback_tfevents}: writes TensorBoard scalars (per-epoch metrics,
+     * per-step learning rate) into a new event file in {@code dir} ({@link TensorBoardLogger}).
+     *
+     * @param dir the log folder, created if missing
+     * @return the callback
+     */
+    public static TensorBoardLogger tensorboard(Path dir) {
+        return TensorBoardLogger.of(dir);
+    }
 }

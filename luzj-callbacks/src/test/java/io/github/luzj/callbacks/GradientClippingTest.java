@@ -98,6 +98,32 @@ class GradientClippingTest {
     }
 
     @Test
+    void withGradientAccumulationItClipsTheSummedGradient() {
+        // k = 2 batches of 4 equal one batch of 8 only if the clip sees their summed gradient
+        java.util.function.BiFunction<Integer, Integer, float[][]> fit = (batch, k) -> {
+            try (FittedModel m = Fixtures.linear(Optimizers.sgd().lr(0.1))
+                    .fit(io.github.luzj.fit.FitOptions.builder(
+                                    Fixtures.loader(Fixtures.regression(32, 7), batch, false))
+                            .epochs(2)
+                            .accumulateGradBatches(k)
+                            .callbacks(GradientClipping.byNorm(0.05))
+                            .verbose(false)
+                            .build())) {
+                return Fixtures.parameters(m.block());
+            }
+        };
+        float[][] big = fit.apply(8, 1);
+        float[][] accumulated = fit.apply(4, 2);
+        float[][] perBatch = fit.apply(4, 1);
+        for (int p = 0; p < big.length; p++) {
+            for (int i = 0; i < big[p].length; i++) {
+                assertThat((double) accumulated[p][i]).isCloseTo(big[p][i], within(1e-5));
+            }
+        }
+        assertThat(perBatch[0]).isNotEqualTo(big[0]);
+    }
+
+    @Test
     void scalesAllGradientsByTheTotalL2NormAsPyTorchDoes() {
         assertScaled(fit(LuzCallbacks.gradientClip(0.3, 2)), 0.3, 2);
     }

@@ -97,6 +97,28 @@ class LrSchedulerFitTest {
     }
 
     @Test
+    void withGradientAccumulationTheScheduleCountsOptimizerSteps() {
+        // 100 samples in batches of 2: 50 batches, 25 optimizer steps per epoch with k = 2
+        LrSchedulerCallback cb = LuzCallbacks.lrScheduler(
+                LrSchedulers.warmupStableDecay(0.1).warmupSteps(5).decayFraction(0.2)
+                        .decayType("linear").epochs(2),
+                "on_batch_end");
+        try (FittedModel fitted =
+                Luz.setup(Linear.builder().setUnits(1).build(), Loss.l2Loss(),
+                                Optimizers.sgd().lr(0.1))
+                        .fit(FitOptions.builder(data(100, 2)).epochs(2).callbacks(cb)
+                                .accumulateGradBatches(2).verbose(false).build())) {
+            assertThat(fitted.records().steps()).hasSize(50);
+            assertThat(cb.scheduler().lastEpoch()).isEqualTo(50);
+            double[] lr = applied(fitted, false);
+            assertThat(lr[0]).isEqualTo(0.0);
+            assertThat(lr[4]).isCloseTo(0.08, org.assertj.core.api.Assertions.within(1e-12));
+            assertThat(lr[39]).isEqualTo(0.1); // the last stable step: decay is steps 40 to 49
+            assertThat(lr[49]).isCloseTo(0.01, org.assertj.core.api.Assertions.within(1e-12));
+        }
+    }
+
+    @Test
     void theChaptersOneCycleMovesAdamsBeta1AsPyTorchDoes() {
         // the chapter's schedule exactly: Adam, max_lr 0.01, 5 epochs x 469 batches
         var oracle = Oracle.byName("chapter_one_cycle_adam");

@@ -10,6 +10,10 @@ import java.util.Map;
  * [0, 1], labels 0–9 ({@link #CLASSES}). Found in {@code $LUZJ_DATA/fashion-mnist},
  * {@code ~/.luzj/datasets/fashion-mnist}, or {@code /usr/share/datasets/fashion-mnist} where
  * Debian's {@code dataset-fashion-mnist} package puts it; downloaded otherwise.
+ * {@link #subset(Split)} reads a small copy bundled with luzj that never needs the network.
+ *
+ * <p>Fashion-MNIST is Copyright 2017 Zalando SE, under the MIT license
+ * (https://github.com/zalandoresearch/fashion-mnist); the bundled subset keeps that license.
  */
 public final class FashionMnist {
 
@@ -34,7 +38,27 @@ public final class FashionMnist {
             "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
+    /** Number of training examples in {@link #subset(Split)}. */
+    public static final int SUBSET_TRAIN = 6000;
+
+    /** Number of test examples in {@link #subset(Split)}. */
+    public static final int SUBSET_TEST = 1000;
+
+    private static final String SUBSET_DIR = "fashion-mnist-subset/";
+
     private FashionMnist() {}
+
+    /**
+     * Reads the bundled subset: the first {@value #SUBSET_TRAIN} training and the first
+     * {@value #SUBSET_TEST} test examples of Fashion-MNIST, in file order (cut by
+     * {@code tools/make_mnist_subset.py} from Debian's {@code dataset-fashion-mnist}).
+     *
+     * @param split the split
+     * @return the examples
+     */
+    public static ImageDataset subset(Split split) {
+        return BundledSubset.read(SPEC, SUBSET_DIR, split);
+    }
 
     /**
      * Reads a split from the usual folders, downloading it if it is not there.

@@ -1,8 +1,5 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,20 +86,6 @@ public final class Mnist {
      * @return the examples
      */
     public static ImageDataset subset(Split split) {
-        IdxData images = resource(split.imagesFile() + ".gz", IdxReader.IMAGES_MAGIC);
-        IdxData labels = resource(split.labelsFile() + ".gz", IdxReader.LABELS_MAGIC);
-        return ImageDataset.of(images, split.imagesFile(), labels, split.labelsFile(), SPEC.classes());
-    }
-
-    private static IdxData resource(String name, int magic) {
-        try (InputStream in = Mnist.class.getResourceAsStream(SUBSET_DIR + name)) {
-            if (in == null) {
-                throw new LuzjException("the bundled MNIST subset file " + SUBSET_DIR + name
-                        + " is missing from the classpath; rebuild luzj-core");
-            }
-            return IdxReader.read(in, SUBSET_DIR + name, magic);
-        } catch (IOException e) {
-            throw new LuzjException("cannot read the bundled MNIST subset " + name + ": " + e, e);
-        }
+        return BundledSubset.read(SPEC, SUBSET_DIR, split);
     }
 }

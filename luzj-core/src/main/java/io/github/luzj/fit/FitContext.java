@@ -25,6 +25,8 @@ final class FitContext implements Context {
     private final int minEpochs;
     private final int trainBatches;
     private final int validBatches;
+    /** Batches per optimizer step (gradient accumulation), 1 by default. */
+    int accumulate = 1;
     private final Map<String, Map<String, Double>> epochMetrics = new HashMap<>();
     Phase phase;
     int epoch;
@@ -157,6 +159,11 @@ final class FitContext implements Context {
     }
 
     @Override
+    public int stepsPerEpoch() {
+        return (trainBatches + accumulate - 1) / accumulate;
+    }
+
+    @Override
     public int validBatches() {
         return validBatches;
     }
@@ -236,12 +243,17 @@ final class FitContext implements Context {
 
     @Override
     public void saveCheckpoint(java.nio.file.Path dir) {
-        io.github.luzj.io.Checkpoint.save(
-                dir,
-                session.model().getBlock(),
-                session.optimizer(),
-                session.records(),
-                new io.github.luzj.io.Checkpoint.Meta(position(), callbacks.states()));
+        // schedule-free AdamW's weights are saved at x, training goes on from y unchanged
+        session.optimizer()
+                .atEvalPoint(
+                        () ->
+                                io.github.luzj.io.Checkpoint.save(
+                                        dir,
+                                        session.model().getBlock(),
+                                        session.optimizer(),
+                                        session.records(),
+                                        new io.github.luzj.io.Checkpoint.Meta(
+                                                position(), callbacks.states())));
     }
 
     /** Where training stands, as a checkpoint records it. */

@@ -34,7 +34,9 @@ import java.util.Map;
  *     epoch begin, train begin
  *     for batch: begin → forward → after pred → loss → after loss → before backward → backward
  *                → before step → optimizer step → after step → metrics (on device) → batch end
- *     train end
+ *                (with gradient accumulation over k batches, the step and its two phases only
+ *                every k batches and on the epoch's last)
+ *     train end (schedule-free AdamW: parameters to x, batch norm statistics recomputed)
  *     valid begin; for batch: begin → forward (training=false) → after pred → loss → after loss
  *                → metrics → batch end; valid end
  *     metrics computed once → records → epoch end
@@ -45,6 +47,9 @@ import java.util.Map;
  * nothing allocated per batch outlives it.
  */
 public final class FitLoop {
+
+    /** Training batches that recompute batch norm's statistics at schedule-free's x. */
+    static final int BATCH_NORM_BATCHES = 50;
 
     private final Session session;
     private final DataLoader train;
@@ -125,6 +130,7 @@ public final class FitLoop {
                         train.size(),
                         valid == null ? 0 : valid.size());
         ctx.fitEpochs = options.epochs();
+        ctx.accumulate = options.accumulateGradBatches();
         NDManager metricManager = session.model().getNDManager().newSubManager();
         try (metricManager) {
             Sets sets = new Sets(metricManager);
@@ -133,9 +139,11 @@ public final class FitLoop {
                 ctx.epoch = epoch;
                 fire(Phase.EPOCH_BEGIN);
                 ctx.training = true;
+                session.optimizer().train();
                 fire(Phase.TRAIN_BEGIN);
                 trainEpoch(epoch, sets, epoch == firstEpoch ? skipBatches : 0);
                 fire(Phase.TRAIN_END);
+                toEvaluationPoint(epoch);
                 boolean validate = valid != null && !ctx.stopRequested();
                 if (validate) {
                     ctx.training = false;
@@ -161,6 +169,52 @@ public final class FitLoop {
             }
             fire(Phase.FIT_END);
             session.setStopReason(ctx.stopReason);
+            discardPendingGradients();
+        }
+    }
+
+    /**
+     * Schedule-free AdamW: the parameters go to the average x for validation, checkpoints and
+     * everything after the fit, and batch norm's running statistics, gathered at y, are
+     * recomputed at x over a few training batches (forward passes in training mode, no
+     * gradients, no phases fired), as the reference's README asks.
+     */
+    private void toEvaluationPoint(int epoch) {
+        if (!session.optimizer().isScheduleFree() || !session.optimizer().isTrainMode()) {
+            return;
+        }
+        session.optimizer().eval();
+        Block block = session.model().getBlock();
+        if (!hasBatchNorm(block)) {
+            return;
+        }
+        try (BatchIterator batches = train.iterator(epoch);
+                NoGrad ignored = NoGrad.enter()) {
+            for (int i = 0; i < BATCH_NORM_BATCHES && batches.hasNext(); i++) {
+                HostBatch hb = batches.next();
+                try (NDManager bm = newBatchManager()) {
+                    BatchErrors.forward(block, session.parameterStore(), staging.features(hb, bm), true);
+                }
+            }
+        }
+    }
+
+    private static boolean hasBatchNorm(Block block) {
+        if (block instanceof ai.djl.nn.norm.BatchNorm) {
+            return true;
+        }
+        for (Block child : block.getChildren().values()) {
+            if (hasBatchNorm(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A fit stopped in the middle of an accumulation drops the partial sum of gradients. */
+    private void discardPendingGradients() {
+        if (session.optimizer().gradientsPending()) {
+            session.optimizer().zeroGradients();
         }
     }
 
@@ -178,8 +232,11 @@ public final class FitLoop {
         for (; index < skip && batches.hasNext(); index++) {
             batches.next(); // trained before the checkpoint this fit resumed from
         }
+        int k = options.accumulateGradBatches();
         while (batches.hasNext()) {
             HostBatch hb = batches.next();
+            // with accumulation, the optimizer steps every k batches and on the epoch's last
+            boolean steps = k == 1 || (index + 1) % k == 0 || index + 1 == train.size();
             try (NDManager bm = newBatchManager()) {
                 NDList x = staging.features(hb, bm);
                 NDList y = staging.labels(hb, bm);
@@ -191,13 +248,17 @@ public final class FitLoop {
                     ctx.loss = BatchErrors.loss(session.loss(), y, ctx.pred);
                     fire(Phase.TRAIN_BATCH_AFTER_LOSS);
                     fire(Phase.TRAIN_BATCH_BEFORE_BACKWARD);
-                    gc.backward(ctx.loss);
+                    gc.backward(k == 1 ? ctx.loss : ctx.loss.div(k));
                 }
-                fire(Phase.TRAIN_BATCH_BEFORE_STEP);
-                recordHyperparameters(epoch);
-                session.optimizer().step();
-                session.countStep();
-                fire(Phase.TRAIN_BATCH_AFTER_STEP);
+                if (steps) {
+                    fire(Phase.TRAIN_BATCH_BEFORE_STEP);
+                    recordHyperparameters(epoch);
+                    session.optimizer().step();
+                    session.countStep();
+                    fire(Phase.TRAIN_BATCH_AFTER_STEP);
+                } else {
+                    session.optimizer().setGradientsPending(true);
+                }
                 sets.trainLoss.update(ctx.loss, hb.size());
                 for (Metric.Accumulator a : sets.train.values()) {
                     a.update(ctx.pred, y);

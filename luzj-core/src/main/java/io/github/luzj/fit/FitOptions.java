@@ -21,6 +21,7 @@ public final class FitOptions {
     private final boolean verbose;
     private final long seed;
     private final java.nio.file.Path resumeFrom;
+    private final int accumulateGradBatches;
 
     private FitOptions(Builder b) {
         this.train = b.train;
@@ -32,6 +33,16 @@ public final class FitOptions {
         this.verbose = b.verbose;
         this.seed = b.seed;
         this.resumeFrom = b.resumeFrom;
+        this.accumulateGradBatches = b.accumulateGradBatches;
+    }
+
+    /**
+     * Returns the number of batches whose gradients are summed before each optimizer step.
+     *
+     * @return k, 1 when every batch steps
+     */
+    public int accumulateGradBatches() {
+        return accumulateGradBatches;
     }
 
     /**
@@ -136,6 +147,7 @@ public final class FitOptions {
         private boolean verbose = true;
         private long seed = 1;
         private java.nio.file.Path resumeFrom;
+        private int accumulateGradBatches = 1;
 
         private Builder(DataLoader train) {
             if (train == null) {
@@ -254,6 +266,28 @@ public final class FitOptions {
          */
         public Builder resumeFrom(java.nio.file.Path checkpoint) {
             this.resumeFrom = checkpoint;
+            return this;
+        }
+
+        /**
+         * Accumulates gradients over {@code k} batches before each optimizer step (Lightning's
+         * {@code accumulate_grad_batches}): each batch's loss is scaled by {@code 1/k} before
+         * its backward pass and the gradients add up; the optimizer steps every {@code k}
+         * batches and on the last batch of an epoch. Metrics are still averaged per sample.
+         * Schedulers, {@link io.github.luzj.callback.Context#globalStep()} and
+         * {@link io.github.luzj.callback.Context#stepsPerEpoch()} count optimizer steps, not
+         * batches; callbacks at the before-step and after-step phases (gradient clipping) run
+         * only on the batches that step, so they see the accumulated gradient.
+         *
+         * @param k {@code >= 1}, 1 by default
+         * @return this builder
+         */
+        public Builder accumulateGradBatches(int k) {
+            LuzjException.check(
+                    k >= 1,
+                    "accumulateGradBatches must be >= 1, got %d; 1 steps after every batch",
+                    k);
+            this.accumulateGradBatches = k;
             return this;
         }
 

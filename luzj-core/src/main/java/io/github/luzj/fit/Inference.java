@@ -34,6 +34,7 @@ public final class Inference {
     public static Map<String, Double> evaluate(Session session, DataLoader data) {
         BatchErrors.requireLabels(data, "the data to evaluate", "evaluate");
         session.prepareForInference(new Shape(data.featureShape()));
+        session.toEvaluationPoint();
         try (NDManager mm = session.model().getNDManager().newSubManager()) {
             LossAverage loss = new LossAverage(mm);
             Map<String, Metric.Accumulator> acc = new LinkedHashMap<>();
@@ -79,6 +80,7 @@ public final class Inference {
     public static NDArray predict(
             Session session, DataLoader data, NDManager manager, List<Callback> callbacks) {
         session.prepareForInference(new Shape(data.featureShape()));
+        session.toEvaluationPoint();
         CallbackList cbs = new CallbackList(callbacks);
         FitContext ctx =
                 new FitContext(session, cbs, false, session.epochsDone(), 0, 0, data.size());

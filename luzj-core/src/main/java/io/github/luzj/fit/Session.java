@@ -294,6 +294,17 @@ public final class Session implements AutoCloseable {
         epochsDone++;
     }
 
+    /**
+     * Puts the parameters at the point to evaluate and save: schedule-free AdamW's average x
+     * ({@link LuzOptimizer#eval()}); nothing changes for other optimizers or before a fit. A
+     * fit ends there anyway; this guards a fit that ended with an exception.
+     */
+    public void toEvaluationPoint() {
+        if (optimizer != null) {
+            optimizer.eval();
+        }
+    }
+
     /** Frees the optimizer state and the model. */
     @Override
     public void close() {

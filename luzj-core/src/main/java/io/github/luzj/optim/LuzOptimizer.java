@@ -1,11 +1,13 @@
 package io.github.luzj.optim;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import io.github.luzj.LuzjException;
 import java.io.DataInputStream;
@@ -19,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The live optimizer: PyTorch's update rules for Adam, AdamW and SGD over {@link ParamGroup}s
+ * The live optimizer: PyTorch's update rules for Adam, AdamW and SGD, and schedule-free AdamW
+ * ({@link #train()}, {@link #eval()}), over {@link ParamGroup}s
  * whose hyperparameters may change between any two steps.
  *
  * <p>DJL's built-in optimizers read momentum and {@code beta1} once, when built, so a one-cycle
@@ -38,11 +41,17 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     private final Map<String, ParamGroup> groupOf = new HashMap<>();
     private final Map<String, ParamState> states = new HashMap<>();
     private NDManager stateManager;
+    /** Schedule-free AdamW's mode: true at y (training), false at x; starts false as there. */
+    private boolean trainMode;
+    /** Schedule-free AdamW's y by parameter id, kept bitwise while a checkpoint is at x. */
+    private Map<String, StateSnapshot.HostArray> trainPoint = Map.of();
+    /** True while the parameters' gradients hold a sum not yet stepped on (accumulation). */
+    private boolean gradientsPending;
 
-    LuzOptimizer(OptimizerSpec.Kind kind, boolean fused, List<ParamGroup> groups) {
+    LuzOptimizer(OptimizerSpec.Kind kind, UpdateRule rule, List<ParamGroup> groups) {
         super(new NoOpBuilder());
         this.kind = kind;
-        this.rule = UpdateRule.of(kind, fused);
+        this.rule = rule;
         this.groups = List.copyOf(groups);
         for (ParamGroup g : groups) {
             for (Parameter p : g.parameters()) {
@@ -73,16 +82,172 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     }
 
     /**
+     * Tells whether this optimizer keeps two points, as schedule-free AdamW does: the parameters
+     * sit at {@code y} to train ({@link #train()}) and at the average {@code x} to evaluate or
+     * save ({@link #eval()}).
+     *
+     * @return true for schedule-free AdamW
+     */
+    public boolean isScheduleFree() {
+        return rule instanceof ScheduleFreeRule;
+    }
+
+    /**
+     * Tells whether the parameters are at the training point (always true unless
+     * {@link #isScheduleFree()}).
+     *
+     * @return false after {@link #eval()} of a schedule-free optimizer
+     */
+    public boolean isTrainMode() {
+        return trainMode || !isScheduleFree();
+    }
+
+    /**
+     * Puts the parameters at the point gradients are taken ({@code AdamWScheduleFree.train()},
+     * {@code y}); does nothing when already there or for other optimizers. The fit loop calls
+     * it before every training epoch.
+     */
+    public void train() {
+        moveTo(true);
+    }
+
+    /**
+     * Puts the parameters at the point to evaluate, predict with and save
+     * ({@code AdamWScheduleFree.eval()}, the average {@code x}); does nothing when already there
+     * or for other optimizers. The fit loop calls it after every training epoch.
+     */
+    public void eval() {
+        moveTo(false);
+    }
+
+    /**
+     * Runs {@code save} with the parameters at the point to evaluate, as a checkpoint or a saved
+     * model wants them, then puts them back bit for bit: a save in the middle of training does
+     * not change how training goes on. The optimizer's state written meanwhile carries the
+     * training point too, so a resume from it continues exactly.
+     *
+     * @param save what writes the weights and this optimizer's state
+     */
+    public void atEvalPoint(Runnable save) {
+        if (!isScheduleFree() || !trainMode) {
+            save.run(); // one point only, or already at x
+            return;
+        }
+        Map<String, StateSnapshot.HostArray> y = new HashMap<>();
+        for (ParamGroup g : groups) {
+            for (Parameter p : g.parameters()) {
+                y.put(p.getId(), toHost(p.getArray()));
+            }
+        }
+        eval();
+        trainPoint = y;
+        try {
+            save.run();
+        } finally {
+            trainPoint = Map.of();
+            restoreTrainPoint(y);
+        }
+    }
+
+    /** Puts the parameters at a saved y bitwise, in train mode. */
+    private void restoreTrainPoint(Map<String, StateSnapshot.HostArray> y) {
+        for (ParamGroup g : groups) {
+            for (int j = 0; j < g.parameters().size(); j++) {
+                Parameter p = g.parameters().get(j);
+                StateSnapshot.HostArray saved = y.get(p.getId());
+                if (saved != null) {
+                    NDArray w = p.getArray();
+                    try (NDManager scratch = w.getManager().newSubManager();
+                            NDArray fresh = toDevice(scratch, saved, w.getShape())) {
+                        w.set(new ai.djl.ndarray.index.NDIndex("..."), fresh);
+                    }
+                }
+            }
+        }
+        trainMode = true;
+    }
+
+    /**
+     * Tells the optimizer that the parameters' gradients hold a sum over batches not yet
+     * stepped on (gradient accumulation), so that {@link #saveState} writes them and
+     * {@link #loadState} puts them back; {@link #step()} clears it.
+     *
+     * @param pending true between a backward pass and the step it accumulates for
+     */
+    public void setGradientsPending(boolean pending) {
+        this.gradientsPending = pending;
+    }
+
+    /**
+     * Tells whether the gradients hold an accumulated sum not yet stepped on.
+     *
+     * @return true after {@code setGradientsPending(true)} or a load of such a state
+     */
+    public boolean gradientsPending() {
+        return gradientsPending;
+    }
+
+    /** Zeroes every parameter's gradient and clears {@link #gradientsPending()}. */
+    public void zeroGradients() {
+        for (ParamGroup g : groups) {
+            for (Parameter p : g.parameters()) {
+                NDArray w = p.getArray();
+                NDArray grad = w.hasGradient() ? gradientOf(w) : null;
+                if (grad != null) {
+                    zeroGradient(w, grad);
+                    grad.close();
+                }
+            }
+        }
+        gradientsPending = false;
+    }
+
+    private void moveTo(boolean train) {
+        if (!isScheduleFree() || trainMode == train) {
+            return;
+        }
+        if (train && !trainPoint.isEmpty()) {
+            Map<String, StateSnapshot.HostArray> y = trainPoint;
+            trainPoint = Map.of();
+            restoreTrainPoint(y); // a checkpoint taken mid-epoch: y exactly as it was
+            return;
+        }
+        try (NoGrad ignored = NoGrad.enter();
+                NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            for (ParamGroup g : groups) {
+                for (Parameter p : g.parameters()) {
+                    ParamState s = states.get(p.getId());
+                    if (train) {
+                        ScheduleFreeRule.toTrain(g, s, p.getArray());
+                    } else {
+                        ScheduleFreeRule.toEval(g, s, p.getArray());
+                    }
+                }
+            }
+        }
+        trainMode = train;
+    }
+
+    /**
      * Updates every parameter of every group from its gradient, then zeroes the gradients
      * (PyTorch's {@code optimizer.step(); optimizer.zero_grad()}). A parameter that no backward
      * pass has reached yet has no gradient and is skipped, as PyTorch skips {@code grad is None}.
+     *
+     * @throws LuzjException for schedule-free AdamW in eval mode (call {@link #train()} first)
      */
     public void step() {
+        LuzjException.check(
+                isTrainMode(),
+                "schedule-free AdamW was not in train mode when step was called; call"
+                        + " optimizer.train() before training and optimizer.eval() before"
+                        + " evaluating (the fit loop does both)");
         try (NoGrad ignored = NoGrad.enter()) {
             for (ParamGroup g : groups) {
                 step(g);
             }
         }
+        gradientsPending = false;
     }
 
     /** One group's update, all its parameters handed to the rule at once (see UpdateRule). */
@@ -123,6 +288,10 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                 "parameter %s is in no group of this optimizer; build the optimizer from the"
                         + " model it updates",
                 parameterId);
+        LuzjException.check(
+                !isScheduleFree(),
+                "schedule-free AdamW steps whole parameter groups; call step() instead of"
+                        + " update()");
         try (NoGrad ignored = NoGrad.enter()) {
             update(g, parameterId, weight, grad);
         }
@@ -143,6 +312,21 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
             return JniUtils.getGradient(pt); // DJL's getGradient() would invent zeros here
         }
         return weight.getGradient();
+    }
+
+    /**
+     * Makes {@code grad} the weight's gradient: the backward pass of {@code sum(grad * w)},
+     * whose derivative is {@code grad} exactly, after zeroing what was there.
+     */
+    private static void setGradient(NDArray weight, NDArray grad) {
+        NDArray old = gradientOf(weight);
+        if (old != null) {
+            zeroGradient(weight, old);
+            old.close();
+        }
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(grad.mul(weight).sum()); // grad first: temporaries go to its manager
+        }
     }
 
     private static void zeroGradient(NDArray weight, NDArray grad) {
@@ -200,6 +384,8 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
             s.close();
         }
         states.clear();
+        Map<String, StateSnapshot.HostArray> y = new HashMap<>();
+        boolean anyGradient = false;
         for (int i = 0; i < groups.size(); i++) {
             ParamGroup g = groups.get(i);
             StateSnapshot.GroupState s = saved.groups().get(i);
@@ -213,9 +399,28 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                 ps.expAvg = toDevice(m, e.expAvg(), e);
                 ps.expAvgSq = toDevice(m, e.expAvgSq(), e);
                 ps.momentumBuffer = toDevice(m, e.momentumBuffer(), e);
+                ps.z = toDevice(m, e.z(), e);
                 states.put(p.getId(), ps);
+                if (e.trainPoint() != null) {
+                    y.put(p.getId(), e.trainPoint());
+                }
+                if (e.gradient() != null) {
+                    try (NDManager scratch = m.newSubManager()) {
+                        setGradient(p.getArray(), toDevice(scratch, e.gradient(), e));
+                    }
+                    anyGradient = true;
+                }
+            }
+            if (rule instanceof ScheduleFreeRule sf) {
+                ScheduleFreeRule.Clock c = sf.clock(g);
+                c.k = s.clock().k();
+                c.weightSum = s.clock().weightSum();
+                c.lrMax = s.clock().lrMax();
             }
         }
+        trainMode = saved.trainMode();
+        trainPoint = y;
+        gradientsPending = anyGradient;
     }
 
     private StateSnapshot snapshot() {
@@ -232,14 +437,22 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                                 s == null ? 0 : s.step,
                                 s == null ? null : toHost(s.expAvg),
                                 s == null ? null : toHost(s.expAvgSq),
-                                s == null ? null : toHost(s.momentumBuffer)));
+                                s == null ? null : toHost(s.momentumBuffer),
+                                s == null ? null : toHost(s.z),
+                                trainPoint.get(p.getId()),
+                                gradientsPending ? toHost(gradientOf(p.getArray())) : null));
+            }
+            StateSnapshot.Clock clock = StateSnapshot.Clock.NONE;
+            if (rule instanceof ScheduleFreeRule sf) {
+                ScheduleFreeRule.Clock c = sf.clock(g);
+                clock = new StateSnapshot.Clock(c.k, c.weightSum, c.lrMax);
             }
             out.add(
                     new StateSnapshot.GroupState(
                             g.name(), g.lr(), g.momentum(), g.beta2(), g.eps(), g.weightDecay(),
-                            params));
+                            clock, params));
         }
-        return new StateSnapshot(kind, out);
+        return new StateSnapshot(kind, trainMode, out);
     }
 
     private void checkMatches(StateSnapshot saved) {
@@ -291,7 +504,10 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                     e.shape(),
                     weight.getShape());
             for (StateSnapshot.HostArray a :
-                    new StateSnapshot.HostArray[] {e.expAvg(), e.expAvgSq(), e.momentumBuffer()}) {
+                    new StateSnapshot.HostArray[] {
+                        e.expAvg(), e.expAvgSq(), e.momentumBuffer(), e.z(), e.trainPoint(),
+                        e.gradient()
+                    }) {
                 LuzjException.check(
                         a == null || a.dataType() == weight.getDataType(),
                         "optimizer state does not match the model: parameter '%s' of group '%s'"
@@ -313,13 +529,15 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
 
     private static NDArray toDevice(
             NDManager manager, StateSnapshot.HostArray host, StateSnapshot.ParamEntry entry) {
-        if (host == null) {
-            return null;
-        }
+        return host == null ? null : toDevice(manager, host, entry.shape());
+    }
+
+    private static NDArray toDevice(
+            NDManager manager, StateSnapshot.HostArray host, ai.djl.ndarray.types.Shape shape) {
         ByteBuffer buf = manager.allocateDirect(host.data().length).order(ByteOrder.nativeOrder());
         buf.put(host.data()).rewind();
         // the engine may alias the direct buffer; a copy gives the state memory of its own
-        try (NDArray view = manager.create(buf, entry.shape(), host.dataType())) {
+        try (NDArray view = manager.create(buf, shape, host.dataType())) {
             NDArray owned = view.duplicate();
             NDScope.unregister(owned); // a caller's scope must not free the optimizer's state
             owned.attach(manager);
@@ -335,6 +553,12 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     @Override
     public void close() {
         states.clear();
+        if (rule instanceof ScheduleFreeRule sf) {
+            sf.reset();
+        }
+        trainMode = false;
+        trainPoint = Map.of();
+        gradientsPending = false;
         if (stateManager != null) {
             stateManager.close();
             stateManager = null;

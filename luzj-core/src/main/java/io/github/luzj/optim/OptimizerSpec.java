@@ -30,8 +30,23 @@ public final class OptimizerSpec {
         /** {@code torch.optim.AdamW}, decoupled weight decay. */
         ADAMW,
         /** {@code torch.optim.SGD} with optional momentum, dampening and Nesterov. */
-        SGD
+        SGD,
+        /**
+         * Schedule-free AdamW (Defazio et al. 2024), facebookresearch/schedule_free's
+         * {@code AdamWScheduleFree}: no learning-rate schedule, the weights to evaluate are an
+         * average the optimizer keeps ({@link LuzOptimizer#eval()}).
+         */
+        SCHEDULE_FREE_ADAMW
     }
+
+    /**
+     * Schedule-free AdamW's own hyperparameters, with {@code AdamWScheduleFree}'s names.
+     *
+     * @param warmupSteps steps of linear learning-rate warm-up, 0 for none
+     * @param r the power of the polynomial weighting of the average, 0 for none
+     * @param weightLrPower the power of the learning rate in the average's weights
+     */
+    public record ScheduleFree(int warmupSteps, double r, double weightLrPower) {}
 
     /**
      * A named subset of the parameters with its own learning rate factor.
@@ -53,6 +68,7 @@ public final class OptimizerSpec {
     private final boolean nesterov;
     private final List<GroupSpec> groups;
     private final boolean fused;
+    private final ScheduleFree scheduleFree;
 
     OptimizerSpec(
             Kind kind,
@@ -65,7 +81,8 @@ public final class OptimizerSpec {
             double dampening,
             boolean nesterov,
             List<GroupSpec> groups) {
-        this(kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, false);
+        this(kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, false,
+                new ScheduleFree(0, 0, 2));
     }
 
     private OptimizerSpec(
@@ -79,7 +96,8 @@ public final class OptimizerSpec {
             double dampening,
             boolean nesterov,
             List<GroupSpec> groups,
-            boolean fused) {
+            boolean fused,
+            ScheduleFree scheduleFree) {
         this.kind = kind;
         this.lr = lr;
         this.beta1 = beta1;
@@ -91,6 +109,7 @@ public final class OptimizerSpec {
         this.nesterov = nesterov;
         this.groups = List.copyOf(groups);
         this.fused = fused;
+        this.scheduleFree = scheduleFree;
     }
 
     /**
@@ -204,7 +223,8 @@ public final class OptimizerSpec {
                 "lr must be a finite number > 0, got %s; typical values are 1e-4 to 1e-1",
                 lr);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
+                scheduleFree);
     }
 
     /**
@@ -219,7 +239,8 @@ public final class OptimizerSpec {
         LuzjException.check(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
         LuzjException.check(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
+                scheduleFree);
     }
 
     /**
@@ -235,7 +256,8 @@ public final class OptimizerSpec {
                 "eps must be a finite number > 0, got %s; PyTorch's default is 1e-8",
                 eps);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
+                scheduleFree);
     }
 
     /**
@@ -250,7 +272,8 @@ public final class OptimizerSpec {
                 "weight_decay must be a finite number >= 0, got %s",
                 weightDecay);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
+                scheduleFree);
     }
 
     /**
@@ -264,7 +287,8 @@ public final class OptimizerSpec {
         LuzjException.check(
                 momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
+                scheduleFree);
     }
 
     /**
@@ -279,7 +303,8 @@ public final class OptimizerSpec {
                 dampening >= 0 && dampening <= 1, "dampening must be in [0, 1], got %s",
                 dampening);
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
+                scheduleFree);
     }
 
     /**
@@ -291,7 +316,8 @@ public final class OptimizerSpec {
     public OptimizerSpec nesterov(boolean nesterov) {
         requireSgd("nesterov");
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
+                scheduleFree);
     }
 
     /**
@@ -308,9 +334,82 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec fused(boolean fused) {
         requireAdam("fused");
+        LuzjException.check(
+                kind != Kind.SCHEDULE_FREE_ADAMW,
+                "fused applies to Adam and AdamW, not to schedule-free AdamW; remove it");
         return new OptimizerSpec(
                 kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups,
-                fused);
+                fused, scheduleFree);
+    }
+
+    /**
+     * Sets schedule-free AdamW's linear learning-rate warm-up ({@code warmup_steps}).
+     *
+     * @param warmupSteps optimizer steps {@code >= 0}, 0 by default
+     * @return a new spec
+     */
+    public OptimizerSpec warmupSteps(int warmupSteps) {
+        requireScheduleFree("warmupSteps");
+        LuzjException.check(warmupSteps >= 0, "warmupSteps must be >= 0, got %s", warmupSteps);
+        return withScheduleFree(
+                new ScheduleFree(warmupSteps, scheduleFree.r(), scheduleFree.weightLrPower()));
+    }
+
+    /**
+     * Sets the power of schedule-free AdamW's polynomial weighting of the average ({@code r}):
+     * step {@code t} weighs {@code t^r}.
+     *
+     * @param r a finite number {@code >= 0}, 0 by default
+     * @return a new spec
+     */
+    public OptimizerSpec r(double r) {
+        requireScheduleFree("r");
+        LuzjException.check(
+                Double.isFinite(r) && r >= 0, "r must be a finite number >= 0, got %s", r);
+        return withScheduleFree(
+                new ScheduleFree(scheduleFree.warmupSteps(), r, scheduleFree.weightLrPower()));
+    }
+
+    /**
+     * Sets the power of the learning rate in schedule-free AdamW's average weights
+     * ({@code weight_lr_power}): step {@code t} weighs {@code max_lr_so_far^power}, so that
+     * warm-up steps count less.
+     *
+     * @param weightLrPower a finite number {@code >= 0}, 2 by default; 0 weighs steps equally
+     * @return a new spec
+     */
+    public OptimizerSpec weightLrPower(double weightLrPower) {
+        requireScheduleFree("weightLrPower");
+        LuzjException.check(
+                Double.isFinite(weightLrPower) && weightLrPower >= 0,
+                "weightLrPower must be a finite number >= 0, got %s",
+                weightLrPower);
+        return withScheduleFree(
+                new ScheduleFree(scheduleFree.warmupSteps(), scheduleFree.r(), weightLrPower));
+    }
+
+    /**
+     * Returns schedule-free AdamW's own hyperparameters (defaults for the other kinds).
+     *
+     * @return warm-up steps, r and weight-lr power
+     */
+    public ScheduleFree scheduleFree() {
+        return scheduleFree;
+    }
+
+    private OptimizerSpec withScheduleFree(ScheduleFree sf) {
+        return new OptimizerSpec(
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups,
+                fused, sf);
+    }
+
+    private void requireScheduleFree(String what) {
+        LuzjException.check(
+                kind == Kind.SCHEDULE_FREE_ADAMW,
+                "%s applies to schedule-free AdamW, not to %s; start from"
+                        + " Optimizers.scheduleFreeAdamW()",
+                what,
+                kind);
     }
 
     /**
@@ -341,7 +440,8 @@ public final class OptimizerSpec {
         List<GroupSpec> more = new ArrayList<>(groups);
         more.add(new GroupSpec(name, selects, lrFactor));
         return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, more, fused);
+                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, more, fused,
+                scheduleFree);
     }
 
     /**
@@ -399,7 +499,11 @@ public final class OptimizerSpec {
                             dampening,
                             nesterov));
         }
-        return new LuzOptimizer(kind, fused, built);
+        UpdateRule rule =
+                kind == Kind.SCHEDULE_FREE_ADAMW
+                        ? new ScheduleFreeRule(scheduleFree)
+                        : UpdateRule.of(kind, fused);
+        return new LuzOptimizer(kind, rule, built);
     }
 
     private void requireAdam(String what) {
@@ -422,6 +526,12 @@ public final class OptimizerSpec {
                     java.util.Locale.ROOT,
                     "SGD(lr=%s, momentum=%s, dampening=%s, nesterov=%s, weight_decay=%s)",
                     lr, momentum, dampening, nesterov, weightDecay);
+            case SCHEDULE_FREE_ADAMW -> String.format(
+                    java.util.Locale.ROOT,
+                    "AdamWScheduleFree(lr=%s, betas=(%s, %s), eps=%s, weight_decay=%s,"
+                            + " warmup_steps=%s, r=%s, weight_lr_power=%s)",
+                    lr, beta1, beta2, eps, weightDecay, scheduleFree.warmupSteps(),
+                    scheduleFree.r(), scheduleFree.weightLrPower());
             default -> String.format(
                     java.util.Locale.ROOT,
                     "%s(lr=%s, betas=(%s, %s), eps=%s, weight_decay=%s%s)",

@@ -37,4 +37,20 @@ public final class Optimizers {
         return new OptimizerSpec(
                 OptimizerSpec.Kind.SGD, 0.01, 0, 0, 0, 0, 0, 0, false, List.of());
     }
+
+    /**
+     * facebookresearch/schedule_free's {@code AdamWScheduleFree(lr=0.0025, betas=(0.9, 0.999),
+     * eps=1e-8, weight_decay=0, warmup_steps=0, r=0, weight_lr_power=2)}: AdamW without a
+     * learning-rate schedule (Defazio et al. 2024, "The Road Less Scheduled"). Training takes
+     * gradients at {@code y}, between the fast iterate {@code z} and the average {@code x}; the
+     * fit loop moves the parameters to {@code x} for validation, evaluation, prediction and
+     * saving ({@link LuzOptimizer#eval()}) and back to {@code y} for training.
+     *
+     * @return the spec
+     */
+    public static OptimizerSpec scheduleFreeAdamW() {
+        return new OptimizerSpec(
+                OptimizerSpec.Kind.SCHEDULE_FREE_ADAMW, 0.0025, 0.9, 0.999, 1e-8, 0, 0, 0, false,
+                List.of());
+    }
 }

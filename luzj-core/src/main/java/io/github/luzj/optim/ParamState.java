@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * One parameter's optimizer state, PyTorch's {@code optimizer.state[p]}: the step count, Adam's
- * two moments, SGD's momentum buffer. Arrays stay null until the rule first needs them, as in
+ * two moments, SGD's momentum buffer, schedule-free AdamW's fast iterate {@code z} (its second
+ * moment is {@code expAvgSq}). Arrays stay null until the rule first needs them, as in
  * PyTorch, so that a checkpoint taken before any step carries no moments.
  */
 final class ParamState implements AutoCloseable {
@@ -13,11 +14,12 @@ final class ParamState implements AutoCloseable {
     NDArray expAvg;
     NDArray expAvgSq;
     NDArray momentumBuffer;
+    NDArray z;
 
     /** Frees the state arrays; the state then reads as "never stepped". */
     @Override
     public void close() {
-        for (NDArray a : new NDArray[] {expAvg, expAvgSq, momentumBuffer}) {
+        for (NDArray a : new NDArray[] {expAvg, expAvgSq, momentumBuffer, z}) {
             if (a != null) {
                 a.close();
             }
@@ -25,6 +27,7 @@ final class ParamState implements AutoCloseable {
         expAvg = null;
         expAvgSq = null;
         momentumBuffer = null;
+        z = null;
         step = 0;
     }
 }

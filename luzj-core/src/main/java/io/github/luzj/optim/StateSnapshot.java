@@ -19,13 +19,20 @@ import java.util.List;
  * name, shape, step count and the optional arrays {@code exp_avg}, {@code exp_avg_sq},
  * {@code momentum_buffer}, each as data type and raw bytes in the machine's order.
  *
+ * <p>Version 2 adds schedule-free AdamW's state: after the kind, whether the parameters are at
+ * the training point; after each group's weight decay its counters ({@link Clock}); after each
+ * parameter's momentum buffer the optional arrays {@code z}, the training point {@code y}
+ * (a checkpoint taken mid-epoch) and the accumulated gradient (a checkpoint taken in the middle of
+ * a gradient accumulation). Version 1 still reads.
+ *
  * @param kind the optimizer kind
+ * @param trainMode schedule-free AdamW's mode when saved (false: the weights are at x)
  * @param groups the groups in the optimizer's order
  */
-record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
+record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState> groups) {
 
     private static final int MAGIC = 0x4C5A4F50; // "LZOP"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final int MAX_COUNT = 1 << 24;
     private static final int MAX_RANK = 32;
 
@@ -38,6 +45,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
      * @param beta2 Adam's beta2
      * @param eps Adam's epsilon
      * @param weightDecay the weight decay
+     * @param clock schedule-free AdamW's counters, {@link Clock#NONE} for other kinds
      * @param params the parameters in the group's order
      */
     record GroupState(
@@ -47,7 +55,20 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
             double beta2,
             double eps,
             double weightDecay,
+            Clock clock,
             List<ParamEntry> params) {}
+
+    /**
+     * Schedule-free AdamW's counters of one group ({@code k}, {@code weight_sum},
+     * {@code lr_max} of the reference's {@code param_groups}).
+     *
+     * @param k steps taken
+     * @param weightSum the sum of the averaging weights
+     * @param lrMax the largest scheduled learning rate so far, -1 before the first step
+     */
+    record Clock(long k, double weightSum, double lrMax) {
+        static final Clock NONE = new Clock(0, 0, -1);
+    }
 
     /**
      * One parameter's saved state; an absent array is null.
@@ -58,6 +79,9 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
      * @param expAvg Adam's first moment
      * @param expAvgSq Adam's second moment
      * @param momentumBuffer SGD's momentum buffer
+     * @param z schedule-free AdamW's fast iterate
+     * @param trainPoint schedule-free AdamW's y, when saved in the middle of training
+     * @param gradient the accumulated gradient, when saved in the middle of an accumulation
      */
     record ParamEntry(
             String name,
@@ -65,7 +89,10 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
             long step,
             HostArray expAvg,
             HostArray expAvgSq,
-            HostArray momentumBuffer) {}
+            HostArray momentumBuffer,
+            HostArray z,
+            HostArray trainPoint,
+            HostArray gradient) {}
 
     /**
      * An array's bytes on the host; its shape is the parameter's.
@@ -85,6 +112,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
         out.writeUTF(kind.name());
+        out.writeBoolean(trainMode);
         out.writeInt(groups.size());
         for (GroupState g : groups) {
             out.writeUTF(g.name());
@@ -93,6 +121,9 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
             out.writeDouble(g.beta2());
             out.writeDouble(g.eps());
             out.writeDouble(g.weightDecay());
+            out.writeLong(g.clock().k());
+            out.writeDouble(g.clock().weightSum());
+            out.writeDouble(g.clock().lrMax());
             out.writeInt(g.params().size());
             for (ParamEntry p : g.params()) {
                 out.writeUTF(p.name());
@@ -105,6 +136,9 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
                 writeArray(out, p.expAvg());
                 writeArray(out, p.expAvgSq());
                 writeArray(out, p.momentumBuffer());
+                writeArray(out, p.z());
+                writeArray(out, p.trainPoint());
+                writeArray(out, p.gradient());
             }
         }
         out.flush();
@@ -129,12 +163,13 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
                     MAGIC);
             int version = in.readInt();
             LuzjException.check(
-                    version == VERSION,
+                    version == 1 || version == VERSION,
                     "optimizer state version %s is not supported, expected %s; save it again"
                             + " with this version of luzj",
                     version,
                     VERSION);
             OptimizerSpec.Kind kind = readKind(in.readUTF());
+            boolean trainMode = version >= 2 && in.readBoolean();
             int groupCount = readCount(in, "group count");
             List<GroupState> groups = new ArrayList<>();
             for (int i = 0; i < groupCount; i++) {
@@ -144,14 +179,18 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
                 double beta2 = in.readDouble();
                 double eps = in.readDouble();
                 double wd = in.readDouble();
+                Clock clock =
+                        version >= 2
+                                ? new Clock(in.readLong(), in.readDouble(), in.readDouble())
+                                : Clock.NONE;
                 int paramCount = readCount(in, "parameter count of group '" + name + "'");
                 List<ParamEntry> params = new ArrayList<>();
                 for (int j = 0; j < paramCount; j++) {
-                    params.add(readParam(in));
+                    params.add(readParam(in, version));
                 }
-                groups.add(new GroupState(name, lr, momentum, beta2, eps, wd, params));
+                groups.add(new GroupState(name, lr, momentum, beta2, eps, wd, clock, params));
             }
-            return new StateSnapshot(kind, List.copyOf(groups));
+            return new StateSnapshot(kind, trainMode, List.copyOf(groups));
         } catch (EOFException e) {
             throw new LuzjException(
                     "the optimizer state ends too early; the checkpoint is truncated, save it"
@@ -160,7 +199,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
         }
     }
 
-    private static ParamEntry readParam(DataInputStream in) throws IOException {
+    private static ParamEntry readParam(DataInputStream in, int version) throws IOException {
         String name = in.readUTF();
         int rank = in.readInt();
         LuzjException.check(
@@ -188,7 +227,10 @@ record StateSnapshot(OptimizerSpec.Kind kind, List<GroupState> groups) {
                 step,
                 readArray(in, name, shape),
                 readArray(in, name, shape),
-                readArray(in, name, shape));
+                readArray(in, name, shape),
+                version >= 2 ? readArray(in, name, shape) : null,
+                version >= 2 ? readArray(in, name, shape) : null,
+                version >= 2 ? readArray(in, name, shape) : null);
     }
 
     private static void writeArray(DataOutputStream out, HostArray a) throws IOException {

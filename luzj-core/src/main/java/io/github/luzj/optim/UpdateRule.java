@@ -65,6 +65,9 @@ interface UpdateRule {
             case ADAM -> fused ? new FusedAdamRule(false) : new AdamRule(false);
             case ADAMW -> fused ? new FusedAdamRule(true) : new AdamRule(true);
             case SGD -> new SgdRule();
+            case SCHEDULE_FREE_ADAMW -> throw new IllegalArgumentException(
+                    "schedule-free AdamW's rule is built with its hyperparameters, by"
+                            + " OptimizerSpec.build");
         };
     }
 }

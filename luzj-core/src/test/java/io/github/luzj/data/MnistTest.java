@@ -74,6 +74,27 @@ class MnistTest {
 
         assertThat(classCounts(train)).containsOnly(6000);
         assertThat(classCounts(test)).containsOnly(1000);
+        ImageDataset subset = FashionMnist.subset(Split.TRAIN);
+        for (int i : new int[] {0, 1, 3000, 5999}) {
+            assertThat(subset.get(i).x().data()).isEqualTo(train.get(i).x().data());
+            assertThat(subset.label(i)).isEqualTo(train.label(i));
+        }
+    }
+
+    @Test
+    void bundledFashionMnistSubsetHasTheDocumentedSizesAndAllTenClasses() {
+        ImageDataset train = FashionMnist.subset(Split.TRAIN);
+        ImageDataset test = FashionMnist.subset(Split.TEST);
+
+        assertThat(train.size()).isEqualTo(FashionMnist.SUBSET_TRAIN).isEqualTo(6000);
+        assertThat(test.size()).isEqualTo(FashionMnist.SUBSET_TEST).isEqualTo(1000);
+        // numpy.bincount of the first 6,000 / 1,000 labels (tools/make_mnist_subset.py prints them)
+        assertThat(classCounts(train)).containsExactly(560, 643, 608, 612, 584, 594, 590, 617, 590, 602);
+        assertThat(classCounts(test)).containsExactly(107, 105, 111, 93, 115, 87, 97, 95, 95, 95);
+        // Fashion-MNIST's first training items: ankle boot, T-shirt/top, T-shirt/top, dress
+        assertThat(new int[] {train.label(0), train.label(1), train.label(2), train.label(3)})
+                .containsExactly(9, 0, 0, 3);
+        assertThat(FashionMnist.class.getResource("fashion-mnist-subset/LICENSE")).isNotNull();
     }
 
     private static int[] classCounts(ImageDataset d) {

@@ -36,8 +36,13 @@ class OracleTest {
     private static final int MAX_ULPS = 2;
 
     static Stream<Arguments> cases() throws IOException {
-        try (InputStream in = OracleTest.class.getResourceAsStream("/oracles/optimizers.json")) {
-            assertThat(in).as("oracles/optimizers.json on the test class path").isNotNull();
+        return cases("optimizers.json", 8);
+    }
+
+    /** The named cases of an oracle file on the test class path, as (name, case) arguments. */
+    static Stream<Arguments> cases(String file, int count) throws IOException {
+        try (InputStream in = OracleTest.class.getResourceAsStream("/oracles/" + file)) {
+            assertThat(in).as("oracles/%s on the test class path", file).isNotNull();
             JsonObject root =
                     JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
                             .getAsJsonObject();
@@ -46,7 +51,7 @@ class OracleTest {
                 JsonObject o = c.getAsJsonObject();
                 out.add(Arguments.of(o.get("name").getAsString(), o));
             }
-            assertThat(out).hasSize(8);
+            assertThat(out).hasSize(count);
             return out.stream();
         }
     }
@@ -122,7 +127,7 @@ class OracleTest {
         return spec;
     }
 
-    private static float[][] matrix(JsonArray rows) {
+    static float[][] matrix(JsonArray rows) {
         float[][] out = new float[rows.size()][];
         for (int i = 0; i < out.length; i++) {
             out[i] = floats(rows.get(i).getAsJsonArray());
@@ -130,7 +135,7 @@ class OracleTest {
         return out;
     }
 
-    private static float[] floats(JsonArray a) {
+    static float[] floats(JsonArray a) {
         float[] out = new float[a.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = a.get(i).getAsFloat();

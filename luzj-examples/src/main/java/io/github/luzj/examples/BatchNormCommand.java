@@ -21,6 +21,8 @@ final class BatchNormCommand implements Callable<Integer> {
 
     @Mixin CheckpointOptions checkpoints;
 
+    @Mixin TensorBoardOption tensorboard;
+
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -47,7 +49,8 @@ final class BatchNormCommand implements Callable<Integer> {
                         valid,
                         epochs,
                         checkpoints,
-                        "java -jar luzj-examples.jar batchnorm ... --checkpoint-dir " + checkpoints.dir + " --resume");
+                        "java -jar luzj-examples.jar batchnorm ... --checkpoint-dir " + checkpoints.dir + " --resume",
+                        tensorboard.plus());
         try (run.fitted) {
             OutputSet.write(out, stage -> run.writeOutputs(stage, "batchnorm")
                     .put("batchnorm", !noBatchNorm)

@@ -21,10 +21,34 @@ final class BatchNormComparison {
 
     private final Records with;
     private final Records without;
+    private final String withLabel;
+    private final String withoutLabel;
+    private final String withoutLegend;
 
-    private BatchNormComparison(Records with, Records without) {
+    private BatchNormComparison(
+            Records with, Records without, String withLabel, String withoutLabel, String withoutLegend) {
         this.with = with;
         this.without = without;
+        this.withLabel = withLabel;
+        this.withoutLabel = withoutLabel;
+        this.withoutLegend = withoutLegend;
+    }
+
+    /**
+     * Reads two other runs' histories to set side by side the same way (the chapter's
+     * schedule-free run beside one-cycle).
+     *
+     * @param first the first run's folder
+     * @param firstLabel its name in the table and the plot
+     * @param second the second run's folder
+     * @param secondLabel its name
+     * @return the comparison
+     * @throws LuzjException if a history is missing or unreadable
+     */
+    static BatchNormComparison read(Path first, String firstLabel, Path second, String secondLabel) {
+        return new BatchNormComparison(
+                history(first.resolve("history.csv")), history(second.resolve("history.csv")),
+                firstLabel, secondLabel, secondLabel);
     }
 
     /**
@@ -37,7 +61,8 @@ final class BatchNormComparison {
      */
     static BatchNormComparison read(Path withFolder, Path withoutFolder) {
         return new BatchNormComparison(
-                history(withFolder.resolve("history.csv")), history(withoutFolder.resolve("history.csv")));
+                history(withFolder.resolve("history.csv")), history(withoutFolder.resolve("history.csv")),
+                "batch norm", "none", "no batch norm");
     }
 
     /**
@@ -78,8 +103,8 @@ final class BatchNormComparison {
      */
     void writePlot(Path target) {
         Records both = new Records();
-        copy(with, "batch norm", both);
-        copy(without, "no batch norm", both);
+        copy(with, withLabel, both);
+        copy(without, withoutLegend, both);
         // wider panels than a single run's: four series' legend must fit under each
         HistoryPlot.builder().panelSize(720, 400).build().writePng(both, target);
     }
@@ -97,10 +122,13 @@ final class BatchNormComparison {
      * @return the table
      */
     String table() {
+        String a = withLabel;
+        String b = withoutLabel;
         StringBuilder md =
                 new StringBuilder(
-                        "| epoch | valid acc, batch norm | valid acc, none | valid loss, batch norm"
-                                + " | valid loss, none | train loss, batch norm | train loss, none |\n"
+                        "| epoch | valid acc, " + a + " | valid acc, " + b + " | valid loss, " + a
+                                + " | valid loss, " + b + " | train loss, " + a + " | train loss, "
+                                + b + " |\n"
                                 + "|---|---|---|---|---|---|---|\n");
         int epochs = Math.min(with.epochs(), without.epochs());
         for (int e = 1; e <= epochs; e++) {

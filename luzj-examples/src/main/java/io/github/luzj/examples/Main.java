@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BatchNormCommand.class,
             OneCycleCommand.class,
+            ScheduleFreeCommand.class,
             ScheduleCommand.class,
             LrFinderCommand.class,
             TransferCommand.class,

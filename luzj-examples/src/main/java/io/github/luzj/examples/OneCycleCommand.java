@@ -28,6 +28,8 @@ final class OneCycleCommand implements Callable<Integer> {
 
     @Mixin CheckpointOptions checkpoints;
 
+    @Mixin TensorBoardOption tensorboard;
+
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -59,7 +61,7 @@ final class OneCycleCommand implements Callable<Integer> {
                         epochs,
                         checkpoints,
                         "java -jar luzj-examples.jar one-cycle ... --checkpoint-dir " + checkpoints.dir + " --resume",
-                        schedule);
+                        tensorboard.plus(schedule));
         try (run.fitted) {
             OutputSet.write(out, stage -> {
                 StepsCsv.write(run.fitted.records(), "default", stage.resolve("lr.csv"));

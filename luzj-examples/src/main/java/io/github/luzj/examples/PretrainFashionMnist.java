@@ -41,9 +41,14 @@ final class PretrainFashionMnist {
      * @param out the run's output folder
      * @return what was trained and where it is
      */
+    /** A split from {@code --pretrain-data}, or from the subset in the jar for 'bundled'. */
+    private static SampleDataset fashionMnist(Split split, PretrainOptions p) {
+        return p.bundled() ? FashionMnist.subset(split) : FashionMnist.load(split, p.data);
+    }
+
     static PretrainResult run(CommonOptions o, PretrainOptions p, Transform toModel, Path out) {
-        SampleDataset train = cap(FashionMnist.load(Split.TRAIN, p.data), p.limit);
-        SampleDataset test = cap(FashionMnist.load(Split.TEST, p.data), o.validLimit);
+        SampleDataset train = cap(fashionMnist(Split.TRAIN, p), p.limit);
+        SampleDataset test = cap(fashionMnist(Split.TEST, p), o.validLimit);
         DataLoader trainLoader = loader(o, train, true, BATCH_SIZE, toModel);
         DataLoader testLoader = loader(o, test, false, 256, toModel);
         if (!o.quiet) {

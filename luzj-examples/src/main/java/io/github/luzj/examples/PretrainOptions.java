@@ -42,8 +42,14 @@ final class PretrainOptions {
             description =
                     "Fashion-MNIST folder (IDX files); default: $LUZJ_DATA/fashion-mnist,"
                             + " ~/.luzj/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist,"
-                            + " else download.")
+                            + " else download; 'bundled' uses the 6,000/1,000-image subset shipped in"
+                            + " the jar.")
     Path data;
+
+    /** True for {@code --pretrain-data bundled}: the Fashion-MNIST subset in the jar. */
+    boolean bundled() {
+        return data != null && data.toString().equals("bundled");
+    }
 
     boolean enabled() {
         return dataset != null;

@@ -50,6 +50,8 @@ final class TransferCommand implements Callable<Integer> {
 
     @Mixin PretrainOptions pretrain;
 
+    @Mixin TensorBoardOption tensorboard;
+
     @Option(
             names = "--weights",
             paramLabel = "FILE_OR_DIR",
@@ -161,7 +163,8 @@ final class TransferCommand implements Callable<Integer> {
                         valid,
                         epochs,
                         cps,
-                        "java -jar luzj-examples.jar transfer ... --checkpoint-dir " + cps.dir + " --resume");
+                        "java -jar luzj-examples.jar transfer ... --checkpoint-dir " + cps.dir + " --resume",
+                        tensorboard.plus());
         if (fineTune == 0 || run.interrupted) {
             return new Arm(run, 0);
         }

@@ -37,6 +37,18 @@ class BatchNormComparisonTest {
     }
 
     @Test
+    void otherRunsAreNamedByTheirLabels() throws IOException {
+        Path sf = run("sf", "epoch,train_loss,valid_loss,valid_acc\n1,0.5,0.1,0.97\n");
+        Path oc = run("oc", "epoch,train_loss,valid_loss,valid_acc\n1,0.6,0.2,0.96\n");
+        assertThat(BatchNormComparison.read(sf, "schedule-free", oc, "one-cycle").table().lines())
+                .startsWith(
+                        "| epoch | valid acc, schedule-free | valid acc, one-cycle | valid loss,"
+                                + " schedule-free | valid loss, one-cycle | train loss, schedule-free"
+                                + " | train loss, one-cycle |")
+                .contains("| 1 | **0.9700** | 0.9600 | **0.1000** | 0.2000 | **0.5000** | 0.6000 |");
+    }
+
+    @Test
     void tableStopsAtTheShorterRun() throws IOException {
         Path with = run("bn", "epoch,train_loss,valid_loss,valid_acc\n1,0.6,0.2,0.9\n2,0.3,0.1,0.95\n");
         Path without = run("none", "epoch,train_loss,valid_loss,valid_acc\n1,0.6,0.2,0.9\n");

@@ -81,6 +81,28 @@ final class Checks {
         return v;
     }
 
+    /**
+     * A schedule's length: {@code total_steps} when given, else epochs x steps per epoch.
+     *
+     * @throws LuzjException when neither is given
+     */
+    static int totalSteps(String schedule, Integer totalSteps, Integer epochs, Integer stepsPerEpoch) {
+        if (totalSteps != null) {
+            return totalSteps;
+        }
+        LuzjException.check(
+                epochs != null && stepsPerEpoch != null,
+                "%s needs total_steps, or epochs and steps_per_epoch; got epochs=%s,"
+                        + " steps_per_epoch=%s: set the missing one (the scheduler callback"
+                        + " fills steps_per_epoch from the training data)",
+                schedule,
+                epochs,
+                stepsPerEpoch);
+        return atMost("epochs x steps_per_epoch (" + epochs + " x " + stepsPerEpoch + ")",
+                (long) epochs * stepsPerEpoch, Integer.MAX_VALUE,
+                "a schedule counts its steps in an int");
+    }
+
     /** Checks a single value or one per group; each element with {@code check}. */
     static List<Double> values(String name, double[] values, ValueCheck check) {
         if (values == null || values.length == 0) {

@@ -33,6 +33,18 @@ public final class LrSchedulers {
     }
 
     /**
+     * Warmup-stable-decay, HF transformers' {@code get_wsd_schedule}: warm up to
+     * {@code maxLr}, hold it, and decay over the last 10% of the steps (cosine by default;
+     * {@code decayType("linear")} or {@code "1-sqrt"}).
+     *
+     * @param maxLr the stable learning rate, or one per parameter group
+     * @return the spec; set {@code totalSteps} or {@code epochs} (and {@code stepsPerEpoch})
+     */
+    public static WarmupStableDecayLr.Spec warmupStableDecay(double... maxLr) {
+        return WarmupStableDecayLr.Spec.of(maxLr);
+    }
+
+    /**
      * PyTorch's {@code CyclicLR} between {@code baseLr} and {@code maxLr}.
      *
      * @param baseLr the lower bound

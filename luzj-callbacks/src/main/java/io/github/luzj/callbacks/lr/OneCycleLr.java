@@ -275,19 +275,7 @@ public final class OneCycleLr extends LrScheduler {
          * @throws LuzjException when neither is given
          */
         public int resolveTotalSteps() {
-            if (totalSteps != null) {
-                return totalSteps;
-            }
-            LuzjException.check(
-                    epochs != null && stepsPerEpoch != null,
-                    "one_cycle needs total_steps, or epochs and steps_per_epoch; got epochs=%s,"
-                            + " steps_per_epoch=%s: set the missing one (the scheduler callback"
-                            + " fills steps_per_epoch from the training data)",
-                    epochs,
-                    stepsPerEpoch);
-            return Checks.atMost("epochs x steps_per_epoch (" + epochs + " x " + stepsPerEpoch + ")",
-                    (long) epochs * stepsPerEpoch, Integer.MAX_VALUE,
-                    "a schedule counts its steps in an int");
+            return Checks.totalSteps("one_cycle", totalSteps, epochs, stepsPerEpoch);
         }
 
         /**

@@ -27,7 +27,10 @@ import java.util.List;
  * {@code dampening}, {@code nesterov}, {@code weight_decay} (SGD). {@code scheduler.kind} is a
  * PyTorch class name: {@code OneCycleLR}, {@code CyclicLR}, {@code CosineAnnealingWarmRestarts},
  * {@code CosineAnnealingLR}, {@code StepLR}, {@code MultiStepLR}, {@code ExponentialLR},
- * {@code LinearLR}, {@code ReduceLROnPlateau} (with a top-level {@code metrics} list, one value per
+ * {@code LinearLR}, {@code WarmupStableDecayLR} (HF's {@code get_wsd_schedule}: {@code max_lr},
+ * {@code warmup_steps}, {@code decay_fraction}, {@code warmup_type}, {@code decay_type},
+ * {@code min_lr_ratio}, {@code total_steps} or {@code epochs} and {@code steps_per_epoch}),
+ * {@code ReduceLROnPlateau} (with a top-level {@code metrics} list, one value per
  * step) or {@code SequentialLR} ({@code args.schedulers}: a list of {@code {kind, args}},
  * {@code args.milestones}). {@code LambdaLR} and {@code MultiplicativeLR} take Python functions,
  * so they are built in Java ({@link LrSchedulers#lambda}) and passed to
@@ -189,11 +192,12 @@ public final class ScheduleSpecs {
                             Checks.boxed(a.numbers("min_lr", 0.0)),
                             a.number("eps", 1e-8));
                     case "SequentialLR" -> sequential(a);
+                    case "WarmupStableDecayLR" -> warmupStableDecay(a);
                     default -> throw new LuzjException(
                             "unknown scheduler kind '" + kind + "'; use one of OneCycleLR,"
                                     + " CyclicLR, CosineAnnealingWarmRestarts, CosineAnnealingLR,"
                                     + " StepLR, MultiStepLR, ExponentialLR, LinearLR,"
-                                    + " ReduceLROnPlateau, SequentialLR");
+                                    + " ReduceLROnPlateau, SequentialLR, WarmupStableDecayLR");
                 };
         a.done();
         return spec;
@@ -214,6 +218,22 @@ public final class ScheduleSpecs {
                         a.number("div_factor", 25),
                         a.number("final_div_factor", 1e4),
                         a.bool("three_phase", false));
+        s.resolveTotalSteps(); // a case is complete: nothing is left to a fit
+        return s;
+    }
+
+    private static SchedulerSpec warmupStableDecay(SpecArgs a) {
+        WarmupStableDecayLr.Spec s =
+                new WarmupStableDecayLr.Spec(
+                        Checks.boxed(a.numbers("max_lr")),
+                        a.integer("warmup_steps", 0),
+                        a.number("decay_fraction", 0.1),
+                        a.string("warmup_type", "linear"),
+                        a.string("decay_type", "cosine"),
+                        a.number("min_lr_ratio", 0),
+                        a.optionalInteger("total_steps"),
+                        a.optionalInteger("epochs"),
+                        a.optionalInteger("steps_per_epoch"));
         s.resolveTotalSteps(); // a case is complete: nothing is left to a fit
         return s;
     }

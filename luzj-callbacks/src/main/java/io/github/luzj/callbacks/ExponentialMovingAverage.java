@@ -1,0 +1,225 @@
+package io.github.luzj.callbacks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import io.github.luzj.LuzjException;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.callback.Context;
+import io.github.luzj.callback.Phase;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Keeps an exponential moving average of the weights (Lightning's {@code EMAWeightAveraging},
+ * Keras's {@code use_ema}, timm's {@code ModelEmaV2}): after every optimizer step,
+ * {@code average = decay * average + (1 - decay) * weights}, over every parameter of the block,
+ * batch-norm statistics included (as timm averages the whole state dict). The average starts at
+ * the weights the fit begins with.
+ *
+ * <p>Validation runs on the average (swapped in at {@link Phase#VALID_BEGIN}, the live weights
+ * back at {@link Phase#VALID_END}); training continues on the live weights; at the fit's end the
+ * model keeps the average, so {@code evaluate}, {@code predict} and {@code save} use it, unless
+ * {@link #keepAverageAtEnd(boolean) told otherwise}. The average and its update count are in the
+ * callback's checkpoint state, so a resumed fit continues it exactly.
+ *
+ * <p>With {@link #warmup(boolean) warm-up} the decay of update {@code t} (from 1) is
+ * {@code min(decay, (1 + t) / (10 + t))}, TensorFlow's {@code num_updates} rule, so that the
+ * first updates are not held back by the random initial weights.
+ *
+ * <pre>{@code
+ * var ema = LuzCallbacks.ema(0.999).warmup(true);
+ * }</pre>
+ */
+public final class ExponentialMovingAverage implements Callback {
+
+    private final double decay;
+    private final boolean warmup;
+    private final boolean keepAverageAtEnd;
+    private ParameterCopy average;
+    private ParameterCopy live;
+    private long updates;
+    private JsonObject pendingState;
+
+    private ExponentialMovingAverage(double decay, boolean warmup, boolean keepAverageAtEnd) {
+        if (!(decay >= 0 && decay < 1)) {
+            throw Args.fail("decay", "in [0, 1) (0.999 is typical)", Args.fmt(decay));
+        }
+        this.decay = decay;
+        this.warmup = warmup;
+        this.keepAverageAtEnd = keepAverageAtEnd;
+    }
+
+    /**
+     * An average with decay {@code decay}, no warm-up, kept at the fit's end.
+     *
+     * @param decay in [0, 1)
+     * @return the callback
+     */
+    public static ExponentialMovingAverage of(double decay) {
+        return new ExponentialMovingAverage(decay, false, true);
+    }
+
+    /**
+     * Returns a copy that warms the decay up, {@code min(decay, (1 + t) / (10 + t))}.
+     *
+     * @param warmup true to warm up
+     * @return a new callback
+     */
+    public ExponentialMovingAverage warmup(boolean warmup) {
+        return new ExponentialMovingAverage(decay, warmup, keepAverageAtEnd);
+    }
+
+    /**
+     * Returns a copy that, at the fit's end, leaves the model with the average ({@code true}, the
+     * default) or with the live weights training reached ({@code false}).
+     *
+     * @param keep true to end with the average
+     * @return a new callback
+     */
+    public ExponentialMovingAverage keepAverageAtEnd(boolean keep) {
+        return new ExponentialMovingAverage(decay, warmup, keep);
+    }
+
+    /**
+     * Returns the decay.
+     *
+     * @return the decay
+     */
+    public double decay() {
+        return decay;
+    }
+
+    /**
+     * Returns the number of optimizer steps averaged so far.
+     *
+     * @return the update count
+     */
+    public long updates() {
+        return updates;
+    }
+
+    /**
+     * Returns the decay that update {@code t} (from 1) uses.
+     *
+     * @param t the update's number
+     * @return {@link #decay()}, or its warmed-up value
+     */
+    public double decayAt(long t) {
+        return warmup ? Math.min(decay, (1.0 + t) / (10.0 + t)) : decay;
+    }
+
+    @Override
+    public Set<Phase> callOn() {
+        return EnumSet.of(
+                Phase.FIT_BEGIN,
+                Phase.TRAIN_BATCH_AFTER_STEP,
+                Phase.VALID_BEGIN,
+                Phase.VALID_END,
+                Phase.FIT_END);
+    }
+
+    @Override
+    public void on(Phase phase, Context ctx) {
+        switch (phase) {
+            case FIT_BEGIN -> begin(ctx);
+            case TRAIN_BATCH_AFTER_STEP -> update(ctx);
+            case VALID_BEGIN -> {
+                live.copyFrom(ctx.block());
+                average.writeTo(ctx.block());
+            }
+            case VALID_END -> live.writeTo(ctx.block());
+            case FIT_END -> {
+                if (keepAverageAtEnd) {
+                    average.writeTo(ctx.block());
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void begin(Context ctx) {
+        free();
+        if (pendingState != null) {
+            updates = pendingState.get("updates").getAsLong();
+            average = ParameterCopy.fromJson(
+                    pendingState.get("average"), ctx.block(), ctx.model().getNDManager(),
+                    "luzj-ema-average");
+            pendingState = null;
+        } else {
+            updates = 0;
+            average = ParameterCopy.of(ctx.block(), ctx.model().getNDManager(), "luzj-ema-average");
+        }
+        live = ParameterCopy.of(ctx.block(), ctx.model().getNDManager(), "luzj-ema-live");
+    }
+
+    private void update(Context ctx) {
+        updates++;
+        double d = decayAt(updates);
+        List<Pair<String, Parameter>> params = ctx.block().getParameters().stream().toList();
+        List<NDArray> avg = average.arrays();
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (int i = 0; i < params.size(); i++) {
+                NDArray a = avg.get(i);
+                if (!a.getDataType().isFloating()) {
+                    continue;
+                }
+                try (NDArray scaled = params.get(i).getValue().getArray().mul(1 - d)) {
+                    a.muli(d).addi(scaled);
+                }
+            }
+        }
+    }
+
+    private void free() {
+        if (average != null) {
+            average.close();
+            average = null;
+        }
+        if (live != null) {
+            live.close();
+            live = null;
+        }
+    }
+
+    @Override
+    public String name() {
+        return String.format(
+                Locale.ROOT, "ExponentialMovingAverage(decay %s%s)", Args.fmt(decay),
+                warmup ? ", warm-up" : "");
+    }
+
+    @Override
+    public JsonElement state() {
+        if (pendingState != null) {
+            return pendingState.deepCopy();
+        }
+        if (average == null) {
+            return JsonNull.INSTANCE;
+        }
+        JsonObject o = new JsonObject();
+        o.addProperty("updates", updates);
+        o.add("average", average.toJson());
+        return o;
+    }
+
+    @Override
+    public void loadState(JsonElement state) {
+        if (state == null || state.isJsonNull()) {
+            return;
+        }
+        LuzjException.check(
+                state.isJsonObject()
+                        && state.getAsJsonObject().has("updates")
+                        && state.getAsJsonObject().has("average"),
+                "%s state must be an object with 'updates' and 'average', got a %s",
+                name(),
+                state.isJsonObject() ? "object without them" : state.toString());
+        pendingState = state.getAsJsonObject().deepCopy();
+    }
+}

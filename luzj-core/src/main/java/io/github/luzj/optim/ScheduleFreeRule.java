@@ -1,0 +1,119 @@
+package io.github.luzj.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * facebookresearch/schedule_free's {@code AdamWScheduleFree.step} (commit 70785b5, without inner
+ * momentum), operation for operation. The parameter holds {@code y}, where gradients are taken;
+ * the state holds {@code z} and Adam's second moment; the average {@code x} is never stored but
+ * reached by {@link #toEval} ({@code y -> x}) and left by {@link #toTrain} ({@code x -> y}), the
+ * reference's {@code eval()} and {@code train()}.
+ *
+ * <p>Per group, as the reference keeps them in {@code param_groups}: the step count {@code k},
+ * the largest scheduled learning rate so far and the sum of the averaging weights.
+ */
+final class ScheduleFreeRule implements UpdateRule {
+
+    /** The reference's per-group counters, saved with the optimizer's state. */
+    static final class Clock {
+        long k;
+        double weightSum;
+        double lrMax = -1;
+    }
+
+    private static final NDIndex ALL = new NDIndex("...");
+
+    private final OptimizerSpec.ScheduleFree hp;
+    private final Map<ParamGroup, Clock> clocks = new IdentityHashMap<>();
+
+    ScheduleFreeRule(OptimizerSpec.ScheduleFree hp) {
+        this.hp = hp;
+    }
+
+    Clock clock(ParamGroup group) {
+        return clocks.computeIfAbsent(group, g -> new Clock());
+    }
+
+    /** Forgets the counters, with the state the optimizer frees. */
+    void reset() {
+        clocks.clear();
+    }
+
+    @Override
+    public void applyAll(ParamGroup group, List<Slot> slots, UnaryOperator<NDArray> keep) {
+        Clock c = clock(group);
+        double beta1 = group.momentum();
+        double beta2 = group.beta2();
+        double sched = c.k < hp.warmupSteps() ? (c.k + 1) / (double) hp.warmupSteps() : 1.0;
+        double biasCorrection2 = 1 - Math.pow(beta2, c.k + 1);
+        double lr = group.lr() * sched;
+        c.lrMax = Math.max(lr, c.lrMax);
+        double weight = Math.pow(c.k + 1, hp.r()) * Math.pow(c.lrMax, hp.weightLrPower());
+        c.weightSum += weight;
+        double ckp1 = c.weightSum == 0 ? 0 : weight / c.weightSum;
+        double decay = group.weightDecay();
+        for (Slot s : slots) {
+            ParamState state = s.state();
+            NDArray y = s.weight();
+            if (state.z == null) {
+                state.z = keep.apply(y.duplicate());
+                state.expAvgSq = keep.apply(y.zerosLike());
+            }
+            NDArray g = s.grad();
+            // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1-beta2)
+            state.expAvgSq.muli(beta2).addi(g.mul(1 - beta2).muli(g));
+            // denom = exp_avg_sq.div(bias_correction2).sqrt_().add_(eps)
+            NDArray denom = state.expAvgSq.div(biasCorrection2).sqrt().addi(group.eps());
+            NDArray normalized = g.div(denom);
+            if (decay != 0) {
+                normalized.addi(y.mul(decay)); // weight decay taken at y
+            }
+            lerpInPlace(y, state.z, ckp1);
+            y.addi(normalized.mul(lr * (beta1 * (1 - ckp1) - 1)));
+            state.z.subi(normalized.mul(lr));
+        }
+        c.k++;
+    }
+
+    @Override
+    public void apply(
+            ParamGroup group,
+            ParamState state,
+            NDArray weight,
+            NDArray grad,
+            UnaryOperator<NDArray> keep) {
+        applyAll(group, List.of(new Slot(state, weight, grad)), keep);
+    }
+
+    /** {@code p.lerp_(z, 1 - 1/beta1)}: from y to x. */
+    static void toEval(ParamGroup group, ParamState state, NDArray weight) {
+        if (state != null && state.z != null) {
+            lerpInPlace(weight, state.z, 1 - 1 / group.momentum());
+        }
+    }
+
+    /** {@code p.lerp_(z, 1 - beta1)}: from x back to y. */
+    static void toTrain(ParamGroup group, ParamState state, NDArray weight) {
+        if (state != null && state.z != null) {
+            lerpInPlace(weight, state.z, 1 - group.momentum());
+        }
+    }
+
+    /** {@code start.lerp_(end, w)} as PyTorch's CPU kernel computes it, in two branches. */
+    private static void lerpInPlace(NDArray start, NDArray end, double w) {
+        if (w == 0) {
+            return;
+        }
+        NDArray diff = end.sub(start);
+        if (Math.abs(w) < 0.5) {
+            start.addi(diff.muli(w));
+        } else {
+            start.set(ALL, end.sub(diff.muli(1 - w)));
+        }
+    }
+}
