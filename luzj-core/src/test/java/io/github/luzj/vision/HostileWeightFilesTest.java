@@ -212,7 +212,7 @@ class HostileWeightFilesTest {
                 .hasMessageContaining("without a code/ folder");
         Path text = Files.writeString(tmp.resolve("model.pt"), "not a zip");
         assertThatThrownBy(() -> Transfer.torchScript(text, 10)).isInstanceOf(LuzjException.class)
-                .hasMessageContaining("is not a readable zip archive");
+                .hasMessageContaining(": not a readable zip archive");
     }
 
     /** A zip of deflated entries, whose local headers do not list their sizes. */
