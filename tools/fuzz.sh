@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzes one Jazzer target for a chosen time (see docs/fuzzing.md), e.g.
 #   tools/fuzz.sh luzj-core PthReaderFuzzTest 600
-# Runs `mvn test` with JAZZER_FUZZ=1 under nice; once the fuzzer has started, it waits the
-# given seconds and interrupts it (SIGINT), on which libFuzzer prints its final statistics.
-# A finding stops the run early and is saved into the target's ...FuzzTestInputs folder, where
-# `mvn verify` replays it from then on. The log goes to <module>/target/fuzz-<target>.log.
+# Runs `mvn test` with JAZZER_FUZZ=1 under nice, passing libFuzzer -max_total_time (which
+# overrides the @FuzzTest's maxDuration of 10 minutes) and -print_final_stats through Jazzer's
+# jazzer.internal.arg.N properties. A finding stops the run early and is saved into the
+# target's ...FuzzTestInputs folder, where `mvn verify` replays it from then on.
+# The log goes to <module>/target/fuzz-<target>.log; the last lines are printed.
 set -euo pipefail
 module=${1:?module, e.g. luzj-core}
 target=${2:?fuzz test class, e.g. PthReaderFuzzTest}
@@ -15,30 +16,7 @@ log="$module/target/fuzz-$target.log"
 modules=luzj-core
 [ "$module" != luzj-core ] && modules="luzj-core,$module"
 JAZZER_FUZZ=1 nice mvn -B -o -pl "$modules" test -Dtest="$target" \
-    -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1 &
-mvn_pid=$!
-until grep -q "INITED\|Done [0-9]* runs\|BUILD" "$log" 2>/dev/null; do
-    kill -0 "$mvn_pid" 2>/dev/null || break
-    sleep 2
-done
-waited=0
-while [ "$waited" -lt "$seconds" ] && kill -0 "$mvn_pid" 2>/dev/null; do
-    sleep 5
-    waited=$((waited + 5))
-done
-# the fuzzer runs in surefire's forked JVM, a grandchild of mvn (mvn -> sh -> java)
-descendants() {
-    for child in $(pgrep -P "$1" || true); do
-        echo "$child"
-        descendants "$child"
-    done
-}
-if kill -0 "$mvn_pid" 2>/dev/null; then
-    for pid in $(descendants "$mvn_pid"); do
-        if [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = java ]; then
-            kill -INT "$pid" 2>/dev/null || true
-        fi
-    done
-fi
-wait "$mvn_pid" || true
-grep -E "^#[0-9]+|Done [0-9]+ runs|FuzzTestFinding|== Java Exception|crash-|Tests run:" "$log" | tail -n 8
+    -Dsurefire.failIfNoSpecifiedTests=false \
+    "-Dsurefire.argLine=-Xmx6g -Dai.djl.offline=true -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-max_total_time=$seconds -Djazzer.internal.arg.2=-print_final_stats=1" \
+    >"$log" 2>&1 || true
+grep -a -E "INITED|Done [0-9]+ runs|stat::number_of_executed_units|stat::average_exec_per_sec|FuzzTestFinding|== Java Exception|Tests run:" "$log" | tail -n 8

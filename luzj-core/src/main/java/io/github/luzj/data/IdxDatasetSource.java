@@ -1,7 +1,9 @@
 package io.github.luzj.data;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.io.InputFiles;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +80,11 @@ public final class IdxDatasetSource {
             return found.get();
         }
         Path target = directory.downloadFolder(spec);
+        if (InputFiles.present(target) && !Files.isDirectory(target)) {
+            throw new LuzjException("data folder " + target + " "
+                    + InputFiles.problem(target).orElse("is a file, not a folder")
+                    + "; pass the folder that holds the " + spec.title() + " IDX files with --data");
+        }
         String lookedIn = directory.candidates(spec).stream()
                 .map(Path::toString)
                 .collect(Collectors.joining(", "));

@@ -153,15 +153,23 @@ public final class SafetensorsWriter {
             List<Tensor> inFileOrder = new ArrayList<>(tensors);
             inFileOrder.sort(Comparator.comparingLong(Tensor::begin));
             for (Tensor t : inFileOrder) {
-                ByteBuffer data = ByteBuffer.allocate((int) (t.end() - t.begin()))
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                ElementEncoder.encode(t.dtype(), t.values(), data);
-                data.flip();
-                writeFully(ch, data);
+                // in chunks: a tensor of more than 2 GiB of bytes has no single ByteBuffer
+                float[] values = t.values();
+                for (int from = 0; from < values.length; from += CHUNK_ELEMENTS) {
+                    float[] chunk = Arrays.copyOfRange(values, from,
+                            Math.min(values.length, from + CHUNK_ELEMENTS));
+                    ByteBuffer data = ByteBuffer.allocate(chunk.length * t.dtype().bytes())
+                            .order(ByteOrder.LITTLE_ENDIAN);
+                    ElementEncoder.encode(t.dtype(), chunk, data);
+                    data.flip();
+                    writeFully(ch, data);
+                }
             }
             ch.force(true);
         }
     }
+
+    private static final int CHUNK_ELEMENTS = 1 << 18;
 
     private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {

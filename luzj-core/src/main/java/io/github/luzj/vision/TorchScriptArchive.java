@@ -48,7 +48,7 @@ final class TorchScriptArchive {
                         total += n;
                         if (total > cap) {
                             throw new LuzjException(String.format(Locale.ROOT,
-                                    "TorchScript model %s: entry %s inflates past %,d bytes%s; the"
+                                    "cannot load TorchScript model %s: entry %s inflates past %,d bytes%s; the"
                                             + " archive is damaged or a zip bomb, not a file of"
                                             + " torch.jit.save",
                                     file, e.getName(), cap,
@@ -59,13 +59,14 @@ final class TorchScriptArchive {
             }
             if (!code) {
                 throw new LuzjException(
-                        "TorchScript model " + file + " is a zip archive without a code/ folder,"
+                        "cannot load TorchScript model " + file + ": a zip archive without a"
+                                + " code/ folder,"
                                 + " so not a TorchScript file (a torch.save state_dict goes to"
                                 + " --weights as .pth); pass a file written by torch.jit.save");
             }
         } catch (ZipException | IllegalArgumentException e) {
             throw new LuzjException(
-                    "TorchScript model " + file + " is not a readable zip archive ("
+                    "cannot load TorchScript model " + file + ": not a readable zip archive ("
                             + e.getMessage() + "); is it truncated? pass a file written by"
                             + " torch.jit.save", e);
         } catch (IOException e) {

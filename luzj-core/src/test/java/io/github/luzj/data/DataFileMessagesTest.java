@@ -47,6 +47,18 @@ class DataFileMessagesTest {
     }
 
     @Test
+    void aDataFolderThatIsALoopOrAFileIsNamed() throws IOException {
+        Path loop = tmp.resolve("data");
+        Files.createSymbolicLink(loop, loop);
+        assertThatThrownBy(() -> loadTest(loop)).isInstanceOf(LuzjException.class)
+                .hasMessageContaining("data folder " + loop + " is a symlink loop")
+                .hasMessageNotContaining("download");
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertThatThrownBy(() -> loadTest(file)).isInstanceOf(LuzjException.class)
+                .hasMessageContaining("data folder " + file + " is a file, not a folder");
+    }
+
+    @Test
     void anUnreadableFileIsPermissionDeniedNotDamaged() throws IOException {
         assumeFalse("root".equals(System.getProperty("user.name")), "root reads every file");
         IdxFiles.writeSplit(tmp, Split.TEST, 3, true);

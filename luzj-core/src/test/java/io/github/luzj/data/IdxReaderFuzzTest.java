@@ -14,7 +14,7 @@ import java.io.ByteArrayInputStream;
  */
 class IdxReaderFuzzTest {
 
-    @FuzzTest(maxDuration = "24h")
+    @FuzzTest(maxDuration = "10m")
     void readsOrRefuses(byte[] input) {
         for (int magic : new int[] {IdxReader.IMAGES_MAGIC, IdxReader.LABELS_MAGIC}) {
             try {

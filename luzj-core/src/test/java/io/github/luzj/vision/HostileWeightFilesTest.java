@@ -106,13 +106,7 @@ class HostileWeightFilesTest {
         // a deflated entry does not list its size in the local header: the stream itself is checked
         Path file = tmp.resolve("long.pth");
         byte[] pickle = Files.readAllBytes(seed("PthReader", "valid-state-dict"));
-        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("archive/data.pkl"));
-            zip.write(pickle);
-            zip.putNextEntry(new java.util.zip.ZipEntry("archive/data/0"));
-            zip.write(new byte[64 + 4]);
-            zip.closeEntry();
-        }
+        deflated(file, "archive/data.pkl", pickle, "archive/data/0", new byte[64 + 4]);
         assertThatThrownBy(() -> WeightFiles.read(file)).isInstanceOf(LuzjException.class)
                 .hasMessageContaining("storage archive/data/0");
     }
@@ -204,13 +198,8 @@ class HostileWeightFilesTest {
     @Test
     void torchScriptArchivesAreCheckedBeforeLibtorchSeesThem() throws IOException {
         Path bomb = tmp.resolve("bomb.pt");
-        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("m/code/__torch__.py"));
-            zip.write("x".getBytes(StandardCharsets.US_ASCII));
-            zip.putNextEntry(new java.util.zip.ZipEntry("m/data.pkl"));
-            zip.write(new byte[4 << 20]);
-            zip.closeEntry();
-        }
+        deflated(bomb, "m/code/__torch__.py", "x".getBytes(StandardCharsets.US_ASCII),
+                "m/data.pkl", new byte[4 << 20]);
         // rewrite the central directory's size of data.pkl to 1 MB: the stream then inflates past it
         byte[] b = Files.readAllBytes(bomb);
         int cen = lastIndexOf(b, new byte[] {'P', 'K', 1, 2});
@@ -223,7 +212,19 @@ class HostileWeightFilesTest {
                 .hasMessageContaining("without a code/ folder");
         Path text = Files.writeString(tmp.resolve("model.pt"), "not a zip");
         assertThatThrownBy(() -> Transfer.torchScript(text, 10)).isInstanceOf(LuzjException.class)
-                .hasMessageContaining("is not a readable zip archive");
+                .hasMessageContaining(": not a readable zip archive");
+    }
+
+    /** A zip of deflated entries, whose local headers do not list their sizes. */
+    private static void deflated(Path file, String name1, byte[] data1, String name2, byte[] data2)
+            throws IOException {
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(name1));
+            zip.write(data1);
+            zip.putNextEntry(new java.util.zip.ZipEntry(name2));
+            zip.write(data2);
+            zip.closeEntry();
+        }
     }
 
     private static int lastIndexOf(byte[] hay, byte[] needle) {

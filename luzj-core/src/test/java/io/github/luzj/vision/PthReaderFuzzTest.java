@@ -22,7 +22,7 @@ import java.util.zip.ZipOutputStream;
  */
 class PthReaderFuzzTest {
 
-    @FuzzTest(maxDuration = "24h")
+    @FuzzTest(maxDuration = "10m")
     void readsOrRefuses(byte[] input) throws IOException {
         Path file = Files.createTempFile("luzj-fuzz-", ".pth");
         try {

@@ -18,7 +18,7 @@ class ScheduleSpecsFuzzTest {
 
     private static final int STEPS = 3000;
 
-    @FuzzTest(maxDuration = "24h")
+    @FuzzTest(maxDuration = "10m")
     void parsesAndSimulatesOrRefuses(byte[] input) {
         JsonElement json;
         try {
