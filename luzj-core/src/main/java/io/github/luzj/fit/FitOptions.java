@@ -21,6 +21,8 @@ public final class FitOptions {
     private final boolean verbose;
     private final long seed;
     private final java.nio.file.Path resumeFrom;
+    private final java.util.Map<String, String> config;
+    private final boolean overwriteCheckpoints;
 
     private FitOptions(Builder b) {
         this.train = b.train;
@@ -32,6 +34,26 @@ public final class FitOptions {
         this.verbose = b.verbose;
         this.seed = b.seed;
         this.resumeFrom = b.resumeFrom;
+        this.config = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.config));
+        this.overwriteCheckpoints = b.overwriteCheckpoints;
+    }
+
+    /**
+     * Returns the settings recorded in checkpoints beyond those the fit knows itself.
+     *
+     * @return the settings, by name
+     */
+    public java.util.Map<String, String> config() {
+        return config;
+    }
+
+    /**
+     * Tells whether checkpoints may replace those of another run.
+     *
+     * @return the setting
+     */
+    public boolean overwriteCheckpoints() {
+        return overwriteCheckpoints;
     }
 
     /**
@@ -136,6 +158,8 @@ public final class FitOptions {
         private boolean verbose = true;
         private long seed = 1;
         private java.nio.file.Path resumeFrom;
+        private final java.util.Map<String, String> config = new java.util.LinkedHashMap<>();
+        private boolean overwriteCheckpoints;
 
         private Builder(DataLoader train) {
             if (train == null) {
@@ -254,6 +278,34 @@ public final class FitOptions {
          */
         public Builder resumeFrom(java.nio.file.Path checkpoint) {
             this.resumeFrom = checkpoint;
+            return this;
+        }
+
+        /**
+         * Records a setting in every checkpoint of this fit; resuming with another value is
+         * refused, naming it and both values. The fit records the seed, the data sizes and the
+         * optimizer itself; add what it cannot know, such as a model option.
+         *
+         * @param name the setting's name, such as {@code "--lr"}
+         * @param value its value
+         * @return this builder
+         */
+        public Builder config(String name, Object value) {
+            LuzjException.check(name != null && !name.isBlank(), "a setting's name is empty");
+            config.put(name, String.valueOf(value));
+            return this;
+        }
+
+        /**
+         * Lets this fit's checkpoints replace checkpoints of another run (by default a folder
+         * holding one is refused, so that nothing saved is lost unasked). Folders luzj did not
+         * write are never replaced.
+         *
+         * @param overwrite true to replace
+         * @return this builder
+         */
+        public Builder overwriteCheckpoints(boolean overwrite) {
+            this.overwriteCheckpoints = overwrite;
             return this;
         }
 
