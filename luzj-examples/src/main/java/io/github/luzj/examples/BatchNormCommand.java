@@ -33,6 +33,7 @@ final class BatchNormCommand implements Callable<Integer> {
     public Integer call() {
         common.validate();
         io.github.luzj.LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        checkpoints.validate();
         Path out = common.outOr(noBatchNorm ? "no-batchnorm" : "batchnorm");
         ChapterData data = ChapterData.load(common);
         DataLoader train = data.trainLoader(common, ChapterData.augmentation());
@@ -46,7 +47,12 @@ final class BatchNormCommand implements Callable<Integer> {
                         valid,
                         epochs,
                         checkpoints,
-                        "java -jar luzj-examples.jar batchnorm ... --checkpoint-dir " + checkpoints.dir + " --resume");
+                        "java -jar luzj-examples.jar batchnorm ... --checkpoint-dir " + checkpoints.dir + " --resume",
+                        java.util.Map.of(
+                                "command", "batchnorm",
+                                "--lr", lr,
+                                "--no-batchnorm", noBatchNorm,
+                                "--batch-size", common.batchSize));
         try (run.fitted) {
             run.writeOutputs(out, "batchnorm")
                     .put("batchnorm", !noBatchNorm)
