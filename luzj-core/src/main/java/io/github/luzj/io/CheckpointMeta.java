@@ -28,7 +28,11 @@ final class CheckpointMeta {
     static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private static final Gson GSON =
-            new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+            new GsonBuilder()
+                    .setPrettyPrinting()
+                    .disableHtmlEscaping()
+                    .serializeSpecialFloatingPointValues()
+                    .create();
 
     /** A binary file the checkpoint names, with what it must hold. */
     record FileEntry(String name, long bytes, String sha256) {}
