@@ -225,6 +225,7 @@ final class FitContext implements Context {
                             + " but the batch's metrics are not counted yet; write it at"
                             + " on_train_batch_end");
         }
+        io.github.luzj.io.Checkpoint.checkWritable(dir); // before the lock file goes in
         locks.computeIfAbsent(
                 dir.toAbsolutePath().normalize(), io.github.luzj.io.CheckpointLock::acquire);
         io.github.luzj.io.Checkpoint.save(

@@ -159,8 +159,11 @@ class CheckpointLifecycleTest {
                         .callbacks(new io.github.luzj.callback.Callback() {
                             @Override
                             public java.util.Set<Phase> callOn() {
-                                return java.util.Set.of();
+                                return java.util.Set.of(Phase.FIT_END);
                             }
+
+                            @Override
+                            public void on(Phase phase, io.github.luzj.callback.Context ctx) {}
 
                             @Override
                             public String name() {

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  */
 class CheckpointMetaFuzzTest {
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "3m")
     void readsAnyCheckpointJson(byte[] data) {
         String text = new String(data, StandardCharsets.UTF_8);
         boolean marked = CheckpointMeta.hasFormatMarker(text);
