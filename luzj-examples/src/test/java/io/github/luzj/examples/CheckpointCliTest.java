@@ -19,7 +19,7 @@ class CheckpointCliTest {
 
     static final String[] TINY = {
         "--data", "bundled", "--limit", "128", "--valid-limit", "64", "--batch-size", "64",
-        "--epochs", "1", "--seed", "3", "--quiet", "--workers", "0"
+        "--seed", "3", "--quiet", "--workers", "0"
     };
 
     static CliErrorsTest.Run batchnorm(Path out, Path ckpt, String... more) {
@@ -27,6 +27,9 @@ class CheckpointCliTest {
         args.addAll(List.of(TINY));
         args.addAll(List.of("--out", out.toString(), "--checkpoint-dir", ckpt.toString()));
         args.addAll(List.of(more));
+        if (!args.contains("--epochs")) {
+            args.addAll(List.of("--epochs", "1"));
+        }
         return CliErrorsTest.run(args.toArray(new String[0]));
     }
 
@@ -89,7 +92,7 @@ class CheckpointCliTest {
                 "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "batchnorm"));
         cmd.addAll(List.of(TINY));
-        cmd.addAll(List.of("--out", tmp.resolve("first").toString(), "--checkpoint-dir", ckpt.toString()));
+        cmd.addAll(List.of("--epochs", "1", "--out", tmp.resolve("first").toString(), "--checkpoint-dir", ckpt.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("LUZJ_CHECKPOINT_PAUSE", "weights"); // holds the lock, paused
         Process first = pb.start();
@@ -118,7 +121,7 @@ class CheckpointCliTest {
         for (String run : List.of("one", "two")) {
             List<String> args = new ArrayList<>(List.of("transfer", "--weights", weights.toString()));
             args.addAll(List.of(TINY));
-            args.addAll(List.of("--out", tmp.resolve(run).toString()));
+            args.addAll(List.of("--epochs", "1", "--out", tmp.resolve(run).toString()));
             CliErrorsTest.Run r = CliErrorsTest.run(args.toArray(new String[0]));
             assertThat(r.code()).as(r.err()).isZero();
             histories.add(Files.readString(tmp.resolve(run).resolve("history.csv")));
