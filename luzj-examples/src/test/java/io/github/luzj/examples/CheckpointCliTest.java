@@ -112,20 +112,28 @@ class CheckpointCliTest {
     }
 
     @Test
-    void transferTwiceWithTheSameSeedWritesTheSameHistory(@TempDir Path tmp) throws Exception {
+    void everyTrainingCommandTwiceWithTheSameSeedWritesTheSameHistory(@TempDir Path tmp) throws Exception {
         String fixtures = System.getenv("LUZJ_FIXTURES");
         Path weights = (fixtures != null ? Path.of(fixtures)
                 : Path.of("").toAbsolutePath().resolve("../../shared/fixtures").normalize())
                 .resolve("resnet18/resnet18.safetensors");
-        List<String> histories = new ArrayList<>();
-        for (String run : List.of("one", "two")) {
-            List<String> args = new ArrayList<>(List.of("transfer", "--weights", weights.toString()));
-            args.addAll(List.of(TINY));
-            args.addAll(List.of("--epochs", "1", "--out", tmp.resolve(run).toString()));
-            CliErrorsTest.Run r = CliErrorsTest.run(args.toArray(new String[0]));
-            assertThat(r.code()).as(r.err()).isZero();
-            histories.add(Files.readString(tmp.resolve(run).resolve("history.csv")));
+        List<List<String>> commands = List.of(
+                List.of("batchnorm"),
+                List.of("one-cycle"),
+                // the new head is created before the fit: it must be seeded too
+                List.of("transfer", "--weights", weights.toString()));
+        for (List<String> command : commands) {
+            List<String> histories = new ArrayList<>();
+            for (String run : List.of("one", "two")) {
+                Path out = tmp.resolve(command.get(0) + "-" + run);
+                List<String> args = new ArrayList<>(command);
+                args.addAll(List.of(TINY));
+                args.addAll(List.of("--epochs", "1", "--out", out.toString()));
+                CliErrorsTest.Run r = CliErrorsTest.run(args.toArray(new String[0]));
+                assertThat(r.code()).as(r.err()).isZero();
+                histories.add(Files.readString(out.resolve("history.csv")));
+            }
+            assertThat(histories.get(1)).as(command.get(0)).isEqualTo(histories.get(0));
         }
-        assertThat(histories.get(1)).isEqualTo(histories.get(0));
     }
 }
