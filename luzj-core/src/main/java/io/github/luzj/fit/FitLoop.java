@@ -125,10 +125,10 @@ public final class FitLoop {
             for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
                 ctx.epoch = epoch;
                 ctx.pendingEpoch = null;
+                ctx.batchesTrained = epoch == firstEpoch ? skipBatches : 0;
                 fire(Phase.EPOCH_BEGIN);
                 ctx.training = true;
                 fire(Phase.TRAIN_BEGIN);
-                ctx.batchesTrained = epoch == firstEpoch ? skipBatches : 0;
                 trainEpoch(epoch, sets, ctx.batchesTrained);
                 fire(Phase.TRAIN_END);
                 boolean validate = valid != null && !ctx.stopRequested();
