@@ -158,6 +158,7 @@ public final class Checkpoint {
                 dir.resolve(META), json, () -> CheckpointFolder.pauseIfAsked("meta", step));
         CheckpointFolder.pauseIfAsked("renamed", step);
         CheckpointFolder.removeStale(dir, Set.of(weights.name(), opt.name()));
+        CheckpointFolder.removeLegacyTemporaries(dir);
     }
 
     /**

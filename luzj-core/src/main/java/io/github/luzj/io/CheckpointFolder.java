@@ -180,6 +180,32 @@ final class CheckpointFolder {
         }
     }
 
+    /**
+     * Deletes the folders luzj 0.1's writer left beside {@code dir} when killed
+     * ({@code .<name>.<digits>} and {@code .<name>.old-<digits>}), when they hold luzj's files only.
+     */
+    static void removeLegacyTemporaries(Path dir) {
+        Path parent = dir.toAbsolutePath().getParent();
+        Pattern legacy = Pattern.compile(
+                "\\." + Pattern.quote(dir.getFileName().toString()) + "\\.(old-)?[0-9]+");
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path p : (Iterable<Path>) siblings::iterator) {
+                if (Files.isDirectory(p) && legacy.matcher(p.getFileName().toString()).matches()
+                        && onlyOwnFiles(p)) {
+                    delete(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the next successful write tries again
+        }
+    }
+
+    private static boolean onlyOwnFiles(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.allMatch(p -> isOwnName(p.getFileName().toString()));
+        }
+    }
+
     /** Deletes luzj's files from {@code dir}, then the folder when nothing else is left. */
     static void delete(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {

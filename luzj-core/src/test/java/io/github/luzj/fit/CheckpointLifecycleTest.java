@@ -89,7 +89,14 @@ class CheckpointLifecycleTest {
         Files.writeString(ckpt.resolve("weights-3-deadbeef.params"), "half");
         Files.writeString(ckpt.resolve("optimizer-3-deadbeef.bin"), "half");
         Files.writeString(ckpt.resolve(".checkpoint.json.123.tmp"), "{");
+        // luzj 0.1's writer left these beside the folder when killed
+        Path old = Files.createDirectories(tmp.resolve(".ckpt.4711"));
+        Files.writeString(old.resolve("weights.params"), "w");
+        Path notOurs = Files.createDirectories(tmp.resolve(".ckpt.4712"));
+        Files.writeString(notOurs.resolve("notes.txt"), "mine");
         fit(options(ckpt).overwriteCheckpoints(true));
+        assertThat(old).doesNotExist();
+        assertThat(notOurs.resolve("notes.txt")).exists();
         assertThat(names(ckpt)).hasSize(4).doesNotContain(
                 "weights-3-deadbeef.params", "optimizer-3-deadbeef.bin", ".checkpoint.json.123.tmp");
         Files.writeString(ckpt.resolve("mine.txt"), "keep");
