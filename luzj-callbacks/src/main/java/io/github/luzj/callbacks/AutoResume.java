@@ -4,9 +4,7 @@ import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
-import io.github.luzj.io.AtomicFiles;
 import io.github.luzj.io.Checkpoint;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
@@ -119,11 +117,11 @@ public final class AutoResume implements Callback {
 
     private void delete() {
         try {
-            AtomicFiles.deleteRecursively(dir);
-        } catch (UncheckedIOException e) {
+            Checkpoint.delete(dir); // luzj's files only: anything else in the folder stays
+        } catch (LuzjException e) {
             throw new LuzjException(
                     "the fit ended but its resume folder " + dir + " cannot be deleted: "
-                            + e.getCause() + "; delete it by hand, or the next run resumes"
+                            + e.getMessage() + "; delete it by hand, or the next run resumes"
                             + " from it", e);
         }
     }

@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import java.util.ArrayList;
@@ -27,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * model, its optimizer and any predictor keep working, and frees the copy. The optimizer's
  * state and the records stay those of the last epoch, as in luz.
  *
- * <p>The copy lives in memory only, so this callback has no checkpoint state: after a resume it
- * keeps the best of the epochs trained since the resume. If a fit fails, the copy is freed with
- * the model or at the next fit's beginning.
+ * <p>A checkpoint carries the best value and epoch (the monitor's state), not the copy, which
+ * lives in memory only: after a resume an epoch must beat the best of the whole run to be kept,
+ * and when the best epoch was trained before the resume its weights are gone, so the model keeps
+ * the last epoch's and a warning says so. If a fit fails, the copy is freed with the model or at
+ * the next fit's beginning.
  *
  * <pre>{@code
  * KeepBestModel keepBest = LuzCallbacks.keepBestModel().monitor("valid_acc");
@@ -46,6 +46,8 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
     private NDManager memory;
     private final List<String> names = new ArrayList<>();
     private final List<NDArray> copies = new ArrayList<>();
+    /** The best epoch a resumed checkpoint brought, 0 for a fresh fit. */
+    private int bestBeforeFit;
 
     private KeepBestModel(Monitor monitor) {
         super(monitor);
@@ -91,6 +93,16 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
 
     @Override
     protected void handle(Phase phase, Context ctx) {
+        if (phase == Phase.FIT_BEGIN) {
+            bestBeforeFit = bestEpoch();
+        } else if (phase == Phase.FIT_END && !holdsCopy() && bestBeforeFit > 0
+                && bestEpoch() == bestBeforeFit) {
+            LOG.warn(
+                    "{}: the best epoch ({}) was trained before the resume and its weights are"
+                            + " not in the checkpoint; the model keeps the last epoch's weights",
+                    name(),
+                    bestBeforeFit);
+        }
         if (phase == Phase.EPOCH_END) {
             if (observe(monitored(ctx), ctx.epoch())) {
                 copy(ctx);
@@ -153,22 +165,4 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
         copies.clear();
         names.clear();
     }
-
-    /**
-     * Returns nothing: the copy lives in memory only, so a checkpoint cannot carry it.
-     *
-     * @return {@link JsonNull#INSTANCE}
-     */
-    @Override
-    public JsonElement state() {
-        return JsonNull.INSTANCE;
-    }
-
-    /**
-     * Ignores {@code state}: there is none to restore.
-     *
-     * @param state ignored
-     */
-    @Override
-    public void loadState(JsonElement state) {}
 }

@@ -233,11 +233,12 @@ public final class LrSchedulerCallback implements Callback {
 
     @Override
     public JsonElement state() {
-        if (scheduler == null && pendingState == null) {
-            return JsonNull.INSTANCE;
-        }
+        // never empty: a checkpoint of a fit with a schedule must not resume a fit without it
         JsonObject o = new JsonObject();
-        o.add("scheduler", scheduler != null ? scheduler.state() : pendingState.deepCopy());
+        o.addProperty("kind", spec.kind());
+        if (scheduler != null || pendingState != null) {
+            o.add("scheduler", scheduler != null ? scheduler.state() : pendingState.deepCopy());
+        }
         return o;
     }
 
@@ -247,10 +248,10 @@ public final class LrSchedulerCallback implements Callback {
             return;
         }
         LuzjException.check(
-                state.isJsonObject() && state.getAsJsonObject().has("scheduler"),
-                "%s state must be an object with 'scheduler', got %s",
-                name(),
-                state);
+                state.isJsonObject(), "%s state must be an object, got %s", name(), state);
+        if (!state.getAsJsonObject().has("scheduler")) {
+            return; // saved before the fit began: nothing scheduled yet
+        }
         JsonObject saved = state.getAsJsonObject().getAsJsonObject("scheduler");
         if (scheduler != null) {
             scheduler.loadState(saved);

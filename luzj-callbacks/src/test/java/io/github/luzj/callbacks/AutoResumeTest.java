@@ -118,4 +118,33 @@ class AutoResumeTest {
         assertThatThrownBy(() -> AutoResume.resumePoint(null))
                 .isInstanceOf(LuzjException.class);
     }
+
+    @Test
+    void forgettingResumeFromIsRefusedAndTheFitEndDeletesOnlyLuzjsFiles(@TempDir Path tmp)
+            throws Exception {
+        Path dir = tmp.resolve("state");
+        boolean[] crashed = {false};
+        assertThatThrownBy(() -> Fixtures.classifier().fit(FitOptions.builder(Fixtures.trainClasses())
+                        .valid(Fixtures.validClasses()).epochs(3).verbose(false)
+                        .callbacks(crashOnce(2, -1, crashed), LuzCallbacks.autoResume(dir)).build()))
+                .hasMessageContaining("simulated crash");
+        String crashState = Files.readString(dir.resolve("checkpoint.json"));
+        // the program started again without resumeFrom: the crashed run's state is kept
+        assertThatThrownBy(() -> Fixtures.classifier().fit(FitOptions.builder(Fixtures.trainClasses())
+                        .valid(Fixtures.validClasses()).epochs(3).verbose(false)
+                        .callbacks(LuzCallbacks.autoResume(dir)).build()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("holds a checkpoint of an earlier run (epoch 1 of 3");
+        assertThat(Files.readString(dir.resolve("checkpoint.json"))).isEqualTo(crashState);
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        try (FittedModel done = Fixtures.classifier().fit(FitOptions.builder(Fixtures.trainClasses())
+                .valid(Fixtures.validClasses()).epochs(3).verbose(false)
+                .callbacks(LuzCallbacks.autoResume(dir)).resumeFrom(AutoResume.resumePoint(dir))
+                .build())) {
+            assertThat(done.records().epochs()).isEqualTo(3);
+        }
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("notes.txt");
+        }
+    }
 }

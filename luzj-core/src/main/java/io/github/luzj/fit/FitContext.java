@@ -39,12 +39,21 @@ final class FitContext implements Context {
     NDManager batchManager;
     String stopReason;
     boolean aborted;
-    /** Training batches run in an epoch cut short by a stop, else -1. */
-    int cutAfterBatches = -1;
     /** The epochs the fit was asked for; see {@link Context#fitEpochs()}. */
     int fitEpochs;
     /** Where warnings are printed beside SLF4J, or null (not verbose, or SLF4J has a provider). */
     java.io.PrintStream warnings;
+    /** Training batches of the current epoch done, those before a resume included. */
+    int batchesTrained;
+    /** The current epoch's training sums, read only when a checkpoint is written. */
+    java.util.function.Supplier<com.google.gson.JsonObject> runningSums = () -> null;
+    /** The sums of the epoch just ended when it was cut short or not validated, else null. */
+    com.google.gson.JsonObject pendingEpoch;
+    /** The run's settings, recorded in checkpoints. */
+    java.util.Map<String, String> config = java.util.Map.of();
+    boolean overwriteCheckpoints;
+    private final java.util.Map<java.nio.file.Path, io.github.luzj.io.CheckpointLock> locks =
+            new java.util.HashMap<>();
 
     FitContext(
             Session session,
@@ -243,6 +252,15 @@ final class FitContext implements Context {
 
     @Override
     public void saveCheckpoint(java.nio.file.Path dir) {
+        if (phase == Phase.TRAIN_BATCH_AFTER_STEP) {
+            throw new io.github.luzj.LuzjException(
+                    "a checkpoint cannot be written at " + phase.luzName() + ": the step is taken"
+                            + " but the batch's metrics are not counted yet; write it at"
+                            + " on_train_batch_end");
+        }
+        io.github.luzj.io.Checkpoint.checkWritable(dir); // before the lock file goes in
+        locks.computeIfAbsent(
+                dir.toAbsolutePath().normalize(), io.github.luzj.io.CheckpointLock::acquire);
         // schedule-free AdamW's weights are saved at x, training goes on from y unchanged
         session.optimizer()
                 .atEvalPoint(
@@ -252,26 +270,40 @@ final class FitContext implements Context {
                                         session.model().getBlock(),
                                         session.optimizer(),
                                         session.records(),
-                                        new io.github.luzj.io.Checkpoint.Meta(
-                                                position(), callbacks.states())));
+                                        meta(),
+                                        overwriteCheckpoints));
     }
 
     /** Where training stands, as a checkpoint records it. */
-    private io.github.luzj.io.Checkpoint.Position position() {
+    private io.github.luzj.io.Checkpoint.Meta meta() {
+        io.github.luzj.io.Checkpoint.Position at;
+        com.google.gson.JsonObject running = null;
         if (phase == null || phase.ordinal() >= Phase.EPOCH_END.ordinal()) {
-            if (cutAfterBatches >= 0) {
-                // the epoch was cut short: resuming must run its remaining batches
-                return new io.github.luzj.io.Checkpoint.Position(
-                        session.epochsDone() - 1, cutAfterBatches, session.globalStep());
+            if (pendingEpoch != null) {
+                // the epoch was cut short or not validated: resuming must finish it
+                at = new io.github.luzj.io.Checkpoint.Position(
+                        session.epochsDone() - 1, batchesTrained, session.globalStep());
+                running = pendingEpoch;
+            } else {
+                at = new io.github.luzj.io.Checkpoint.Position(
+                        session.epochsDone(), 0, session.globalStep());
             }
-            return new io.github.luzj.io.Checkpoint.Position(
-                    session.epochsDone(), 0, session.globalStep());
+        } else {
+            at = new io.github.luzj.io.Checkpoint.Position(
+                    session.epochsDone(), batchesTrained, session.globalStep());
+            running = batchesTrained > 0 ? runningSums.get() : null;
         }
-        int batches =
-                phase.isTrainBatch() ? batchIndex + 1
-                        : phase.ordinal() > Phase.TRAIN_BATCH_END.ordinal() ? trainBatches : 0;
-        return new io.github.luzj.io.Checkpoint.Position(
-                session.epochsDone(), batches, session.globalStep());
+        return new io.github.luzj.io.Checkpoint.Meta(
+                at,
+                callbacks.states(),
+                running,
+                new io.github.luzj.io.Checkpoint.Run(session.runId(), maxEpochs, config));
+    }
+
+    /** Releases the checkpoint folders this fit locked. */
+    void releaseLocks() {
+        locks.values().forEach(io.github.luzj.io.CheckpointLock::close);
+        locks.clear();
     }
 
     @Override

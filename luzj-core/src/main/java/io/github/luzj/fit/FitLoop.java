@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.CallbackList;
 import io.github.luzj.callback.Phase;
@@ -103,21 +104,11 @@ public final class FitLoop {
     /** Runs the fit to its last epoch or until a callback stops it. */
     public void run() {
         session.prepare(new Shape(train.featureShape()));
-        int skipBatches = 0;
-        int base = session.epochsDone();
-        if (options.resumeFrom() != null) {
-            Checkpoint.Meta meta =
-                    Checkpoint.load(
-                            options.resumeFrom(),
-                            session.model().getBlock(),
-                            session.optimizer(),
-                            session.records());
-            Checkpoint.Position at = meta.position();
-            session.restoreCounters(at.epochsDone(), at.globalStep());
-            callbacks.loadStates(meta.callbackStates());
-            skipBatches = at.batchesDone();
-            base = 0; // epochs count from the original run's start
-        }
+        Map<String, String> config = RunSettings.of(session, train, valid, options);
+        Resumed resumed =
+                options.resumeFrom() == null ? null : new Resumed(options.resumeFrom(), config);
+        // a resumed fit counts epochs from the original run's start
+        int base = resumed == null ? session.epochsDone() : 0;
         int firstEpoch = session.epochsDone() + 1;
         int lastEpoch = base + options.epochs();
         ctx =
@@ -131,28 +122,39 @@ public final class FitLoop {
                         valid == null ? 0 : valid.size());
         ctx.fitEpochs = options.epochs();
         ctx.accumulate = options.accumulateGradBatches();
+        ctx.config = config;
+        ctx.overwriteCheckpoints = options.overwriteCheckpoints();
         NDManager metricManager = session.model().getNDManager().newSubManager();
-        try (metricManager) {
+        try (metricManager; resumed) {
             Sets sets = new Sets(metricManager);
+            ctx.runningSums = sets::running;
+            int skipBatches = resumed == null ? 0 : resumed.restore(lastEpoch, sets);
+            ctx.batchesTrained = skipBatches;
             fire(Phase.FIT_BEGIN);
             for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
                 ctx.epoch = epoch;
+                ctx.pendingEpoch = null;
+                ctx.batchesTrained = epoch == firstEpoch ? skipBatches : 0;
                 fire(Phase.EPOCH_BEGIN);
                 ctx.training = true;
                 session.optimizer().train();
                 fire(Phase.TRAIN_BEGIN);
-                trainEpoch(epoch, sets, epoch == firstEpoch ? skipBatches : 0);
+                trainEpoch(epoch, sets, ctx.batchesTrained);
                 fire(Phase.TRAIN_END);
                 toEvaluationPoint(epoch);
                 boolean validate = valid != null && !ctx.stopRequested();
+                boolean validated = false;
                 if (validate) {
                     ctx.training = false;
                     fire(Phase.VALID_BEGIN);
-                    validEpoch(sets);
+                    validated = validEpoch(sets);
                     fire(Phase.VALID_END);
                 }
+                if (ctx.batchesTrained < train.size() || (valid != null && !validated)) {
+                    ctx.pendingEpoch = sets.running(); // a checkpoint now must finish this epoch
+                }
                 record(epoch, Records.TRAIN, sets.trainLoss, sets.train);
-                if (validate) {
+                if (validated) {
                     record(epoch, Records.VALID, sets.validLoss, sets.valid);
                 } else {
                     ctx.setMetrics(Records.VALID, Map.of()); // no stale values from an earlier epoch
@@ -164,12 +166,91 @@ public final class FitLoop {
                         break;
                     }
                     ctx.stopReason = null; // luz's min_epochs: too early to stop
-                    ctx.cutAfterBatches = -1;
                 }
             }
             fire(Phase.FIT_END);
             session.setStopReason(ctx.stopReason);
             discardPendingGradients();
+        } finally {
+            ctx.releaseLocks();
+        }
+    }
+
+    /** A checkpoint being resumed from: locked, read into the session, checked against the fit. */
+    private final class Resumed implements AutoCloseable {
+        private final java.nio.file.Path dir;
+        private final io.github.luzj.io.CheckpointLock lock;
+        private final Checkpoint.Meta meta;
+
+        Resumed(java.nio.file.Path dir, Map<String, String> config) {
+            this.dir = dir;
+            this.lock = io.github.luzj.io.CheckpointLock.acquire(dir);
+            try {
+                meta = Checkpoint.load(
+                        dir, session.model().getBlock(), session.optimizer(), session.records(),
+                        config);
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
+            Checkpoint.Position at = meta.position();
+            session.restoreCounters(at.epochsDone(), at.globalStep());
+            session.adoptRunId(meta.run().id());
+        }
+
+        /** Restores the callbacks and the split epoch's sums; returns the batches to skip. */
+        int restore(int lastEpoch, Sets sets) {
+            Checkpoint.Position at = meta.position();
+            LuzjException.check(
+                    lastEpoch >= meta.run().epochs(),
+                    "cannot resume from %s: its run was set to %d epochs, this fit to %d; only"
+                            + " raising the epochs is allowed",
+                    dir, meta.run().epochs(), lastEpoch);
+            LuzjException.check(
+                    at.batchesDone() <= train.size(),
+                    "cannot resume from %s: it stopped after batch %d of an epoch, but this fit's"
+                            + " epochs have %d batches; resume with the same data and batch size",
+                    dir, at.batchesDone(), train.size());
+            checkSameCallbacks(meta.callbackStates());
+            try {
+                callbacks.loadStates(meta.callbackStates());
+            } catch (LuzjException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new LuzjException(
+                        "checkpoint " + dir + " is damaged: callbacks hold a state that cannot be"
+                                + " read (" + e + "); resume from another checkpoint, or start"
+                                + " afresh", e);
+            }
+            if (meta.running() != null) {
+                sets.restoreRunning(meta.running(), dir);
+            }
+            return at.batchesDone();
+        }
+
+        private void checkSameCallbacks(Map<String, com.google.gson.JsonElement> saved) {
+            Map<String, com.google.gson.JsonElement> now = callbacks.states();
+            java.util.Set<String> keys = new java.util.TreeSet<>(saved.keySet());
+            keys.addAll(now.keySet());
+            List<String> diffs = new ArrayList<>();
+            for (String k : keys) {
+                boolean was = saved.get(k) != null && !saved.get(k).isJsonNull();
+                boolean is = now.get(k) != null && !now.get(k).isJsonNull();
+                if (was != is) {
+                    diffs.add(k + (was ? " is in the checkpoint but not in this fit"
+                            : " is in this fit but not in the checkpoint"));
+                }
+            }
+            LuzjException.check(
+                    diffs.isEmpty(),
+                    "cannot resume from %s: its callbacks differ from this fit's: %s; resume with"
+                            + " the callbacks it was written with",
+                    dir, String.join("; ", diffs));
+        }
+
+        @Override
+        public void close() {
+            lock.close();
         }
     }
 
@@ -263,30 +344,29 @@ public final class FitLoop {
                 for (Metric.Accumulator a : sets.train.values()) {
                     a.update(ctx.pred, y);
                 }
+                ctx.batchesTrained++;
                 fire(Phase.TRAIN_BATCH_END);
             } finally {
                 ctx.endBatch();
             }
             if (ctx.stopRequested()) {
-                if (batches.hasNext()) {
-                    ctx.cutAfterBatches = index;
-                }
                 break;
             }
         }
     }
 
-    private void validEpoch(Sets sets) {
+    /** Validates; false when an abort (Ctrl-C) cut validation short. */
+    private boolean validEpoch(Sets sets) {
         Block block = session.model().getBlock();
         ParameterStore ps = session.parameterStore();
         // grad mode is per thread and on by default; no graph is needed for validation
         try (BatchIterator batches = valid.iterator(1);
                 NoGrad ignored = NoGrad.enter()) {
-            validBatches(batches, sets, block, ps);
+            return validBatches(batches, sets, block, ps);
         }
     }
 
-    private void validBatches(BatchIterator batches, Sets sets, Block block, ParameterStore ps) {
+    private boolean validBatches(BatchIterator batches, Sets sets, Block block, ParameterStore ps) {
         int index = 0;
         while (batches.hasNext()) {
             HostBatch hb = batches.next();
@@ -307,7 +387,11 @@ public final class FitLoop {
             } finally {
                 ctx.endBatch();
             }
+            if (ctx.aborted) {
+                return false;
+            }
         }
+        return true;
     }
 
     private NDManager newBatchManager() {
@@ -354,6 +438,54 @@ public final class FitLoop {
                 train.put(m.abbrev(), m.newAccumulator(manager));
                 valid.put(m.abbrev(), m.newAccumulator(manager));
             }
+        }
+
+        /** The training sums of the epoch in progress, for a checkpoint. */
+        com.google.gson.JsonObject running() {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.add("loss", json(trainLoss.state()));
+            com.google.gson.JsonObject metrics = new com.google.gson.JsonObject();
+            train.forEach((name, a) -> {
+                double[] s = a.state();
+                if (s != null) {
+                    metrics.add(name, json(s));
+                }
+            });
+            o.add("metrics", metrics);
+            return o;
+        }
+
+        void restoreRunning(com.google.gson.JsonObject running, java.nio.file.Path dir) {
+            try {
+                trainLoss.restore(doubles(running.get("loss")));
+                com.google.gson.JsonObject saved = running.getAsJsonObject("metrics");
+                for (Map.Entry<String, Metric.Accumulator> e : train.entrySet()) {
+                    if (saved.has(e.getKey())) {
+                        e.getValue().restore(doubles(saved.get(e.getKey())));
+                    }
+                }
+            } catch (LuzjException e) {
+                throw new LuzjException(
+                        "checkpoint " + dir + " is damaged: running: " + e.getMessage()
+                                + "; resume from another checkpoint, or start afresh", e);
+            }
+        }
+
+        private static com.google.gson.JsonArray json(double[] values) {
+            com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+            for (double v : values) {
+                a.add(v);
+            }
+            return a;
+        }
+
+        private static double[] doubles(com.google.gson.JsonElement el) {
+            com.google.gson.JsonArray a = el.getAsJsonArray();
+            double[] out = new double[a.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = a.get(i).getAsDouble();
+            }
+            return out;
         }
     }
 }

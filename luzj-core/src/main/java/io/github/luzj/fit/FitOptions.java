@@ -22,6 +22,8 @@ public final class FitOptions {
     private final long seed;
     private final java.nio.file.Path resumeFrom;
     private final int accumulateGradBatches;
+    private final java.util.Map<String, String> config;
+    private final boolean overwriteCheckpoints;
 
     private FitOptions(Builder b) {
         this.train = b.train;
@@ -34,6 +36,26 @@ public final class FitOptions {
         this.seed = b.seed;
         this.resumeFrom = b.resumeFrom;
         this.accumulateGradBatches = b.accumulateGradBatches;
+        this.config = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.config));
+        this.overwriteCheckpoints = b.overwriteCheckpoints;
+    }
+
+    /**
+     * Returns the settings recorded in checkpoints beyond those the fit knows itself.
+     *
+     * @return the settings, by name
+     */
+    public java.util.Map<String, String> config() {
+        return config;
+    }
+
+    /**
+     * Tells whether checkpoints may replace those of another run.
+     *
+     * @return the setting
+     */
+    public boolean overwriteCheckpoints() {
+        return overwriteCheckpoints;
     }
 
     /**
@@ -148,6 +170,8 @@ public final class FitOptions {
         private long seed = 1;
         private java.nio.file.Path resumeFrom;
         private int accumulateGradBatches = 1;
+        private final java.util.Map<String, String> config = new java.util.LinkedHashMap<>();
+        private boolean overwriteCheckpoints;
 
         private Builder(DataLoader train) {
             if (train == null) {
@@ -288,6 +312,34 @@ public final class FitOptions {
                     "accumulateGradBatches must be >= 1, got %d; 1 steps after every batch",
                     k);
             this.accumulateGradBatches = k;
+            return this;
+        }
+
+        /**
+         * Records a setting in every checkpoint of this fit; resuming with another value is
+         * refused, naming it and both values. The fit records the seed, the data sizes and the
+         * optimizer itself; add what it cannot know, such as a model option.
+         *
+         * @param name the setting's name, such as {@code "--lr"}
+         * @param value its value
+         * @return this builder
+         */
+        public Builder config(String name, Object value) {
+            LuzjException.check(name != null && !name.isBlank(), "a setting's name is empty");
+            config.put(name, String.valueOf(value));
+            return this;
+        }
+
+        /**
+         * Lets this fit's checkpoints replace checkpoints of another run (by default a folder
+         * holding one is refused, so that nothing saved is lost unasked). Folders luzj did not
+         * write are never replaced.
+         *
+         * @param overwrite true to replace
+         * @return this builder
+         */
+        public Builder overwriteCheckpoints(boolean overwrite) {
+            this.overwriteCheckpoints = overwrite;
             return this;
         }
 

@@ -38,6 +38,8 @@ public final class Session implements AutoCloseable {
     private ParameterStore parameterStore;
     private long globalStep;
     private int epochsDone;
+    /** Names this model's training run in its checkpoints; a resume adopts the checkpoint's. */
+    private String runId = java.util.UUID.randomUUID().toString();
 
     /**
      * Creates a session.
@@ -255,6 +257,14 @@ public final class Session implements AutoCloseable {
      */
     public long globalStep() {
         return globalStep;
+    }
+
+    String runId() {
+        return runId;
+    }
+
+    void adoptRunId(String id) {
+        this.runId = id;
     }
 
     void restoreCounters(int epochsDone, long globalStep) {

@@ -30,7 +30,57 @@ public final class AtomicFiles {
         void write(Path path) throws IOException;
     }
 
+    /** Writes binary content to a stream that the caller gives. */
+    @FunctionalInterface
+    public interface DataWriter {
+        /**
+         * Writes the content.
+         *
+         * @param out the stream, closed by the caller
+         * @throws IOException when writing fails
+         */
+        void write(java.io.DataOutputStream out) throws IOException;
+    }
+
     private AtomicFiles() {}
+
+    /**
+     * Writes text atomically and durably: the temporary file is synced to disk before the
+     * rename and the folder after it, so that a power cut leaves the old file or the new one.
+     *
+     * @param target the final path
+     * @param text the content, UTF-8
+     * @param beforeRename runs between the synced temporary and the rename (a test's pause point)
+     */
+    public static void writeDurably(Path target, String text, Runnable beforeRename) {
+        write(
+                target,
+                tmp -> {
+                    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                    sync(tmp, false);
+                    beforeRename.run();
+                });
+        try {
+            sync(parentOf(target), true);
+        } catch (IOException e) {
+            // the rename is done; a folder that cannot be synced keeps the OS's own ordering
+        }
+    }
+
+    /** Forces a file, or a folder's entries, to disk (folders cannot be opened on Windows). */
+    static void sync(Path p, boolean folder) throws IOException {
+        try (java.nio.channels.FileChannel c =
+                java.nio.channels.FileChannel.open(
+                        p,
+                        folder ? java.nio.file.StandardOpenOption.READ
+                                : java.nio.file.StandardOpenOption.WRITE)) {
+            c.force(true);
+        } catch (IOException e) {
+            if (!folder) {
+                throw e;
+            }
+        }
+    }
 
     /**
      * Writes a file atomically.

@@ -1,36 +1,43 @@
 package io.github.luzj.io;
 
 import ai.djl.nn.Block;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import io.github.luzj.LuzjException;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.record.Records;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * luzj's checkpoint: a folder holding everything an exact resume needs, written atomically (a
- * crash mid-write leaves the previous checkpoint intact).
+ * luzj's checkpoint: a folder holding everything an exact resume needs.
  *
  * <ul>
- *   <li>{@code weights.params}: every parameter of the block, BatchNorm statistics included;
- *   <li>{@code optimizer.bin}: moments, step counts and hyperparameters per group;
- *   <li>{@code checkpoint.json}: format and version, epoch and batch position, global step,
- *       records, and each callback's state (schedulers, early stopping, ...).
+ *   <li>{@code weights-<step>-<tag>.params}: every parameter of the block, BatchNorm statistics
+ *       included;
+ *   <li>{@code optimizer-<step>-<tag>.bin}: moments, step counts and hyperparameters per group;
+ *   <li>{@code checkpoint.json}: format, version, the run (its id, epochs and settings), epoch
+ *       and batch position, global step, the split epoch's running sums, records, each
+ *       callback's state, and the size and SHA-256 of the two binary files.
  * </ul>
+ *
+ * <p>Writing is atomic and recoverable: the binary files get new names and are synced, then
+ * {@code checkpoint.json} replaces the previous one in a single rename, then the previous
+ * checkpoint's files and those of writes killed half-way are deleted. At every instant after the
+ * first write, {@code checkpoint.json} names a complete checkpoint. luzj writes only into a folder
+ * it owns (missing, empty, holding luzj's own file names, or luzj's {@code checkpoint.json}), and
+ * replaces a checkpoint of another run only when told to.
  *
  * <p>Shuffling and augmentation draw from generators derived from the loader's seed, the epoch
  * and the sample index, so the position is all the data pipeline needs to continue identically.
@@ -41,88 +48,153 @@ public final class Checkpoint {
     public static final String FORMAT = "luzj-checkpoint";
 
     /** The version this code writes and reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     static final String META = "checkpoint.json";
-    static final String WEIGHTS = "weights.params";
-    static final String OPTIMIZER = "optimizer.bin";
-
-    private static final Gson GSON =
-            new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+    static final long MAX_META_BYTES = 256L << 20;
 
     /**
      * Where training stood when the checkpoint was written.
      *
-     * @param epochsDone completed epochs
+     * @param epochsDone completed epochs (trained and validated)
      * @param batchesDone batches of epoch {@code epochsDone + 1} already trained (0 at an epoch
-     *     boundary)
+     *     boundary; all of them when training finished but validation did not)
      * @param globalStep optimizer steps taken
      */
     public record Position(int epochsDone, int batchesDone, long globalStep) {}
+
+    /**
+     * The run a checkpoint belongs to.
+     *
+     * @param id the run's identity, kept across resumes; another id is another run
+     * @param epochs the epochs the run was set to train
+     * @param config the run's settings, compared on resume
+     */
+    public record Run(String id, int epochs, Map<String, String> config) {
+        /** Copies the settings. */
+        public Run {
+            config = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(config));
+        }
+    }
 
     /**
      * What a checkpoint holds besides the arrays.
      *
      * @param position where training stood
      * @param callbackStates each callback's state, by key
+     * @param running the running sums of the epoch in progress ({@code loss}: [sum, count];
+     *     {@code metrics}: each metric's sums), or null at an epoch boundary
+     * @param run the run it belongs to
      */
-    public record Meta(Position position, Map<String, JsonElement> callbackStates) {}
+    public record Meta(
+            Position position, Map<String, JsonElement> callbackStates, JsonObject running, Run run) {}
+
+    /**
+     * What a checkpoint says about itself, for messages.
+     *
+     * @param position where training stood
+     * @param run the run
+     * @param writtenAt when it was written, ISO-8601
+     */
+    public record Info(Position position, Run run, String writtenAt) {
+        /**
+         * Describes it as "epoch N of M, written at T".
+         *
+         * @return the description
+         */
+        public String describe() {
+            String at = position.batchesDone() > 0
+                    ? "epoch " + position.epochsDone() + " + " + position.batchesDone() + " batches"
+                    : "epoch " + position.epochsDone();
+            return at + " of " + run.epochs() + ", written at " + writtenAt;
+        }
+    }
 
     private Checkpoint() {}
 
     /**
-     * Writes a checkpoint folder atomically.
+     * Writes a checkpoint into {@code dir}.
      *
      * @param dir the folder
      * @param block the network
      * @param optimizer the optimizer
      * @param records the records
-     * @param meta the position and callback states
+     * @param meta the position, callback states, running sums and run
+     * @param replaceOtherRuns true to replace a checkpoint of another run held in {@code dir}
+     * @throws LuzjException when {@code dir} is not luzj's, or holds another run's checkpoint and
+     *     {@code replaceOtherRuns} is false; nothing is touched then
      */
     public static void save(
-            Path dir, Block block, LuzOptimizer optimizer, Records records, Meta meta) {
-        AtomicFiles.writeDirectory(
-                dir,
-                tmp -> {
-                    try (DataOutputStream out = dataOut(tmp.resolve(WEIGHTS))) {
-                        WeightsFile.write(block, out);
-                    }
-                    try (DataOutputStream out = dataOut(tmp.resolve(OPTIMIZER))) {
-                        optimizer.saveState(out);
-                    }
-                    Files.writeString(
-                            tmp.resolve(META), GSON.toJson(toJson(records, meta)),
-                            StandardCharsets.UTF_8);
-                });
+            Path dir, Block block, LuzOptimizer optimizer, Records records, Meta meta,
+            boolean replaceOtherRuns) {
+        String existing = CheckpointFolder.checkOwned(dir);
+        if (existing != null && !replaceOtherRuns) {
+            Info other = infoOrNull(existing, dir);
+            if (other == null || !other.run().id().equals(meta.run().id())) {
+                throw new LuzjException(
+                        dir + " holds a checkpoint of an earlier run"
+                                + (other == null ? "" : " (" + other.describe() + ")")
+                                + "; resume it (FitOptions.resumeFrom, the CLI's --resume) or let"
+                                + " this run replace it (FitOptions.overwriteCheckpoints, the"
+                                + " CLI's --overwrite)");
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new LuzjException("cannot create " + dir + ": " + e + "; check its parent", e);
+        }
+        long step = meta.position().globalStep();
+        String tag = step + "-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt());
+        CheckpointMeta.FileEntry weights =
+                CheckpointFolder.writeBinary(dir, "weights-" + tag + ".params",
+                        out -> WeightsFile.write(block, out));
+        CheckpointFolder.pauseIfAsked("weights", step);
+        CheckpointMeta.FileEntry opt =
+                CheckpointFolder.writeBinary(dir, "optimizer-" + tag + ".bin", optimizer::saveState);
+        CheckpointFolder.pauseIfAsked("optimizer", step);
+        String json = CheckpointMeta.toJson(meta, records, weights, opt, Instant.now().toString());
+        AtomicFiles.writeDurably(
+                dir.resolve(META), json, () -> CheckpointFolder.pauseIfAsked("meta", step));
+        CheckpointFolder.pauseIfAsked("renamed", step);
+        CheckpointFolder.removeStale(dir, Set.of(weights.name(), opt.name()));
+        CheckpointFolder.removeLegacyTemporaries(dir);
     }
 
     /**
-     * Reads a checkpoint into the block, the optimizer and the records, and returns its position
-     * and callback states. Nothing is changed when the folder is not a luzj checkpoint.
+     * Reads a checkpoint into the block, the optimizer and the records, and returns what else
+     * it holds. Every field and both binary files are checked before anything changes; the
+     * run's settings must equal {@code config} except {@code epochs}, which may grow.
      *
      * @param dir the folder
      * @param block the network, initialized with the same architecture
      * @param optimizer the optimizer over the same parameters
      * @param records the records to fill (cleared first by the caller)
-     * @return the position and callback states
+     * @param config this fit's settings, as {@link Run#config()} records them
+     * @return the position, callback states, running sums and run
      */
-    public static Meta load(Path dir, Block block, LuzOptimizer optimizer, Records records) {
-        JsonObject root = readMeta(dir);
+    public static Meta load(
+            Path dir, Block block, LuzOptimizer optimizer, Records records, Map<String, String> config) {
+        CheckpointMeta.Parsed p = read(dir);
+        checkSameSettings(dir, p.meta().run().config(), config);
+        CheckpointFolder.verify(dir, p.weights(), "files.weights");
+        CheckpointFolder.verify(dir, p.optimizer(), "files.optimizer");
         try {
-            try (DataInputStream in = dataIn(dir.resolve(WEIGHTS))) {
+            try (DataInputStream in = dataIn(dir.resolve(p.weights().name()))) {
                 WeightsFile.readInto(block, in);
             }
-            try (DataInputStream in = dataIn(dir.resolve(OPTIMIZER))) {
+            try (DataInputStream in = dataIn(dir.resolve(p.optimizer().name()))) {
                 optimizer.loadState(in);
             }
         } catch (IOException | LuzjException | IllegalArgumentException e) {
             throw new LuzjException(
                     "checkpoint " + dir + " does not fit this model: " + e.getMessage()
                             + "; resume with the same architecture and optimizer, or start"
-                            + " without --resume",
+                            + " afresh",
                     e);
         }
-        return fromJson(root, records);
+        p.fill(records);
+        return p.meta();
     }
 
     /**
@@ -135,110 +207,91 @@ public final class Checkpoint {
         return Files.isRegularFile(dir.resolve(META));
     }
 
-    private static JsonObject readMeta(Path dir) {
+    /**
+     * Reads what a checkpoint says about itself, checking every field of its
+     * {@code checkpoint.json} (not the binary files).
+     *
+     * @param dir the folder
+     * @return the position, run and time of writing
+     */
+    public static Info info(Path dir) {
+        CheckpointMeta.Parsed p = read(dir);
+        return new Info(p.meta().position(), p.meta().run(), p.writtenAt());
+    }
+
+    /**
+     * Checks that luzj may write checkpoints into {@code dir}: it is missing, empty, or holds only
+     * luzj's files.
+     *
+     * @param dir the folder
+     * @throws LuzjException when it is a file or holds files luzj did not write
+     */
+    public static void checkWritable(Path dir) {
+        CheckpointFolder.checkOwned(dir);
+    }
+
+    /**
+     * Deletes a checkpoint: luzj's files in {@code dir}, then the folder unless other files are
+     * left in it. A folder that is not luzj's is left alone.
+     *
+     * @param dir the folder
+     * @throws LuzjException when {@code dir} is not luzj's or cannot be deleted
+     */
+    public static void delete(Path dir) {
+        CheckpointFolder.checkOwned(dir);
+        try {
+            CheckpointFolder.delete(dir);
+        } catch (IOException e) {
+            throw new LuzjException(
+                    "cannot delete checkpoint " + dir + ": " + e + "; delete it by hand", e);
+        }
+    }
+
+    static LuzjException damaged(Path dir, String what) {
+        return new LuzjException(
+                "checkpoint " + dir + " is damaged: " + what + "; resume from another checkpoint,"
+                        + " or start afresh (FitOptions.overwriteCheckpoints, the CLI's"
+                        + " --overwrite)");
+    }
+
+    private static CheckpointMeta.Parsed read(Path dir) {
         Path meta = dir.resolve(META);
         if (!Files.isRegularFile(meta)) {
             throw new LuzjException(
                     "no checkpoint at " + dir + " (" + META + " is missing); pass a folder written"
                             + " by a checkpoint callback, or start without --resume");
         }
-        JsonObject root;
+        return CheckpointMeta.parse(CheckpointFolder.readSmall(dir, meta), dir);
+    }
+
+    private static Info infoOrNull(String text, Path dir) {
         try {
-            root = GSON.fromJson(Files.readString(meta, StandardCharsets.UTF_8), JsonObject.class);
-        } catch (IOException | JsonParseException e) {
-            throw new LuzjException(
-                    "checkpoint " + meta + " is corrupt (" + e.getMessage() + "); delete the"
-                            + " folder and start again, or resume from an older checkpoint",
-                    e);
+            CheckpointMeta.Parsed p = CheckpointMeta.parse(text, dir);
+            return new Info(p.meta().position(), p.meta().run(), p.writtenAt());
+        } catch (LuzjException e) {
+            return null;
         }
-        if (root == null
-                || !root.has("format")
-                || !FORMAT.equals(root.get("format").getAsString())) {
-            throw new LuzjException(
-                    meta + " is not a luzj checkpoint (no \"format\": \"" + FORMAT + "\"); pass a"
-                            + " folder written by luzj");
-        }
-        int version = root.get("version").getAsInt();
-        if (version != VERSION) {
-            throw new LuzjException(
-                    "checkpoint " + dir + " has version " + version + " but this luzj reads "
-                            + VERSION + "; resume it with the luzj that wrote it");
-        }
-        for (String f : new String[] {WEIGHTS, OPTIMIZER}) {
-            if (!Files.isRegularFile(dir.resolve(f))) {
-                throw new LuzjException(
-                        "checkpoint " + dir + " is incomplete: " + f + " is missing; resume from"
-                                + " another checkpoint");
+    }
+
+    private static void checkSameSettings(
+            Path dir, Map<String, String> saved, Map<String, String> now) {
+        List<String> diffs = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>(saved.keySet());
+        keys.addAll(now.keySet());
+        for (String k : keys) {
+            String was = saved.getOrDefault(k, "(not set)");
+            String is = now.getOrDefault(k, "(not set)");
+            if (!was.equals(is)) {
+                diffs.add(k + " was " + was + ", now " + is);
             }
         }
-        return root;
-    }
-
-    private static JsonObject toJson(Records records, Meta meta) {
-        JsonObject root = new JsonObject();
-        root.addProperty("format", FORMAT);
-        root.addProperty("version", VERSION);
-        root.addProperty("epochs_done", meta.position().epochsDone());
-        root.addProperty("batches_done", meta.position().batchesDone());
-        root.addProperty("global_step", meta.position().globalStep());
-        JsonArray entries = new JsonArray();
-        for (Records.Entry e : records.entries()) {
-            JsonArray row = new JsonArray();
-            row.add(e.set());
-            row.add(e.metric());
-            row.add(e.epoch());
-            row.add(e.value());
-            entries.add(row);
+        if (!diffs.isEmpty()) {
+            throw new LuzjException(
+                    "cannot resume from " + dir + ": this run's settings differ from the"
+                            + " checkpoint's: " + String.join("; ", diffs) + ". Resume with the"
+                            + " checkpoint's settings (only the epochs may be raised), or start"
+                            + " afresh");
         }
-        root.add("metrics", entries);
-        JsonArray steps = new JsonArray();
-        for (Records.StepEntry s : records.steps()) {
-            JsonArray row = new JsonArray();
-            row.add(s.step());
-            row.add(s.epoch());
-            row.add(s.group());
-            row.add(s.lr());
-            row.add(s.momentum());
-            steps.add(row);
-        }
-        root.add("steps", steps);
-        JsonObject cbs = new JsonObject();
-        meta.callbackStates().forEach(cbs::add);
-        root.add("callbacks", cbs);
-        return root;
-    }
-
-    private static Meta fromJson(JsonObject root, Records records) {
-        for (JsonElement el : root.getAsJsonArray("metrics")) {
-            JsonArray r = el.getAsJsonArray();
-            records.add(
-                    r.get(0).getAsString(),
-                    r.get(1).getAsString(),
-                    r.get(2).getAsInt(),
-                    r.get(3).getAsDouble());
-        }
-        for (JsonElement el : root.getAsJsonArray("steps")) {
-            JsonArray r = el.getAsJsonArray();
-            records.addStep(
-                    new Records.StepEntry(
-                            r.get(0).getAsLong(),
-                            r.get(1).getAsInt(),
-                            r.get(2).getAsString(),
-                            r.get(3).getAsDouble(),
-                            r.get(4).getAsDouble()));
-        }
-        Map<String, JsonElement> cbs = new LinkedHashMap<>();
-        root.getAsJsonObject("callbacks").entrySet().forEach(e -> cbs.put(e.getKey(), e.getValue()));
-        return new Meta(
-                new Position(
-                        root.get("epochs_done").getAsInt(),
-                        root.get("batches_done").getAsInt(),
-                        root.get("global_step").getAsLong()),
-                cbs);
-    }
-
-    private static DataOutputStream dataOut(Path p) throws IOException {
-        return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(p)));
     }
 
     private static DataInputStream dataIn(Path p) throws IOException {

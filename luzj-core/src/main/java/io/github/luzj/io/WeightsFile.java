@@ -73,9 +73,20 @@ public final class WeightsFile {
                 int n = in.readInt();
                 for (int i = 0; i < n; i++) {
                     String name = in.readUTF();
-                    byte[] bytes = new byte[in.readInt()];
+                    int length = in.readInt();
+                    if (length < 0 || length > in.available() && length > (1 << 20)) {
+                        // more than is left: a damaged length, not a reason to allocate it
+                        throw new LuzjException("the weights file is damaged: parameter " + name
+                                + " claims " + length + " bytes");
+                    }
+                    byte[] bytes = new byte[length];
                     in.readFully(bytes);
-                    read.put(name, scratch.decode(bytes));
+                    try {
+                        read.put(name, scratch.decode(bytes));
+                    } catch (RuntimeException e) {
+                        throw new LuzjException("the weights file is damaged: parameter " + name
+                                + " cannot be decoded (" + e.getMessage() + ")", e);
+                    }
                 }
             } catch (EOFException e) {
                 throw new LuzjException("the weights file is truncated; it was not written completely", e);

@@ -56,6 +56,18 @@ final class ErrorSum implements Metric.Accumulator {
     }
 
     @Override
+    public double[] state() {
+        return new double[] {sum.read(), count};
+    }
+
+    @Override
+    public void restore(double[] state) {
+        Counts.check(metric, state, 2, 1);
+        sum.set(state[0]);
+        count = (long) state[1];
+    }
+
+    @Override
     public void reset() {
         sum.reset();
         count = 0;

@@ -70,6 +70,19 @@ final class HitRate implements Metric.Accumulator {
     }
 
     @Override
+    public double[] state() {
+        return new double[] {hits.read(), invalid.read(), total};
+    }
+
+    @Override
+    public void restore(double[] state) {
+        Counts.check(metric, state, 3, 0);
+        hits.set(state[0]);
+        invalid.set(state[1]);
+        total = (long) state[2];
+    }
+
+    @Override
     public void reset() {
         hits.reset();
         invalid.reset();

@@ -62,4 +62,24 @@ public final class LossAverage {
         sum.reset();
         count = 0;
     }
+
+    /**
+     * Returns the running sum and count, for a checkpoint written in the middle of an epoch.
+     *
+     * @return {sum, count}
+     */
+    public double[] state() {
+        return new double[] {sum.read(), count};
+    }
+
+    /**
+     * Replaces the running sum and count with what {@link #state()} returned.
+     *
+     * @param state {sum, count}
+     */
+    public void restore(double[] state) {
+        Counts.check("loss", state, 2, 1);
+        sum.set(state[0]);
+        count = (long) state[1];
+    }
 }

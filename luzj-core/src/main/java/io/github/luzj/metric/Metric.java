@@ -57,5 +57,28 @@ public interface Metric {
 
         /** Starts a new epoch. */
         void reset();
+
+        /**
+         * Returns the running sums, for a checkpoint written in the middle of an epoch, so that a
+         * resumed fit reports the same epoch value as an uninterrupted one.
+         *
+         * @return the sums, or null when this accumulator cannot be checkpointed (the resumed
+         *     epoch then counts only the batches after the resume)
+         */
+        default double[] state() {
+            return null;
+        }
+
+        /**
+         * Replaces the running sums with what {@link #state()} returned.
+         *
+         * @param state the saved sums
+         * @throws io.github.luzj.LuzjException when the sums do not fit this accumulator
+         */
+        default void restore(double[] state) {
+            throw new io.github.luzj.LuzjException(
+                    getClass().getSimpleName() + " cannot restore running sums; resume at an"
+                            + " epoch boundary instead");
+        }
     }
 }

@@ -64,6 +64,19 @@ final class RunningSum {
         };
     }
 
+    /**
+     * Replaces the sum, for a resumed epoch: a double holds every int64 count below 2^53 and
+     * every float64 sum exactly.
+     *
+     * @param value the saved sum
+     */
+    void set(double value) {
+        NDArray v = manager.create(value).toType(type, false);
+        NDScope.unregister(v);
+        sum.close();
+        sum = v;
+    }
+
     /** Sets the sum back to zero. */
     void reset() {
         // a fresh zero rather than multiplying by 0, which would keep a diverged epoch's NaN

@@ -212,7 +212,7 @@ class ResumeTest {
         SequentialBlock other = new SequentialBlock().add(Linear.builder().setUnits(3).build());
         assertThatThrownBy(
                         () ->
-                                Luz.setup(other, Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                                Luz.setup(other, Loss.softmaxCrossEntropyLoss(), Optimizers.adam().lr(0.01))
                                         .fit(
                                                 FitOptions.builder(train())
                                                         .epochs(2)

@@ -36,6 +36,7 @@ final class BatchNormCommand implements Callable<Integer> {
     public Integer call() {
         common.validate();
         io.github.luzj.LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        checkpoints.validate();
         Path out = common.outOr(noBatchNorm ? "no-batchnorm" : "batchnorm");
         ChapterData data = ChapterData.load(common);
         DataLoader train = data.trainLoader(common, ChapterData.augmentation());
@@ -50,6 +51,11 @@ final class BatchNormCommand implements Callable<Integer> {
                         epochs,
                         checkpoints,
                         "java -jar luzj-examples.jar batchnorm ... --checkpoint-dir " + checkpoints.dir + " --resume",
+                        java.util.Map.of(
+                                "command", "batchnorm",
+                                "--lr", lr,
+                                "--no-batchnorm", noBatchNorm,
+                                "--batch-size", common.batchSize),
                         tensorboard.plus());
         try (run.fitted) {
             OutputSet.write(out, stage -> run.writeOutputs(stage, "batchnorm")

@@ -40,6 +40,10 @@ final class Interruption implements AutoCloseable {
         return happened;
     }
 
+    /**
+     * Acts at the end of a training or validation batch: an epoch whose training is done but
+     * whose validation is cut short is validated again on resume.
+     */
     Callback callback(Path checkpoint, String resumeHint) {
         return Callbacks.on(
                 Phase.TRAIN_BATCH_END,
@@ -51,14 +55,16 @@ final class Interruption implements AutoCloseable {
                     if (checkpoint != null) {
                         ctx.saveCheckpoint(checkpoint);
                         System.err.printf(
-                                "Checkpoint written to %s after batch %d of epoch %d. Resume with:%n  %s%n",
-                                checkpoint, ctx.batchIndex() + 1, ctx.epoch(), resumeHint);
+                                "Checkpoint written to %s after %s batch %d of epoch %d. Resume with:%n  %s%n",
+                                checkpoint, ctx.training() ? "training" : "validation",
+                                ctx.batchIndex() + 1, ctx.epoch(), resumeHint);
                     } else {
                         System.err.println(
                                 "No checkpoint was written: pass --checkpoint-dir DIR to be able to resume.");
                     }
                     ctx.abortTraining("interrupted by Ctrl-C");
-                });
+                },
+                Phase.VALID_BATCH_END);
     }
 
     @Override

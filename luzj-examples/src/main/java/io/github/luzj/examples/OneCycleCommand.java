@@ -42,6 +42,7 @@ final class OneCycleCommand implements Callable<Integer> {
         LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
         LuzjException.check(
                 Double.isFinite(maxLr) && maxLr > 0, "--max-lr must be a finite number > 0, got %s", maxLr);
+        checkpoints.validate();
         Path out = common.outOr("one-cycle");
         ChapterData data = ChapterData.load(common);
         DataLoader train = data.trainLoader(common, ChapterData.augmentation());
@@ -61,6 +62,12 @@ final class OneCycleCommand implements Callable<Integer> {
                         epochs,
                         checkpoints,
                         "java -jar luzj-examples.jar one-cycle ... --checkpoint-dir " + checkpoints.dir + " --resume",
+                        java.util.Map.of(
+                                "command", "one-cycle",
+                                "--max-lr", maxLr,
+                                // the schedule spans the epochs given: more epochs, another schedule
+                                "schedule", "one-cycle over " + epochs + " epochs of " + train.size() + " steps",
+                                "--batch-size", common.batchSize),
                         tensorboard.plus(schedule));
         try (run.fitted) {
             OutputSet.write(out, stage -> {

@@ -71,7 +71,8 @@ final class PretrainFashionMnist {
                         testLoader,
                         p.epochs(),
                         new CheckpointOptions(),
-                        "java -jar luzj-examples.jar transfer --pretrain " + p.dataset + " ...");
+                        "java -jar luzj-examples.jar transfer --pretrain " + p.dataset + " ...",
+                        java.util.Map.of());
         try (run.fitted) {
             Records r = run.fitted.records();
             long batches = (long) r.epochs() * trainLoader.size();

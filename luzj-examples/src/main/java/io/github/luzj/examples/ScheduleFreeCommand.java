@@ -2,6 +2,7 @@ package io.github.luzj.examples;
 
 import io.github.luzj.LuzjException;
 import io.github.luzj.data.DataLoader;
+import io.github.luzj.io.OutputSet;
 import io.github.luzj.optim.OptimizerSpec;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.vision.ChapterConvNet;
@@ -46,6 +47,7 @@ final class ScheduleFreeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.validate();
+        checkpoints.validate();
         LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
         LuzjException.check(
                 Double.isFinite(lr) && lr > 0, "--lr must be a finite number > 0, got %s", lr);
@@ -70,9 +72,15 @@ final class ScheduleFreeCommand implements Callable<Integer> {
                         epochs,
                         checkpoints,
                         "java -jar luzj-examples.jar schedule-free ... --checkpoint-dir " + checkpoints.dir + " --resume",
+                        java.util.Map.of(
+                                "command", "schedule-free",
+                                "--lr", lr,
+                                "--warmup-steps", warmupSteps,
+                                "--weight-decay", weightDecay,
+                                "--batch-size", common.batchSize),
                         tensorboard.plus());
         try (run.fitted) {
-            run.writeOutputs(out, "schedule-free")
+            OutputSet.write(out, stage -> run.writeOutputs(stage, "schedule-free")
                     .put("optimizer", optimizer.toString())
                     .put("lr", lr)
                     .put("warmup_steps", warmupSteps)
@@ -80,7 +88,7 @@ final class ScheduleFreeCommand implements Callable<Integer> {
                     .put("steps_per_epoch", train.size())
                     .put("batch_size", common.batchSize)
                     .put("seed", common.seed)
-                    .write(out.resolve("summary.json"));
+                    .write(stage.resolve("summary.json")));
         }
         System.out.println("Wrote " + out.resolve("summary.json"));
         return run.exitCode();

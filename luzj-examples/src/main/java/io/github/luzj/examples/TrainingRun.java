@@ -48,17 +48,23 @@ final class TrainingRun {
             int epochs,
             CheckpointOptions checkpoints,
             String resumeHint,
+            java.util.Map<String, ?> settings,
             Callback... callbacks) {
         EpochTimer timer = new EpochTimer();
-        try (Interruption interruption = new Interruption()) {
+        checkpoints.validate();
+        try (io.github.luzj.io.CheckpointLock lock = checkpoints.lock();
+                Interruption interruption = new Interruption()) {
             List<Callback> all = new ArrayList<>(List.of(callbacks));
             all.add(timer);
             TerminateOnNaN nan = LuzCallbacks.terminateOnNaN();
             all.add(nan); // a diverged run stops with a clear message
             all.addAll(checkpoints.callbacks(interruption, resumeHint));
+            FitOptions.Builder builder = FitOptions.builder(train);
+            // a resume must run with these, or it would silently continue another experiment
+            settings.forEach(builder::config);
             FitOptions options =
                     checkpoints
-                            .apply(FitOptions.builder(train))
+                            .apply(builder)
                             .valid(valid)
                             .epochs(epochs)
                             .seed(o.seed)

@@ -86,6 +86,7 @@ final class TransferCommand implements Callable<Integer> {
         LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
         LuzjException.check(fineTune >= 0, "--fine-tune must be >= 0, got %d", fineTune);
         pretrain.validate(weights, checkpoints.resume);
+        checkpoints.validate();
         Path out = common.outOr("transfer");
         ChapterData data = ChapterData.load(common);
         Transform toRgb = ExpandChannels.toRgb();
@@ -164,6 +165,13 @@ final class TransferCommand implements Callable<Integer> {
                         epochs,
                         cps,
                         "java -jar luzj-examples.jar transfer ... --checkpoint-dir " + cps.dir + " --resume",
+                        java.util.Map.of(
+                                "command", "transfer",
+                                "--lr", lr,
+                                "--weights", weights == null ? "pretrained here or DJL's zoo" : weights.toString(),
+                                "--imagenet-normalize", imagenetNormalize,
+                                "--backbone-lr-factor", backboneFactor,
+                                "--batch-size", common.batchSize),
                         tensorboard.plus());
         if (fineTune == 0 || run.interrupted) {
             return new Arm(run, 0);
@@ -252,6 +260,8 @@ final class TransferCommand implements Callable<Integer> {
     }
 
     private Backbone load(NDManager manager) {
+        // the new head is initialized here, before the fit seeds the engine: seed it first
+        ai.djl.engine.Engine.getInstance().setRandomSeed((int) common.seed);
         if (weights == null) {
             var ts = Transfer.zooResNet18Embedding(10, common.device());
             return new Backbone(ts, ts, Transfer.ZOO_RESNET18_EMBEDDING, ts);

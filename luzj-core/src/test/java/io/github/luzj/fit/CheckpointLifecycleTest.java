@@ -1,0 +1,189 @@
+package io.github.luzj.fit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import io.github.luzj.FittedModel;
+import io.github.luzj.LuzjException;
+import io.github.luzj.callback.Callbacks;
+import io.github.luzj.callback.Phase;
+import io.github.luzj.io.Checkpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Who may write where, what a damaged checkpoint says, what a resume compares. */
+class CheckpointLifecycleTest {
+
+    static FitOptions.Builder options(Path ckpt) {
+        return FitOptions.builder(ResumeTest.train())
+                .valid(ResumeTest.valid())
+                .epochs(1)
+                .verbose(false)
+                .callbacks(Callbacks.on(Phase.EPOCH_END, ctx -> ctx.saveCheckpoint(ckpt)));
+    }
+
+    static void fit(FitOptions.Builder b) {
+        try (FittedModel ignored = ResumeTest.setup().fit(b.build())) {
+            // only the checkpoint matters
+        }
+    }
+
+    static List<String> names(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    static JsonObject json(Path ckpt) throws Exception {
+        return JsonParser.parseString(Files.readString(ckpt.resolve("checkpoint.json"))).getAsJsonObject();
+    }
+
+    @Test
+    void aFreshRunRefusesAnEarlierRunsCheckpointUnlessAskedToReplaceIt(@TempDir Path tmp) throws Exception {
+        Path ckpt = tmp.resolve("ckpt");
+        fit(options(ckpt));
+        String before = Files.readString(ckpt.resolve("checkpoint.json"));
+        assertThatThrownBy(() -> fit(options(ckpt)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("holds a checkpoint of an earlier run (epoch 1 of 1, written at ")
+                .hasMessageContaining("overwriteCheckpoints");
+        assertThat(Files.readString(ckpt.resolve("checkpoint.json"))).isEqualTo(before);
+        fit(options(ckpt).overwriteCheckpoints(true));
+        assertThat(json(ckpt).get("run_id")).isNotEqualTo(JsonParser.parseString(before).getAsJsonObject().get("run_id"));
+        // one checkpoint's files only: the replaced one's are gone
+        assertThat(names(ckpt)).hasSize(4).contains(".luzj-lock", "checkpoint.json");
+    }
+
+    @Test
+    void foldersAndFilesLuzjDidNotWriteAreLeftAlone(@TempDir Path tmp) throws Exception {
+        Path mine = Files.createDirectories(tmp.resolve("mine"));
+        Files.writeString(mine.resolve("notes.txt"), "keep me");
+        assertThatThrownBy(() -> fit(options(mine).overwriteCheckpoints(true)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("holds files luzj did not write (notes.txt)");
+        assertThat(names(mine)).containsExactly("notes.txt");
+        Path file = Files.writeString(tmp.resolve("file"), "data");
+        assertThatThrownBy(() -> fit(options(file).overwriteCheckpoints(true)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is a file, not a luzj checkpoint folder");
+        assertThat(Files.readString(file)).isEqualTo("data");
+        Path foreignJson = Files.createDirectories(tmp.resolve("keras"));
+        Files.writeString(foreignJson.resolve("checkpoint.json"), "{}");
+        assertThatThrownBy(() -> fit(options(foreignJson).overwriteCheckpoints(true)))
+                .hasMessageContaining("that luzj did not write");
+        assertThat(Files.readString(foreignJson.resolve("checkpoint.json"))).isEqualTo("{}");
+    }
+
+    @Test
+    void theNextWriteRemovesWhatKilledWritesLeftAndDeleteKeepsOtherFiles(@TempDir Path tmp) throws Exception {
+        Path ckpt = tmp.resolve("ckpt");
+        fit(options(ckpt));
+        Files.writeString(ckpt.resolve("weights-3-deadbeef.params"), "half");
+        Files.writeString(ckpt.resolve("optimizer-3-deadbeef.bin"), "half");
+        Files.writeString(ckpt.resolve(".checkpoint.json.123.tmp"), "{");
+        // luzj 0.1's writer left these beside the folder when killed
+        Path old = Files.createDirectories(tmp.resolve(".ckpt.4711"));
+        Files.writeString(old.resolve("weights.params"), "w");
+        Path notOurs = Files.createDirectories(tmp.resolve(".ckpt.4712"));
+        Files.writeString(notOurs.resolve("notes.txt"), "mine");
+        fit(options(ckpt).overwriteCheckpoints(true));
+        assertThat(old).doesNotExist();
+        assertThat(notOurs.resolve("notes.txt")).exists();
+        assertThat(names(ckpt)).hasSize(4).doesNotContain(
+                "weights-3-deadbeef.params", "optimizer-3-deadbeef.bin", ".checkpoint.json.123.tmp");
+        Files.writeString(ckpt.resolve("mine.txt"), "keep");
+        Checkpoint.delete(ckpt);
+        assertThat(names(ckpt)).containsExactly("mine.txt");
+    }
+
+    /** Rewrites checkpoint.json, resumes, and returns the message. */
+    static String resumeAfter(Path ckpt, Consumer<JsonObject> damage) throws Exception {
+        JsonObject j = json(ckpt);
+        String original = j.toString();
+        damage.accept(j);
+        Files.writeString(ckpt.resolve("checkpoint.json"), j.toString());
+        try {
+            fit(options(ckpt).epochs(2).resumeFrom(ckpt));
+            return "resumed";
+        } catch (LuzjException e) {
+            return e.getMessage();
+        } finally {
+            Files.writeString(ckpt.resolve("checkpoint.json"), original);
+        }
+    }
+
+    @Test
+    void everyDamagedFieldIsNamed(@TempDir Path tmp) throws Exception {
+        Path ckpt = tmp.resolve("ckpt");
+        fit(options(ckpt));
+        assertThat(resumeAfter(ckpt, j -> j.remove("version"))).contains("is damaged: version is missing");
+        assertThat(resumeAfter(ckpt, j -> j.remove("metrics"))).contains("is damaged: metrics is missing");
+        assertThat(resumeAfter(ckpt, j -> j.addProperty("epochs_done", "one")))
+                .contains("is damaged: epochs_done must be a whole number, got \"one\"");
+        assertThat(resumeAfter(ckpt, j -> j.addProperty("epochs_done", -3)))
+                .contains("is damaged: epochs_done is -3, outside [0, 1]");
+        assertThat(resumeAfter(ckpt, j -> j.addProperty("epochs_done", 50)))
+                .contains("is damaged: epochs_done is 50, outside [0, 1]");
+        assertThat(resumeAfter(ckpt, j -> {
+            j.addProperty("epochs", 60);
+            j.addProperty("epochs_done", 50);
+        })).contains("is damaged: epochs_done is 50 but the metrics end at epoch 1");
+        assertThat(resumeAfter(ckpt, j -> j.getAsJsonObject("files").getAsJsonObject("weights")
+                .add("name", new JsonPrimitive("../../x"))))
+                .contains("is damaged: files.weights.name is '../../x', not a name luzj writes");
+        assertThat(resumeAfter(ckpt, j -> j.getAsJsonArray("metrics").get(0).getAsJsonArray()
+                .set(3, new JsonPrimitive("high"))))
+                .contains("is damaged: metrics[0][3] (value) must be a number");
+        String weights = json(ckpt).getAsJsonObject("files").getAsJsonObject("weights").get("name").getAsString();
+        byte[] whole = Files.readAllBytes(ckpt.resolve(weights));
+        Files.write(ckpt.resolve(weights), java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertThat(resumeAfter(ckpt, j -> { }))
+                .contains("is damaged: " + weights + " does not match files.weights")
+                .contains("cut short or changed");
+        Files.write(ckpt.resolve(weights), whole);
+        assertThat(resumeAfter(ckpt, j -> { })).isEqualTo("resumed");
+    }
+
+    @Test
+    void aResumeWithOtherSettingsOrCallbacksNamesEachDifference(@TempDir Path tmp) throws Exception {
+        Path ckpt = tmp.resolve("ckpt");
+        fit(options(ckpt).epochs(2).config("--model", "small"));
+        Path copy = tmp.resolve("copy");
+        assertThatThrownBy(() -> fit(options(copy).epochs(2).seed(7).config("--model", "large").resumeFrom(ckpt)))
+                .hasMessageContaining("--model was small, now large")
+                .hasMessageContaining("seed was 1, now 7");
+        assertThatThrownBy(() -> fit(options(copy).epochs(1).config("--model", "small").resumeFrom(ckpt)))
+                .hasMessageContaining("its run was set to 2 epochs, this fit to 1");
+        assertThatThrownBy(() -> fit(options(copy).epochs(3).config("--model", "small").resumeFrom(ckpt)
+                        .callbacks(new io.github.luzj.callback.Callback() {
+                            @Override
+                            public java.util.Set<Phase> callOn() {
+                                return java.util.Set.of(Phase.FIT_END);
+                            }
+
+                            @Override
+                            public void on(Phase phase, io.github.luzj.callback.Context ctx) {}
+
+                            @Override
+                            public String name() {
+                                return "Stateful";
+                            }
+
+                            @Override
+                            public com.google.gson.JsonElement state() {
+                                return new JsonPrimitive(1);
+                            }
+                        })))
+                .hasMessageContaining("Stateful is in this fit but not in the checkpoint");
+        fit(options(copy).epochs(3).config("--model", "small").resumeFrom(ckpt));
+        assertThat(Checkpoint.info(copy).position().epochsDone()).isEqualTo(3);
+    }
+}
