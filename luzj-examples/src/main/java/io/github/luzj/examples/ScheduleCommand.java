@@ -8,17 +8,14 @@ import io.github.luzj.callbacks.lr.ScheduleCase;
 import io.github.luzj.callbacks.lr.ScheduleSpecs;
 import io.github.luzj.callbacks.lr.ScheduleTrace;
 import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.record.Records;
+import io.github.luzj.record.StepPlot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,7 +52,7 @@ final class ScheduleCommand implements Callable<Integer> {
             csv.append('\n');
         }
         AtomicFiles.writeString(out.resolve("schedule.csv"), csv.toString());
-        writePlot(c.name(), trace, cycled, out.resolve("schedule.png"));
+        writePlot(trace, cycled, out.resolve("schedule.png"));
         System.out.printf(
                 Locale.ROOT, "Wrote %s and schedule.png (%d steps)%n", out.resolve("schedule.csv"), trace.steps());
         return 0;
@@ -74,39 +71,13 @@ final class ScheduleCommand implements Callable<Integer> {
         }
     }
 
-    private static void writePlot(String title, ScheduleTrace trace, boolean cycled, Path file) {
-        double[] steps = new double[trace.steps()];
-        for (int i = 0; i < steps.length; i++) {
-            steps[i] = i;
+    /** The schedule through luzj's step plot: a numeric step axis, momentum below when cycled. */
+    private static void writePlot(ScheduleTrace trace, boolean cycled, Path file) {
+        Records steps = new Records();
+        for (int i = 0; i < trace.steps(); i++) {
+            steps.addStep(new Records.StepEntry(
+                    i, 1, "lr", trace.lr(i, 0), cycled ? trace.momentum(i, 0) : Double.NaN));
         }
-        XYChart chart =
-                new XYChartBuilder()
-                        .width(800)
-                        .height(cycled ? 560 : 400)
-                        .title(title)
-                        .xAxisTitle("Step")
-                        .yAxisTitle("Learning rate")
-                        .build();
-        chart.getStyler().setLegendVisible(cycled);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setXAxisDecimalPattern("0");
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideN);
-        XYSeries lr = chart.addSeries("lr", steps, trace.lrs(0));
-        lr.setMarker(SeriesMarkers.NONE);
-        if (cycled) {
-            XYSeries m = chart.addSeries("momentum / beta1 (right axis)", steps, trace.momentums(0));
-            m.setMarker(SeriesMarkers.NONE);
-            m.setYAxisGroup(1);
-            chart.setYAxisGroupTitle(1, "Momentum / beta1");
-            chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
-        }
-        // to a stream: given a file name, XChart appends ".png" to the temporary name
-        AtomicFiles.write(
-                file,
-                tmp -> {
-                    try (java.io.OutputStream os = Files.newOutputStream(tmp)) {
-                        BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
-                    }
-                });
+        StepPlot.defaults().writePng(steps, file);
     }
 }
