@@ -162,7 +162,7 @@ class UserDataTest {
     }
 
     @Test
-    void loadingIntoAnotherArchitectureNamesTheParameterAndBothShapes(@TempDir Path dir) {
+    void loadingIntoAnotherArchitectureNamesTheParameterAndBothShapes(@TempDir Path dir) throws Exception {
         TensorDataset ds = TensorDataset.of(points(64, 1), argmax3(points(64, 1)));
         Path saved = dir.resolve("model");
         float[][] before;
@@ -173,6 +173,8 @@ class UserDataTest {
             fitted.save(saved);
             before = fitted.predictRows(loader(ds));
         }
+        assertThat(java.nio.file.Files.readString(saved.resolve("records.json")))
+                .contains("\"loss\": \"cross_entropy\"");
         assertThatThrownBy(() -> Luz.load(saved,
                         Luz.setup(classifier(3), Losses.crossEntropy(), Optimizers.adam())))
                 .isInstanceOf(LuzjException.class)
