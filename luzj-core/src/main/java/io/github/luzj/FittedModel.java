@@ -227,7 +227,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
                     }
                     Files.writeString(
                             tmp.resolve(RECORDS_FILE),
-                            recordsJson(session.records()),
+                            recordsJson(session.records(), session.loss().getName()),
                             StandardCharsets.UTF_8);
                 });
     }
@@ -279,7 +279,8 @@ public final class FittedModel implements Fittable, AutoCloseable {
         }
     }
 
-    private static String recordsJson(Records records) {
+    /** The records, with the loss's name ({@code "mse"} for {@code Losses.mse()}) beside "loss". */
+    private static String recordsJson(Records records, String lossName) {
         JsonArray rows = new JsonArray();
         for (Records.Entry e : records.entries()) {
             JsonObject o = new JsonObject();
@@ -290,6 +291,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
             rows.add(o);
         }
         JsonObject root = new JsonObject();
+        root.addProperty("loss", lossName);
         root.add("metrics", rows);
         Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
         return gson.toJson(root);

@@ -92,6 +92,31 @@ class UserDataTest {
     }
 
     @Test
+    void aDjlArrayDatasetWithoutLabelsIsPredictedOn() {
+        float[][] x = points(64, 1);
+        try (FittedModel fitted =
+                        Luz.setup(classifier(3), Losses.crossEntropy(), Optimizers.adam())
+                                .fit(FitOptions.builder(loader(TensorDataset.of(x, argmax3(x))))
+                                        .epochs(1).verbose(false).build());
+                NDManager m = NDManager.newBaseManager()) {
+            float[] flat = new float[64 * 4];
+            for (int i = 0; i < 64; i++) {
+                System.arraycopy(x[i], 0, flat, i * 4, 4);
+            }
+            ai.djl.training.dataset.ArrayDataset features = new ai.djl.training.dataset.ArrayDataset.Builder()
+                    .setData(m.create(flat, new ai.djl.ndarray.types.Shape(64, 4)))
+                    .setSampling(16, false)
+                    .build();
+            float[] fromDjl = fitted.predict(features, m).toFloatArray();
+            float[] fromArrays = fitted.predict(loader(TensorDataset.of(x)), m).toFloatArray();
+            assertThat(fromDjl).containsExactly(fromArrays);
+            assertThatThrownBy(() -> fitted.evaluate(features))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("have no labels");
+        }
+    }
+
+    @Test
     void fitOnUnlabeledDataSaysSo() {
         assertThatThrownBy(() -> Luz.setup(classifier(3), Losses.crossEntropy(), Optimizers.adam())
                         .fit(loader(TensorDataset.of(points(10, 1))), 1, null))
@@ -137,7 +162,7 @@ class UserDataTest {
     }
 
     @Test
-    void loadingIntoAnotherArchitectureNamesTheParameterAndBothShapes(@TempDir Path dir) {
+    void loadingIntoAnotherArchitectureNamesTheParameterAndBothShapes(@TempDir Path dir) throws Exception {
         TensorDataset ds = TensorDataset.of(points(64, 1), argmax3(points(64, 1)));
         Path saved = dir.resolve("model");
         float[][] before;
@@ -148,6 +173,8 @@ class UserDataTest {
             fitted.save(saved);
             before = fitted.predictRows(loader(ds));
         }
+        assertThat(java.nio.file.Files.readString(saved.resolve("records.json")))
+                .contains("\"loss\": \"cross_entropy\"");
         assertThatThrownBy(() -> Luz.load(saved,
                         Luz.setup(classifier(3), Losses.crossEntropy(), Optimizers.adam())))
                 .isInstanceOf(LuzjException.class)

@@ -67,12 +67,15 @@ public final class FeatureCache implements SampleDataset {
                     long per = f.size() / hb.size();
                     shape = new long[] {per};
                     float[] all = f.toFloatArray();
-                    int ySize = hb.y().size() / hb.size();
+                    int ySize = hb.labeled() ? hb.y().size() / hb.size() : 0;
                     for (int i = 0; i < hb.size(); i++) {
                         int index = order[next++];
                         float[] row = new float[(int) per];
                         System.arraycopy(all, (int) (i * per), row, 0, (int) per);
                         feats[index] = row;
+                        if (!hb.labeled()) {
+                            continue; // features to predict on: no label to keep
+                        }
                         float[] y = new float[ySize];
                         System.arraycopy(hb.y().data(), i * ySize, y, 0, ySize);
                         long[] yShape = new long[hb.y().shape().length - 1];

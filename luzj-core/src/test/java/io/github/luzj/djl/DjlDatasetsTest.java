@@ -142,7 +142,7 @@ class DjlDatasetsTest {
     }
 
     @Test
-    void recordsThatAreNotOneArrayEachFailClearly() {
+    void recordsThatAreNotOneArrayEachFailClearlyAndUnlabeledOnesAreFeaturesOnly() {
         SampleDataset data = Synthetic.argmaxClasses(8, 4, 3, 5);
         ArrayDataset twoInputs =
                 new ArrayDataset.Builder()
@@ -159,9 +159,10 @@ class DjlDatasetsTest {
                         .setData(DjlFixtures.features(manager, data))
                         .setSampling(4, false)
                         .build();
-        assertThatThrownBy(() -> DjlDatasets.samples(unlabelled).get(0))
-                .isInstanceOf(LuzjException.class)
-                .hasMessageContaining("has 0 label arrays");
+        // features without labels are data to predict on, not an error
+        assertThat(DjlDatasets.samples(unlabelled).get(0).labeled()).isFalse();
+        assertThat(DjlDatasets.samples(unlabelled).get(0).x().data())
+                .containsExactly(data.get(0).x().data());
         assertThatThrownBy(() -> DjlDatasets.samples(twoInputs).get(8))
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("index 8 is outside the DJL dataset of 8 records");

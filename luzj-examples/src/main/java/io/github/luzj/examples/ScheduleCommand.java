@@ -10,6 +10,8 @@ import io.github.luzj.callbacks.lr.ScheduleSpecs;
 import io.github.luzj.io.AtomicFiles;
 import io.github.luzj.io.InputFiles;
 import io.github.luzj.io.OutputSet;
+import io.github.luzj.record.Records;
+import io.github.luzj.record.StepPlot;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,11 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,7 +62,7 @@ final class ScheduleCommand implements Callable<Integer> {
                     throw e.getCause();
                 }
             });
-            writePlot(c.name(), curve, cycled, stage.resolve("schedule.png"));
+            writePlot(curve, cycled, stage.resolve("schedule.png"));
         });
         System.out.printf(
                 Locale.ROOT, "Wrote %s and schedule.png (%d steps)%n", out.resolve("schedule.csv"), c.steps());
@@ -113,36 +110,19 @@ final class ScheduleCommand implements Callable<Integer> {
         }
     }
 
-    private static void writePlot(String title, CurveSampler curve, boolean cycled, Path file) {
-        double[] steps = curve.steps();
-        XYChart chart =
-                new XYChartBuilder()
-                        .width(800)
-                        .height(cycled ? 560 : 400)
-                        .title(title)
-                        .xAxisTitle("Step")
-                        .yAxisTitle("Learning rate")
-                        .build();
-        chart.getStyler().setLegendVisible(cycled);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setXAxisDecimalPattern("0");
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideN);
-        XYSeries lr = chart.addSeries("lr", steps, curve.lr());
-        lr.setMarker(SeriesMarkers.NONE);
-        if (cycled) {
-            XYSeries m = chart.addSeries("momentum / beta1 (right axis)", steps, curve.momentum());
-            m.setMarker(SeriesMarkers.NONE);
-            m.setYAxisGroup(1);
-            chart.setYAxisGroupTitle(1, "Momentum / beta1");
-            chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+    /**
+     * The downsampled schedule through luzj's step plot: a numeric step axis, momentum below when
+     * cycled.
+     */
+    private static void writePlot(CurveSampler curve, boolean cycled, Path file) {
+        Records steps = new Records();
+        double[] at = curve.steps();
+        double[] lr = curve.lr();
+        double[] momentum = curve.momentum();
+        for (int i = 0; i < at.length; i++) {
+            steps.addStep(new Records.StepEntry(
+                    (long) at[i], 1, "lr", lr[i], cycled ? momentum[i] : Double.NaN));
         }
-        // to a stream: given a file name, XChart appends ".png" to the temporary name
-        AtomicFiles.write(
-                file,
-                tmp -> {
-                    try (java.io.OutputStream os = Files.newOutputStream(tmp)) {
-                        BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
-                    }
-                });
+        StepPlot.defaults().writePng(steps, file);
     }
 }
