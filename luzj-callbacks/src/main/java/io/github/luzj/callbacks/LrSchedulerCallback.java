@@ -45,8 +45,6 @@ public final class LrSchedulerCallback implements Callback {
     private final String monitorMetric;
     private LrScheduler scheduler;
     private JsonObject pendingState;
-    /** The optimizer step count when the schedule last stepped at a training-batch phase. */
-    private long lastStep = -1;
 
     private LrSchedulerCallback(
             SchedulerSpec spec, Phase stepAt, String monitorSet, String monitorMetric) {
@@ -150,23 +148,23 @@ public final class LrSchedulerCallback implements Callback {
             scheduler =
                     spec.withDefaultStepsPerEpoch(ctx.stepsPerEpoch())
                             .build(ctx.optimizer().groups());
-            lastStep = ctx.globalStep();
             if (pendingState != null) {
                 scheduler.loadState(pendingState);
                 pendingState = null;
             }
         } else if (phase == stepAt) {
-            if (stepAt.isTrainBatch()
-                    && stepAt.ordinal() >= Phase.TRAIN_BATCH_AFTER_STEP.ordinal()) {
+            if (stepsPerOptimizerStep() && !ctx.optimizerStepped()) {
                 // with gradient accumulation, a batch that did not step the optimizer does not
                 // step the schedule either: schedules count optimizer steps
-                if (ctx.globalStep() == lastStep) {
-                    return;
-                }
-                lastStep = ctx.globalStep();
+                return;
             }
             scheduler.step(() -> monitored(ctx));
         }
+    }
+
+    /** True when it steps at a training-batch phase that follows the optimizer's step. */
+    private boolean stepsPerOptimizerStep() {
+        return stepAt.isTrainBatch() && stepAt.ordinal() >= Phase.TRAIN_BATCH_AFTER_STEP.ordinal();
     }
 
     /** The metric a plateau schedule steps on; luz's default is the validation loss. */
