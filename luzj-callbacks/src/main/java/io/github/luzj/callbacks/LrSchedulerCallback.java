@@ -47,8 +47,6 @@ public final class LrSchedulerCallback implements Callback {
     private final String monitorMetric;
     private LrScheduler scheduler;
     private JsonObject pendingState;
-    /** The optimizer step count when the schedule last stepped at a training-batch phase. */
-    private long lastStep = -1;
 
     private LrSchedulerCallback(
             SchedulerSpec spec, Phase stepAt, String monitorSet, String monitorMetric) {
@@ -152,20 +150,15 @@ public final class LrSchedulerCallback implements Callback {
             SchedulerSpec completed = spec.withFitDefaults(ctx.fitEpochs(), stepsPerEpoch(ctx));
             checkLength(completed, ctx);
             scheduler = completed.build(ctx.optimizer().groups());
-            lastStep = ctx.globalStep();
             if (pendingState != null) {
                 scheduler.loadState(pendingState);
                 pendingState = null;
             }
         } else if (phase == stepAt) {
-            if (stepAt.isTrainBatch()
-                    && stepAt.ordinal() >= Phase.TRAIN_BATCH_AFTER_STEP.ordinal()) {
+            if (stepsPerOptimizerStep() && !ctx.optimizerStepped()) {
                 // with gradient accumulation, a batch that did not step the optimizer does not
                 // step the schedule either: schedules count optimizer steps
-                if (ctx.globalStep() == lastStep) {
-                    return;
-                }
-                lastStep = ctx.globalStep();
+                return;
             }
             scheduler.step(() -> monitored(ctx));
         }
@@ -204,6 +197,11 @@ public final class LrSchedulerCallback implements Callback {
             throw new LuzjException(message);
         }
         ctx.warn(message + "; the learning rate will not reach the schedule's end");
+    }
+
+    /** True when it steps at a training-batch phase that follows the optimizer's step. */
+    private boolean stepsPerOptimizerStep() {
+        return stepAt.isTrainBatch() && stepAt.ordinal() >= Phase.TRAIN_BATCH_AFTER_STEP.ordinal();
     }
 
     /** The metric a plateau schedule steps on; luz's default is the validation loss. */

@@ -131,6 +131,16 @@ public interface Context {
     }
 
     /**
+     * Tells whether the current training batch steps the optimizer: always true but with
+     * gradient accumulation, where only every k-th batch (and an epoch's last) does.
+     *
+     * @return true when this batch's gradients are applied at its end
+     */
+    default boolean optimizerStepped() {
+        return true;
+    }
+
+    /**
      * Returns the number of validation batches per epoch, 0 when there is no validation data.
      *
      * @return the validation batch count

@@ -27,6 +27,8 @@ final class FitContext implements Context {
     private final int validBatches;
     /** Batches per optimizer step (gradient accumulation), 1 by default. */
     int accumulate = 1;
+    /** Whether the current training batch steps the optimizer. */
+    boolean stepping = true;
     private final Map<String, Map<String, Double>> epochMetrics = new HashMap<>();
     Phase phase;
     int epoch;
@@ -165,6 +167,11 @@ final class FitContext implements Context {
         if (warnings != null) {
             warnings.println("Warning: " + message);
         }
+    }
+
+    @Override
+    public boolean optimizerStepped() {
+        return stepping;
     }
 
     @Override

@@ -318,6 +318,7 @@ public final class FitLoop {
             HostBatch hb = batches.next();
             // with accumulation, the optimizer steps every k batches and on the epoch's last
             boolean steps = k == 1 || (index + 1) % k == 0 || index + 1 == train.size();
+            ctx.stepping = steps;
             try (NDManager bm = newBatchManager()) {
                 NDList x = staging.features(hb, bm);
                 NDList y = staging.labels(hb, bm);

@@ -98,7 +98,8 @@ class OracleTest {
         }
     }
 
-    private static OptimizerSpec spec(JsonObject optimizer) {
+    /** The optimizer an oracle case names, with its arguments under the reference's names. */
+    static OptimizerSpec spec(JsonObject optimizer) {
         JsonObject args = optimizer.getAsJsonObject("args");
         String kind = optimizer.get("name").getAsString();
         OptimizerSpec spec =
@@ -106,6 +107,7 @@ class OracleTest {
                     case "adam" -> Optimizers.adam();
                     case "adamw" -> Optimizers.adamW();
                     case "sgd" -> Optimizers.sgd();
+                    case "schedule_free_adamw" -> Optimizers.scheduleFreeAdamW();
                     default -> throw new AssertionError("unknown optimizer " + kind);
                 };
         for (String key : args.keySet()) {
@@ -121,6 +123,9 @@ class OracleTest {
                         case "momentum" -> spec.momentum(v.getAsDouble());
                         case "dampening" -> spec.dampening(v.getAsDouble());
                         case "nesterov" -> spec.nesterov(v.getAsBoolean());
+                        case "warmup_steps" -> spec.warmupSteps(v.getAsInt());
+                        case "r" -> spec.r(v.getAsDouble());
+                        case "weight_lr_power" -> spec.weightLrPower(v.getAsDouble());
                         default -> throw new AssertionError("unknown argument " + key);
                     };
         }

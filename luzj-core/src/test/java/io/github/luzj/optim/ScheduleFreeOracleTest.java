@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.nn.Parameter;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
 import java.io.ByteArrayInputStream;
@@ -35,7 +34,7 @@ class ScheduleFreeOracleTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesTheReferenceAtYAndX(String name, JsonObject c) {
-        OptimizerSpec spec = spec(c.getAsJsonObject("optimizer").getAsJsonObject("args"));
+        OptimizerSpec spec = OracleTest.spec(c.getAsJsonObject("optimizer"));
         float[][] grads = OracleTest.matrix(c.getAsJsonArray("grads"));
         float[][] ys = OracleTest.matrix(c.getAsJsonArray("y"));
         float[][] xs = OracleTest.matrix(c.getAsJsonArray("x"));
@@ -143,26 +142,5 @@ class ScheduleFreeOracleTest {
             maxDiff = Math.max(maxDiff, Math.abs(actual[i] - want[i]));
         }
         return maxDiff;
-    }
-
-    private static OptimizerSpec spec(JsonObject args) {
-        OptimizerSpec spec = Optimizers.scheduleFreeAdamW();
-        for (String key : args.keySet()) {
-            JsonElement v = args.get(key);
-            spec =
-                    switch (key) {
-                        case "lr" -> spec.lr(v.getAsDouble());
-                        case "betas" -> spec.betas(
-                                v.getAsJsonArray().get(0).getAsDouble(),
-                                v.getAsJsonArray().get(1).getAsDouble());
-                        case "eps" -> spec.eps(v.getAsDouble());
-                        case "weight_decay" -> spec.weightDecay(v.getAsDouble());
-                        case "warmup_steps" -> spec.warmupSteps(v.getAsInt());
-                        case "r" -> spec.r(v.getAsDouble());
-                        case "weight_lr_power" -> spec.weightLrPower(v.getAsDouble());
-                        default -> throw new AssertionError("unknown argument " + key);
-                    };
-        }
-        return spec;
     }
 }

@@ -81,6 +81,19 @@ final class Checks {
         return v;
     }
 
+    /** Checks the optional length arguments of a schedule: each, when given, at least 1. */
+    static void lengthArgs(Integer totalSteps, Integer epochs, Integer stepsPerEpoch) {
+        if (totalSteps != null) {
+            atLeast("total_steps", totalSteps, 1);
+        }
+        if (epochs != null) {
+            atLeast("epochs", epochs, 1);
+        }
+        if (stepsPerEpoch != null) {
+            atLeast("steps_per_epoch", stepsPerEpoch, 1);
+        }
+    }
+
     /**
      * A schedule's length: {@code total_steps} when given, else epochs x steps per epoch.
      *

@@ -209,15 +209,7 @@ public final class OneCycleLr extends LrScheduler {
          */
         public Spec {
             maxLr = Checks.values("max_lr", Checks.toArray(maxLr), Checks::positive);
-            if (totalSteps != null) {
-                Checks.atLeast("total_steps", totalSteps, 1);
-            }
-            if (epochs != null) {
-                Checks.atLeast("epochs", epochs, 1);
-            }
-            if (stepsPerEpoch != null) {
-                Checks.atLeast("steps_per_epoch", stepsPerEpoch, 1);
-            }
+            Checks.lengthArgs(totalSteps, epochs, stepsPerEpoch);
             Checks.open01("pct_start", pctStart);
             Checks.oneOf("anneal_strategy", annealStrategy, STRATEGIES);
             baseMomentum =

@@ -131,15 +131,7 @@ public final class WarmupStableDecayLr extends LrScheduler {
             if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
                 Checks.fail("min_lr_ratio", "in [0, 1]", Checks.fmt(minLrRatio));
             }
-            if (totalSteps != null) {
-                Checks.atLeast("total_steps", totalSteps, 1);
-            }
-            if (epochs != null) {
-                Checks.atLeast("epochs", epochs, 1);
-            }
-            if (stepsPerEpoch != null) {
-                Checks.atLeast("steps_per_epoch", stepsPerEpoch, 1);
-            }
+            Checks.lengthArgs(totalSteps, epochs, stepsPerEpoch);
         }
 
         /**
