@@ -199,19 +199,21 @@ public final class ExponentialMovingAverage implements Callback {
         if (pendingState != null) {
             return pendingState.deepCopy();
         }
-        if (average == null) {
-            return JsonNull.INSTANCE;
-        }
+        // never empty: a checkpoint of a fit with an average must not resume a fit without it
         JsonObject o = new JsonObject();
-        o.addProperty("updates", updates);
-        o.add("average", average.toJson());
+        o.addProperty("kind", "ema");
+        if (average != null) {
+            o.addProperty("updates", updates);
+            o.add("average", average.toJson());
+        }
         return o;
     }
 
     @Override
     public void loadState(JsonElement state) {
-        if (state == null || state.isJsonNull()) {
-            return;
+        if (state == null || state.isJsonNull()
+                || state.isJsonObject() && !state.getAsJsonObject().has("average")) {
+            return; // written before the first update: nothing to restore
         }
         LuzjException.check(
                 state.isJsonObject()
