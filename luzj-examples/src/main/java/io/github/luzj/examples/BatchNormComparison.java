@@ -79,7 +79,7 @@ final class BatchNormComparison {
         LuzjException.check(
                 lines.size() >= 2 && lines.get(0).startsWith("epoch,"),
                 "%s is no training history (a header 'epoch,...' and a row an epoch); rerun the"
-                        + " batchnorm experiment",
+                        + " experiment that wrote it",
                 csv);
         String[] header = lines.get(0).split(",");
         Records records = new Records();
