@@ -189,7 +189,7 @@ public final class OneCycleLr extends LrScheduler {
             double divFactor,
             double finalDivFactor,
             boolean threePhase)
-            implements SchedulerSpec {
+            implements FixedLengthSpec<Spec> {
 
         /**
          * Validates every setting, naming the argument, the value and the valid range.
@@ -239,25 +239,6 @@ public final class OneCycleLr extends LrScheduler {
         @Override
         public OneCycleLr build(List<ParamGroup> groups) {
             return new OneCycleLr(this, groups);
-        }
-
-        @Override
-        public Spec withDefaultStepsPerEpoch(int steps) {
-            return totalSteps == null && stepsPerEpoch == null ? stepsPerEpoch(steps) : this;
-        }
-
-        @Override
-        public Spec withFitDefaults(int fitEpochs, int steps) {
-            if (totalSteps != null) {
-                return this;
-            }
-            Spec s = epochs == null ? epochs(fitEpochs) : this;
-            return stepsPerEpoch == null ? s.stepsPerEpoch(steps) : s;
-        }
-
-        @Override
-        public long plannedSteps() {
-            return resolveTotalSteps();
         }
 
         /**

@@ -105,7 +105,7 @@ public final class WarmupStableDecayLr extends LrScheduler {
             Integer totalSteps,
             Integer epochs,
             Integer stepsPerEpoch)
-            implements SchedulerSpec {
+            implements FixedLengthSpec<Spec> {
 
         /**
          * Validates every setting, naming the argument, the value and the valid range.
@@ -153,25 +153,6 @@ public final class WarmupStableDecayLr extends LrScheduler {
         @Override
         public WarmupStableDecayLr build(List<ParamGroup> groups) {
             return new WarmupStableDecayLr(this, groups);
-        }
-
-        @Override
-        public Spec withDefaultStepsPerEpoch(int steps) {
-            return totalSteps == null && stepsPerEpoch == null ? stepsPerEpoch(steps) : this;
-        }
-
-        @Override
-        public Spec withFitDefaults(int fitEpochs, int steps) {
-            if (totalSteps != null) {
-                return this;
-            }
-            Spec s = epochs == null ? epochs(fitEpochs) : this;
-            return stepsPerEpoch == null ? s.stepsPerEpoch(steps) : s;
-        }
-
-        @Override
-        public long plannedSteps() {
-            return resolveTotalSteps();
         }
 
         /**
