@@ -131,23 +131,17 @@ final class AdamRule implements UpdateRule {
     }
 
     @Override
-    public void apply(
-            ParamGroup group,
-            ParamState state,
-            NDArray weight,
-            NDArray grad,
-            UnaryOperator<NDArray> keep) {
+    public void apply(ParamGroup group, Slot slot, UnaryOperator<NDArray> keep) {
+        ParamState state = slot.state();
+        NDArray weight = slot.weight();
         double lr = group.lr();
         double weightDecay = group.weightDecay();
-        if (state.expAvg == null) {
-            state.expAvg = keep.apply(weight.zerosLike());
-            state.expAvgSq = keep.apply(weight.zerosLike());
-        }
-        NDArray g = grad;
+        state.startMoments(weight, keep);
+        NDArray g = slot.grad();
         if (decoupled) {
             decay(weight, 1 - lr * weightDecay);
         } else if (weightDecay != 0) {
-            g = grad.add(weight.mul(weightDecay));
+            g = g.add(weight.mul(weightDecay));
         }
         weight.addi(update(group, state.step, state.expAvg, state.expAvgSq, g));
     }

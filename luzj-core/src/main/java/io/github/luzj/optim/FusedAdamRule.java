@@ -29,20 +29,13 @@ final class FusedAdamRule implements UpdateRule {
     }
 
     @Override
-    public void apply(
-            ParamGroup group,
-            ParamState state,
-            NDArray weight,
-            NDArray grad,
-            UnaryOperator<NDArray> keep) {
-        if (!(weight instanceof PtNDArray w) || !(grad instanceof PtNDArray g)) {
-            exact.apply(group, state, weight, grad, keep);
+    public void apply(ParamGroup group, Slot slot, UnaryOperator<NDArray> keep) {
+        if (!(slot.weight() instanceof PtNDArray w) || !(slot.grad() instanceof PtNDArray g)) {
+            exact.apply(group, slot, keep);
             return;
         }
-        if (state.expAvg == null) {
-            state.expAvg = keep.apply(weight.zerosLike());
-            state.expAvgSq = keep.apply(weight.zerosLike());
-        }
+        ParamState state = slot.state();
+        state.startMoments(w, keep);
         double lr = group.lr();
         double beta1 = group.momentum();
         double beta2 = group.beta2();

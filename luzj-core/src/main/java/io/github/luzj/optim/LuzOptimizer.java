@@ -301,7 +301,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
         ParamState s = states.computeIfAbsent(id, k -> new ParamState());
         s.step++;
         try (NDScope ignored = new NDScope()) {
-            rule.apply(g, s, weight, grad, this::keep);
+            rule.apply(g, new UpdateRule.Slot(s, weight, grad), this::keep);
         }
         zeroGradient(weight, grad);
     }

@@ -1,6 +1,7 @@
 package io.github.luzj.optim;
 
 import ai.djl.ndarray.NDArray;
+import java.util.function.UnaryOperator;
 
 /**
  * One parameter's optimizer state, PyTorch's {@code optimizer.state[p]}: the step count, Adam's
@@ -15,6 +16,17 @@ final class ParamState implements AutoCloseable {
     NDArray expAvgSq;
     NDArray momentumBuffer;
     NDArray z;
+
+    /**
+     * Creates Adam's two moments at zero, shaped as {@code weight}, unless they exist: PyTorch
+     * makes them at a parameter's first step too.
+     */
+    void startMoments(NDArray weight, UnaryOperator<NDArray> keep) {
+        if (expAvg == null) {
+            expAvg = keep.apply(weight.zerosLike());
+            expAvgSq = keep.apply(weight.zerosLike());
+        }
+    }
 
     /** Frees the state arrays; the state then reads as "never stepped". */
     @Override

@@ -81,13 +81,8 @@ final class ScheduleFreeRule implements UpdateRule {
     }
 
     @Override
-    public void apply(
-            ParamGroup group,
-            ParamState state,
-            NDArray weight,
-            NDArray grad,
-            UnaryOperator<NDArray> keep) {
-        applyAll(group, List.of(new Slot(state, weight, grad)), keep);
+    public void apply(ParamGroup group, Slot slot, UnaryOperator<NDArray> keep) {
+        applyAll(group, List.of(slot), keep);
     }
 
     /** {@code p.lerp_(z, 1 - 1/beta1)}: from y to x. */

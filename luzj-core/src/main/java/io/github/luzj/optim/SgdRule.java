@@ -21,15 +21,12 @@ import java.util.function.UnaryOperator;
 final class SgdRule implements UpdateRule {
 
     @Override
-    public void apply(
-            ParamGroup group,
-            ParamState state,
-            NDArray weight,
-            NDArray grad,
-            UnaryOperator<NDArray> keep) {
-        NDArray d = grad;
+    public void apply(ParamGroup group, Slot slot, UnaryOperator<NDArray> keep) {
+        ParamState state = slot.state();
+        NDArray weight = slot.weight();
+        NDArray d = slot.grad();
         if (group.weightDecay() != 0) {
-            d = grad.add(weight.mul(group.weightDecay()));
+            d = d.add(weight.mul(group.weightDecay()));
         }
         double momentum = group.momentum();
         if (momentum != 0) {

@@ -12,21 +12,14 @@ import java.util.function.UnaryOperator;
 interface UpdateRule {
 
     /**
-     * Updates {@code weight} from {@code grad} and advances {@code state}; the caller has already
-     * counted the step in {@code state.step}.
+     * Updates the slot's weight from its gradient and advances its state; the caller has already
+     * counted the step in the state's {@code step}.
      *
      * @param group the live hyperparameters
-     * @param state the parameter's state
-     * @param weight the parameter, changed in place
-     * @param grad its gradient, read only
+     * @param slot the parameter, its state and its gradient
      * @param keep moves a new array out of the step's scope into the optimizer's state memory
      */
-    void apply(
-            ParamGroup group,
-            ParamState state,
-            NDArray weight,
-            NDArray grad,
-            UnaryOperator<NDArray> keep);
+    void apply(ParamGroup group, Slot slot, UnaryOperator<NDArray> keep);
 
     /**
      * Updates every parameter of one group that has a gradient this step, as if {@link #apply}
@@ -39,7 +32,7 @@ interface UpdateRule {
      */
     default void applyAll(ParamGroup group, List<Slot> slots, UnaryOperator<NDArray> keep) {
         for (Slot s : slots) {
-            apply(group, s.state(), s.weight(), s.grad(), keep);
+            apply(group, s, keep);
         }
     }
 
