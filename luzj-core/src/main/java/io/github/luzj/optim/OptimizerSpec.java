@@ -5,7 +5,9 @@ import io.github.luzj.LuzjException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -57,59 +59,60 @@ public final class OptimizerSpec {
      */
     public record GroupSpec(String name, Predicate<String> selects, double lrFactor) {}
 
-    private final Kind kind;
-    private final double lr;
-    private final double beta1;
-    private final double beta2;
-    private final double eps;
-    private final double weightDecay;
-    private final double momentum;
-    private final double dampening;
-    private final boolean nesterov;
-    private final List<GroupSpec> groups;
-    private final boolean fused;
-    private final ScheduleFree scheduleFree;
+    /**
+     * The spec's values. Each setter changes a copy, so a spec's own values never change once it
+     * holds them.
+     */
+    private static final class Values implements Cloneable {
+        Kind kind;
+        double lr;
+        double beta1;
+        double beta2;
+        double eps;
+        double weightDecay;
+        double momentum;
+        double dampening;
+        boolean nesterov;
+        List<GroupSpec> groups = List.of();
+        boolean fused;
+        ScheduleFree scheduleFree = new ScheduleFree(0, 0, 2);
 
-    OptimizerSpec(
-            Kind kind,
-            double lr,
-            double beta1,
-            double beta2,
-            double eps,
-            double weightDecay,
-            double momentum,
-            double dampening,
-            boolean nesterov,
-            List<GroupSpec> groups) {
-        this(kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, false,
-                new ScheduleFree(0, 0, 2));
+        /** A field-for-field copy: every value is a primitive or immutable. */
+        Values copy() {
+            try {
+                return (Values) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
     }
 
-    private OptimizerSpec(
-            Kind kind,
-            double lr,
-            double beta1,
-            double beta2,
-            double eps,
-            double weightDecay,
-            double momentum,
-            double dampening,
-            boolean nesterov,
-            List<GroupSpec> groups,
-            boolean fused,
-            ScheduleFree scheduleFree) {
-        this.kind = kind;
-        this.lr = lr;
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.eps = eps;
-        this.weightDecay = weightDecay;
-        this.momentum = momentum;
-        this.dampening = dampening;
-        this.nesterov = nesterov;
-        this.groups = List.copyOf(groups);
-        this.fused = fused;
-        this.scheduleFree = scheduleFree;
+    private final Values v;
+
+    /**
+     * PyTorch's defaults of one kind, as {@link Optimizers} gives them: no momentum, dampening or
+     * Nesterov, no groups, not fused.
+     */
+    OptimizerSpec(Kind kind, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        Values d = new Values();
+        d.kind = kind;
+        d.lr = lr;
+        d.beta1 = beta1;
+        d.beta2 = beta2;
+        d.eps = eps;
+        d.weightDecay = weightDecay;
+        this.v = d;
+    }
+
+    private OptimizerSpec(Values v) {
+        this.v = v;
+    }
+
+    /** A new spec with this one's values, changed by {@code change}. */
+    private OptimizerSpec with(Consumer<Values> change) {
+        Values next = v.copy();
+        change.accept(next);
+        return new OptimizerSpec(next);
     }
 
     /**
@@ -118,7 +121,7 @@ public final class OptimizerSpec {
      * @return the kind
      */
     public Kind kind() {
-        return kind;
+        return v.kind;
     }
 
     /**
@@ -127,7 +130,7 @@ public final class OptimizerSpec {
      * @return the learning rate
      */
     public double lr() {
-        return lr;
+        return v.lr;
     }
 
     /**
@@ -136,7 +139,7 @@ public final class OptimizerSpec {
      * @return beta1
      */
     public double beta1() {
-        return beta1;
+        return v.beta1;
     }
 
     /**
@@ -145,7 +148,7 @@ public final class OptimizerSpec {
      * @return beta2
      */
     public double beta2() {
-        return beta2;
+        return v.beta2;
     }
 
     /**
@@ -154,7 +157,7 @@ public final class OptimizerSpec {
      * @return epsilon
      */
     public double eps() {
-        return eps;
+        return v.eps;
     }
 
     /**
@@ -163,7 +166,7 @@ public final class OptimizerSpec {
      * @return weight decay
      */
     public double weightDecay() {
-        return weightDecay;
+        return v.weightDecay;
     }
 
     /**
@@ -172,7 +175,7 @@ public final class OptimizerSpec {
      * @return momentum
      */
     public double momentum() {
-        return momentum;
+        return v.momentum;
     }
 
     /**
@@ -181,7 +184,7 @@ public final class OptimizerSpec {
      * @return dampening
      */
     public double dampening() {
-        return dampening;
+        return v.dampening;
     }
 
     /**
@@ -190,7 +193,7 @@ public final class OptimizerSpec {
      * @return true for Nesterov
      */
     public boolean nesterov() {
-        return nesterov;
+        return v.nesterov;
     }
 
     /**
@@ -199,7 +202,7 @@ public final class OptimizerSpec {
      * @return true for the fused update
      */
     public boolean fused() {
-        return fused;
+        return v.fused;
     }
 
     /**
@@ -208,7 +211,7 @@ public final class OptimizerSpec {
      * @return the group specs
      */
     public List<GroupSpec> groups() {
-        return groups;
+        return v.groups;
     }
 
     /**
@@ -222,9 +225,7 @@ public final class OptimizerSpec {
                 Double.isFinite(lr) && lr > 0,
                 "lr must be a finite number > 0, got %s; typical values are 1e-4 to 1e-1",
                 lr);
-        return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
-                scheduleFree);
+        return with(next -> next.lr = lr);
     }
 
     /**
@@ -238,9 +239,11 @@ public final class OptimizerSpec {
         requireAdam("betas");
         LuzjException.check(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
         LuzjException.check(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
-        return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
-                scheduleFree);
+        return with(
+                next -> {
+                    next.beta1 = beta1;
+                    next.beta2 = beta2;
+                });
     }
 
     /**
@@ -255,9 +258,7 @@ public final class OptimizerSpec {
                 Double.isFinite(eps) && eps > 0,
                 "eps must be a finite number > 0, got %s; PyTorch's default is 1e-8",
                 eps);
-        return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
-                scheduleFree);
+        return with(next -> next.eps = eps);
     }
 
     /**
@@ -271,9 +272,7 @@ public final class OptimizerSpec {
                 Double.isFinite(weightDecay) && weightDecay >= 0,
                 "weight_decay must be a finite number >= 0, got %s",
                 weightDecay);
-        return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
-                scheduleFree);
+        return with(next -> next.weightDecay = weightDecay);
     }
 
     /**
@@ -286,9 +285,7 @@ public final class OptimizerSpec {
         requireSgd("momentum");
         LuzjException.check(
                 momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
-        return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
-                scheduleFree);
+        return with(next -> next.momentum = momentum);
     }
 
     /**
@@ -302,9 +299,7 @@ public final class OptimizerSpec {
         LuzjException.check(
                 dampening >= 0 && dampening <= 1, "dampening must be in [0, 1], got %s",
                 dampening);
-        return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
-                scheduleFree);
+        return with(next -> next.dampening = dampening);
     }
 
     /**
@@ -315,9 +310,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec nesterov(boolean nesterov) {
         requireSgd("nesterov");
-        return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
-                scheduleFree);
+        return with(next -> next.nesterov = nesterov);
     }
 
     /**
@@ -335,11 +328,9 @@ public final class OptimizerSpec {
     public OptimizerSpec fused(boolean fused) {
         requireAdam("fused");
         LuzjException.check(
-                kind != Kind.SCHEDULE_FREE_ADAMW,
+                v.kind != Kind.SCHEDULE_FREE_ADAMW,
                 "fused applies to Adam and AdamW, not to schedule-free AdamW; remove it");
-        return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups,
-                fused, scheduleFree);
+        return with(next -> next.fused = fused);
     }
 
     /**
@@ -351,8 +342,9 @@ public final class OptimizerSpec {
     public OptimizerSpec warmupSteps(int warmupSteps) {
         requireScheduleFree("warmupSteps");
         LuzjException.check(warmupSteps >= 0, "warmupSteps must be >= 0, got %s", warmupSteps);
-        return withScheduleFree(
-                new ScheduleFree(warmupSteps, scheduleFree.r(), scheduleFree.weightLrPower()));
+        ScheduleFree sf = v.scheduleFree;
+        return with(next -> next.scheduleFree =
+                new ScheduleFree(warmupSteps, sf.r(), sf.weightLrPower()));
     }
 
     /**
@@ -366,8 +358,9 @@ public final class OptimizerSpec {
         requireScheduleFree("r");
         LuzjException.check(
                 Double.isFinite(r) && r >= 0, "r must be a finite number >= 0, got %s", r);
-        return withScheduleFree(
-                new ScheduleFree(scheduleFree.warmupSteps(), r, scheduleFree.weightLrPower()));
+        ScheduleFree sf = v.scheduleFree;
+        return with(next -> next.scheduleFree =
+                new ScheduleFree(sf.warmupSteps(), r, sf.weightLrPower()));
     }
 
     /**
@@ -384,8 +377,9 @@ public final class OptimizerSpec {
                 Double.isFinite(weightLrPower) && weightLrPower >= 0,
                 "weightLrPower must be a finite number >= 0, got %s",
                 weightLrPower);
-        return withScheduleFree(
-                new ScheduleFree(scheduleFree.warmupSteps(), scheduleFree.r(), weightLrPower));
+        ScheduleFree sf = v.scheduleFree;
+        return with(next -> next.scheduleFree =
+                new ScheduleFree(sf.warmupSteps(), sf.r(), weightLrPower));
     }
 
     /**
@@ -394,22 +388,16 @@ public final class OptimizerSpec {
      * @return warm-up steps, r and weight-lr power
      */
     public ScheduleFree scheduleFree() {
-        return scheduleFree;
-    }
-
-    private OptimizerSpec withScheduleFree(ScheduleFree sf) {
-        return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups,
-                fused, sf);
+        return v.scheduleFree;
     }
 
     private void requireScheduleFree(String what) {
         LuzjException.check(
-                kind == Kind.SCHEDULE_FREE_ADAMW,
+                v.kind == Kind.SCHEDULE_FREE_ADAMW,
                 "%s applies to schedule-free AdamW, not to %s; start from"
                         + " Optimizers.scheduleFreeAdamW()",
                 what,
-                kind);
+                v.kind);
     }
 
     /**
@@ -434,14 +422,13 @@ public final class OptimizerSpec {
                 name,
                 lrFactor);
         LuzjException.check(
-                !"default".equals(name) && groups.stream().noneMatch(g -> g.name().equals(name)),
+                !"default".equals(name)
+                        && v.groups.stream().noneMatch(g -> g.name().equals(name)),
                 "group name '%s' is taken; choose another",
                 name);
-        List<GroupSpec> more = new ArrayList<>(groups);
+        List<GroupSpec> more = new ArrayList<>(v.groups);
         more.add(new GroupSpec(name, selects, lrFactor));
-        return new OptimizerSpec(
-                kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, more, fused,
-                scheduleFree);
+        return with(next -> next.groups = List.copyOf(more));
     }
 
     /**
@@ -452,21 +439,21 @@ public final class OptimizerSpec {
      */
     public LuzOptimizer build(Map<String, Parameter> trainable) {
         LuzjException.check(
-                !(nesterov && (momentum <= 0 || dampening != 0)),
+                !(v.nesterov && (v.momentum <= 0 || v.dampening != 0)),
                 "nesterov needs momentum > 0 and dampening 0, got momentum %s, dampening %s;"
                         + " set momentum(0.9) and dampening(0), or nesterov(false)",
-                momentum,
-                dampening);
+                v.momentum,
+                v.dampening);
         LuzjException.check(
                 trainable != null, "trainable must be a map of parameters by name, got null");
         Map<String, Map<String, Parameter>> members = new LinkedHashMap<>();
-        for (GroupSpec g : groups) {
+        for (GroupSpec g : v.groups) {
             members.put(g.name(), new LinkedHashMap<>());
         }
         members.put("default", new LinkedHashMap<>());
         for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
             String target = "default";
-            for (GroupSpec g : groups) {
+            for (GroupSpec g : v.groups) {
                 if (g.selects().test(e.getKey())) {
                     target = g.name();
                     break;
@@ -476,67 +463,67 @@ public final class OptimizerSpec {
         }
         List<ParamGroup> built = new ArrayList<>();
         for (Map.Entry<String, Map<String, Parameter>> e : members.entrySet()) {
-            if (e.getValue().isEmpty() && !groups.isEmpty()) {
+            if (e.getValue().isEmpty() && !v.groups.isEmpty()) {
                 continue; // a user group that matched nothing, or everything was grouped
             }
             double factor =
-                    groups.stream()
+                    v.groups.stream()
                             .filter(g -> g.name().equals(e.getKey()))
                             .mapToDouble(GroupSpec::lrFactor)
                             .findFirst()
                             .orElse(1.0);
-            boolean adam = kind != Kind.SGD;
+            boolean adam = v.kind != Kind.SGD;
             built.add(
                     new ParamGroup(
                             e.getKey(),
                             e.getValue(),
                             adam,
-                            lr * factor,
-                            adam ? beta1 : momentum,
-                            beta2,
-                            eps,
-                            weightDecay,
-                            dampening,
-                            nesterov));
+                            v.lr * factor,
+                            adam ? v.beta1 : v.momentum,
+                            v.beta2,
+                            v.eps,
+                            v.weightDecay,
+                            v.dampening,
+                            v.nesterov));
         }
         UpdateRule rule =
-                kind == Kind.SCHEDULE_FREE_ADAMW
-                        ? new ScheduleFreeRule(scheduleFree)
-                        : UpdateRule.of(kind, fused);
-        return new LuzOptimizer(kind, rule, built);
+                v.kind == Kind.SCHEDULE_FREE_ADAMW
+                        ? new ScheduleFreeRule(v.scheduleFree)
+                        : UpdateRule.of(v.kind, v.fused);
+        return new LuzOptimizer(v.kind, rule, built);
     }
 
     private void requireAdam(String what) {
         LuzjException.check(
-                kind != Kind.SGD, "%s applies to Adam and AdamW, not to SGD; remove it", what);
+                v.kind != Kind.SGD, "%s applies to Adam and AdamW, not to SGD; remove it", what);
     }
 
     private void requireSgd(String what) {
         LuzjException.check(
-                kind == Kind.SGD,
+                v.kind == Kind.SGD,
                 "%s applies to SGD, not to %s; for Adam's momentum use betas(beta1, beta2)",
                 what,
-                kind);
+                v.kind);
     }
 
     @Override
     public String toString() {
-        return switch (kind) {
+        return switch (v.kind) {
             case SGD -> String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "SGD(lr=%s, momentum=%s, dampening=%s, nesterov=%s, weight_decay=%s)",
-                    lr, momentum, dampening, nesterov, weightDecay);
+                    v.lr, v.momentum, v.dampening, v.nesterov, v.weightDecay);
             case SCHEDULE_FREE_ADAMW -> String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "AdamWScheduleFree(lr=%s, betas=(%s, %s), eps=%s, weight_decay=%s,"
                             + " warmup_steps=%s, r=%s, weight_lr_power=%s)",
-                    lr, beta1, beta2, eps, weightDecay, scheduleFree.warmupSteps(),
-                    scheduleFree.r(), scheduleFree.weightLrPower());
+                    v.lr, v.beta1, v.beta2, v.eps, v.weightDecay, v.scheduleFree.warmupSteps(),
+                    v.scheduleFree.r(), v.scheduleFree.weightLrPower());
             default -> String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "%s(lr=%s, betas=(%s, %s), eps=%s, weight_decay=%s%s)",
-                    kind == Kind.ADAM ? "Adam" : "AdamW", lr, beta1, beta2, eps, weightDecay,
-                    fused ? ", fused=True" : "");
+                    v.kind == Kind.ADAM ? "Adam" : "AdamW", v.lr, v.beta1, v.beta2, v.eps,
+                    v.weightDecay, v.fused ? ", fused=True" : "");
         };
     }
 }

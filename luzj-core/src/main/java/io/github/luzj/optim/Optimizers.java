@@ -1,7 +1,5 @@
 package io.github.luzj.optim;
 
-import java.util.List;
-
 /** Entry points for optimizer specs, with PyTorch's defaults. */
 public final class Optimizers {
 
@@ -14,7 +12,7 @@ public final class Optimizers {
      */
     public static OptimizerSpec adam() {
         return new OptimizerSpec(
-                OptimizerSpec.Kind.ADAM, 1e-3, 0.9, 0.999, 1e-8, 0, 0, 0, false, List.of());
+                OptimizerSpec.Kind.ADAM, 1e-3, 0.9, 0.999, 1e-8, 0);
     }
 
     /**
@@ -24,7 +22,7 @@ public final class Optimizers {
      */
     public static OptimizerSpec adamW() {
         return new OptimizerSpec(
-                OptimizerSpec.Kind.ADAMW, 1e-3, 0.9, 0.999, 1e-8, 1e-2, 0, 0, false, List.of());
+                OptimizerSpec.Kind.ADAMW, 1e-3, 0.9, 0.999, 1e-8, 1e-2);
     }
 
     /**
@@ -35,7 +33,7 @@ public final class Optimizers {
      */
     public static OptimizerSpec sgd() {
         return new OptimizerSpec(
-                OptimizerSpec.Kind.SGD, 0.01, 0, 0, 0, 0, 0, 0, false, List.of());
+                OptimizerSpec.Kind.SGD, 0.01, 0, 0, 0, 0);
     }
 
     /**
@@ -50,7 +48,6 @@ public final class Optimizers {
      */
     public static OptimizerSpec scheduleFreeAdamW() {
         return new OptimizerSpec(
-                OptimizerSpec.Kind.SCHEDULE_FREE_ADAMW, 0.0025, 0.9, 0.999, 1e-8, 0, 0, 0, false,
-                List.of());
+                OptimizerSpec.Kind.SCHEDULE_FREE_ADAMW, 0.0025, 0.9, 0.999, 1e-8, 0);
     }
 }
