@@ -1,8 +1,7 @@
 package io.github.luzj.optim;
 
 import ai.djl.nn.Parameter;
-import io.github.luzj.LuzjException;
-import java.util.LinkedHashMap;
+import io.github.luzj.base.Checks;
 import java.util.List;
 import java.util.Map;
 
@@ -52,44 +51,6 @@ public final class ParamGroup {
         this.weightDecay = weightDecay;
         this.dampening = dampening;
         this.nesterov = nesterov;
-    }
-
-    /** Names the parameters by {@link Parameter#getName()}, for callers without model paths. */
-    ParamGroup(
-            String name,
-            List<Parameter> parameters,
-            boolean usesBetas,
-            double lr,
-            double momentum,
-            double beta2,
-            double eps,
-            double weightDecay,
-            double dampening,
-            boolean nesterov) {
-        this(
-                name,
-                byName(parameters),
-                usesBetas,
-                lr,
-                momentum,
-                beta2,
-                eps,
-                weightDecay,
-                dampening,
-                nesterov);
-    }
-
-    private static Map<String, Parameter> byName(List<Parameter> parameters) {
-        Map<String, Parameter> out = new LinkedHashMap<>();
-        for (Parameter p : parameters) {
-            Parameter clash = out.putIfAbsent(p.getName(), p);
-            LuzjException.check(
-                    clash == null,
-                    "two parameters are named '%s'; give them distinct names or build the"
-                            + " optimizer from a map of parameter paths",
-                    p.getName());
-        }
-        return out;
     }
 
     /**
@@ -147,8 +108,7 @@ public final class ParamGroup {
      * @param lr a finite number {@code >= 0}
      */
     public void setLr(double lr) {
-        checkLr(lr);
-        this.lr = lr;
+        this.lr = finiteNonNegative("learning rate", lr);
     }
 
     /**
@@ -175,8 +135,7 @@ public final class ParamGroup {
      * @param momentum a number in [0, 1)
      */
     public void setMomentum(double momentum) {
-        checkMomentum(momentum);
-        this.momentum = momentum;
+        this.momentum = below1(usesBetas ? "beta1" : "momentum", momentum);
     }
 
     /**
@@ -194,8 +153,7 @@ public final class ParamGroup {
      * @param beta2 a number in [0, 1)
      */
     public void setBeta2(double beta2) {
-        checkBeta2(beta2);
-        this.beta2 = beta2;
+        this.beta2 = below1("beta2", beta2);
     }
 
     /**
@@ -213,8 +171,7 @@ public final class ParamGroup {
      * @param eps a finite number {@code >= 0}
      */
     public void setEps(double eps) {
-        checkEps(eps);
-        this.eps = eps;
+        this.eps = finiteNonNegative("eps", eps);
     }
 
     /**
@@ -232,8 +189,7 @@ public final class ParamGroup {
      * @param weightDecay a finite number {@code >= 0}
      */
     public void setWeightDecay(double weightDecay) {
-        checkWeightDecay(weightDecay);
-        this.weightDecay = weightDecay;
+        this.weightDecay = finiteNonNegative("weight decay", weightDecay);
     }
 
     /**
@@ -241,11 +197,11 @@ public final class ParamGroup {
      * that a checkpoint can be validated completely before any group is touched.
      */
     void checkRestorable(double lr, double momentum, double beta2, double eps, double wd) {
-        checkLr(lr);
-        checkMomentum(momentum);
-        checkBeta2(beta2);
-        checkEps(eps);
-        checkWeightDecay(wd);
+        finiteNonNegative("learning rate", lr);
+        below1(usesBetas ? "beta1" : "momentum", momentum);
+        below1("beta2", beta2);
+        finiteNonNegative("eps", eps);
+        finiteNonNegative("weight decay", wd);
     }
 
     /** Sets every live hyperparameter at once, as a checkpoint saved them. */
@@ -258,45 +214,26 @@ public final class ParamGroup {
         this.weightDecay = wd;
     }
 
-    private void checkLr(double value) {
-        LuzjException.check(
+    /** Checks a learning rate, eps or weight decay of this group: 0 is allowed. */
+    private double finiteNonNegative(String what, double value) {
+        Checks.check(
                 Double.isFinite(value) && value >= 0,
-                "learning rate of group '%s' must be finite and >= 0, got %s",
+                "%s of group '%s' must be finite and >= 0, got %s",
+                what,
                 name,
                 value);
+        return value;
     }
 
-    private void checkMomentum(double value) {
-        LuzjException.check(
+    /** Checks a momentum or beta of this group. */
+    private double below1(String what, double value) {
+        Checks.check(
                 value >= 0 && value < 1,
                 "%s of group '%s' must be in [0, 1), got %s",
-                usesBetas ? "beta1" : "momentum",
+                what,
                 name,
                 value);
-    }
-
-    private void checkBeta2(double value) {
-        LuzjException.check(
-                value >= 0 && value < 1,
-                "beta2 of group '%s' must be in [0, 1), got %s",
-                name,
-                value);
-    }
-
-    private void checkEps(double value) {
-        LuzjException.check(
-                Double.isFinite(value) && value >= 0,
-                "eps of group '%s' must be finite and >= 0, got %s",
-                name,
-                value);
-    }
-
-    private void checkWeightDecay(double value) {
-        LuzjException.check(
-                Double.isFinite(value) && value >= 0,
-                "weight decay of group '%s' must be finite and >= 0, got %s",
-                name,
-                value);
+        return value;
     }
 
     /**
