@@ -1,12 +1,13 @@
 package io.github.luzj.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
  * One optimizer's update of one parameter, in place, reading the group's hyperparameters as they
- * are now. Implementations run inside an {@link ai.djl.ndarray.NDScope} that closes every
+ * are now. Implementations run inside an {@link NDScope} that closes every
  * temporary; an array that must outlive the step goes through {@code keep}.
  */
 interface UpdateRule {
