@@ -9,13 +9,9 @@ import ai.djl.ndarray.types.DataType;
  * class. Predictions are scores (logits or probabilities) of shape [N, C]; labels are class
  * indices 0..C-1 stored as numbers, of shape [N] or [N, 1].
  */
-public final class Accuracy implements Metric {
+final class Accuracy implements Metric {
 
-    /** The abbreviation, {@value}. */
-    public static final String ABBREV = "acc";
-
-    /** Creates the metric; {@link Metrics#accuracy()} is the usual way. */
-    public Accuracy() {}
+    private static final String ABBREV = "acc";
 
     @Override
     public String abbrev() {

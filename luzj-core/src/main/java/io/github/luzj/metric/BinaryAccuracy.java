@@ -14,10 +14,9 @@ import io.github.luzj.LuzjException;
  * with {@code log(t / (1 - t))} instead, which is the same test without the float32 saturation of
  * the sigmoid near 0 and 1.
  */
-public final class BinaryAccuracy implements Metric {
+final class BinaryAccuracy implements Metric {
 
-    /** The abbreviation, {@value}. */
-    public static final String ABBREV = "binary_acc";
+    private static final String ABBREV = "binary_acc";
 
     private final double threshold;
     private final boolean logits;
@@ -29,7 +28,7 @@ public final class BinaryAccuracy implements Metric {
      * @param threshold the probability above which an output means class 1, in (0, 1)
      * @param logits whether the model outputs logits (true) or probabilities (false)
      */
-    public BinaryAccuracy(double threshold, boolean logits) {
+    BinaryAccuracy(double threshold, boolean logits) {
         LuzjException.check(
                 threshold > 0 && threshold < 1,
                 "binary accuracy's threshold must be a probability in (0, 1), got %s; use 0.5"
@@ -37,24 +36,6 @@ public final class BinaryAccuracy implements Metric {
                 threshold);
         this.threshold = threshold;
         this.logits = logits;
-    }
-
-    /**
-     * Returns the probability threshold.
-     *
-     * @return the threshold, in (0, 1)
-     */
-    public double threshold() {
-        return threshold;
-    }
-
-    /**
-     * Tells whether the predictions are logits.
-     *
-     * @return true for logits, false for probabilities
-     */
-    public boolean logits() {
-        return logits;
     }
 
     @Override

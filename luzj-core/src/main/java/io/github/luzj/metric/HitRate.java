@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 
 /**
  * The running sums of a fraction-correct metric (accuracy and its kin): hits and invalid labels
@@ -54,18 +54,14 @@ final class HitRate implements Metric.Accumulator {
             return Double.NaN;
         }
         long bad = (long) invalid.read();
-        if (bad > 0) {
-            throw new LuzjException(
-                    metric
-                            + ": "
-                            + bad
-                            + " of "
-                            + total
-                            + " labels this epoch were not "
-                            + labelRule
-                            + "; check how the labels are encoded (0-based, not one-hot) and that"
-                            + " the model has one output per class");
-        }
+        Checks.check(
+                bad == 0,
+                "%s: %s of %s labels this epoch were not %s; check how the labels are encoded"
+                        + " (0-based, not one-hot) and that the model has one output per class",
+                metric,
+                bad,
+                total,
+                labelRule);
         return hits.read() / total;
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 
 /**
  * The mean loss over an epoch, weighted by batch size. The fit loop always records it as
@@ -33,12 +34,11 @@ public final class LossAverage {
      * @param batchSize the batch's size
      */
     public void update(NDArray loss, int batchSize) {
-        if (loss.size() != 1) {
-            throw new LuzjException(
-                    "the loss must be one number per batch, got shape "
-                            + loss.getShape()
-                            + "; use a loss that averages over the batch");
-        }
+        Checks.check(
+                loss.size() == 1,
+                "the loss must be one number per batch, got shape %s; use a loss that averages"
+                        + " over the batch",
+                loss.getShape());
         LuzjException.check(batchSize >= 0, "batch size must be >= 0, got %d", batchSize);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();

@@ -79,7 +79,7 @@ public final class Metrics {
      * @return the metric
      */
     public static Metric mae() {
-        return new MeanAbsoluteError();
+        return MeanError.absolute();
     }
 
     /**
@@ -88,7 +88,7 @@ public final class Metrics {
      * @return the metric
      */
     public static Metric mse() {
-        return new MeanSquaredError();
+        return MeanError.squared();
     }
 
     /**
@@ -98,6 +98,6 @@ public final class Metrics {
      * @return the metric
      */
     public static Metric rmse() {
-        return new RootMeanSquaredError();
+        return MeanError.rootSquared();
     }
 }

@@ -2,7 +2,7 @@ package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 
 /** Checks that predictions and labels fit a metric, and lines labels up with predictions. */
 final class Shapes {
@@ -20,32 +20,26 @@ final class Shapes {
     static NDArray classLabels(String metric, NDArray predictions, NDArray labels) {
         Shape p = predictions.getShape();
         Shape l = labels.getShape();
-        if (p.dimension() != 2) {
-            throw new LuzjException(
-                    metric
-                            + ": predictions must have shape [N, classes], got "
-                            + p
-                            + " (labels "
-                            + l
-                            + "); flatten the model's output to one row of class scores per"
-                            + " example");
-        }
+        Checks.check(
+                p.dimension() == 2,
+                "%s: predictions must have shape [N, classes], got %s (labels %s); flatten the"
+                        + " model's output to one row of class scores per example",
+                metric,
+                p,
+                l);
         long n = p.get(0);
         boolean vector = l.dimension() == 1 && l.get(0) == n;
         boolean column = l.dimension() == 2 && l.get(0) == n && l.get(1) == 1;
-        if (!vector && !column) {
-            throw new LuzjException(
-                    metric
-                            + ": labels of shape "
-                            + l
-                            + " do not match predictions of shape "
-                            + p
-                            + "; labels must be class indices of shape ["
-                            + n
-                            + "] or ["
-                            + n
-                            + ", 1], one per row of predictions (not one-hot)");
-        }
+        Checks.check(
+                vector || column,
+                "%s: labels of shape %s do not match predictions of shape %s; labels must be class"
+                        + " indices of shape [%s] or [%s, 1], one per row of predictions (not"
+                        + " one-hot)",
+                metric,
+                l,
+                p,
+                n,
+                n);
         return vector ? labels : labels.reshape(n);
     }
 
@@ -63,18 +57,15 @@ final class Shapes {
         if (p.equals(l)) {
             return labels;
         }
-        if (withoutTrailingOnes(p).equals(withoutTrailingOnes(l))) {
-            return labels.reshape(p);
-        }
-        throw new LuzjException(
-                metric
-                        + ": predictions of shape "
-                        + p
-                        + " and labels of shape "
-                        + l
-                        + " do not match; labels must have the predictions' shape (a vector [N]"
-                        + " is accepted for predictions [N, 1]), so that no broadcasting mixes"
-                        + " up examples");
+        Checks.check(
+                withoutTrailingOnes(p).equals(withoutTrailingOnes(l)),
+                "%s: predictions of shape %s and labels of shape %s do not match; labels must have"
+                        + " the predictions' shape (a vector [N] is accepted for predictions"
+                        + " [N, 1]), so that no broadcasting mixes up examples",
+                metric,
+                p,
+                l);
+        return labels.reshape(p);
     }
 
     private static Shape withoutTrailingOnes(Shape s) {

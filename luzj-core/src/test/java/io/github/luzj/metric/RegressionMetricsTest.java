@@ -27,6 +27,15 @@ class RegressionMetricsTest extends MetricFixture {
     }
 
     @Test
+    void oneClassServesAllThreeUnderTheirOwnNames() {
+        assertThat(Metrics.mae().displayName()).isEqualTo("MAE");
+        assertThat(Metrics.mse().displayName()).isEqualTo("MSE");
+        assertThat(Metrics.mae()).hasToString("MeanAbsoluteError");
+        assertThat(Metrics.mse()).hasToString("MeanSquaredError");
+        assertThat(Metrics.rmse()).hasToString("RootMeanSquaredError");
+    }
+
+    @Test
     void knownValuesOverTwoBatches() {
         assertThat(run(Metrics.mae())).isCloseTo(4.5 / 5, within(1e-12));
         assertThat(run(Metrics.mse())).isCloseTo(6.25 / 5, within(1e-12));
