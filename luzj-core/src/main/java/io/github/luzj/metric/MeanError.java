@@ -1,7 +1,9 @@
 package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 
@@ -71,11 +73,60 @@ final class MeanError implements Metric {
 
     @Override
     public Accumulator newAccumulator(NDManager manager) {
-        return new ErrorSum(manager, abbrev, error, finish);
+        return new ErrorSum(manager);
     }
 
     @Override
     public String toString() {
         return name;
+    }
+
+    /**
+     * The running sums: the summed error on the device, the number of elements on the host. The
+     * value is {@code finish(sum / count)}.
+     */
+    private final class ErrorSum implements Accumulator {
+
+        private final RunningSum sum;
+        private long count;
+
+        ErrorSum(NDManager manager) {
+            this.sum = new RunningSum(manager, RunningSum.realType(manager));
+        }
+
+        @Override
+        public void update(NDList predictions, NDList labels) {
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                // detached so that an in-place sum can never join a training graph
+                NDArray p = predictions.head().stopGradient();
+                NDArray y = Shapes.sameShape(abbrev, p, labels.head());
+                sum.add(error.apply(p.sub(y)).sum());
+                count += p.size();
+            }
+        }
+
+        @Override
+        public double compute() {
+            return count == 0 ? Double.NaN : finish.applyAsDouble(sum.read() / count);
+        }
+
+        @Override
+        public double[] state() {
+            return new double[] {sum.read(), count};
+        }
+
+        @Override
+        public void restore(double[] state) {
+            Counts.check(abbrev, state, 2, 1);
+            sum.set(state[0]);
+            count = (long) state[1];
+        }
+
+        @Override
+        public void reset() {
+            sum.reset();
+            count = 0;
+        }
     }
 }
