@@ -1,7 +1,6 @@
 package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -9,23 +8,16 @@ import ai.djl.ndarray.types.DataType;
  * class. Predictions are scores (logits or probabilities) of shape [N, C]; labels are class
  * indices 0..C-1 stored as numbers, of shape [N] or [N, 1].
  */
-final class Accuracy implements Metric {
+final class Accuracy {
 
     private static final String ABBREV = "acc";
 
-    @Override
-    public String abbrev() {
-        return ABBREV;
-    }
+    private Accuracy() {}
 
-    @Override
-    public String displayName() {
-        return "Acc";
-    }
-
-    @Override
-    public Accumulator newAccumulator(NDManager manager) {
-        return new HitRate(manager, ABBREV, Accuracy::count);
+    /** The metric, {@code "acc"}. */
+    static Metric create() {
+        return new NamedMetric(
+                ABBREV, "Acc", "Accuracy", m -> new HitRate(m, ABBREV, Accuracy::count));
     }
 
     private static HitCount count(NDArray predictions, NDArray labels) {
@@ -39,10 +31,5 @@ final class Accuracy implements Metric {
                         .sum();
         return new HitCount(
                 hits, ClassLabels.countInvalid(y, classes), y.size(), ClassLabels.rule(classes));
-    }
-
-    @Override
-    public String toString() {
-        return "Accuracy";
     }
 }

@@ -1,7 +1,6 @@
 package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.luzj.LuzjException;
 
@@ -14,44 +13,32 @@ import io.github.luzj.LuzjException;
  * with {@code log(t / (1 - t))} instead, which is the same test without the float32 saturation of
  * the sigmoid near 0 and 1.
  */
-final class BinaryAccuracy implements Metric {
+final class BinaryAccuracy {
 
     private static final String ABBREV = "binary_acc";
 
-    private final double threshold;
-    private final boolean logits;
+    private BinaryAccuracy() {}
 
     /**
-     * Creates the metric; {@link Metrics#binaryAccuracy(double)} and {@link
+     * The metric, {@code "binary_acc"}; {@link Metrics#binaryAccuracy(double)} and {@link
      * Metrics#binaryAccuracyWithLogits()} are the usual ways.
      *
      * @param threshold the probability above which an output means class 1, in (0, 1)
      * @param logits whether the model outputs logits (true) or probabilities (false)
+     * @return the metric
      */
-    BinaryAccuracy(double threshold, boolean logits) {
+    static Metric create(double threshold, boolean logits) {
         LuzjException.check(
                 threshold > 0 && threshold < 1,
                 "binary accuracy's threshold must be a probability in (0, 1), got %s; use 0.5"
                         + " unless the classes are unbalanced",
                 threshold);
-        this.threshold = threshold;
-        this.logits = logits;
-    }
-
-    @Override
-    public String abbrev() {
-        return ABBREV;
-    }
-
-    @Override
-    public String displayName() {
-        return "Binary Acc";
-    }
-
-    @Override
-    public Accumulator newAccumulator(NDManager manager) {
         double cut = logits ? Math.log(threshold / (1 - threshold)) : threshold;
-        return new HitRate(manager, ABBREV, (p, y) -> count(p, y, cut));
+        return new NamedMetric(
+                ABBREV,
+                "Binary Acc",
+                "BinaryAccuracy(threshold=" + threshold + (logits ? ", logits)" : ")"),
+                m -> new HitRate(m, ABBREV, (p, y) -> count(p, y, cut)));
     }
 
     private static HitCount count(NDArray predictions, NDArray labels, double cut) {
@@ -61,10 +48,5 @@ final class BinaryAccuracy implements Metric {
         NDArray invalid =
                 positive.logicalOr(y.eq(0)).logicalNot().toType(DataType.INT64, false).sum();
         return new HitCount(hits, invalid, predictions.size(), "0 or 1");
-    }
-
-    @Override
-    public String toString() {
-        return "BinaryAccuracy(threshold=" + threshold + (logits ? ", logits)" : ")");
     }
 }

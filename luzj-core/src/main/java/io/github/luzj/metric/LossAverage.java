@@ -15,8 +15,7 @@ import io.github.luzj.base.Checks;
  */
 public final class LossAverage {
 
-    private final RunningSum sum;
-    private long count;
+    private final RunningMean mean;
 
     /**
      * Creates an empty average whose sum lives in {@code manager}.
@@ -24,7 +23,7 @@ public final class LossAverage {
      * @param manager the owner of the running sum
      */
     public LossAverage(NDManager manager) {
-        this.sum = new RunningSum(manager, RunningSum.realType(manager));
+        this.mean = new RunningMean(manager);
     }
 
     /**
@@ -43,9 +42,8 @@ public final class LossAverage {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             // detached so that the in-place sum can never join a training graph
-            sum.add(loss.stopGradient().mul(batchSize));
+            mean.add(loss.stopGradient().mul(batchSize), batchSize);
         }
-        count += batchSize;
     }
 
     /**
@@ -54,13 +52,12 @@ public final class LossAverage {
      * @return the mean, NaN when empty
      */
     public double compute() {
-        return count == 0 ? Double.NaN : sum.read() / count;
+        return mean.mean();
     }
 
     /** Starts a new epoch. */
     public void reset() {
-        sum.reset();
-        count = 0;
+        mean.reset();
     }
 
     /**
@@ -69,7 +66,7 @@ public final class LossAverage {
      * @return {sum, count}
      */
     public double[] state() {
-        return new double[] {sum.read(), count};
+        return mean.state();
     }
 
     /**
@@ -78,8 +75,6 @@ public final class LossAverage {
      * @param state {sum, count}
      */
     public void restore(double[] state) {
-        Counts.check("loss", state, 2, 1);
-        sum.set(state[0]);
-        count = (long) state[1];
+        mean.restore("loss", state);
     }
 }

@@ -15,84 +15,56 @@ import java.util.function.UnaryOperator;
  * predictions [N, 1] and vice versa). {@link Metrics#mae()}, {@link Metrics#mse()} and
  * {@link Metrics#rmse()} are the usual way to get them.
  */
-final class MeanError implements Metric {
+final class MeanError {
 
-    private final String abbrev;
-    private final String displayName;
-    private final String name;
-    private final UnaryOperator<NDArray> error;
-    private final DoubleUnaryOperator finish;
+    private MeanError() {}
+
+    /** {@code luz_metric_mae}, {@code "mae"}. */
+    static Metric absolute() {
+        return create("mae", "MAE", "MeanAbsoluteError", NDArray::abs, x -> x);
+    }
+
+    /** {@code luz_metric_mse}, {@code "mse"}. */
+    static Metric squared() {
+        return create("mse", "MSE", "MeanSquaredError", NDArray::square, x -> x);
+    }
+
+    /** {@code luz_metric_rmse}, {@code "rmse"}. */
+    static Metric rootSquared() {
+        return create("rmse", "RMSE", "RootMeanSquaredError", NDArray::square, Math::sqrt);
+    }
 
     /**
-     * Creates the metric; {@link #absolute()}, {@link #squared()} and {@link #rootSquared()} give
-     * luz's three.
-     *
-     * @param abbrev the abbreviation, such as {@code "mae"}
-     * @param displayName the name in progress lines, such as {@code "MAE"}
-     * @param name what {@link #toString()} gives, such as {@code "MeanAbsoluteError"}
      * @param error maps the differences to per-element errors, such as {@code NDArray::abs}
      * @param finish maps the mean error to the metric's value, such as {@code Math::sqrt}
      */
-    private MeanError(
+    private static Metric create(
             String abbrev,
             String displayName,
-            String name,
+            String description,
             UnaryOperator<NDArray> error,
             DoubleUnaryOperator finish) {
-        this.abbrev = abbrev;
-        this.displayName = displayName;
-        this.name = name;
-        this.error = error;
-        this.finish = finish;
-    }
-
-    /** {@code luz_metric_mae}. */
-    static MeanError absolute() {
-        return new MeanError("mae", "MAE", "MeanAbsoluteError", NDArray::abs, x -> x);
-    }
-
-    /** {@code luz_metric_mse}. */
-    static MeanError squared() {
-        return new MeanError("mse", "MSE", "MeanSquaredError", NDArray::square, x -> x);
-    }
-
-    /** {@code luz_metric_rmse}. */
-    static MeanError rootSquared() {
-        return new MeanError("rmse", "RMSE", "RootMeanSquaredError", NDArray::square, Math::sqrt);
-    }
-
-    @Override
-    public String abbrev() {
-        return abbrev;
-    }
-
-    @Override
-    public String displayName() {
-        return displayName;
-    }
-
-    @Override
-    public Accumulator newAccumulator(NDManager manager) {
-        return new ErrorSum(manager);
-    }
-
-    @Override
-    public String toString() {
-        return name;
+        return new NamedMetric(
+                abbrev,
+                displayName,
+                description,
+                m -> new ErrorSum(new RunningMean(m), abbrev, error, finish));
     }
 
     /**
-     * The running sums: the summed error on the device, the number of elements on the host. The
-     * value is {@code finish(sum / count)}.
+     * The running mean of the error; the value is {@code finish(mean)}.
+     *
+     * @param mean the epoch's running mean, which this accumulator advances
+     * @param metric the metric's abbreviation, for messages
+     * @param error maps the differences to per-element errors
+     * @param finish maps the mean error to the metric's value
      */
-    private final class ErrorSum implements Accumulator {
-
-        private final RunningSum sum;
-        private long count;
-
-        ErrorSum(NDManager manager) {
-            this.sum = new RunningSum(manager, RunningSum.realType(manager));
-        }
+    private record ErrorSum(
+            RunningMean mean,
+            String metric,
+            UnaryOperator<NDArray> error,
+            DoubleUnaryOperator finish)
+            implements Metric.Accumulator {
 
         @Override
         public void update(NDList predictions, NDList labels) {
@@ -100,33 +72,29 @@ final class MeanError implements Metric {
                 scope.suppressNotUsedWarning();
                 // detached so that an in-place sum can never join a training graph
                 NDArray p = predictions.head().stopGradient();
-                NDArray y = Shapes.sameShape(abbrev, p, labels.head());
-                sum.add(error.apply(p.sub(y)).sum());
-                count += p.size();
+                NDArray y = Shapes.sameShape(metric, p, labels.head());
+                mean.add(error.apply(p.sub(y)).sum(), p.size());
             }
         }
 
         @Override
         public double compute() {
-            return count == 0 ? Double.NaN : finish.applyAsDouble(sum.read() / count);
+            return finish.applyAsDouble(mean.mean()); // NaN when empty: both finishes keep it
         }
 
         @Override
         public double[] state() {
-            return new double[] {sum.read(), count};
+            return mean.state();
         }
 
         @Override
         public void restore(double[] state) {
-            Counts.check(abbrev, state, 2, 1);
-            sum.set(state[0]);
-            count = (long) state[1];
+            mean.restore(metric, state);
         }
 
         @Override
         public void reset() {
-            sum.reset();
-            count = 0;
+            mean.reset();
         }
     }
 }

@@ -20,7 +20,7 @@ public final class Metrics {
      * @return the metric
      */
     public static Metric accuracy() {
-        return new Accuracy();
+        return Accuracy.create();
     }
 
     /**
@@ -31,7 +31,7 @@ public final class Metrics {
      * @return the metric
      */
     public static Metric binaryAccuracy(double threshold) {
-        return new BinaryAccuracy(threshold, false);
+        return BinaryAccuracy.create(threshold, false);
     }
 
     /**
@@ -60,7 +60,7 @@ public final class Metrics {
      * @return the metric
      */
     public static Metric binaryAccuracyWithLogits(double threshold) {
-        return new BinaryAccuracy(threshold, true);
+        return BinaryAccuracy.create(threshold, true);
     }
 
     /**
@@ -70,7 +70,7 @@ public final class Metrics {
      * @return the metric
      */
     public static Metric topKAccuracy(int k) {
-        return new TopKAccuracy(k);
+        return TopKAccuracy.create(k);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
@@ -11,44 +10,34 @@ import io.github.luzj.base.Checks;
  * scores. Predictions are scores of shape [N, C] with C >= k; labels are class indices of shape
  * [N] or [N, 1]. Ties at the k-th place are broken as PyTorch's {@code topk} breaks them.
  */
-final class TopKAccuracy implements Metric {
+final class TopKAccuracy {
 
-    private final int k;
+    private TopKAccuracy() {}
 
     /**
-     * Creates the metric; {@link Metrics#topKAccuracy(int)} is the usual way.
+     * The metric, {@code "top<k>_acc"} shown as {@code "Top-<k> Acc"} (such as {@code "top5_acc"},
+     * {@code "Top-5 Acc"}); {@link Metrics#topKAccuracy(int)} is the usual way.
      *
      * @param k how many of the highest scores may hold the label, at least 1
+     * @return the metric
      */
-    TopKAccuracy(int k) {
+    static Metric create(int k) {
         LuzjException.check(k >= 1, "top-k accuracy needs k >= 1, got %d; use k = 5 for top-5", k);
-        this.k = k;
+        String abbrev = "top" + k + "_acc";
+        return new NamedMetric(
+                abbrev,
+                "Top-" + k + " Acc",
+                "TopKAccuracy(k=" + k + ")",
+                m -> new HitRate(m, abbrev, (p, y) -> count(abbrev, k, p, y)));
     }
 
-    /** Returns {@code "top<k>_acc"}, such as {@code "top5_acc"}. */
-    @Override
-    public String abbrev() {
-        return "top" + k + "_acc";
-    }
-
-    /** Returns {@code "Top-<k> Acc"}, such as {@code "Top-5 Acc"}. */
-    @Override
-    public String displayName() {
-        return "Top-" + k + " Acc";
-    }
-
-    @Override
-    public Accumulator newAccumulator(NDManager manager) {
-        return new HitRate(manager, abbrev(), this::count);
-    }
-
-    private HitCount count(NDArray predictions, NDArray labels) {
-        NDArray y = Shapes.classLabels(abbrev(), predictions, labels);
+    private static HitCount count(String abbrev, int k, NDArray predictions, NDArray labels) {
+        NDArray y = Shapes.classLabels(abbrev, predictions, labels);
         long classes = predictions.getShape().get(1);
         Checks.check(
                 k <= classes,
                 "%s: k = %s but the predictions have only %s classes (shape %s); use k <= %s",
-                abbrev(),
+                abbrev,
                 k,
                 classes,
                 predictions.getShape(),
@@ -62,10 +51,5 @@ final class TopKAccuracy implements Metric {
                         .sum();
         return new HitCount(
                 hits, ClassLabels.countInvalid(y, classes), n, ClassLabels.rule(classes));
-    }
-
-    @Override
-    public String toString() {
-        return "TopKAccuracy(k=" + k + ")";
     }
 }

@@ -20,6 +20,7 @@ class AccuracyTest extends MetricFixture {
         Metric m = Metrics.accuracy();
         assertThat(m.abbrev()).isEqualTo("acc");
         assertThat(m.displayName()).isEqualTo("Acc");
+        assertThat(m).hasToString("Accuracy");
     }
 
     @Test

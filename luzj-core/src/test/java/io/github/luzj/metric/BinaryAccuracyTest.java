@@ -16,6 +16,10 @@ class BinaryAccuracyTest extends MetricFixture {
     void names() {
         assertThat(Metrics.binaryAccuracy().abbrev()).isEqualTo("binary_acc");
         assertThat(Metrics.binaryAccuracyWithLogits().abbrev()).isEqualTo("binary_acc");
+        assertThat(Metrics.binaryAccuracy().displayName()).isEqualTo("Binary Acc");
+        assertThat(Metrics.binaryAccuracy(0.3)).hasToString("BinaryAccuracy(threshold=0.3)");
+        assertThat(Metrics.binaryAccuracyWithLogits())
+                .hasToString("BinaryAccuracy(threshold=0.5, logits)");
     }
 
     @Test

@@ -33,6 +33,20 @@ class LossAverageTest extends MetricFixture {
     }
 
     @Test
+    void runningSumAndCountResumeMidEpoch() {
+        LossAverage first = new LossAverage(manager);
+        first.update(manager.create(2f), 3);
+        LossAverage resumed = new LossAverage(manager);
+        resumed.restore(first.state());
+        resumed.update(manager.create(1f), 1);
+        assertThat(resumed.state()).containsExactly(7, 4);
+        assertThat(resumed.compute()).isCloseTo(7.0 / 4, within(1e-12));
+        assertThatThrownBy(() -> resumed.restore(new double[] {1}))
+                .isInstanceOf(LuzjException.class)
+                .hasMessage("the saved running sums of loss must be 2 numbers, got [1.0]");
+    }
+
+    @Test
     void rejectsPerExampleLosses() {
         LossAverage avg = new LossAverage(manager);
         assertThatThrownBy(() -> avg.update(manager.create(new float[] {1, 2}), 2))

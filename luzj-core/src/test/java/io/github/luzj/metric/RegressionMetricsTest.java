@@ -57,6 +57,20 @@ class RegressionMetricsTest extends MetricFixture {
     }
 
     @Test
+    void runningSumsResumeMidEpoch() {
+        Metric.Accumulator first = Metrics.rmse().newAccumulator(manager);
+        update(first, new float[] {1, 1, 1}, new Shape(3), new float[] {0, 2, 0}, new Shape(3));
+        Metric.Accumulator resumed = Metrics.rmse().newAccumulator(manager);
+        resumed.restore(first.state());
+        update(resumed, new float[] {3}, new Shape(1), new float[] {0}, new Shape(1));
+        assertThat(resumed.state()).containsExactly(12, 4);
+        assertThat(resumed.compute()).isCloseTo(Math.sqrt(3.0), within(1e-12));
+        assertThatThrownBy(() -> resumed.restore(new double[] {1, 0.5}))
+                .isInstanceOf(LuzjException.class)
+                .hasMessage("the saved running sums of rmse are not valid: [1.0, 0.5]");
+    }
+
+    @Test
     void resetStartsOver() {
         Metric.Accumulator acc = Metrics.mae().newAccumulator(manager);
         update(acc, new float[] {Float.NaN}, new Shape(1), new float[] {0}, new Shape(1));

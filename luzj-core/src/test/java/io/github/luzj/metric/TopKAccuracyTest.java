@@ -21,6 +21,7 @@ class TopKAccuracyTest extends MetricFixture {
     void names() {
         assertThat(Metrics.topKAccuracy(5).abbrev()).isEqualTo("top5_acc");
         assertThat(Metrics.topKAccuracy(5).displayName()).isEqualTo("Top-5 Acc");
+        assertThat(Metrics.topKAccuracy(5)).hasToString("TopKAccuracy(k=5)");
     }
 
     @Test
