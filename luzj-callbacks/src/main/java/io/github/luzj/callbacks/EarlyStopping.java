@@ -1,6 +1,7 @@
 package io.github.luzj.callbacks;
 
 import com.google.gson.JsonObject;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import java.util.EnumSet;
@@ -38,7 +39,7 @@ public final class EarlyStopping extends MonitorCallback<EarlyStopping> {
 
     private EarlyStopping(Monitor monitor, int patience) {
         super(monitor);
-        this.patience = Args.atLeast("patience", patience, 0);
+        this.patience = Checks.atLeast("patience", patience, 0);
     }
 
     /**
@@ -145,7 +146,7 @@ public final class EarlyStopping extends MonitorCallback<EarlyStopping> {
                 ctx.maxEpochs(),
                 monitoredName(ctx),
                 best,
-                Args.fmt(monitor().minDelta()),
+                Checks.fmt(monitor().minDelta()),
                 wait,
                 wait == 1 ? "" : "s");
     }

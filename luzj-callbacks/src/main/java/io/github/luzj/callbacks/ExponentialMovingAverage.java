@@ -6,7 +6,7 @@ import ai.djl.util.Pair;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -48,7 +48,7 @@ public final class ExponentialMovingAverage implements Callback {
 
     private ExponentialMovingAverage(double decay, boolean warmup, boolean keepAverageAtEnd) {
         if (!(decay >= 0 && decay < 1)) {
-            throw Args.fail("decay", "in [0, 1) (0.999 is typical)", Args.fmt(decay));
+            throw Checks.fail("decay", "in [0, 1) (0.999 is typical)", Checks.fmt(decay));
         }
         this.decay = decay;
         this.warmup = warmup;
@@ -190,7 +190,7 @@ public final class ExponentialMovingAverage implements Callback {
     @Override
     public String name() {
         return String.format(
-                Locale.ROOT, "ExponentialMovingAverage(decay %s%s)", Args.fmt(decay),
+                Locale.ROOT, "ExponentialMovingAverage(decay %s%s)", Checks.fmt(decay),
                 warmup ? ", warm-up" : "");
     }
 
@@ -215,7 +215,7 @@ public final class ExponentialMovingAverage implements Callback {
                 || state.isJsonObject() && !state.getAsJsonObject().has("average")) {
             return; // written before the first update: nothing to restore
         }
-        LuzjException.check(
+        Checks.check(
                 state.isJsonObject()
                         && state.getAsJsonObject().has("updates")
                         && state.getAsJsonObject().has("average"),

@@ -3,6 +3,7 @@ package io.github.luzj.callbacks;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -42,7 +43,7 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
      * @param monitor what to watch
      */
     protected MonitorCallback(Monitor monitor) {
-        this.monitor = Args.notNull("monitor", monitor, "pass Monitor.of(\"valid_loss\")");
+        this.monitor = Checks.notNull("monitor", monitor, "pass Monitor.of(\"valid_loss\")");
         this.best = monitor.baseline();
     }
 
@@ -268,14 +269,14 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
         if (state == null || state.isJsonNull()) {
             return;
         }
-        LuzjException.check(
+        Checks.check(
                 state.isJsonObject() && state.getAsJsonObject().has("monitor"),
                 "%s state must be an object with 'monitor', got %s",
                 name(),
                 state);
         JsonObject o = state.getAsJsonObject();
         String saved = o.get("monitor").getAsString();
-        LuzjException.check(
+        Checks.check(
                 saved.equals(monitor.name()),
                 "%s state was saved monitoring %s but this callback monitors %s; resume with the"
                         + " callbacks the checkpoint was written with",

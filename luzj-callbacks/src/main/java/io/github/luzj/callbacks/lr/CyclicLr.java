@@ -1,5 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Set;
@@ -139,8 +140,8 @@ public final class CyclicLr extends LrScheduler {
          * @param maxMomentum {@code max_momentum}: the momentum at the start of a cycle
          */
         public Spec {
-            baseLr = Checks.values("base_lr", Checks.toArray(baseLr), Checks::nonNegative);
-            maxLr = Checks.values("max_lr", Checks.toArray(maxLr), Checks::positive);
+            baseLr = ScheduleArgs.values("base_lr", ScheduleArgs.toArray(baseLr), Checks::nonNegative);
+            maxLr = ScheduleArgs.values("max_lr", ScheduleArgs.toArray(maxLr), Checks::positive);
             Checks.atLeast("step_size_up", stepSizeUp, 1);
             if (stepSizeDown != null) {
                 Checks.atLeast("step_size_down", stepSizeDown, 1);
@@ -149,9 +150,9 @@ public final class CyclicLr extends LrScheduler {
             Checks.positive("gamma", gamma);
             Checks.oneOf("scale_mode", scaleMode, SCALE_MODES);
             baseMomentum =
-                    Checks.values("base_momentum", Checks.toArray(baseMomentum), Checks::momentum);
+                    ScheduleArgs.values("base_momentum", ScheduleArgs.toArray(baseMomentum), Checks::momentum);
             maxMomentum =
-                    Checks.values("max_momentum", Checks.toArray(maxMomentum), Checks::momentum);
+                    ScheduleArgs.values("max_momentum", ScheduleArgs.toArray(maxMomentum), Checks::momentum);
         }
 
         /**
@@ -183,7 +184,7 @@ public final class CyclicLr extends LrScheduler {
          * @return a new spec
          */
         public Spec baseLr(double... values) {
-            return new Spec(Checks.boxed(values), maxLr, stepSizeUp, stepSizeDown, mode, gamma,
+            return new Spec(ScheduleArgs.boxed(values), maxLr, stepSizeUp, stepSizeDown, mode, gamma,
                     scaleFn, scaleMode, cycleMomentum, baseMomentum, maxMomentum);
         }
 
@@ -194,7 +195,7 @@ public final class CyclicLr extends LrScheduler {
          * @return a new spec
          */
         public Spec maxLr(double... values) {
-            return new Spec(baseLr, Checks.boxed(values), stepSizeUp, stepSizeDown, mode, gamma,
+            return new Spec(baseLr, ScheduleArgs.boxed(values), stepSizeUp, stepSizeDown, mode, gamma,
                     scaleFn, scaleMode, cycleMomentum, baseMomentum, maxMomentum);
         }
 
@@ -275,7 +276,7 @@ public final class CyclicLr extends LrScheduler {
          */
         public Spec baseMomentum(double... values) {
             return new Spec(baseLr, maxLr, stepSizeUp, stepSizeDown, mode, gamma, scaleFn,
-                    scaleMode, cycleMomentum, Checks.boxed(values), maxMomentum);
+                    scaleMode, cycleMomentum, ScheduleArgs.boxed(values), maxMomentum);
         }
 
         /**
@@ -286,7 +287,7 @@ public final class CyclicLr extends LrScheduler {
          */
         public Spec maxMomentum(double... values) {
             return new Spec(baseLr, maxLr, stepSizeUp, stepSizeDown, mode, gamma, scaleFn,
-                    scaleMode, cycleMomentum, baseMomentum, Checks.boxed(values));
+                    scaleMode, cycleMomentum, baseMomentum, ScheduleArgs.boxed(values));
         }
     }
 }

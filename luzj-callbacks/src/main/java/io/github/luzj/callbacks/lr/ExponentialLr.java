@@ -1,5 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 

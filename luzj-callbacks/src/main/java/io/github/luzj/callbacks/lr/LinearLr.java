@@ -1,5 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 
@@ -58,10 +59,10 @@ public final class LinearLr extends LrScheduler {
          */
         public Spec {
             if (!(startFactor > 0 && startFactor <= 1)) {
-                Checks.fail("start_factor", "in (0, 1]", Checks.fmt(startFactor));
+                throw Checks.fail("start_factor", "in (0, 1]", Checks.fmt(startFactor));
             }
             if (!(endFactor >= 0 && endFactor <= 1)) {
-                Checks.fail("end_factor", "in [0, 1]", Checks.fmt(endFactor));
+                throw Checks.fail("end_factor", "in [0, 1]", Checks.fmt(endFactor));
             }
             Checks.atLeast("total_iters", totalIters, 1);
         }

@@ -1,6 +1,7 @@
 package io.github.luzj.callbacks.lr;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class MultiStepLr extends LrScheduler {
          * @param gamma {@code gamma}: the factor at each milestone, {@code > 0}
          */
         public Spec {
-            LuzjException.check(
+            Checks.check(
                     milestones != null && !milestones.isEmpty(),
                     "milestones must hold at least one step, got none");
             milestones = List.copyOf(milestones);

@@ -1,6 +1,7 @@
 package io.github.luzj.callbacks.lr;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Set;
@@ -208,14 +209,14 @@ public final class OneCycleLr extends LrScheduler {
          * @param threePhase {@code three_phase}: rise, fall back symmetrically, then annihilate
          */
         public Spec {
-            maxLr = Checks.values("max_lr", Checks.toArray(maxLr), Checks::positive);
-            Checks.lengthArgs(totalSteps, epochs, stepsPerEpoch);
+            maxLr = ScheduleArgs.values("max_lr", ScheduleArgs.toArray(maxLr), Checks::positive);
+            ScheduleArgs.lengthArgs(totalSteps, epochs, stepsPerEpoch);
             Checks.open01("pct_start", pctStart);
             Checks.oneOf("anneal_strategy", annealStrategy, STRATEGIES);
             baseMomentum =
-                    Checks.values("base_momentum", Checks.toArray(baseMomentum), Checks::momentum);
+                    ScheduleArgs.values("base_momentum", ScheduleArgs.toArray(baseMomentum), Checks::momentum);
             maxMomentum =
-                    Checks.values("max_momentum", Checks.toArray(maxMomentum), Checks::momentum);
+                    ScheduleArgs.values("max_momentum", ScheduleArgs.toArray(maxMomentum), Checks::momentum);
             Checks.positive("div_factor", divFactor);
             Checks.positive("final_div_factor", finalDivFactor);
         }
@@ -227,7 +228,7 @@ public final class OneCycleLr extends LrScheduler {
          * @return the spec
          */
         public static Spec of(double... maxLr) {
-            return new Spec(Checks.boxed(maxLr), null, null, null, 0.3, "cos", true,
+            return new Spec(ScheduleArgs.boxed(maxLr), null, null, null, 0.3, "cos", true,
                     List.of(0.85), List.of(0.95), 25, 1e4, false);
         }
 
@@ -248,7 +249,7 @@ public final class OneCycleLr extends LrScheduler {
          * @throws LuzjException when neither is given
          */
         public int resolveTotalSteps() {
-            return Checks.totalSteps("one_cycle", totalSteps, epochs, stepsPerEpoch);
+            return ScheduleArgs.totalSteps("one_cycle", totalSteps, epochs, stepsPerEpoch);
         }
 
         /**
@@ -258,7 +259,7 @@ public final class OneCycleLr extends LrScheduler {
          * @return a new spec
          */
         public Spec maxLr(double... values) {
-            return new Spec(Checks.boxed(values), totalSteps, epochs, stepsPerEpoch, pctStart,
+            return new Spec(ScheduleArgs.boxed(values), totalSteps, epochs, stepsPerEpoch, pctStart,
                     annealStrategy, cycleMomentum, baseMomentum, maxMomentum, divFactor,
                     finalDivFactor, threePhase);
         }
@@ -342,7 +343,7 @@ public final class OneCycleLr extends LrScheduler {
          */
         public Spec baseMomentum(double... values) {
             return new Spec(maxLr, totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy,
-                    cycleMomentum, Checks.boxed(values), maxMomentum, divFactor, finalDivFactor,
+                    cycleMomentum, ScheduleArgs.boxed(values), maxMomentum, divFactor, finalDivFactor,
                     threePhase);
         }
 
@@ -354,7 +355,7 @@ public final class OneCycleLr extends LrScheduler {
          */
         public Spec maxMomentum(double... values) {
             return new Spec(maxLr, totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy,
-                    cycleMomentum, baseMomentum, Checks.boxed(values), divFactor, finalDivFactor,
+                    cycleMomentum, baseMomentum, ScheduleArgs.boxed(values), divFactor, finalDivFactor,
                     threePhase);
         }
 

@@ -2,6 +2,7 @@ package io.github.luzj.callbacks.lr;
 
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Set;
@@ -190,7 +191,7 @@ public final class ReduceLrOnPlateau extends LrScheduler {
             Checks.nonNegative("threshold", threshold);
             Checks.oneOf("threshold_mode", thresholdMode, THRESHOLD_MODES);
             Checks.atLeast("cooldown", cooldown, 0);
-            minLr = Checks.values("min_lr", Checks.toArray(minLr), Checks::nonNegative);
+            minLr = ScheduleArgs.values("min_lr", ScheduleArgs.toArray(minLr), Checks::nonNegative);
             Checks.nonNegative("eps", eps);
         }
 
@@ -282,7 +283,7 @@ public final class ReduceLrOnPlateau extends LrScheduler {
          */
         public Spec minLr(double... values) {
             return new Spec(mode, factor, patience, threshold, thresholdMode, cooldown,
-                    Checks.boxed(values), eps);
+                    ScheduleArgs.boxed(values), eps);
         }
 
         /**

@@ -1,6 +1,7 @@
 package io.github.luzj.callbacks.lr;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Locale;
@@ -121,17 +122,17 @@ public final class WarmupStableDecayLr extends LrScheduler {
          * @param stepsPerEpoch optimizer steps per epoch, or null
          */
         public Spec {
-            maxLr = Checks.values("max_lr", Checks.toArray(maxLr), Checks::positive);
+            maxLr = ScheduleArgs.values("max_lr", ScheduleArgs.toArray(maxLr), Checks::positive);
             Checks.atLeast("warmup_steps", warmupSteps, 0);
             if (!(decayFraction >= 0 && decayFraction <= 1)) {
-                Checks.fail("decay_fraction", "in [0, 1]", Checks.fmt(decayFraction));
+                throw Checks.fail("decay_fraction", "in [0, 1]", Checks.fmt(decayFraction));
             }
             Checks.oneOf("warmup_type", warmupType, SHAPES);
             Checks.oneOf("decay_type", decayType, SHAPES);
             if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
-                Checks.fail("min_lr_ratio", "in [0, 1]", Checks.fmt(minLrRatio));
+                throw Checks.fail("min_lr_ratio", "in [0, 1]", Checks.fmt(minLrRatio));
             }
-            Checks.lengthArgs(totalSteps, epochs, stepsPerEpoch);
+            ScheduleArgs.lengthArgs(totalSteps, epochs, stepsPerEpoch);
         }
 
         /**
@@ -142,7 +143,7 @@ public final class WarmupStableDecayLr extends LrScheduler {
          * @return the spec
          */
         public static Spec of(double... maxLr) {
-            return new Spec(Checks.boxed(maxLr), 0, 0.1, "linear", "cosine", 0, null, null, null);
+            return new Spec(ScheduleArgs.boxed(maxLr), 0, 0.1, "linear", "cosine", 0, null, null, null);
         }
 
         @Override
@@ -162,8 +163,8 @@ public final class WarmupStableDecayLr extends LrScheduler {
          * @throws LuzjException when neither is given, or warm-up and decay do not fit in it
          */
         public int resolveTotalSteps() {
-            int total = Checks.totalSteps("warmup_stable_decay", totalSteps, epochs, stepsPerEpoch);
-            LuzjException.check(
+            int total = ScheduleArgs.totalSteps("warmup_stable_decay", totalSteps, epochs, stepsPerEpoch);
+            Checks.check(
                     warmupSteps + decaySteps(total) <= total,
                     "warmup_stable_decay's %s warm-up steps and %s decay steps (decay_fraction %s"
                             + " of %s) exceed its %s steps; shorten the warm-up or the decay",
