@@ -76,7 +76,8 @@ public final class MixUp implements Callback {
      * @return the callback
      */
     public static MixUp create(Loss loss) {
-        return new MixUp(Checks.notNull("loss", loss, "pass a loss, or use create()"), 0.4, 1, false, false);
+        return new MixUp(
+                Checks.notNull("loss", loss, "pass a loss, or use create()"), 0.4, 1, false, false);
     }
 
     /**

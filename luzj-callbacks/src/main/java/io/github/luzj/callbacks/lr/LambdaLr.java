@@ -9,21 +9,21 @@ import java.util.function.IntToDoubleFunction;
  * A pure function of the step counter; the functions are not part of the saved state (as in
  * PyTorch), so resume with a scheduler built from the same spec.
  */
-public final class LambdaLr extends LrScheduler {
+public final class LambdaLr extends SpecScheduler<LambdaLr.Spec> {
 
-    private final IntToDoubleFunction[] lambdas;
+    private final List<IntToDoubleFunction> lambdas;
 
     LambdaLr(Spec spec, List<ParamGroup> groups) {
-        super("LambdaLR", groups);
-        this.lambdas = Lambdas.perGroup(spec.lrLambda(), groups.size());
+        super(spec, groups);
+        this.lambdas = perGroup("lr_lambda", "functions", spec.lrLambda());
         initialize();
     }
 
     @Override
     protected void apply(int epoch) {
-        for (int i = 0; i < lambdas.length; i++) {
+        for (int i = 0; i < lambdas.size(); i++) {
             ParamGroup g = groups().get(i);
-            g.setLr(g.initialLr() * Lambdas.factor(lambdas[i], epoch));
+            g.setLr(g.initialLr() * Lambdas.factor(lambdas.get(i), epoch));
         }
     }
 

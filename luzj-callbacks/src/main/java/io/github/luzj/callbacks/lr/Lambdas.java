@@ -16,23 +16,10 @@ final class Lambdas {
         Checks.check(
                 fns != null && fns.length > 0,
                 "lr_lambda needs one function of the epoch, or one per parameter group; got none");
-        Arrays.stream(fns).forEach(f -> Objects.requireNonNull(f, "lr_lambda"));
-        return List.of(fns);
-    }
-
-    static IntToDoubleFunction[] perGroup(List<IntToDoubleFunction> fns, int groups) {
-        if (fns.size() == 1) {
-            IntToDoubleFunction[] out = new IntToDoubleFunction[groups];
-            Arrays.fill(out, fns.get(0));
-            return out;
-        }
         Checks.check(
-                fns.size() == groups,
-                "lr_lambda has %d functions but the optimizer has %d parameter groups; pass one"
-                        + " function or one per group",
-                fns.size(),
-                groups);
-        return fns.toArray(new IntToDoubleFunction[0]);
+                Arrays.stream(fns).allMatch(Objects::nonNull),
+                "lr_lambda holds a null function; pass a function of the epoch for every group");
+        return List.of(fns);
     }
 
     /** A factor must leave the learning rate finite and non-negative. */

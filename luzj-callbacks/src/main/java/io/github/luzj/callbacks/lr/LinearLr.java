@@ -10,34 +10,18 @@ import java.util.List;
  * stays there. A pure function of the step counter (PyTorch's closed form; its recursive form
  * agrees to rounding).
  */
-public final class LinearLr extends LrScheduler {
-
-    private final Spec spec;
+public final class LinearLr extends ClosedFormScheduler<LinearLr.Spec> {
 
     LinearLr(Spec spec, List<ParamGroup> groups) {
-        super("LinearLR", groups);
-        this.spec = spec;
-        initialize();
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
+        super(spec, groups);
     }
 
     @Override
-    protected void apply(int epoch) {
-        double start = spec.startFactor();
-        double end = spec.endFactor();
-        int total = spec.totalIters();
-        double factor = start + (end - start) * Math.min(total, epoch) / total;
-        for (ParamGroup g : groups()) {
-            g.setLr(g.initialLr() * factor);
-        }
+    double lrAt(double initialLr, int step) {
+        double start = spec().startFactor();
+        double end = spec().endFactor();
+        int total = spec().totalIters();
+        return initialLr * (start + (end - start) * Math.min(total, step) / total);
     }
 
     /**

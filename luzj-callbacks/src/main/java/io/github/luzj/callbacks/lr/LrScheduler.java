@@ -6,8 +6,9 @@ import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 /**
  * A live learning-rate scheduler over an optimizer's parameter groups, with the semantics of
@@ -98,7 +99,7 @@ public abstract class LrScheduler {
      *
      * @param metric supplies the monitored metric's latest value
      */
-    public void step(java.util.function.DoubleSupplier metric) {
+    public void step(DoubleSupplier metric) {
         step();
     }
 
@@ -268,20 +269,23 @@ public abstract class LrScheduler {
      * @return one value per group
      */
     protected final double[] perGroup(String name, List<Double> values) {
+        return perGroup(name, "values", values).stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** One of anything per group (values, {@code lr_lambda} functions): one applies to all. */
+    final <T> List<T> perGroup(String name, String what, List<T> values) {
         int n = groups.size();
         if (values.size() == 1) {
-            double[] out = new double[n];
-            Arrays.fill(out, values.get(0));
-            return out;
+            return Collections.nCopies(n, values.get(0));
         }
         Checks.check(
                 values.size() == n,
-                "%s has %d values but the optimizer has %d parameter groups; pass one value or"
-                        + " one per group",
+                "%s has %d %s but the optimizer has %d parameter groups; pass one or one per group",
                 name,
                 values.size(),
+                what,
                 n);
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
+        return values;
     }
 
     /** Reads and writes the JSON of scheduler states, naming what is missing. */

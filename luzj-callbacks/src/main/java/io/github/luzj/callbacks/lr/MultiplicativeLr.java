@@ -9,13 +9,13 @@ import java.util.function.IntToDoubleFunction;
  * learning rate is multiplied by {@code lr_lambda(step)}. Chainable: it reads the learning rate
  * the group holds.
  */
-public final class MultiplicativeLr extends LrScheduler {
+public final class MultiplicativeLr extends SpecScheduler<MultiplicativeLr.Spec> {
 
-    private final IntToDoubleFunction[] lambdas;
+    private final List<IntToDoubleFunction> lambdas;
 
     MultiplicativeLr(Spec spec, List<ParamGroup> groups) {
-        super("MultiplicativeLR", groups);
-        this.lambdas = Lambdas.perGroup(spec.lrLambda(), groups.size());
+        super(spec, groups);
+        this.lambdas = perGroup("lr_lambda", "functions", spec.lrLambda());
         initialize();
     }
 
@@ -24,9 +24,9 @@ public final class MultiplicativeLr extends LrScheduler {
         if (epoch == 0) {
             return; // PyTorch's construction step leaves the learning rate as it is
         }
-        for (int i = 0; i < lambdas.length; i++) {
+        for (int i = 0; i < lambdas.size(); i++) {
             ParamGroup g = groups().get(i);
-            g.setLr(g.lr() * Lambdas.factor(lambdas[i], epoch));
+            g.setLr(g.lr() * Lambdas.factor(lambdas.get(i), epoch));
         }
     }
 

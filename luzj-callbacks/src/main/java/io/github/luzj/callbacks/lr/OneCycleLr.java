@@ -1,5 +1,7 @@
 package io.github.luzj.callbacks.lr;
 
+import static io.github.luzj.callbacks.lr.ScheduleArgs.boxed;
+
 import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
@@ -14,7 +16,7 @@ import java.util.Set;
  * step counter. The {@code total_steps}-th step (after the cycle's last training step) holds the
  * final values; stepping more than {@code total_steps} times is an error, as in PyTorch.
  */
-public final class OneCycleLr extends LrScheduler {
+public final class OneCycleLr extends SpecScheduler<OneCycleLr.Spec> {
 
     private static final Set<String> STRATEGIES = Set.of("cos", "linear");
 
@@ -28,22 +30,20 @@ public final class OneCycleLr extends LrScheduler {
     private static final int MAX_MOMENTUM = 0;
     private static final int BASE_MOMENTUM = 1;
 
-    private final Spec spec;
     private final int totalSteps;
     private final List<SchedulePhase> phases;
     private final double[][] lrPoints;
     private final double[][] momentumPoints;
 
     OneCycleLr(Spec spec, List<ParamGroup> groups) {
-        super("OneCycleLR", groups);
-        this.spec = spec;
-        this.totalSteps = spec.resolveTotalSteps();
+        super(spec, groups);
+        this.totalSteps = spec().resolveTotalSteps();
         double t = totalSteps;
-        double p = spec.pctStart();
+        double p = spec().pctStart();
         SchedulePhase rise =
                 new SchedulePhase(p * t - 1, INITIAL, MAX, MAX_MOMENTUM, BASE_MOMENTUM);
         this.phases =
-                spec.threePhase()
+                spec().threePhase()
                         ? List.of(
                                 rise,
                                 new SchedulePhase(
@@ -67,17 +67,17 @@ public final class OneCycleLr extends LrScheduler {
             }
             start = phases.get(i).endStep();
         }
-        double[] maxLrs = perGroup("max_lr", spec.maxLr());
+        double[] maxLrs = perGroup("max_lr", spec().maxLr());
         int n = groups.size();
         lrPoints = new double[n][3];
         for (int g = 0; g < n; g++) {
-            double initial = maxLrs[g] / spec.divFactor();
-            lrPoints[g] = new double[] {initial, maxLrs[g], initial / spec.finalDivFactor()};
+            double initial = maxLrs[g] / spec().divFactor();
+            lrPoints[g] = new double[] {initial, maxLrs[g], initial / spec().finalDivFactor()};
         }
         momentumPoints = new double[n][2];
-        if (spec.cycleMomentum()) {
-            double[] maxMom = perGroup("max_momentum", spec.maxMomentum());
-            double[] baseMom = perGroup("base_momentum", spec.baseMomentum());
+        if (spec().cycleMomentum()) {
+            double[] maxMom = perGroup("max_momentum", spec().maxMomentum());
+            double[] baseMom = perGroup("base_momentum", spec().baseMomentum());
             for (int g = 0; g < n; g++) {
                 momentumPoints[g] = new double[] {maxMom[g], baseMom[g]};
             }
@@ -92,20 +92,6 @@ public final class OneCycleLr extends LrScheduler {
      */
     public int totalSteps() {
         return totalSteps;
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
-    }
-
-    @Override
-    protected boolean movesMomentum() {
-        return spec.cycleMomentum();
     }
 
     @Override
@@ -135,7 +121,7 @@ public final class OneCycleLr extends LrScheduler {
                     }
                     groups().get(g)
                             .setLr(anneal(lrPoints[g][ph.startLr()], lrPoints[g][ph.endLr()], pct));
-                    if (spec.cycleMomentum()) {
+                    if (spec().cycleMomentum()) {
                         groups().get(g)
                                 .setMomentum(
                                         anneal(
@@ -151,7 +137,7 @@ public final class OneCycleLr extends LrScheduler {
     }
 
     private double anneal(double start, double end, double pct) {
-        if (spec.annealStrategy().equals("cos")) {
+        if (spec().annealStrategy().equals("cos")) {
             double cosOut = Math.cos(Math.PI * pct) + 1;
             return end + (start - end) / 2.0 * cosOut;
         }
@@ -209,14 +195,12 @@ public final class OneCycleLr extends LrScheduler {
          * @param threePhase {@code three_phase}: rise, fall back symmetrically, then annihilate
          */
         public Spec {
-            maxLr = ScheduleArgs.values("max_lr", ScheduleArgs.toArray(maxLr), Checks::positive);
+            maxLr = ScheduleArgs.values("max_lr", maxLr, Checks::positive);
             ScheduleArgs.lengthArgs(totalSteps, epochs, stepsPerEpoch);
             Checks.open01("pct_start", pctStart);
             Checks.oneOf("anneal_strategy", annealStrategy, STRATEGIES);
-            baseMomentum =
-                    ScheduleArgs.values("base_momentum", ScheduleArgs.toArray(baseMomentum), Checks::momentum);
-            maxMomentum =
-                    ScheduleArgs.values("max_momentum", ScheduleArgs.toArray(maxMomentum), Checks::momentum);
+            baseMomentum = ScheduleArgs.values("base_momentum", baseMomentum, Checks::momentum);
+            maxMomentum = ScheduleArgs.values("max_momentum", maxMomentum, Checks::momentum);
             Checks.positive("div_factor", divFactor);
             Checks.positive("final_div_factor", finalDivFactor);
         }
@@ -228,7 +212,7 @@ public final class OneCycleLr extends LrScheduler {
          * @return the spec
          */
         public static Spec of(double... maxLr) {
-            return new Spec(ScheduleArgs.boxed(maxLr), null, null, null, 0.3, "cos", true,
+            return new Spec(boxed(maxLr), null, null, null, 0.3, "cos", true,
                     List.of(0.85), List.of(0.95), 25, 1e4, false);
         }
 
@@ -259,7 +243,7 @@ public final class OneCycleLr extends LrScheduler {
          * @return a new spec
          */
         public Spec maxLr(double... values) {
-            return new Spec(ScheduleArgs.boxed(values), totalSteps, epochs, stepsPerEpoch, pctStart,
+            return new Spec(boxed(values), totalSteps, epochs, stepsPerEpoch, pctStart,
                     annealStrategy, cycleMomentum, baseMomentum, maxMomentum, divFactor,
                     finalDivFactor, threePhase);
         }
@@ -343,7 +327,7 @@ public final class OneCycleLr extends LrScheduler {
          */
         public Spec baseMomentum(double... values) {
             return new Spec(maxLr, totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy,
-                    cycleMomentum, ScheduleArgs.boxed(values), maxMomentum, divFactor, finalDivFactor,
+                    cycleMomentum, boxed(values), maxMomentum, divFactor, finalDivFactor,
                     threePhase);
         }
 
@@ -355,7 +339,7 @@ public final class OneCycleLr extends LrScheduler {
          */
         public Spec maxMomentum(double... values) {
             return new Spec(maxLr, totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy,
-                    cycleMomentum, baseMomentum, ScheduleArgs.boxed(values), divFactor, finalDivFactor,
+                    cycleMomentum, baseMomentum, boxed(values), divFactor, finalDivFactor,
                     threePhase);
         }
 

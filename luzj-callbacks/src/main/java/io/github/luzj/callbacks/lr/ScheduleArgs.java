@@ -32,7 +32,8 @@ final class ScheduleArgs {
      *
      * @throws LuzjException when neither is given
      */
-    static int totalSteps(String schedule, Integer totalSteps, Integer epochs, Integer stepsPerEpoch) {
+    static int totalSteps(
+            String schedule, Integer totalSteps, Integer epochs, Integer stepsPerEpoch) {
         if (totalSteps != null) {
             return totalSteps;
         }
@@ -50,13 +51,14 @@ final class ScheduleArgs {
     }
 
     /** Checks a single value or one per group; each element with {@code check}. */
-    static List<Double> values(String name, double[] values, ValueCheck check) {
-        if (values == null || values.length == 0) {
+    static List<Double> values(String name, List<Double> values, ValueCheck check) {
+        if (values == null || values.isEmpty()) {
             throw new LuzjException(
                     name + " needs one value, or one per parameter group; got none");
         }
-        List<Double> out = new ArrayList<>(values.length);
-        for (double v : values) {
+        List<Double> out = new ArrayList<>(values.size());
+        for (Double v : values) {
+            Checks.notNull(name + " value", v, "pass numbers");
             out.add(check.apply(name, v));
         }
         return List.copyOf(out);
@@ -70,9 +72,5 @@ final class ScheduleArgs {
 
     static List<Double> boxed(double[] values) {
         return values == null ? List.of() : Arrays.stream(values).boxed().toList();
-    }
-
-    static double[] toArray(List<Double> values) {
-        return values == null ? null : values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 }

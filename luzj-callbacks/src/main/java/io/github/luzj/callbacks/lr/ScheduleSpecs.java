@@ -1,5 +1,7 @@
 package io.github.luzj.callbacks.lr;
 
+import static io.github.luzj.callbacks.lr.ScheduleArgs.boxed;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
@@ -80,7 +82,7 @@ public final class ScheduleSpecs {
         OptimizerSpec optimizer = optimizer(top.object("optimizer"));
         int steps = top.integer("steps");
         List<Double> metrics =
-                top.has("metrics") ? ScheduleArgs.boxed(top.numbers("metrics")) : List.of();
+                top.has("metrics") ? boxed(top.numbers("metrics")) : List.of();
         top.has("lr");
         top.has("momentum");
         top.has("note");
@@ -190,7 +192,7 @@ public final class ScheduleSpecs {
                             a.number("threshold", 1e-4),
                             a.string("threshold_mode", "rel"),
                             a.integer("cooldown", 0),
-                            ScheduleArgs.boxed(a.numbers("min_lr", 0.0)),
+                            boxed(a.numbers("min_lr", 0.0)),
                             a.number("eps", 1e-8));
                     case "SequentialLR" -> sequential(a);
                     case "WarmupStableDecayLR" -> warmupStableDecay(a);
@@ -207,15 +209,15 @@ public final class ScheduleSpecs {
     private static SchedulerSpec oneCycle(SpecArgs a) {
         OneCycleLr.Spec s =
                 new OneCycleLr.Spec(
-                        ScheduleArgs.boxed(a.numbers("max_lr")),
+                        boxed(a.numbers("max_lr")),
                         a.optionalInteger("total_steps"),
                         a.optionalInteger("epochs"),
                         a.optionalInteger("steps_per_epoch"),
                         a.number("pct_start", 0.3),
                         a.string("anneal_strategy", "cos"),
                         a.bool("cycle_momentum", true),
-                        ScheduleArgs.boxed(a.numbers("base_momentum", 0.85)),
-                        ScheduleArgs.boxed(a.numbers("max_momentum", 0.95)),
+                        boxed(a.numbers("base_momentum", 0.85)),
+                        boxed(a.numbers("max_momentum", 0.95)),
                         a.number("div_factor", 25),
                         a.number("final_div_factor", 1e4),
                         a.bool("three_phase", false));
@@ -226,7 +228,7 @@ public final class ScheduleSpecs {
     private static SchedulerSpec warmupStableDecay(SpecArgs a) {
         WarmupStableDecayLr.Spec s =
                 new WarmupStableDecayLr.Spec(
-                        ScheduleArgs.boxed(a.numbers("max_lr")),
+                        boxed(a.numbers("max_lr")),
                         a.integer("warmup_steps", 0),
                         a.number("decay_fraction", 0.1),
                         a.string("warmup_type", "linear"),
@@ -246,8 +248,8 @@ public final class ScheduleSpecs {
                             + " use LrSchedulers.cyclic(...).scaleFn(fn, mode) in Java");
         }
         return new CyclicLr.Spec(
-                ScheduleArgs.boxed(a.numbers("base_lr")),
-                ScheduleArgs.boxed(a.numbers("max_lr")),
+                boxed(a.numbers("base_lr")),
+                boxed(a.numbers("max_lr")),
                 a.integer("step_size_up", 2000),
                 a.optionalInteger("step_size_down"),
                 a.string("mode", "triangular"),
@@ -255,8 +257,8 @@ public final class ScheduleSpecs {
                 null,
                 a.string("scale_mode", "cycle"),
                 a.bool("cycle_momentum", true),
-                ScheduleArgs.boxed(a.numbers("base_momentum", 0.8)),
-                ScheduleArgs.boxed(a.numbers("max_momentum", 0.9)));
+                boxed(a.numbers("base_momentum", 0.8)),
+                boxed(a.numbers("max_momentum", 0.9)));
     }
 
     private static SchedulerSpec sequential(SpecArgs a) {

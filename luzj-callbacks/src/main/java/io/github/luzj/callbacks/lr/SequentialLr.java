@@ -12,13 +12,13 @@ import java.util.List;
  * second starts from its own step 0 (closed form, as PyTorch's {@code step(0)}), and so on.
  * Every child schedules from the groups' initial learning rates.
  */
-public final class SequentialLr extends LrScheduler {
+public final class SequentialLr extends SpecScheduler<SequentialLr.Spec> {
 
     private final List<LrScheduler> children;
     private final int[] milestones;
 
     SequentialLr(Spec spec, List<ParamGroup> groups) {
-        super("SequentialLR", groups);
+        super(spec, groups);
         List<LrScheduler> built = new ArrayList<>();
         for (SchedulerSpec s : spec.schedulers()) {
             built.add(s.build(groups)); // each writes its start, as PyTorch's constructors do

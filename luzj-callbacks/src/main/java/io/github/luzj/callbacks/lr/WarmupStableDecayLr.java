@@ -1,5 +1,7 @@
 package io.github.luzj.callbacks.lr;
 
+import static io.github.luzj.callbacks.lr.ScheduleArgs.boxed;
+
 import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
@@ -14,32 +16,21 @@ import java.util.Set;
  * {@code 1-sqrt}; after the last step it stays at {@code min_lr_ratio x max_lr}. A pure function
  * of the step counter (HF's lambda with {@code num_cycles = 0.5}).
  */
-public final class WarmupStableDecayLr extends LrScheduler {
+public final class WarmupStableDecayLr extends SpecScheduler<WarmupStableDecayLr.Spec> {
 
     /** The ramp shapes HF offers for {@code warmup_type} and {@code decay_type}. */
     public static final Set<String> SHAPES = Set.of("linear", "cosine", "1-sqrt");
 
-    private final Spec spec;
     private final int totalSteps;
     private final int decaySteps;
     private final double[] maxLrs;
 
     WarmupStableDecayLr(Spec spec, List<ParamGroup> groups) {
-        super("WarmupStableDecayLR", groups);
-        this.spec = spec;
-        this.totalSteps = spec.resolveTotalSteps();
-        this.decaySteps = spec.decaySteps(totalSteps);
-        this.maxLrs = perGroup("max_lr", spec.maxLr());
+        super(spec, groups);
+        this.totalSteps = spec().resolveTotalSteps();
+        this.decaySteps = spec().decaySteps(totalSteps);
+        this.maxLrs = perGroup("max_lr", spec().maxLr());
         initialize();
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
     }
 
     @Override
@@ -52,13 +43,13 @@ public final class WarmupStableDecayLr extends LrScheduler {
 
     /** HF's {@code _get_wsd_scheduler_lambda}. */
     private double factor(int step) {
-        int warmup = spec.warmupSteps();
+        int warmup = spec().warmupSteps();
         int stable = totalSteps - warmup - decaySteps;
-        double min = spec.minLrRatio();
+        double min = spec().minLrRatio();
         if (step < warmup) {
             double progress = step / (double) Math.max(1, warmup);
             double f =
-                    switch (spec.warmupType()) {
+                    switch (spec().warmupType()) {
                         case "linear" -> progress;
                         case "cosine" -> 0.5 * (1.0 - Math.cos(Math.PI * progress));
                         default -> 1.0 - Math.sqrt(1.0 - progress);
@@ -71,7 +62,7 @@ public final class WarmupStableDecayLr extends LrScheduler {
         if (step < warmup + stable + decaySteps) {
             double progress = (step - warmup - stable) / (double) Math.max(1, decaySteps);
             double f =
-                    switch (spec.decayType()) {
+                    switch (spec().decayType()) {
                         case "linear" -> 1.0 - progress;
                         case "cosine" -> 0.5 * (1.0 + Math.cos(Math.PI * 0.5 * 2.0 * progress));
                         default -> 1.0 - Math.sqrt(progress);
@@ -122,7 +113,7 @@ public final class WarmupStableDecayLr extends LrScheduler {
          * @param stepsPerEpoch optimizer steps per epoch, or null
          */
         public Spec {
-            maxLr = ScheduleArgs.values("max_lr", ScheduleArgs.toArray(maxLr), Checks::positive);
+            maxLr = ScheduleArgs.values("max_lr", maxLr, Checks::positive);
             Checks.atLeast("warmup_steps", warmupSteps, 0);
             if (!(decayFraction >= 0 && decayFraction <= 1)) {
                 throw Checks.fail("decay_fraction", "in [0, 1]", Checks.fmt(decayFraction));
@@ -143,7 +134,7 @@ public final class WarmupStableDecayLr extends LrScheduler {
          * @return the spec
          */
         public static Spec of(double... maxLr) {
-            return new Spec(ScheduleArgs.boxed(maxLr), 0, 0.1, "linear", "cosine", 0, null, null, null);
+            return new Spec(boxed(maxLr), 0, 0.1, "linear", "cosine", 0, null, null, null);
         }
 
         @Override
@@ -163,7 +154,8 @@ public final class WarmupStableDecayLr extends LrScheduler {
          * @throws LuzjException when neither is given, or warm-up and decay do not fit in it
          */
         public int resolveTotalSteps() {
-            int total = ScheduleArgs.totalSteps("warmup_stable_decay", totalSteps, epochs, stepsPerEpoch);
+            int total = ScheduleArgs.totalSteps(
+                    "warmup_stable_decay", totalSteps, epochs, stepsPerEpoch);
             Checks.check(
                     warmupSteps + decaySteps(total) <= total,
                     "warmup_stable_decay's %s warm-up steps and %s decay steps (decay_fraction %s"
