@@ -4,9 +4,7 @@ import com.google.gson.JsonObject;
 import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
-import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,11 +91,6 @@ public final class EarlyStopping extends MonitorCallback<EarlyStopping> {
     @Override
     protected EarlyStopping withMonitor(Monitor monitor) {
         return new EarlyStopping(monitor, patience);
-    }
-
-    @Override
-    protected Set<Phase> phases() {
-        return EnumSet.of(Phase.EPOCH_END);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,11 @@ import java.util.Set;
  * }</pre>
  */
 public final class ExponentialMovingAverage implements Callback {
+
+    /** Averages after each optimizer step; swaps the average in for validation and at the end. */
+    private static final Set<Phase> PHASES = Collections.unmodifiableSet(EnumSet.of(
+            Phase.FIT_BEGIN, Phase.TRAIN_BATCH_AFTER_STEP, Phase.VALID_BEGIN, Phase.VALID_END,
+            Phase.FIT_END));
 
     private final double decay;
     private final boolean warmup;
@@ -116,12 +122,7 @@ public final class ExponentialMovingAverage implements Callback {
 
     @Override
     public Set<Phase> callOn() {
-        return EnumSet.of(
-                Phase.FIT_BEGIN,
-                Phase.TRAIN_BATCH_AFTER_STEP,
-                Phase.VALID_BEGIN,
-                Phase.VALID_END,
-                Phase.FIT_END);
+        return PHASES;
     }
 
     @Override

@@ -9,11 +9,9 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes a checkpoint at the end of every epoch, or only of those that improve the monitored
@@ -145,11 +143,6 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
     @Override
     protected ModelCheckpoint withMonitor(Monitor monitor) {
         return new ModelCheckpoint(rawPath, monitor, saveBestOnly);
-    }
-
-    @Override
-    protected Set<Phase> phases() {
-        return EnumSet.of(Phase.EPOCH_END);
     }
 
     @Override

@@ -7,9 +7,7 @@ import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
-import io.github.luzj.record.Records;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 
@@ -30,11 +28,10 @@ import java.util.Set;
  */
 public abstract class MonitorCallback<T extends MonitorCallback<T>> implements Callback {
 
-
     private final Monitor monitor;
+    private final MonitoredMetric metric;
     private Double best;
     private int bestEpoch;
-    private boolean warnedNoValid;
     private boolean stateLoaded;
 
     /**
@@ -44,6 +41,7 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
      */
     protected MonitorCallback(Monitor monitor) {
         this.monitor = Checks.notNull("monitor", monitor, "pass Monitor.of(\"valid_loss\")");
+        this.metric = new MonitoredMetric(monitor, true);
         this.best = monitor.baseline();
     }
 
@@ -56,11 +54,14 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
     protected abstract T withMonitor(Monitor monitor);
 
     /**
-     * Returns the phases the callback acts at; {@link Phase#FIT_BEGIN} is always added.
+     * Returns the phases the callback acts at; {@link Phase#FIT_BEGIN} is always added. The
+     * monitored metric is an epoch's, so by default the epoch's end.
      *
      * @return the phases
      */
-    protected abstract Set<Phase> phases();
+    protected Set<Phase> phases() {
+        return EnumSet.of(Phase.EPOCH_END);
+    }
 
     /**
      * Acts at one of {@link #phases()} (and at {@link Phase#FIT_BEGIN}, after the reset).
@@ -152,7 +153,7 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
                 resetState();
             }
             stateLoaded = false;
-            warnedNoValid = false;
+            metric.reset();
         }
         handle(phase, ctx);
     }
@@ -209,7 +210,7 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
      * @return such as {@code "valid_loss"}
      */
     protected String monitoredName(Context ctx) {
-        return setOf(ctx) + "_" + monitor.metric();
+        return metric.name(ctx, name());
     }
 
     /**
@@ -220,36 +221,7 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
      * @throws LuzjException when the metric is not recorded
      */
     protected double monitored(Context ctx) {
-        String set = setOf(ctx);
-        Map<String, Double> values = ctx.metrics(set);
-        Double v = values.get(monitor.metric());
-        if (v == null && values.isEmpty() && ctx.stopRequested()) {
-            return Double.NaN; // the epoch was cut short and skipped this set: nothing to judge
-        }
-        if (v == null) {
-            throw new LuzjException(
-                    name() + " monitors '" + set + "_" + monitor.metric() + "', which is not"
-                            + " recorded"
-                            + (values.isEmpty()
-                                    ? " (no epoch has ended yet)"
-                                    : "; the " + set + " set records " + values.keySet()
-                                            + ": monitor one of them or add the metric to"
-                                            + " Luz.setup"));
-        }
-        return v;
-    }
-
-    private String setOf(Context ctx) {
-        if (Records.VALID.equals(monitor.set()) && ctx.validBatches() == 0) {
-            if (!warnedNoValid) {
-                ctx.warn(name() + " monitors " + monitor.name() + " but the fit has no validation"
-                        + " data; it monitors train_" + monitor.metric() + " instead (pass valid"
-                        + " data or validFraction, or monitor train_" + monitor.metric() + ")");
-                warnedNoValid = true;
-            }
-            return Records.TRAIN;
-        }
-        return monitor.set();
+        return metric.read(ctx, Phase.EPOCH_END, name());
     }
 
     @Override

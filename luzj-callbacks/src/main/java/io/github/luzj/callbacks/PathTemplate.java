@@ -2,6 +2,7 @@ package io.github.luzj.callbacks;
 
 import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.record.CsvFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,26 +148,12 @@ final class PathTemplate {
                                     + " not recorded this epoch; recorded are "
                                     + values.keySet());
                 }
-                sb.append(p.format == null ? shortest(v) : String.format(Locale.ROOT, p.format, v));
+                // unformatted values are spelled as records' CSV spells them
+                sb.append(p.format == null
+                        ? CsvFormat.number(v)
+                        : String.format(Locale.ROOT, p.format, v));
             }
         }
         return Path.of(sb.toString());
-    }
-
-    /** The fewest significant digits that read back to the same double, as in records' CSV. */
-    static String shortest(double v) {
-        if (!Double.isFinite(v)) {
-            return Double.isNaN(v) ? "NaN" : v > 0 ? "Inf" : "-Inf";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        for (int digits = 1; digits < 17; digits++) {
-            String s = String.format(Locale.ROOT, "%." + digits + "g", v);
-            if (Double.parseDouble(s) == v) {
-                return s;
-            }
-        }
-        return String.format(Locale.ROOT, "%.17g", v);
     }
 }
