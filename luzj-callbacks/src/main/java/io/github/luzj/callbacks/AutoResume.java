@@ -88,11 +88,9 @@ public final class AutoResume implements Callback {
 
     @Override
     public Set<Phase> callOn() {
-        Set<Phase> phases = EnumSet.of(Phase.EPOCH_END, Phase.FIT_END);
-        if (everyBatches > 0) {
-            phases.add(Phase.TRAIN_BATCH_END);
-        }
-        return phases;
+        return everyBatches > 0
+                ? EnumSet.of(Phase.TRAIN_BATCH_END, Phase.EPOCH_END, Phase.FIT_END)
+                : EnumSet.of(Phase.EPOCH_END, Phase.FIT_END);
     }
 
     @Override

@@ -228,15 +228,11 @@ public final class LrSchedulerCallback implements Callback {
 
     @Override
     public void loadState(JsonElement state) {
-        if (state == null || state.isJsonNull()) {
-            return;
+        JsonObject o = SavedState.object(state, name());
+        if (o == null || !o.has("scheduler")) {
+            return; // nothing saved, or saved before the fit began: nothing scheduled yet
         }
-        Checks.check(
-                state.isJsonObject(), "%s state must be an object, got %s", name(), state);
-        if (!state.getAsJsonObject().has("scheduler")) {
-            return; // saved before the fit began: nothing scheduled yet
-        }
-        JsonObject saved = state.getAsJsonObject().getAsJsonObject("scheduler");
+        JsonObject saved = o.getAsJsonObject("scheduler");
         if (scheduler != null) {
             scheduler.loadState(saved);
         } else {

@@ -41,7 +41,7 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
      */
     protected MonitorCallback(Monitor monitor) {
         this.monitor = Checks.notNull("monitor", monitor, "pass Monitor.of(\"valid_loss\")");
-        this.metric = new MonitoredMetric(monitor, true);
+        this.metric = new MonitoredMetric(monitor);
         this.best = monitor.baseline();
     }
 
@@ -238,15 +238,10 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
 
     @Override
     public void loadState(JsonElement state) {
-        if (state == null || state.isJsonNull()) {
+        JsonObject o = SavedState.object(state, name(), "monitor");
+        if (o == null) {
             return;
         }
-        Checks.check(
-                state.isJsonObject() && state.getAsJsonObject().has("monitor"),
-                "%s state must be an object with 'monitor', got %s",
-                name(),
-                state);
-        JsonObject o = state.getAsJsonObject();
         String saved = o.get("monitor").getAsString();
         Checks.check(
                 saved.equals(monitor.name()),

@@ -10,22 +10,15 @@ import java.util.Map;
  * Looks a {@link Monitor}'s metric up in the context: the one place callbacks read a monitored
  * value (the monitor callbacks and the plateau schedule's callback). A monitor of the validation
  * set reads the training set's metric instead when the fit has no validation data, warning once
- * per fit when the user chose the validation set.
+ * per fit.
  */
 final class MonitoredMetric {
 
     private final Monitor monitor;
-    private final boolean warnOnFallback;
     private boolean warned;
 
-    /**
-     * @param monitor what is watched
-     * @param warnOnFallback whether falling back to the training set deserves a warning (not for
-     *     a default the user never chose)
-     */
-    MonitoredMetric(Monitor monitor, boolean warnOnFallback) {
+    MonitoredMetric(Monitor monitor) {
         this.monitor = monitor;
-        this.warnOnFallback = warnOnFallback;
     }
 
     /** Forgets the warning of the last fit. */
@@ -42,7 +35,7 @@ final class MonitoredMetric {
      */
     String set(Context ctx, String owner) {
         if (Records.VALID.equals(monitor.set()) && ctx.validBatches() == 0) {
-            if (warnOnFallback && !warned) {
+            if (!warned) {
                 ctx.warn(owner + " monitors " + monitor.name() + " but the fit has no validation"
                         + " data; it monitors train_" + monitor.metric() + " instead (pass valid"
                         + " data or validFraction, or monitor train_" + monitor.metric() + ")");

@@ -115,15 +115,6 @@ final class PathTemplate {
     }
 
     /**
-     * Tells whether the template has any placeholder, so that each epoch may get its own path.
-     *
-     * @return true when a placeholder is present
-     */
-    boolean hasFields() {
-        return parts.stream().anyMatch(p -> p.name != null);
-    }
-
-    /**
      * Fills the placeholders.
      *
      * @param epoch the epoch

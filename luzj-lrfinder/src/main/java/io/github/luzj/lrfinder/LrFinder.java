@@ -368,10 +368,10 @@ public final class LrFinder {
          * @return this builder
          */
         public Builder divergenceFactor(double divergenceFactor) {
-            Checks.check(
-                    Double.isFinite(divergenceFactor) && divergenceFactor > 1,
-                    "divergenceFactor must be a finite number > 1, got %s; 4 is usual",
-                    divergenceFactor);
+            if (!(Double.isFinite(divergenceFactor) && divergenceFactor > 1)) {
+                throw Checks.fail("divergenceFactor", "a finite number > 1 (4 is usual)",
+                        Checks.fmt(divergenceFactor));
+            }
             this.divergenceFactor = divergenceFactor;
             return this;
         }

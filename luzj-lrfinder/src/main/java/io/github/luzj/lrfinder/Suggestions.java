@@ -1,6 +1,7 @@
 package io.github.luzj.lrfinder;
 
 import io.github.luzj.base.Checks;
+import java.util.Arrays;
 
 /**
  * The rules that turn a sweep's smoothed loss curve into a suggested learning rate, as pure
@@ -55,7 +56,7 @@ public final class Suggestions {
         int maxStart = 0;
         int maxEnd = 0;
         int[] lds = new int[n];
-        java.util.Arrays.fill(lds, 1);
+        Arrays.fill(lds, 1);
         for (int i = 1; i < n; i++) {
             for (int j = 0; j < i; j++) {
                 if (loss[i] < loss[j] && lds[i] < lds[j] + 1) {

@@ -236,7 +236,7 @@ public final class CyclicLr extends SpecScheduler<CyclicLr.Spec> {
          * @return a new spec
          */
         public Spec scaleFn(DoubleUnaryOperator fn, String scaleMode) {
-            java.util.Objects.requireNonNull(fn, "scaleFn");
+            Checks.notNull("scaleFn", fn, "pass a function of the cycle or the step");
             return new Spec(baseLr, maxLr, stepSizeUp, stepSizeDown, mode, gamma, fn, scaleMode,
                     cycleMomentum, baseMomentum, maxMomentum);
         }

@@ -9,22 +9,20 @@ import java.util.function.IntToDoubleFunction;
  * A pure function of the step counter; the functions are not part of the saved state (as in
  * PyTorch), so resume with a scheduler built from the same spec.
  */
-public final class LambdaLr extends SpecScheduler<LambdaLr.Spec> {
-
-    private final List<IntToDoubleFunction> lambdas;
+public final class LambdaLr extends LambdaScheduler<LambdaLr.Spec> {
 
     LambdaLr(Spec spec, List<ParamGroup> groups) {
         super(spec, groups);
-        this.lambdas = perGroup("lr_lambda", "functions", spec.lrLambda());
-        initialize();
     }
 
     @Override
-    protected void apply(int epoch) {
-        for (int i = 0; i < lambdas.size(); i++) {
-            ParamGroup g = groups().get(i);
-            g.setLr(g.initialLr() * Lambdas.factor(lambdas.get(i), epoch));
-        }
+    boolean writesAtConstruction() {
+        return true;
+    }
+
+    @Override
+    double next(ParamGroup group, double factor) {
+        return group.initialLr() * factor;
     }
 
     /**
@@ -32,7 +30,7 @@ public final class LambdaLr extends SpecScheduler<LambdaLr.Spec> {
      *
      * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
      */
-    public record Spec(List<IntToDoubleFunction> lrLambda) implements SchedulerSpec {
+    public record Spec(List<IntToDoubleFunction> lrLambda) implements LambdaSpec {
 
         /**
          * Checks that there is at least one function.
@@ -40,8 +38,7 @@ public final class LambdaLr extends SpecScheduler<LambdaLr.Spec> {
          * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
          */
         public Spec {
-            lrLambda = Lambdas.check(lrLambda == null ? null
-                    : lrLambda.toArray(new IntToDoubleFunction[0]));
+            lrLambda = LambdaScheduler.check(lrLambda);
         }
 
         @Override

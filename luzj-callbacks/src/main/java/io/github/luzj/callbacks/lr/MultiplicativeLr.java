@@ -9,25 +9,20 @@ import java.util.function.IntToDoubleFunction;
  * learning rate is multiplied by {@code lr_lambda(step)}. Chainable: it reads the learning rate
  * the group holds.
  */
-public final class MultiplicativeLr extends SpecScheduler<MultiplicativeLr.Spec> {
-
-    private final List<IntToDoubleFunction> lambdas;
+public final class MultiplicativeLr extends LambdaScheduler<MultiplicativeLr.Spec> {
 
     MultiplicativeLr(Spec spec, List<ParamGroup> groups) {
         super(spec, groups);
-        this.lambdas = perGroup("lr_lambda", "functions", spec.lrLambda());
-        initialize();
     }
 
     @Override
-    protected void apply(int epoch) {
-        if (epoch == 0) {
-            return; // PyTorch's construction step leaves the learning rate as it is
-        }
-        for (int i = 0; i < lambdas.size(); i++) {
-            ParamGroup g = groups().get(i);
-            g.setLr(g.lr() * Lambdas.factor(lambdas.get(i), epoch));
-        }
+    boolean writesAtConstruction() {
+        return false;
+    }
+
+    @Override
+    double next(ParamGroup group, double factor) {
+        return group.lr() * factor;
     }
 
     /**
@@ -35,7 +30,7 @@ public final class MultiplicativeLr extends SpecScheduler<MultiplicativeLr.Spec>
      *
      * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
      */
-    public record Spec(List<IntToDoubleFunction> lrLambda) implements SchedulerSpec {
+    public record Spec(List<IntToDoubleFunction> lrLambda) implements LambdaSpec {
 
         /**
          * Checks that there is at least one function.
@@ -43,8 +38,7 @@ public final class MultiplicativeLr extends SpecScheduler<MultiplicativeLr.Spec>
          * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
          */
         public Spec {
-            lrLambda = Lambdas.check(lrLambda == null ? null
-                    : lrLambda.toArray(new IntToDoubleFunction[0]));
+            lrLambda = LambdaScheduler.check(lrLambda);
         }
 
         @Override

@@ -6,6 +6,7 @@ import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -58,7 +59,7 @@ public final class OneCycleLr extends SpecScheduler<OneCycleLr.Spec> {
             if (phases.get(i).endStep() == start) {
                 throw new LuzjException(
                         String.format(
-                                java.util.Locale.ROOT,
+                                Locale.ROOT,
                                 "one-cycle phase %d would last zero steps with total_steps=%d and"
                                         + " pct_start=%s; change pct_start or total_steps",
                                 i + 1,
@@ -99,7 +100,7 @@ public final class OneCycleLr extends SpecScheduler<OneCycleLr.Spec> {
         if (step > totalSteps) {
             throw new LuzjException(
                     String.format(
-                            java.util.Locale.ROOT,
+                            Locale.ROOT,
                             "the one-cycle schedule was stepped %d times but total_steps is %d;"
                                     + " stepping past the end is an error as in PyTorch: raise"
                                     + " total_steps (or epochs x steps_per_epoch) to cover every"

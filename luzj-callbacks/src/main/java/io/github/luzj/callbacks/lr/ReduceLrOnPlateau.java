@@ -8,6 +8,7 @@ import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 
 /**
  * PyTorch's {@code ReduceLROnPlateau}: multiplies each group's learning rate by {@code factor}
@@ -87,7 +88,7 @@ public final class ReduceLrOnPlateau extends SpecScheduler<ReduceLrOnPlateau.Spe
     }
 
     @Override
-    public void step(java.util.function.DoubleSupplier metric) {
+    public void step(DoubleSupplier metric) {
         step(metric.getAsDouble());
     }
 
