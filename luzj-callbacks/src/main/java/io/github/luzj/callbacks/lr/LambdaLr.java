@@ -12,17 +12,7 @@ import java.util.function.IntToDoubleFunction;
 public final class LambdaLr extends LambdaScheduler<LambdaLr.Spec> {
 
     LambdaLr(Spec spec, List<ParamGroup> groups) {
-        super(spec, groups);
-    }
-
-    @Override
-    boolean writesAtConstruction() {
-        return true;
-    }
-
-    @Override
-    double next(ParamGroup group, double factor) {
-        return group.initialLr() * factor;
+        super(spec, groups, true, (g, f) -> g.initialLr() * f);
     }
 
     /**

@@ -26,11 +26,33 @@ abstract class LambdaScheduler<S extends LambdaScheduler.LambdaSpec> extends Spe
         List<IntToDoubleFunction> lrLambda();
     }
 
-    private final List<IntToDoubleFunction> lambdas;
+    /** How a group's learning rate follows from its factor at a step. */
+    @FunctionalInterface
+    interface Update {
+        /**
+         * Returns the group's new learning rate.
+         *
+         * @param group the group
+         * @param factor {@code lr_lambda(step)}, finite and {@code >= 0}
+         * @return the learning rate
+         */
+        double next(ParamGroup group, double factor);
+    }
 
-    LambdaScheduler(S spec, List<ParamGroup> groups) {
+    private final List<IntToDoubleFunction> lambdas;
+    private final boolean writesAtConstruction;
+    private final Update update;
+
+    /**
+     * @param writesAtConstruction whether the construction step (counter 0) writes the groups,
+     *     as LambdaLR's does and MultiplicativeLR's does not
+     * @param update the rule from factor to learning rate
+     */
+    LambdaScheduler(S spec, List<ParamGroup> groups, boolean writesAtConstruction, Update update) {
         super(spec, groups);
         this.lambdas = perGroup("lr_lambda", "functions", spec.lrLambda());
+        this.writesAtConstruction = writesAtConstruction;
+        this.update = update;
         initialize();
     }
 
@@ -45,31 +67,14 @@ abstract class LambdaScheduler<S extends LambdaScheduler.LambdaSpec> extends Spe
         return List.copyOf(fns);
     }
 
-    /**
-     * Tells whether the construction step (counter 0) writes the groups, as LambdaLR's does and
-     * MultiplicativeLR's does not.
-     *
-     * @return true to apply the factor at counter 0 too
-     */
-    abstract boolean writesAtConstruction();
-
-    /**
-     * Returns a group's new learning rate.
-     *
-     * @param group the group
-     * @param factor {@code lr_lambda(step)}, finite and {@code >= 0}
-     * @return the learning rate
-     */
-    abstract double next(ParamGroup group, double factor);
-
     @Override
     protected final void apply(int epoch) {
-        if (epoch == 0 && !writesAtConstruction()) {
+        if (epoch == 0 && !writesAtConstruction) {
             return; // PyTorch's construction step leaves the learning rate as it is
         }
         for (int i = 0; i < lambdas.size(); i++) {
             ParamGroup g = groups().get(i);
-            g.setLr(next(g, factor(lambdas.get(i), epoch)));
+            g.setLr(update.next(g, factor(lambdas.get(i), epoch)));
         }
     }
 

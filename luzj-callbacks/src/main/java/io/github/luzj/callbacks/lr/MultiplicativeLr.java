@@ -12,17 +12,7 @@ import java.util.function.IntToDoubleFunction;
 public final class MultiplicativeLr extends LambdaScheduler<MultiplicativeLr.Spec> {
 
     MultiplicativeLr(Spec spec, List<ParamGroup> groups) {
-        super(spec, groups);
-    }
-
-    @Override
-    boolean writesAtConstruction() {
-        return false;
-    }
-
-    @Override
-    double next(ParamGroup group, double factor) {
-        return group.lr() * factor;
+        super(spec, groups, false, (g, f) -> g.lr() * f);
     }
 
     /**

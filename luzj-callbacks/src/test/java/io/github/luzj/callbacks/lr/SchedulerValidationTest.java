@@ -77,6 +77,8 @@ class SchedulerValidationTest {
                 "end_factor must be in [0, 1], got 1.5");
         rejects(() -> LrSchedulers.linear().totalIters(0), "total_iters must be >= 1, got 0");
         rejects(() -> LrSchedulers.lambda(), "lr_lambda needs one function");
+        rejects(() -> LrSchedulers.multiplicative(e -> 0.9, null),
+                "lr_lambda holds a null function");
         rejects(() -> LrSchedulers.cyclic(-0.1, 1),
                 "base_lr must be a finite number >= 0, got -0.1");
         rejects(() -> LrSchedulers.cyclic(0.1, 1).stepSizeUp(0),
