@@ -1,6 +1,7 @@
 package io.github.luzj.callbacks;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -40,8 +41,8 @@ public final class AutoResume implements Callback {
     private final int everyBatches;
 
     private AutoResume(Path dir, int everyBatches) {
-        this.dir = Args.notNull("dir", dir, "pass the folder to keep the run's state in");
-        this.everyBatches = Args.atLeast("everyBatches", everyBatches, 0);
+        this.dir = Checks.notNull("dir", dir, "pass the folder to keep the run's state in");
+        this.everyBatches = Checks.atLeast("everyBatches", everyBatches, 0);
     }
 
     /**
@@ -72,7 +73,7 @@ public final class AutoResume implements Callback {
      * @return {@code dir}, or null when there is nothing to resume
      */
     public static Path resumePoint(Path dir) {
-        Args.notNull("dir", dir, "pass the folder given to AutoResume.create");
+        Checks.notNull("dir", dir, "pass the folder given to AutoResume.create");
         return Checkpoint.exists(dir) ? dir : null;
     }
 
@@ -87,11 +88,9 @@ public final class AutoResume implements Callback {
 
     @Override
     public Set<Phase> callOn() {
-        Set<Phase> phases = EnumSet.of(Phase.EPOCH_END, Phase.FIT_END);
-        if (everyBatches > 0) {
-            phases.add(Phase.TRAIN_BATCH_END);
-        }
-        return phases;
+        return everyBatches > 0
+                ? EnumSet.of(Phase.TRAIN_BATCH_END, Phase.EPOCH_END, Phase.FIT_END)
+                : EnumSet.of(Phase.EPOCH_END, Phase.FIT_END);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.luzj.callbacks;
 
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -33,7 +34,7 @@ public final class CsvLogger implements Callback {
     private final Path path;
 
     private CsvLogger(Path path) {
-        this.path = Args.notNull("path", path, "pass the CSV file to write");
+        this.path = Checks.notNull("path", path, "pass the CSV file to write");
     }
 
     /**

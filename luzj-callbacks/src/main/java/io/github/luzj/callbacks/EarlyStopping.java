@@ -1,11 +1,10 @@
 package io.github.luzj.callbacks;
 
 import com.google.gson.JsonObject;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
-import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ public final class EarlyStopping extends MonitorCallback<EarlyStopping> {
 
     private EarlyStopping(Monitor monitor, int patience) {
         super(monitor);
-        this.patience = Args.atLeast("patience", patience, 0);
+        this.patience = Checks.atLeast("patience", patience, 0);
     }
 
     /**
@@ -95,11 +94,6 @@ public final class EarlyStopping extends MonitorCallback<EarlyStopping> {
     }
 
     @Override
-    protected Set<Phase> phases() {
-        return EnumSet.of(Phase.EPOCH_END);
-    }
-
-    @Override
     public int weight() {
         return WEIGHT;
     }
@@ -145,7 +139,7 @@ public final class EarlyStopping extends MonitorCallback<EarlyStopping> {
                 ctx.maxEpochs(),
                 monitoredName(ctx),
                 best,
-                Args.fmt(monitor().minDelta()),
+                Checks.fmt(monitor().minDelta()),
                 wait,
                 wait == 1 ? "" : "s");
     }

@@ -6,10 +6,11 @@ import ai.djl.util.Pair;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,11 @@ import java.util.Set;
  */
 public final class ExponentialMovingAverage implements Callback {
 
+    /** Averages after each optimizer step; swaps the average in for validation and at the end. */
+    private static final Set<Phase> PHASES = Collections.unmodifiableSet(EnumSet.of(
+            Phase.FIT_BEGIN, Phase.TRAIN_BATCH_AFTER_STEP, Phase.VALID_BEGIN, Phase.VALID_END,
+            Phase.FIT_END));
+
     private final double decay;
     private final boolean warmup;
     private final boolean keepAverageAtEnd;
@@ -48,7 +54,7 @@ public final class ExponentialMovingAverage implements Callback {
 
     private ExponentialMovingAverage(double decay, boolean warmup, boolean keepAverageAtEnd) {
         if (!(decay >= 0 && decay < 1)) {
-            throw Args.fail("decay", "in [0, 1) (0.999 is typical)", Args.fmt(decay));
+            throw Checks.fail("decay", "in [0, 1) (0.999 is typical)", Checks.fmt(decay));
         }
         this.decay = decay;
         this.warmup = warmup;
@@ -116,12 +122,7 @@ public final class ExponentialMovingAverage implements Callback {
 
     @Override
     public Set<Phase> callOn() {
-        return EnumSet.of(
-                Phase.FIT_BEGIN,
-                Phase.TRAIN_BATCH_AFTER_STEP,
-                Phase.VALID_BEGIN,
-                Phase.VALID_END,
-                Phase.FIT_END);
+        return PHASES;
     }
 
     @Override
@@ -190,7 +191,7 @@ public final class ExponentialMovingAverage implements Callback {
     @Override
     public String name() {
         return String.format(
-                Locale.ROOT, "ExponentialMovingAverage(decay %s%s)", Args.fmt(decay),
+                Locale.ROOT, "ExponentialMovingAverage(decay %s%s)", Checks.fmt(decay),
                 warmup ? ", warm-up" : "");
     }
 
@@ -215,7 +216,7 @@ public final class ExponentialMovingAverage implements Callback {
                 || state.isJsonObject() && !state.getAsJsonObject().has("average")) {
             return; // written before the first update: nothing to restore
         }
-        LuzjException.check(
+        Checks.check(
                 state.isJsonObject()
                         && state.getAsJsonObject().has("updates")
                         && state.getAsJsonObject().has("average"),

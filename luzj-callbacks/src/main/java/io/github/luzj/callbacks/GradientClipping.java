@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -52,10 +53,10 @@ public final class GradientClipping implements Callback {
 
     private GradientClipping(boolean byNorm, double limit, double normType) {
         this.byNorm = byNorm;
-        this.limit = Args.positive(byNorm ? "maxNorm" : "clipValue", limit);
+        this.limit = Checks.positive(byNorm ? "maxNorm" : "clipValue", limit);
         if (!(normType > 0)) {
-            throw Args.fail("normType", "> 0 (2 for L2, Double.POSITIVE_INFINITY for max)",
-                    Args.fmt(normType));
+            throw Checks.fail("normType", "> 0 (2 for L2, Double.POSITIVE_INFINITY for max)",
+                    Checks.fmt(normType));
         }
         this.normType = normType;
     }
@@ -88,11 +89,11 @@ public final class GradientClipping implements Callback {
      * @throws LuzjException when this callback clips by value
      */
     public GradientClipping normType(double p) {
-        LuzjException.check(
+        Checks.check(
                 byNorm,
                 "normType applies to clipping by norm; use GradientClipping.byNorm(maxNorm)"
                         + ".normType(%s)",
-                Args.fmt(p));
+                Checks.fmt(p));
         return new GradientClipping(true, limit, p);
     }
 
@@ -130,8 +131,8 @@ public final class GradientClipping implements Callback {
 
     @Override
     public String name() {
-        return byNorm ? "GradientClipping(norm " + Args.fmt(normType) + " <= " + Args.fmt(limit)
-                + ")" : "GradientClipping(|value| <= " + Args.fmt(limit) + ")";
+        return byNorm ? "GradientClipping(norm " + Checks.fmt(normType) + " <= " + Checks.fmt(limit)
+                + ")" : "GradientClipping(|value| <= " + Checks.fmt(limit) + ")";
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -11,8 +12,7 @@ import io.github.luzj.callbacks.lr.LrScheduler;
 import io.github.luzj.callbacks.lr.SchedulerSpec;
 import io.github.luzj.record.Records;
 import java.util.EnumSet;
-import java.util.Map;
-import java.util.Objects;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -43,16 +43,16 @@ public final class LrSchedulerCallback implements Callback {
 
     private final SchedulerSpec spec;
     private final Phase stepAt;
-    private final String monitorSet;
-    private final String monitorMetric;
+    /** What a plateau schedule steps on, or null for luz's default (see {@link #monitored}). */
+    private final Monitor monitor;
     private LrScheduler scheduler;
     private JsonObject pendingState;
 
     private LrSchedulerCallback(
-            SchedulerSpec spec, Phase stepAt, String monitorSet, String monitorMetric) {
-        LuzjException.check(spec != null, "the scheduler spec is null; pass one from LrSchedulers");
-        LuzjException.check(stepAt != null, "callOn is null; pass a phase such as on_epoch_end");
-        LuzjException.check(
+            SchedulerSpec spec, Phase stepAt, Monitor monitor) {
+        Checks.check(spec != null, "the scheduler spec is null; pass one from LrSchedulers");
+        Checks.check(stepAt != null, "callOn is null; pass a phase such as on_epoch_end");
+        Checks.check(
                 stepAt != Phase.FIT_BEGIN && !stepAt.name().startsWith("PREDICT"),
                 "callOn must be a phase of fitting after %s, got %s; use on_epoch_end or"
                         + " on_batch_end",
@@ -60,8 +60,7 @@ public final class LrSchedulerCallback implements Callback {
                 stepAt.luzName());
         this.spec = spec;
         this.stepAt = stepAt;
-        this.monitorSet = monitorSet;
-        this.monitorMetric = monitorMetric;
+        this.monitor = monitor;
     }
 
     /**
@@ -71,7 +70,7 @@ public final class LrSchedulerCallback implements Callback {
      * @return the callback
      */
     public static LrSchedulerCallback of(SchedulerSpec spec) {
-        return new LrSchedulerCallback(spec, Phase.EPOCH_END, null, "loss");
+        return new LrSchedulerCallback(spec, Phase.EPOCH_END, null);
     }
 
     /**
@@ -81,7 +80,7 @@ public final class LrSchedulerCallback implements Callback {
      * @return a new callback
      */
     public LrSchedulerCallback callOn(Phase phase) {
-        return new LrSchedulerCallback(spec, phase, monitorSet, monitorMetric);
+        return new LrSchedulerCallback(spec, phase, monitor);
     }
 
     /**
@@ -102,14 +101,8 @@ public final class LrSchedulerCallback implements Callback {
      * @return a new callback
      */
     public LrSchedulerCallback monitor(String set, String metric) {
-        LuzjException.check(
-                Records.VALID.equals(set) || Records.TRAIN.equals(set),
-                "monitor set must be '%s' or '%s', got '%s'",
-                Records.VALID,
-                Records.TRAIN,
-                set);
-        Objects.requireNonNull(metric, "metric");
-        return new LrSchedulerCallback(spec, stepAt, set, metric);
+        return new LrSchedulerCallback(
+                spec, stepAt, new Monitor(set, metric, Monitor.Mode.AUTO, 0, null));
     }
 
     /**
@@ -186,7 +179,7 @@ public final class LrSchedulerCallback implements Callback {
             return;
         }
         String message = String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "the %s schedule is built for %d steps but this fit takes %d (%d epochs x %d"
                         + " steps at %s); leave epochs and steps_per_epoch unset and the scheduler"
                         + " callback takes them from the fit (note that a validation split"
@@ -204,24 +197,17 @@ public final class LrSchedulerCallback implements Callback {
         return stepAt.isTrainBatch() && stepAt.ordinal() >= Phase.TRAIN_BATCH_AFTER_STEP.ordinal();
     }
 
-    /** The metric a plateau schedule steps on; luz's default is the validation loss. */
+    /**
+     * The metric a plateau schedule steps on; luz's default is the validation loss, else the
+     * training loss (the schedule's own mode says which way is better).
+     */
     private double monitored(Context ctx) {
-        String set = monitorSet;
-        if (set == null) {
-            set = ctx.metrics(Records.VALID).containsKey(monitorMetric) ? Records.VALID
-                    : Records.TRAIN;
+        if (monitor != null) {
+            return MonitoredMetric.read(ctx, monitor.set(), monitor.metric(), stepAt, name());
         }
-        Map<String, Double> values = ctx.metrics(set);
-        Double v = values.get(monitorMetric);
-        if (v == null) {
-            throw new LuzjException(
-                    "the " + spec.kind() + " schedule monitors '" + monitorMetric + "' of the "
-                            + set + " set, which is not recorded at " + stepAt.luzName()
-                            + (values.isEmpty()
-                                    ? " (no epoch has ended yet: step it at on_epoch_end)"
-                                    : "; recorded are " + values.keySet()));
-        }
-        return v;
+        String set = ctx.metrics(Records.VALID).containsKey("loss") ? Records.VALID
+                : Records.TRAIN;
+        return MonitoredMetric.read(ctx, set, "loss", stepAt, name());
     }
 
     @Override
@@ -242,15 +228,11 @@ public final class LrSchedulerCallback implements Callback {
 
     @Override
     public void loadState(JsonElement state) {
-        if (state == null || state.isJsonNull()) {
-            return;
+        JsonObject o = SavedState.object(state, name());
+        if (o == null || !o.has("scheduler")) {
+            return; // nothing saved, or saved before the fit began: nothing scheduled yet
         }
-        LuzjException.check(
-                state.isJsonObject(), "%s state must be an object, got %s", name(), state);
-        if (!state.getAsJsonObject().has("scheduler")) {
-            return; // saved before the fit began: nothing scheduled yet
-        }
-        JsonObject saved = state.getAsJsonObject().getAsJsonObject("scheduler");
+        JsonObject saved = o.getAsJsonObject("scheduler");
         if (scheduler != null) {
             scheduler.loadState(saved);
         } else {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -62,7 +63,7 @@ public final class MixUp implements Callback {
 
     private MixUp(Loss loss, double alpha, long seed, boolean runValid, boolean perExample) {
         this.loss = loss; // null: the loss the model was set up with (ctx.lossFunction())
-        this.alpha = Args.positive("alpha", alpha);
+        this.alpha = Checks.positive("alpha", alpha);
         this.seed = seed;
         this.runValid = runValid;
         this.perExample = perExample;
@@ -75,7 +76,8 @@ public final class MixUp implements Callback {
      * @return the callback
      */
     public static MixUp create(Loss loss) {
-        return new MixUp(Args.notNull("loss", loss, "pass a loss, or use create()"), 0.4, 1, false, false);
+        return new MixUp(
+                Checks.notNull("loss", loss, "pass a loss, or use create()"), 0.4, 1, false, false);
     }
 
     /**

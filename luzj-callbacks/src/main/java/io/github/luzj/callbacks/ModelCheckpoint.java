@@ -1,6 +1,7 @@
 package io.github.luzj.callbacks;
 
 import com.google.gson.JsonObject;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.record.Records;
@@ -8,11 +9,9 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes a checkpoint at the end of every epoch, or only of those that improve the monitored
@@ -63,7 +62,7 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
 
     private ModelCheckpoint(String rawPath, Monitor monitor, boolean saveBestOnly) {
         super(monitor);
-        this.rawPath = Args.notNull("path", rawPath, "pass a folder such as 'runs/best'");
+        this.rawPath = Checks.notNull("path", rawPath, "pass a folder such as 'runs/best'");
         String template = rawPath;
         if (rawPath.endsWith("/") || rawPath.endsWith(File.separator)) {
             template = rawPath + "epoch-{epoch:02d}-" + monitor.name() + "-{monitor:.3f}";
@@ -90,7 +89,7 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
      * @return the callback
      */
     public static ModelCheckpoint create(Path path) {
-        return create(Args.notNull("path", path, "pass a folder such as Path.of(\"runs/best\")")
+        return create(Checks.notNull("path", path, "pass a folder such as Path.of(\"runs/best\")")
                 .toString());
     }
 
@@ -144,11 +143,6 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
     @Override
     protected ModelCheckpoint withMonitor(Monitor monitor) {
         return new ModelCheckpoint(rawPath, monitor, saveBestOnly);
-    }
-
-    @Override
-    protected Set<Phase> phases() {
-        return EnumSet.of(Phase.EPOCH_END);
     }
 
     @Override

@@ -3,12 +3,11 @@ package io.github.luzj.callbacks;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
-import io.github.luzj.record.Records;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 
@@ -29,11 +28,10 @@ import java.util.Set;
  */
 public abstract class MonitorCallback<T extends MonitorCallback<T>> implements Callback {
 
-
     private final Monitor monitor;
+    private final MonitoredMetric metric;
     private Double best;
     private int bestEpoch;
-    private boolean warnedNoValid;
     private boolean stateLoaded;
 
     /**
@@ -42,7 +40,8 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
      * @param monitor what to watch
      */
     protected MonitorCallback(Monitor monitor) {
-        this.monitor = Args.notNull("monitor", monitor, "pass Monitor.of(\"valid_loss\")");
+        this.monitor = Checks.notNull("monitor", monitor, "pass Monitor.of(\"valid_loss\")");
+        this.metric = new MonitoredMetric(monitor);
         this.best = monitor.baseline();
     }
 
@@ -55,11 +54,14 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
     protected abstract T withMonitor(Monitor monitor);
 
     /**
-     * Returns the phases the callback acts at; {@link Phase#FIT_BEGIN} is always added.
+     * Returns the phases the callback acts at; {@link Phase#FIT_BEGIN} is always added. The
+     * monitored metric is an epoch's, so by default the epoch's end.
      *
      * @return the phases
      */
-    protected abstract Set<Phase> phases();
+    protected Set<Phase> phases() {
+        return EnumSet.of(Phase.EPOCH_END);
+    }
 
     /**
      * Acts at one of {@link #phases()} (and at {@link Phase#FIT_BEGIN}, after the reset).
@@ -151,7 +153,7 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
                 resetState();
             }
             stateLoaded = false;
-            warnedNoValid = false;
+            metric.reset();
         }
         handle(phase, ctx);
     }
@@ -208,7 +210,7 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
      * @return such as {@code "valid_loss"}
      */
     protected String monitoredName(Context ctx) {
-        return setOf(ctx) + "_" + monitor.metric();
+        return metric.name(ctx, name());
     }
 
     /**
@@ -219,36 +221,7 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
      * @throws LuzjException when the metric is not recorded
      */
     protected double monitored(Context ctx) {
-        String set = setOf(ctx);
-        Map<String, Double> values = ctx.metrics(set);
-        Double v = values.get(monitor.metric());
-        if (v == null && values.isEmpty() && ctx.stopRequested()) {
-            return Double.NaN; // the epoch was cut short and skipped this set: nothing to judge
-        }
-        if (v == null) {
-            throw new LuzjException(
-                    name() + " monitors '" + set + "_" + monitor.metric() + "', which is not"
-                            + " recorded"
-                            + (values.isEmpty()
-                                    ? " (no epoch has ended yet)"
-                                    : "; the " + set + " set records " + values.keySet()
-                                            + ": monitor one of them or add the metric to"
-                                            + " Luz.setup"));
-        }
-        return v;
-    }
-
-    private String setOf(Context ctx) {
-        if (Records.VALID.equals(monitor.set()) && ctx.validBatches() == 0) {
-            if (!warnedNoValid) {
-                ctx.warn(name() + " monitors " + monitor.name() + " but the fit has no validation"
-                        + " data; it monitors train_" + monitor.metric() + " instead (pass valid"
-                        + " data or validFraction, or monitor train_" + monitor.metric() + ")");
-                warnedNoValid = true;
-            }
-            return Records.TRAIN;
-        }
-        return monitor.set();
+        return metric.read(ctx, Phase.EPOCH_END, name());
     }
 
     @Override
@@ -265,17 +238,12 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
 
     @Override
     public void loadState(JsonElement state) {
-        if (state == null || state.isJsonNull()) {
+        JsonObject o = SavedState.object(state, name(), "monitor");
+        if (o == null) {
             return;
         }
-        LuzjException.check(
-                state.isJsonObject() && state.getAsJsonObject().has("monitor"),
-                "%s state must be an object with 'monitor', got %s",
-                name(),
-                state);
-        JsonObject o = state.getAsJsonObject();
         String saved = o.get("monitor").getAsString();
-        LuzjException.check(
+        Checks.check(
                 saved.equals(monitor.name()),
                 "%s state was saved monitoring %s but this callback monitors %s; resume with the"
                         + " callbacks the checkpoint was written with",

@@ -12,6 +12,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ final class ParameterCopy implements AutoCloseable {
 
     private List<Parameter> matching(Block block) {
         List<Pair<String, Parameter>> params = block.getParameters().stream().toList();
-        LuzjException.check(
+        Checks.check(
                 params.size() == names.size(),
                 "the block has %s parameters but the copy %s; use the callback with the model it"
                         + " was fitted with",
@@ -85,7 +86,7 @@ final class ParameterCopy implements AutoCloseable {
                 names.size());
         List<Parameter> out = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
-            LuzjException.check(
+            Checks.check(
                     params.get(i).getKey().equals(names.get(i)),
                     "parameter %s of the block is '%s' but the copy's is '%s'; use the callback"
                             + " with the model it was fitted with",
@@ -123,7 +124,7 @@ final class ParameterCopy implements AutoCloseable {
      */
     static ParameterCopy fromJson(JsonElement json, Block block, NDManager parent, String name) {
         List<Pair<String, Parameter>> params = block.getParameters().stream().toList();
-        LuzjException.check(
+        Checks.check(
                 json != null && json.isJsonArray() && json.getAsJsonArray().size() == params.size(),
                 "the saved weights hold %s parameters but the model has %s; resume with the same"
                         + " architecture",
@@ -142,7 +143,7 @@ final class ParameterCopy implements AutoCloseable {
                     shape[d] = dims.get(d).getAsLong();
                 }
                 DataType type = DataType.valueOf(o.get("dtype").getAsString());
-                LuzjException.check(
+                Checks.check(
                         saved.equals(params.get(i).getKey())
                                 && live.getShape().equals(new Shape(shape))
                                 && live.getDataType() == type,

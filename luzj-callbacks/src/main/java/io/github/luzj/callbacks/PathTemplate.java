@@ -1,6 +1,8 @@
 package io.github.luzj.callbacks;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.record.CsvFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +43,7 @@ final class PathTemplate {
      * @throws LuzjException naming the first bad placeholder
      */
     static PathTemplate parse(String template) {
-        LuzjException.check(
+        Checks.check(
                 template != null && !template.isBlank(),
                 "path must name a checkpoint folder such as 'runs/epoch-{epoch:02d}', got '%s'",
                 template);
@@ -113,15 +115,6 @@ final class PathTemplate {
     }
 
     /**
-     * Tells whether the template has any placeholder, so that each epoch may get its own path.
-     *
-     * @return true when a placeholder is present
-     */
-    boolean hasFields() {
-        return parts.stream().anyMatch(p -> p.name != null);
-    }
-
-    /**
      * Fills the placeholders.
      *
      * @param epoch the epoch
@@ -146,26 +139,12 @@ final class PathTemplate {
                                     + " not recorded this epoch; recorded are "
                                     + values.keySet());
                 }
-                sb.append(p.format == null ? shortest(v) : String.format(Locale.ROOT, p.format, v));
+                // unformatted values are spelled as records' CSV spells them
+                sb.append(p.format == null
+                        ? CsvFormat.number(v)
+                        : String.format(Locale.ROOT, p.format, v));
             }
         }
         return Path.of(sb.toString());
-    }
-
-    /** The fewest significant digits that read back to the same double, as in records' CSV. */
-    static String shortest(double v) {
-        if (!Double.isFinite(v)) {
-            return Double.isNaN(v) ? "NaN" : v > 0 ? "Inf" : "-Inf";
-        }
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        for (int digits = 1; digits < 17; digits++) {
-            String s = String.format(Locale.ROOT, "%." + digits + "g", v);
-            if (Double.parseDouble(s) == v) {
-                return s;
-            }
-        }
-        return String.format(Locale.ROOT, "%.17g", v);
     }
 }

@@ -2,6 +2,7 @@ package io.github.luzj.callbacks;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -54,7 +55,7 @@ public final class TerminateOnNaN implements Callback {
      */
     public TerminateOnNaN reporting(ModelCheckpoint checkpoint) {
         return new TerminateOnNaN(
-                Args.notNull("checkpoint", checkpoint, "pass the fit's ModelCheckpoint"));
+                Checks.notNull("checkpoint", checkpoint, "pass the fit's ModelCheckpoint"));
     }
 
     /**

@@ -103,7 +103,8 @@ class EarlyStoppingTest {
         cb.on(Phase.FIT_BEGIN, ctx);
         assertThatThrownBy(() -> cb.on(Phase.EPOCH_END, ctx))
                 .isInstanceOf(LuzjException.class)
-                .hasMessage("EarlyStopping monitors 'valid_acc', which is not recorded; the valid"
+                .hasMessage("EarlyStopping monitors 'valid_acc', which is not recorded at"
+                        + " on_epoch_end; the valid"
                         + " set records [loss]: monitor one of them or add the metric to"
                         + " Luz.setup");
     }

@@ -140,8 +140,8 @@ class LrSchedulerCallbackTest {
         ctx.setMetrics("valid", Map.of("loss", 0.1));
         assertThatThrownBy(() -> cb.on(Phase.EPOCH_END, ctx))
                 .isInstanceOf(LuzjException.class)
-                .hasMessageContaining("monitors 'acc' of the valid set, which is not recorded at"
-                        + " on_epoch_end; recorded are [loss]");
+                .hasMessageContaining("LrSchedulerCallback(ReduceLROnPlateau) monitors 'valid_acc',"
+                        + " which is not recorded at on_epoch_end; the valid set records [loss]");
     }
 
     @Test

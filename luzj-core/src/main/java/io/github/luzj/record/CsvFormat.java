@@ -2,8 +2,11 @@ package io.github.luzj.record;
 
 import java.util.Locale;
 
-/** How records' values are written in CSV: readable by R, pandas and a spreadsheet alike. */
-final class CsvFormat {
+/**
+ * How records' values are written in CSV: readable by R, pandas and a spreadsheet alike. Public
+ * so that other writers of numbers a user reads back (checkpoint file names) spell them the same.
+ */
+public final class CsvFormat {
 
     private CsvFormat() {}
 
@@ -15,7 +18,7 @@ final class CsvFormat {
      * @param v the value
      * @return its text
      */
-    static String number(double v) {
+    public static String number(double v) {
         if (Double.isNaN(v)) {
             return "NaN";
         }

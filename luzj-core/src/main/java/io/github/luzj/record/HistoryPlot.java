@@ -1,8 +1,7 @@
 package io.github.luzj.record;
 
 import io.github.luzj.LuzjException;
-import java.awt.image.BufferedImage;
-import java.nio.file.Path;
+import io.github.luzj.base.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.XYChart;
@@ -17,13 +16,12 @@ import org.knowm.xchart.XYChart;
  * plot.writePng(fitted.records(), dir.resolve("history.png"));
  * }</pre>
  */
-public final class HistoryPlot {
+public final class HistoryPlot extends PanelPlot {
 
-    private final PlotSize size;
     private final int columns;
 
     private HistoryPlot(Builder b) {
-        this.size = b.size;
+        super(b.size);
         this.columns = b.columns;
     }
 
@@ -45,37 +43,8 @@ public final class HistoryPlot {
         return new Builder();
     }
 
-    /**
-     * Draws the records.
-     *
-     * @param records the records, with at least one metric
-     * @return the picture
-     */
-    public BufferedImage render(Records records) {
-        return ChartFiles.image(grid(records), size);
-    }
-
-    /**
-     * Draws the records to a PNG file, atomically.
-     *
-     * @param records the records, with at least one metric
-     * @param target the PNG file, such as {@code history.png}
-     */
-    public void writePng(Records records, Path target) {
-        ChartFiles.writePng(render(records), target);
-    }
-
-    /**
-     * Draws the records to an SVG file, atomically.
-     *
-     * @param records the records, with at least one metric
-     * @param target the SVG file, such as {@code history.svg}
-     */
-    public void writeSvg(Records records, Path target) {
-        ChartFiles.writeSvg(grid(records), size, target);
-    }
-
-    private PanelGrid grid(Records records) {
+    @Override
+    PanelGrid grid(Records records) {
         if (records.metrics().isEmpty()) {
             throw new LuzjException(
                     "cannot plot the history: no metric was recorded; fit the model for at least"
@@ -126,10 +95,12 @@ public final class HistoryPlot {
         return cut < 0 ? "" : set.substring(cut + 2);
     }
 
-    /** Configures a {@link HistoryPlot}; each setter returns a new builder. */
-    public static final class Builder {
+    /**
+     * Configures a {@link HistoryPlot}; each setter returns a new builder. Panels are 480 x 360
+     * by default.
+     */
+    public static final class Builder extends SizedBuilder<Builder> {
 
-        private final PlotSize size;
         private final int columns;
 
         private Builder() {
@@ -137,31 +108,13 @@ public final class HistoryPlot {
         }
 
         private Builder(PlotSize size, int columns) {
-            this.size = size;
+            super(size);
             this.columns = columns;
         }
 
-        /**
-         * Sets the whole picture's size, whatever the number of panels.
-         *
-         * @param width the width in pixels
-         * @param height the height in pixels
-         * @return a new builder
-         */
-        public Builder size(int width, int height) {
-            return new Builder(new PlotSize(width, height, false), columns);
-        }
-
-        /**
-         * Sets each panel's size; the picture grows with the grid. This is the default, at 480
-         * x 360.
-         *
-         * @param width the width in pixels
-         * @param height the height in pixels
-         * @return a new builder
-         */
-        public Builder panelSize(int width, int height) {
-            return new Builder(new PlotSize(width, height, true), columns);
+        @Override
+        Builder withSize(PlotSize size) {
+            return new Builder(size, columns);
         }
 
         /**
@@ -171,7 +124,7 @@ public final class HistoryPlot {
          * @return a new builder
          */
         public Builder columns(int columns) {
-            LuzjException.check(columns >= 1, "columns must be >= 1, got %d", columns);
+            Checks.atLeast("columns", columns, 1);
             return new Builder(size, columns);
         }
 

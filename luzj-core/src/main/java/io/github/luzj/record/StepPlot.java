@@ -1,8 +1,6 @@
 package io.github.luzj.record;
 
 import io.github.luzj.LuzjException;
-import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,13 +14,12 @@ import org.knowm.xchart.XYChart;
  * parameter group. This is the picture that shows a one-cycle or cyclic schedule at work.
  * Immutable; configure with {@link #builder()}.
  */
-public final class StepPlot {
+public final class StepPlot extends PanelPlot {
 
-    private final PlotSize size;
     private final boolean momentum;
 
     private StepPlot(Builder b) {
-        this.size = b.size;
+        super(b.size);
         this.momentum = b.momentum;
     }
 
@@ -44,27 +41,8 @@ public final class StepPlot {
         return new Builder();
     }
 
-    /**
-     * Draws the steps.
-     *
-     * @param records the records, with at least one step
-     * @return the picture
-     */
-    public BufferedImage render(Records records) {
-        return ChartFiles.image(grid(records), size);
-    }
-
-    /**
-     * Draws the steps to a PNG file, atomically.
-     *
-     * @param records the records, with at least one step
-     * @param target the PNG file, such as {@code lr.png}
-     */
-    public void writePng(Records records, Path target) {
-        ChartFiles.writePng(render(records), target);
-    }
-
-    private PanelGrid grid(Records records) {
+    @Override
+    PanelGrid grid(Records records) {
         List<Records.StepEntry> steps = records.steps();
         if (steps.isEmpty()) {
             throw new LuzjException(
@@ -108,10 +86,12 @@ public final class StepPlot {
         return chart;
     }
 
-    /** Configures a {@link StepPlot}; each setter returns a new builder. */
-    public static final class Builder {
+    /**
+     * Configures a {@link StepPlot}; each setter returns a new builder. Panels are 800 x 300 by
+     * default.
+     */
+    public static final class Builder extends SizedBuilder<Builder> {
 
-        private final PlotSize size;
         private final boolean momentum;
 
         private Builder() {
@@ -119,31 +99,13 @@ public final class StepPlot {
         }
 
         private Builder(PlotSize size, boolean momentum) {
-            this.size = size;
+            super(size);
             this.momentum = momentum;
         }
 
-        /**
-         * Sets the whole picture's size, whatever the number of panels.
-         *
-         * @param width the width in pixels
-         * @param height the height in pixels
-         * @return a new builder
-         */
-        public Builder size(int width, int height) {
-            return new Builder(new PlotSize(width, height, false), momentum);
-        }
-
-        /**
-         * Sets each panel's size; the picture grows with the number of panels. This is the
-         * default, at 800 x 300.
-         *
-         * @param width the width in pixels
-         * @param height the height in pixels
-         * @return a new builder
-         */
-        public Builder panelSize(int width, int height) {
-            return new Builder(new PlotSize(width, height, true), momentum);
+        @Override
+        Builder withSize(PlotSize size) {
+            return new Builder(size, momentum);
         }
 
         /**

@@ -10,7 +10,9 @@ import io.github.luzj.LuzjException;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +51,17 @@ class StepPlotTest {
             assertThat(count(img, FIRST, 0, y0, 600, y0 + 250)).as("y=%d", y0).isGreaterThan(50);
             assertThat(count(img, SECOND, 0, y0, 600, y0 + 250)).isGreaterThan(50);
         }
+    }
+
+    @Test
+    void writesAnSvgOfThePictureSize(@TempDir Path dir) throws IOException {
+        Path svg = dir.resolve("lr.svg");
+        StepPlot.builder().panelSize(500, 200).build().writeSvg(oneCycle(true), svg);
+        String text = Files.readString(svg);
+        // two panels of 500 x 200, one above the other, in the group's colour
+        assertThat(text).contains("<svg").contains("width=\"500px\"")
+                .contains("height=\"400px\"");
+        assertThat(text.toLowerCase(Locale.ROOT)).contains("rgb(124,174,0)");
     }
 
     @Test

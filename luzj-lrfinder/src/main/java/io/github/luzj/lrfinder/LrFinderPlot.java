@@ -1,15 +1,12 @@
 package io.github.luzj.lrfinder;
 
 import io.github.luzj.LuzjException;
-import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.base.Checks;
+import io.github.luzj.record.ChartFiles;
 import java.awt.Color;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -73,7 +70,7 @@ public final class LrFinderPlot {
      */
     public XYChart chart(LrFinderResult result) {
         int n = result.finiteSteps();
-        LuzjException.check(
+        Checks.check(
                 n >= 2,
                 "the sweep recorded %d finite losses; a plot needs at least 2. Lower startLr or"
                         + " endLr, or check the data for NaN",
@@ -162,32 +159,17 @@ public final class LrFinderPlot {
      * @param file the PNG file
      */
     public void writePng(LrFinderResult result, Path file) {
-        XYChart chart = chart(result);
-        AtomicFiles.write(
-                file,
-                tmp -> {
-                    try (OutputStream out = Files.newOutputStream(tmp)) {
-                        BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-                    }
-                });
+        ChartFiles.writePng(chart(result), file);
     }
 
     /**
-     * Writes the plot as an SVG drawing, atomically (XChart's vector encoder).
+     * Writes the plot as an SVG drawing, atomically.
      *
      * @param result the sweep
      * @param file the SVG file
      */
     public void writeSvg(LrFinderResult result, Path file) {
-        XYChart chart = chart(result);
-        AtomicFiles.write(
-                file,
-                tmp -> {
-                    try (OutputStream out = Files.newOutputStream(tmp)) {
-                        VectorGraphicsEncoder.saveVectorGraphic(
-                                chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-                    }
-                });
+        ChartFiles.writeSvg(chart(result), file);
     }
 
     /**
@@ -223,7 +205,7 @@ public final class LrFinderPlot {
          * @return this builder
          */
         public Builder width(int width) {
-            LuzjException.check(
+            Checks.check(
                     width >= 200 && width <= 10_000,
                     "plot width must be in [200, 10000] pixels, got %d",
                     width);
@@ -238,7 +220,7 @@ public final class LrFinderPlot {
          * @return this builder
          */
         public Builder height(int height) {
-            LuzjException.check(
+            Checks.check(
                     height >= 150 && height <= 10_000,
                     "plot height must be in [150, 10000] pixels, got %d",
                     height);
@@ -253,7 +235,7 @@ public final class LrFinderPlot {
          * @return this builder
          */
         public Builder title(String title) {
-            LuzjException.check(title != null, "plot title is null; pass \"\" for no title");
+            Checks.check(title != null, "plot title is null; pass \"\" for no title");
             this.title = title;
             return this;
         }

@@ -1,5 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 
@@ -10,23 +11,11 @@ import java.util.List;
  * continues (the rate climbs back to the initial one over the next {@code T_max} steps). Being
  * chainable, it reads the learning rate the group holds, so other changes to it carry through.
  */
-public final class CosineAnnealingLr extends LrScheduler {
-
-    private final Spec spec;
+public final class CosineAnnealingLr extends SpecScheduler<CosineAnnealingLr.Spec> {
 
     CosineAnnealingLr(Spec spec, List<ParamGroup> groups) {
-        super("CosineAnnealingLR", groups);
-        this.spec = spec;
+        super(spec, groups);
         initialize();
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
     }
 
     @Override
@@ -34,8 +23,8 @@ public final class CosineAnnealingLr extends LrScheduler {
         if (epoch == 0) {
             return; // PyTorch's construction step leaves the learning rate as it is
         }
-        int tMax = spec.tMax();
-        double etaMin = spec.etaMin();
+        int tMax = spec().tMax();
+        double etaMin = spec().etaMin();
         for (ParamGroup g : groups()) {
             double lr = g.lr();
             double next;
@@ -54,11 +43,9 @@ public final class CosineAnnealingLr extends LrScheduler {
 
     @Override
     protected void applyClosedForm(int epoch) {
-        int tMax = spec.tMax();
-        double etaMin = spec.etaMin();
-        for (ParamGroup g : groups()) {
-            g.setLr(etaMin + (g.initialLr() - etaMin) * (1 + Math.cos(Math.PI * epoch / tMax)) / 2);
-        }
+        double etaMin = spec().etaMin();
+        setEachLr(g -> etaMin
+                + (g.initialLr() - etaMin) * (1 + Math.cos(Math.PI * epoch / spec().tMax())) / 2);
     }
 
     /**

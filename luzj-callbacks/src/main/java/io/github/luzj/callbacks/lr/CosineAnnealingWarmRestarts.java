@@ -1,5 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 
@@ -8,44 +9,30 @@ import java.util.List;
  * learning rate down to {@code eta_min} over {@code T_0} steps, then a restart, each period
  * {@code T_mult} times longer than the last. A pure function of the step counter.
  */
-public final class CosineAnnealingWarmRestarts extends LrScheduler {
-
-    private final Spec spec;
+public final class CosineAnnealingWarmRestarts
+        extends ClosedFormScheduler<CosineAnnealingWarmRestarts.Spec> {
 
     CosineAnnealingWarmRestarts(Spec spec, List<ParamGroup> groups) {
-        super("CosineAnnealingWarmRestarts", groups);
-        this.spec = spec;
-        initialize();
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
+        super(spec, groups);
     }
 
     @Override
-    protected void apply(int epoch) {
+    double lrAt(double initialLr, int step) {
         // PyTorch keeps T_cur and T_i as state and rolls them over at T_i; unrolling from the
         // counter gives the same integers, so the schedule stays a function of the step.
-        long tI = spec.t0();
+        long tI = spec().t0();
         long tCur;
-        if (spec.tMult() == 1) {
-            tCur = epoch % tI;
+        if (spec().tMult() == 1) {
+            tCur = step % tI;
         } else {
-            tCur = epoch;
+            tCur = step;
             while (tCur >= tI) { // periods grow geometrically: a few turns at most
                 tCur -= tI;
-                tI *= spec.tMult();
+                tI *= spec().tMult();
             }
         }
-        double etaMin = spec.etaMin();
-        for (ParamGroup g : groups()) {
-            g.setLr(etaMin + (g.initialLr() - etaMin) * (1 + Math.cos(Math.PI * tCur / tI)) / 2);
-        }
+        double etaMin = spec().etaMin();
+        return etaMin + (initialLr - etaMin) * (1 + Math.cos(Math.PI * tCur / tI)) / 2;
     }
 
     /**

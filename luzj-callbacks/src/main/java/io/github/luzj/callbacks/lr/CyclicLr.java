@@ -1,5 +1,8 @@
 package io.github.luzj.callbacks.lr;
 
+import static io.github.luzj.callbacks.lr.ScheduleArgs.boxed;
+
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Set;
@@ -12,12 +15,11 @@ import java.util.function.DoubleUnaryOperator;
  * custom function of the step); momentum (SGD) or {@code beta1} (Adam) moves the opposite way.
  * A pure function of the step counter.
  */
-public final class CyclicLr extends LrScheduler {
+public final class CyclicLr extends SpecScheduler<CyclicLr.Spec> {
 
     private static final Set<String> MODES = Set.of("triangular", "triangular2", "exp_range");
     private static final Set<String> SCALE_MODES = Set.of("cycle", "iterations");
 
-    private final Spec spec;
     private final double totalSize;
     private final double stepRatio;
     private final DoubleUnaryOperator scaleFn;
@@ -28,50 +30,35 @@ public final class CyclicLr extends LrScheduler {
     private final double[] maxMomentums;
 
     CyclicLr(Spec spec, List<ParamGroup> groups) {
-        super("CyclicLR", groups);
-        this.spec = spec;
-        double up = spec.stepSizeUp();
-        double down = spec.stepSizeDown() != null ? spec.stepSizeDown() : up;
+        super(spec, groups);
+        double up = spec().stepSizeUp();
+        double down = spec().stepSizeDown() != null ? spec().stepSizeDown() : up;
         this.totalSize = up + down;
         this.stepRatio = up / totalSize;
-        if (spec.scaleFn() != null) {
-            this.scaleFn = spec.scaleFn();
-            this.scaleByCycle = spec.scaleMode().equals("cycle");
+        if (spec().scaleFn() != null) {
+            this.scaleFn = spec().scaleFn();
+            this.scaleByCycle = spec().scaleMode().equals("cycle");
         } else {
-            double gamma = spec.gamma();
+            double gamma = spec().gamma();
             this.scaleFn =
-                    switch (spec.mode()) {
+                    switch (spec().mode()) {
                         case "triangular" -> x -> 1.0;
                         case "triangular2" -> x -> 1 / Math.pow(2.0, x - 1);
                         default -> x -> Math.pow(gamma, x);
                     };
             // PyTorch ties the scale mode to the built-in mode and ignores scale_mode then.
-            this.scaleByCycle = !spec.mode().equals("exp_range");
+            this.scaleByCycle = !spec().mode().equals("exp_range");
         }
-        this.baseLrs = perGroup("base_lr", spec.baseLr());
-        this.maxLrs = perGroup("max_lr", spec.maxLr());
-        if (spec.cycleMomentum()) {
-            this.baseMomentums = perGroup("base_momentum", spec.baseMomentum());
-            this.maxMomentums = perGroup("max_momentum", spec.maxMomentum());
+        this.baseLrs = perGroup("base_lr", spec().baseLr());
+        this.maxLrs = perGroup("max_lr", spec().maxLr());
+        if (spec().cycleMomentum()) {
+            this.baseMomentums = perGroup("base_momentum", spec().baseMomentum());
+            this.maxMomentums = perGroup("max_momentum", spec().maxMomentum());
         } else {
             this.baseMomentums = null;
             this.maxMomentums = null;
         }
         initialize();
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
-    }
-
-    @Override
-    protected boolean movesMomentum() {
-        return spec.cycleMomentum();
     }
 
     @Override
@@ -83,7 +70,7 @@ public final class CyclicLr extends LrScheduler {
         for (int g = 0; g < groups().size(); g++) {
             double baseHeight = (maxLrs[g] - baseLrs[g]) * scaleFactor;
             groups().get(g).setLr(baseLrs[g] + baseHeight * scale);
-            if (spec.cycleMomentum()) {
+            if (spec().cycleMomentum()) {
                 double momHeight = (maxMomentums[g] - baseMomentums[g]) * scaleFactor;
                 groups().get(g).setMomentum(maxMomentums[g] - momHeight * scale);
             }
@@ -139,8 +126,8 @@ public final class CyclicLr extends LrScheduler {
          * @param maxMomentum {@code max_momentum}: the momentum at the start of a cycle
          */
         public Spec {
-            baseLr = Checks.values("base_lr", Checks.toArray(baseLr), Checks::nonNegative);
-            maxLr = Checks.values("max_lr", Checks.toArray(maxLr), Checks::positive);
+            baseLr = ScheduleArgs.values("base_lr", baseLr, Checks::nonNegative);
+            maxLr = ScheduleArgs.values("max_lr", maxLr, Checks::positive);
             Checks.atLeast("step_size_up", stepSizeUp, 1);
             if (stepSizeDown != null) {
                 Checks.atLeast("step_size_down", stepSizeDown, 1);
@@ -148,10 +135,8 @@ public final class CyclicLr extends LrScheduler {
             Checks.oneOf("mode", mode, MODES);
             Checks.positive("gamma", gamma);
             Checks.oneOf("scale_mode", scaleMode, SCALE_MODES);
-            baseMomentum =
-                    Checks.values("base_momentum", Checks.toArray(baseMomentum), Checks::momentum);
-            maxMomentum =
-                    Checks.values("max_momentum", Checks.toArray(maxMomentum), Checks::momentum);
+            baseMomentum = ScheduleArgs.values("base_momentum", baseMomentum, Checks::momentum);
+            maxMomentum = ScheduleArgs.values("max_momentum", maxMomentum, Checks::momentum);
         }
 
         /**
@@ -183,7 +168,7 @@ public final class CyclicLr extends LrScheduler {
          * @return a new spec
          */
         public Spec baseLr(double... values) {
-            return new Spec(Checks.boxed(values), maxLr, stepSizeUp, stepSizeDown, mode, gamma,
+            return new Spec(boxed(values), maxLr, stepSizeUp, stepSizeDown, mode, gamma,
                     scaleFn, scaleMode, cycleMomentum, baseMomentum, maxMomentum);
         }
 
@@ -194,7 +179,7 @@ public final class CyclicLr extends LrScheduler {
          * @return a new spec
          */
         public Spec maxLr(double... values) {
-            return new Spec(baseLr, Checks.boxed(values), stepSizeUp, stepSizeDown, mode, gamma,
+            return new Spec(baseLr, boxed(values), stepSizeUp, stepSizeDown, mode, gamma,
                     scaleFn, scaleMode, cycleMomentum, baseMomentum, maxMomentum);
         }
 
@@ -251,7 +236,7 @@ public final class CyclicLr extends LrScheduler {
          * @return a new spec
          */
         public Spec scaleFn(DoubleUnaryOperator fn, String scaleMode) {
-            java.util.Objects.requireNonNull(fn, "scaleFn");
+            Checks.notNull("scaleFn", fn, "pass a function of the cycle or the step");
             return new Spec(baseLr, maxLr, stepSizeUp, stepSizeDown, mode, gamma, fn, scaleMode,
                     cycleMomentum, baseMomentum, maxMomentum);
         }
@@ -275,7 +260,7 @@ public final class CyclicLr extends LrScheduler {
          */
         public Spec baseMomentum(double... values) {
             return new Spec(baseLr, maxLr, stepSizeUp, stepSizeDown, mode, gamma, scaleFn,
-                    scaleMode, cycleMomentum, Checks.boxed(values), maxMomentum);
+                    scaleMode, cycleMomentum, boxed(values), maxMomentum);
         }
 
         /**
@@ -286,7 +271,7 @@ public final class CyclicLr extends LrScheduler {
          */
         public Spec maxMomentum(double... values) {
             return new Spec(baseLr, maxLr, stepSizeUp, stepSizeDown, mode, gamma, scaleFn,
-                    scaleMode, cycleMomentum, baseMomentum, Checks.boxed(values));
+                    scaleMode, cycleMomentum, baseMomentum, boxed(values));
         }
     }
 }

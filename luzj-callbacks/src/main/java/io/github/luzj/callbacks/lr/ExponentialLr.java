@@ -1,5 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 
@@ -7,30 +8,15 @@ import java.util.List;
  * PyTorch's {@code ExponentialLR}: each group's initial learning rate times {@code gamma^step}.
  * A pure function of the step counter.
  */
-public final class ExponentialLr extends LrScheduler {
-
-    private final Spec spec;
+public final class ExponentialLr extends ClosedFormScheduler<ExponentialLr.Spec> {
 
     ExponentialLr(Spec spec, List<ParamGroup> groups) {
-        super("ExponentialLR", groups);
-        this.spec = spec;
-        initialize();
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
+        super(spec, groups);
     }
 
     @Override
-    protected void apply(int epoch) {
-        for (ParamGroup g : groups()) {
-            g.setLr(g.initialLr() * Math.pow(spec.gamma(), epoch));
-        }
+    double lrAt(double initialLr, int step) {
+        return initialLr * Math.pow(spec().gamma(), step);
     }
 
     /**

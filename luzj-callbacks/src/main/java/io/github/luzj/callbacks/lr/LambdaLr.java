@@ -9,22 +9,10 @@ import java.util.function.IntToDoubleFunction;
  * A pure function of the step counter; the functions are not part of the saved state (as in
  * PyTorch), so resume with a scheduler built from the same spec.
  */
-public final class LambdaLr extends LrScheduler {
-
-    private final IntToDoubleFunction[] lambdas;
+public final class LambdaLr extends LambdaScheduler<LambdaLr.Spec> {
 
     LambdaLr(Spec spec, List<ParamGroup> groups) {
-        super("LambdaLR", groups);
-        this.lambdas = Lambdas.perGroup(spec.lrLambda(), groups.size());
-        initialize();
-    }
-
-    @Override
-    protected void apply(int epoch) {
-        for (int i = 0; i < lambdas.length; i++) {
-            ParamGroup g = groups().get(i);
-            g.setLr(g.initialLr() * Lambdas.factor(lambdas[i], epoch));
-        }
+        super(spec, groups, true, (g, f) -> g.initialLr() * f);
     }
 
     /**
@@ -32,7 +20,7 @@ public final class LambdaLr extends LrScheduler {
      *
      * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
      */
-    public record Spec(List<IntToDoubleFunction> lrLambda) implements SchedulerSpec {
+    public record Spec(List<IntToDoubleFunction> lrLambda) implements LambdaSpec {
 
         /**
          * Checks that there is at least one function.
@@ -40,8 +28,7 @@ public final class LambdaLr extends LrScheduler {
          * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
          */
         public Spec {
-            lrLambda = Lambdas.check(lrLambda == null ? null
-                    : lrLambda.toArray(new IntToDoubleFunction[0]));
+            lrLambda = LambdaScheduler.check(lrLambda);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 
@@ -9,34 +10,18 @@ import java.util.List;
  * stays there. A pure function of the step counter (PyTorch's closed form; its recursive form
  * agrees to rounding).
  */
-public final class LinearLr extends LrScheduler {
-
-    private final Spec spec;
+public final class LinearLr extends ClosedFormScheduler<LinearLr.Spec> {
 
     LinearLr(Spec spec, List<ParamGroup> groups) {
-        super("LinearLR", groups);
-        this.spec = spec;
-        initialize();
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
+        super(spec, groups);
     }
 
     @Override
-    protected void apply(int epoch) {
-        double start = spec.startFactor();
-        double end = spec.endFactor();
-        int total = spec.totalIters();
-        double factor = start + (end - start) * Math.min(total, epoch) / total;
-        for (ParamGroup g : groups()) {
-            g.setLr(g.initialLr() * factor);
-        }
+    double lrAt(double initialLr, int step) {
+        double start = spec().startFactor();
+        double end = spec().endFactor();
+        int total = spec().totalIters();
+        return initialLr * (start + (end - start) * Math.min(total, step) / total);
     }
 
     /**
@@ -58,10 +43,10 @@ public final class LinearLr extends LrScheduler {
          */
         public Spec {
             if (!(startFactor > 0 && startFactor <= 1)) {
-                Checks.fail("start_factor", "in (0, 1]", Checks.fmt(startFactor));
+                throw Checks.fail("start_factor", "in (0, 1]", Checks.fmt(startFactor));
             }
             if (!(endFactor >= 0 && endFactor <= 1)) {
-                Checks.fail("end_factor", "in [0, 1]", Checks.fmt(endFactor));
+                throw Checks.fail("end_factor", "in [0, 1]", Checks.fmt(endFactor));
             }
             Checks.atLeast("total_iters", totalIters, 1);
         }

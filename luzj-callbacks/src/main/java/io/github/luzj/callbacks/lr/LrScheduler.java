@@ -4,9 +4,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 
 /**
  * A live learning-rate scheduler over an optimizer's parameter groups, with the semantics of
@@ -39,7 +41,7 @@ public abstract class LrScheduler {
      * @param groups the optimizer's parameter groups
      */
     protected LrScheduler(String kind, List<ParamGroup> groups) {
-        LuzjException.check(
+        Checks.check(
                 groups != null && !groups.isEmpty(),
                 "%s needs the optimizer's parameter groups, got none; pass optimizer.groups()",
                 kind);
@@ -97,7 +99,7 @@ public abstract class LrScheduler {
      *
      * @param metric supplies the monitored metric's latest value
      */
-    public void step(java.util.function.DoubleSupplier metric) {
+    public void step(DoubleSupplier metric) {
         step();
     }
 
@@ -218,16 +220,16 @@ public abstract class LrScheduler {
      * @throws LuzjException when the state is of another kind or does not fit the groups
      */
     public final void loadState(JsonObject state) {
-        LuzjException.check(state != null, "%s state is null; pass what state() returned", kind);
+        Checks.check(state != null, "%s state is null; pass what state() returned", kind);
         String savedKind = StateJson.string(state, "kind", kind);
-        LuzjException.check(
+        Checks.check(
                 kind.equals(savedKind),
                 "the saved scheduler state is of a %s, not of this %s; build the scheduler that"
                         + " was saved",
                 savedKind,
                 kind);
         double[] lr = StateJson.doubles(state, "lr", kind);
-        LuzjException.check(
+        Checks.check(
                 lr.length == groups.size(),
                 "the saved %s state has %d parameter groups, the optimizer has %d; resume with"
                         + " the same optimizer groups",
@@ -267,20 +269,23 @@ public abstract class LrScheduler {
      * @return one value per group
      */
     protected final double[] perGroup(String name, List<Double> values) {
+        return perGroup(name, "values", values).stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** One of anything per group (values, {@code lr_lambda} functions): one applies to all. */
+    final <T> List<T> perGroup(String name, String what, List<T> values) {
         int n = groups.size();
         if (values.size() == 1) {
-            double[] out = new double[n];
-            Arrays.fill(out, values.get(0));
-            return out;
+            return Collections.nCopies(n, values.get(0));
         }
-        LuzjException.check(
+        Checks.check(
                 values.size() == n,
-                "%s has %d values but the optimizer has %d parameter groups; pass one value or"
-                        + " one per group",
+                "%s has %d %s but the optimizer has %d parameter groups; pass one or one per group",
                 name,
                 values.size(),
+                what,
                 n);
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
+        return values;
     }
 
     /** Reads and writes the JSON of scheduler states, naming what is missing. */
@@ -289,7 +294,7 @@ public abstract class LrScheduler {
 
         static JsonElement field(JsonObject o, String name, String kind) {
             JsonElement e = o.get(name);
-            LuzjException.check(
+            Checks.check(
                     e != null && !e.isJsonNull(),
                     "the saved %s state lacks '%s'; pass the JSON that state() returned",
                     kind,
@@ -334,7 +339,7 @@ public abstract class LrScheduler {
 
         static double[] doubles(JsonObject o, String name, String kind) {
             JsonElement e = field(o, name, kind);
-            LuzjException.check(
+            Checks.check(
                     e.isJsonArray(),
                     "the saved %s state has '%s' = %s, not a list",
                     kind,

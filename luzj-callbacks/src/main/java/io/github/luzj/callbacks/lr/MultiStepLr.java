@@ -1,6 +1,7 @@
 package io.github.luzj.callbacks.lr;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.Arrays;
 import java.util.List;
@@ -9,31 +10,16 @@ import java.util.List;
  * PyTorch's {@code MultiStepLR}: each group's initial learning rate times {@code gamma} once for
  * every milestone reached. A pure function of the step counter.
  */
-public final class MultiStepLr extends LrScheduler {
-
-    private final Spec spec;
+public final class MultiStepLr extends ClosedFormScheduler<MultiStepLr.Spec> {
 
     MultiStepLr(Spec spec, List<ParamGroup> groups) {
-        super("MultiStepLR", groups);
-        this.spec = spec;
-        initialize();
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
+        super(spec, groups);
     }
 
     @Override
-    protected void apply(int epoch) {
-        int passed = (int) spec.milestones().stream().filter(m -> m <= epoch).count();
-        for (ParamGroup g : groups()) {
-            g.setLr(g.initialLr() * Math.pow(spec.gamma(), passed));
-        }
+    double lrAt(double initialLr, int step) {
+        int passed = (int) spec().milestones().stream().filter(m -> m <= step).count();
+        return initialLr * Math.pow(spec().gamma(), passed);
     }
 
     /**
@@ -51,7 +37,7 @@ public final class MultiStepLr extends LrScheduler {
          * @param gamma {@code gamma}: the factor at each milestone, {@code > 0}
          */
         public Spec {
-            LuzjException.check(
+            Checks.check(
                     milestones != null && !milestones.isEmpty(),
                     "milestones must hold at least one step, got none");
             milestones = List.copyOf(milestones);

@@ -9,25 +9,10 @@ import java.util.function.IntToDoubleFunction;
  * learning rate is multiplied by {@code lr_lambda(step)}. Chainable: it reads the learning rate
  * the group holds.
  */
-public final class MultiplicativeLr extends LrScheduler {
-
-    private final IntToDoubleFunction[] lambdas;
+public final class MultiplicativeLr extends LambdaScheduler<MultiplicativeLr.Spec> {
 
     MultiplicativeLr(Spec spec, List<ParamGroup> groups) {
-        super("MultiplicativeLR", groups);
-        this.lambdas = Lambdas.perGroup(spec.lrLambda(), groups.size());
-        initialize();
-    }
-
-    @Override
-    protected void apply(int epoch) {
-        if (epoch == 0) {
-            return; // PyTorch's construction step leaves the learning rate as it is
-        }
-        for (int i = 0; i < lambdas.length; i++) {
-            ParamGroup g = groups().get(i);
-            g.setLr(g.lr() * Lambdas.factor(lambdas[i], epoch));
-        }
+        super(spec, groups, false, (g, f) -> g.lr() * f);
     }
 
     /**
@@ -35,7 +20,7 @@ public final class MultiplicativeLr extends LrScheduler {
      *
      * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
      */
-    public record Spec(List<IntToDoubleFunction> lrLambda) implements SchedulerSpec {
+    public record Spec(List<IntToDoubleFunction> lrLambda) implements LambdaSpec {
 
         /**
          * Checks that there is at least one function.
@@ -43,8 +28,7 @@ public final class MultiplicativeLr extends LrScheduler {
          * @param lrLambda {@code lr_lambda}: one factor function of the step, or one per group
          */
         public Spec {
-            lrLambda = Lambdas.check(lrLambda == null ? null
-                    : lrLambda.toArray(new IntToDoubleFunction[0]));
+            lrLambda = LambdaScheduler.check(lrLambda);
         }
 
         @Override

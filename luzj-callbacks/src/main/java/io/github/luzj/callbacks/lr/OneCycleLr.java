@@ -1,8 +1,12 @@
 package io.github.luzj.callbacks.lr;
 
+import static io.github.luzj.callbacks.lr.ScheduleArgs.boxed;
+
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -13,7 +17,7 @@ import java.util.Set;
  * step counter. The {@code total_steps}-th step (after the cycle's last training step) holds the
  * final values; stepping more than {@code total_steps} times is an error, as in PyTorch.
  */
-public final class OneCycleLr extends LrScheduler {
+public final class OneCycleLr extends SpecScheduler<OneCycleLr.Spec> {
 
     private static final Set<String> STRATEGIES = Set.of("cos", "linear");
 
@@ -27,22 +31,20 @@ public final class OneCycleLr extends LrScheduler {
     private static final int MAX_MOMENTUM = 0;
     private static final int BASE_MOMENTUM = 1;
 
-    private final Spec spec;
     private final int totalSteps;
     private final List<SchedulePhase> phases;
     private final double[][] lrPoints;
     private final double[][] momentumPoints;
 
     OneCycleLr(Spec spec, List<ParamGroup> groups) {
-        super("OneCycleLR", groups);
-        this.spec = spec;
-        this.totalSteps = spec.resolveTotalSteps();
+        super(spec, groups);
+        this.totalSteps = spec().resolveTotalSteps();
         double t = totalSteps;
-        double p = spec.pctStart();
+        double p = spec().pctStart();
         SchedulePhase rise =
                 new SchedulePhase(p * t - 1, INITIAL, MAX, MAX_MOMENTUM, BASE_MOMENTUM);
         this.phases =
-                spec.threePhase()
+                spec().threePhase()
                         ? List.of(
                                 rise,
                                 new SchedulePhase(
@@ -57,7 +59,7 @@ public final class OneCycleLr extends LrScheduler {
             if (phases.get(i).endStep() == start) {
                 throw new LuzjException(
                         String.format(
-                                java.util.Locale.ROOT,
+                                Locale.ROOT,
                                 "one-cycle phase %d would last zero steps with total_steps=%d and"
                                         + " pct_start=%s; change pct_start or total_steps",
                                 i + 1,
@@ -66,17 +68,17 @@ public final class OneCycleLr extends LrScheduler {
             }
             start = phases.get(i).endStep();
         }
-        double[] maxLrs = perGroup("max_lr", spec.maxLr());
+        double[] maxLrs = perGroup("max_lr", spec().maxLr());
         int n = groups.size();
         lrPoints = new double[n][3];
         for (int g = 0; g < n; g++) {
-            double initial = maxLrs[g] / spec.divFactor();
-            lrPoints[g] = new double[] {initial, maxLrs[g], initial / spec.finalDivFactor()};
+            double initial = maxLrs[g] / spec().divFactor();
+            lrPoints[g] = new double[] {initial, maxLrs[g], initial / spec().finalDivFactor()};
         }
         momentumPoints = new double[n][2];
-        if (spec.cycleMomentum()) {
-            double[] maxMom = perGroup("max_momentum", spec.maxMomentum());
-            double[] baseMom = perGroup("base_momentum", spec.baseMomentum());
+        if (spec().cycleMomentum()) {
+            double[] maxMom = perGroup("max_momentum", spec().maxMomentum());
+            double[] baseMom = perGroup("base_momentum", spec().baseMomentum());
             for (int g = 0; g < n; g++) {
                 momentumPoints[g] = new double[] {maxMom[g], baseMom[g]};
             }
@@ -93,26 +95,12 @@ public final class OneCycleLr extends LrScheduler {
         return totalSteps;
     }
 
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
-    }
-
-    @Override
-    protected boolean movesMomentum() {
-        return spec.cycleMomentum();
-    }
-
     @Override
     protected void apply(int step) {
         if (step > totalSteps) {
             throw new LuzjException(
                     String.format(
-                            java.util.Locale.ROOT,
+                            Locale.ROOT,
                             "the one-cycle schedule was stepped %d times but total_steps is %d;"
                                     + " stepping past the end is an error as in PyTorch: raise"
                                     + " total_steps (or epochs x steps_per_epoch) to cover every"
@@ -134,7 +122,7 @@ public final class OneCycleLr extends LrScheduler {
                     }
                     groups().get(g)
                             .setLr(anneal(lrPoints[g][ph.startLr()], lrPoints[g][ph.endLr()], pct));
-                    if (spec.cycleMomentum()) {
+                    if (spec().cycleMomentum()) {
                         groups().get(g)
                                 .setMomentum(
                                         anneal(
@@ -150,7 +138,7 @@ public final class OneCycleLr extends LrScheduler {
     }
 
     private double anneal(double start, double end, double pct) {
-        if (spec.annealStrategy().equals("cos")) {
+        if (spec().annealStrategy().equals("cos")) {
             double cosOut = Math.cos(Math.PI * pct) + 1;
             return end + (start - end) / 2.0 * cosOut;
         }
@@ -208,14 +196,12 @@ public final class OneCycleLr extends LrScheduler {
          * @param threePhase {@code three_phase}: rise, fall back symmetrically, then annihilate
          */
         public Spec {
-            maxLr = Checks.values("max_lr", Checks.toArray(maxLr), Checks::positive);
-            Checks.lengthArgs(totalSteps, epochs, stepsPerEpoch);
+            maxLr = ScheduleArgs.values("max_lr", maxLr, Checks::positive);
+            ScheduleArgs.lengthArgs(totalSteps, epochs, stepsPerEpoch);
             Checks.open01("pct_start", pctStart);
             Checks.oneOf("anneal_strategy", annealStrategy, STRATEGIES);
-            baseMomentum =
-                    Checks.values("base_momentum", Checks.toArray(baseMomentum), Checks::momentum);
-            maxMomentum =
-                    Checks.values("max_momentum", Checks.toArray(maxMomentum), Checks::momentum);
+            baseMomentum = ScheduleArgs.values("base_momentum", baseMomentum, Checks::momentum);
+            maxMomentum = ScheduleArgs.values("max_momentum", maxMomentum, Checks::momentum);
             Checks.positive("div_factor", divFactor);
             Checks.positive("final_div_factor", finalDivFactor);
         }
@@ -227,7 +213,7 @@ public final class OneCycleLr extends LrScheduler {
          * @return the spec
          */
         public static Spec of(double... maxLr) {
-            return new Spec(Checks.boxed(maxLr), null, null, null, 0.3, "cos", true,
+            return new Spec(boxed(maxLr), null, null, null, 0.3, "cos", true,
                     List.of(0.85), List.of(0.95), 25, 1e4, false);
         }
 
@@ -248,7 +234,7 @@ public final class OneCycleLr extends LrScheduler {
          * @throws LuzjException when neither is given
          */
         public int resolveTotalSteps() {
-            return Checks.totalSteps("one_cycle", totalSteps, epochs, stepsPerEpoch);
+            return ScheduleArgs.totalSteps("one_cycle", totalSteps, epochs, stepsPerEpoch);
         }
 
         /**
@@ -258,7 +244,7 @@ public final class OneCycleLr extends LrScheduler {
          * @return a new spec
          */
         public Spec maxLr(double... values) {
-            return new Spec(Checks.boxed(values), totalSteps, epochs, stepsPerEpoch, pctStart,
+            return new Spec(boxed(values), totalSteps, epochs, stepsPerEpoch, pctStart,
                     annealStrategy, cycleMomentum, baseMomentum, maxMomentum, divFactor,
                     finalDivFactor, threePhase);
         }
@@ -342,7 +328,7 @@ public final class OneCycleLr extends LrScheduler {
          */
         public Spec baseMomentum(double... values) {
             return new Spec(maxLr, totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy,
-                    cycleMomentum, Checks.boxed(values), maxMomentum, divFactor, finalDivFactor,
+                    cycleMomentum, boxed(values), maxMomentum, divFactor, finalDivFactor,
                     threePhase);
         }
 
@@ -354,7 +340,7 @@ public final class OneCycleLr extends LrScheduler {
          */
         public Spec maxMomentum(double... values) {
             return new Spec(maxLr, totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy,
-                    cycleMomentum, baseMomentum, Checks.boxed(values), divFactor, finalDivFactor,
+                    cycleMomentum, baseMomentum, boxed(values), divFactor, finalDivFactor,
                     threePhase);
         }
 

@@ -1,10 +1,14 @@
 package io.github.luzj.callbacks.lr;
 
+import static io.github.luzj.callbacks.lr.ScheduleArgs.boxed;
+
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 
 /**
  * PyTorch's {@code ReduceLROnPlateau}: multiplies each group's learning rate by {@code factor}
@@ -12,32 +16,21 @@ import java.util.Set;
  * {@code patience} steps, then waits {@code cooldown} steps. It steps on a metric:
  * {@link #step(double)}; construction changes nothing.
  */
-public final class ReduceLrOnPlateau extends LrScheduler {
+public final class ReduceLrOnPlateau extends SpecScheduler<ReduceLrOnPlateau.Spec> {
 
     private static final Set<String> MODES = Set.of("min", "max");
     private static final Set<String> THRESHOLD_MODES = Set.of("rel", "abs");
 
-    private final Spec spec;
     private final double[] minLrs;
     private double best;
     private int numBadEpochs;
     private int cooldownCounter;
 
     ReduceLrOnPlateau(Spec spec, List<ParamGroup> groups) {
-        super("ReduceLROnPlateau", groups);
-        this.spec = spec;
-        this.minLrs = perGroup("min_lr", spec.minLr());
+        super(spec, groups);
+        this.minLrs = perGroup("min_lr", spec().minLr());
         this.best = worst();
         advance(); // PyTorch starts the counter at 0 and writes nothing
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
     }
 
     /**
@@ -87,15 +80,15 @@ public final class ReduceLrOnPlateau extends LrScheduler {
             cooldownCounter--;
             numBadEpochs = 0; // bad epochs in cooldown do not count
         }
-        if (numBadEpochs > spec.patience()) {
+        if (numBadEpochs > spec().patience()) {
             reduce();
-            cooldownCounter = spec.cooldown();
+            cooldownCounter = spec().cooldown();
             numBadEpochs = 0;
         }
     }
 
     @Override
-    public void step(java.util.function.DoubleSupplier metric) {
+    public void step(DoubleSupplier metric) {
         step(metric.getAsDouble());
     }
 
@@ -113,17 +106,17 @@ public final class ReduceLrOnPlateau extends LrScheduler {
         for (int i = 0; i < groups().size(); i++) {
             ParamGroup g = groups().get(i);
             double oldLr = g.lr();
-            double newLr = Math.max(oldLr * spec.factor(), minLrs[i]);
-            if (oldLr - newLr > spec.eps()) {
+            double newLr = Math.max(oldLr * spec().factor(), minLrs[i]);
+            if (oldLr - newLr > spec().eps()) {
                 g.setLr(newLr);
             }
         }
     }
 
     private boolean isBetter(double a, double ref) {
-        boolean min = spec.mode().equals("min");
-        boolean rel = spec.thresholdMode().equals("rel");
-        double t = spec.threshold();
+        boolean min = spec().mode().equals("min");
+        boolean rel = spec().thresholdMode().equals("rel");
+        double t = spec().threshold();
         if (min) {
             return rel ? a < ref * (1.0 - t) : a < ref - t;
         }
@@ -131,7 +124,7 @@ public final class ReduceLrOnPlateau extends LrScheduler {
     }
 
     private double worst() {
-        return spec.mode().equals("min") ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+        return spec().mode().equals("min") ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
     }
 
     @Override
@@ -190,7 +183,7 @@ public final class ReduceLrOnPlateau extends LrScheduler {
             Checks.nonNegative("threshold", threshold);
             Checks.oneOf("threshold_mode", thresholdMode, THRESHOLD_MODES);
             Checks.atLeast("cooldown", cooldown, 0);
-            minLr = Checks.values("min_lr", Checks.toArray(minLr), Checks::nonNegative);
+            minLr = ScheduleArgs.values("min_lr", minLr, Checks::nonNegative);
             Checks.nonNegative("eps", eps);
         }
 
@@ -282,7 +275,7 @@ public final class ReduceLrOnPlateau extends LrScheduler {
          */
         public Spec minLr(double... values) {
             return new Spec(mode, factor, patience, threshold, thresholdMode, cooldown,
-                    Checks.boxed(values), eps);
+                    boxed(values), eps);
         }
 
         /**

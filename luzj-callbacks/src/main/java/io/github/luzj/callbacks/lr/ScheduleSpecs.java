@@ -1,8 +1,11 @@
 package io.github.luzj.callbacks.lr;
 
+import static io.github.luzj.callbacks.lr.ScheduleArgs.boxed;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.optim.OptimizerSpec;
 import io.github.luzj.optim.Optimizers;
@@ -66,7 +69,7 @@ public final class ScheduleSpecs {
     }
 
     private static SpecArgs caseArgs(JsonObject json) {
-        LuzjException.check(json != null, "schedule case is null; pass a JSON object");
+        Checks.check(json != null, "schedule case is null; pass a JSON object");
         String name =
                 json.has("name") && json.get("name").isJsonPrimitive()
                         ? json.get("name").getAsString()
@@ -79,12 +82,12 @@ public final class ScheduleSpecs {
         OptimizerSpec optimizer = optimizer(top.object("optimizer"));
         int steps = top.integer("steps");
         List<Double> metrics =
-                top.has("metrics") ? Checks.boxed(top.numbers("metrics")) : List.of();
+                top.has("metrics") ? boxed(top.numbers("metrics")) : List.of();
         top.has("lr");
         top.has("momentum");
         top.has("note");
         top.done();
-        LuzjException.check(
+        Checks.check(
                 !(scheduler instanceof ReduceLrOnPlateau.Spec) || metrics.size() >= steps,
                 "schedule case '%s' uses ReduceLROnPlateau and needs 'metrics' with one value per"
                         + " step (%d), got %d",
@@ -129,7 +132,7 @@ public final class ScheduleSpecs {
         } else {
             if (a.has("betas")) {
                 double[] betas = a.numbers("betas");
-                LuzjException.check(
+                Checks.check(
                         betas.length == 2,
                         "optimizer '%s' argument 'betas' must hold two numbers, got %s",
                         name,
@@ -189,7 +192,7 @@ public final class ScheduleSpecs {
                             a.number("threshold", 1e-4),
                             a.string("threshold_mode", "rel"),
                             a.integer("cooldown", 0),
-                            Checks.boxed(a.numbers("min_lr", 0.0)),
+                            boxed(a.numbers("min_lr", 0.0)),
                             a.number("eps", 1e-8));
                     case "SequentialLR" -> sequential(a);
                     case "WarmupStableDecayLR" -> warmupStableDecay(a);
@@ -206,15 +209,15 @@ public final class ScheduleSpecs {
     private static SchedulerSpec oneCycle(SpecArgs a) {
         OneCycleLr.Spec s =
                 new OneCycleLr.Spec(
-                        Checks.boxed(a.numbers("max_lr")),
+                        boxed(a.numbers("max_lr")),
                         a.optionalInteger("total_steps"),
                         a.optionalInteger("epochs"),
                         a.optionalInteger("steps_per_epoch"),
                         a.number("pct_start", 0.3),
                         a.string("anneal_strategy", "cos"),
                         a.bool("cycle_momentum", true),
-                        Checks.boxed(a.numbers("base_momentum", 0.85)),
-                        Checks.boxed(a.numbers("max_momentum", 0.95)),
+                        boxed(a.numbers("base_momentum", 0.85)),
+                        boxed(a.numbers("max_momentum", 0.95)),
                         a.number("div_factor", 25),
                         a.number("final_div_factor", 1e4),
                         a.bool("three_phase", false));
@@ -225,7 +228,7 @@ public final class ScheduleSpecs {
     private static SchedulerSpec warmupStableDecay(SpecArgs a) {
         WarmupStableDecayLr.Spec s =
                 new WarmupStableDecayLr.Spec(
-                        Checks.boxed(a.numbers("max_lr")),
+                        boxed(a.numbers("max_lr")),
                         a.integer("warmup_steps", 0),
                         a.number("decay_fraction", 0.1),
                         a.string("warmup_type", "linear"),
@@ -245,8 +248,8 @@ public final class ScheduleSpecs {
                             + " use LrSchedulers.cyclic(...).scaleFn(fn, mode) in Java");
         }
         return new CyclicLr.Spec(
-                Checks.boxed(a.numbers("base_lr")),
-                Checks.boxed(a.numbers("max_lr")),
+                boxed(a.numbers("base_lr")),
+                boxed(a.numbers("max_lr")),
                 a.integer("step_size_up", 2000),
                 a.optionalInteger("step_size_down"),
                 a.string("mode", "triangular"),
@@ -254,14 +257,14 @@ public final class ScheduleSpecs {
                 null,
                 a.string("scale_mode", "cycle"),
                 a.bool("cycle_momentum", true),
-                Checks.boxed(a.numbers("base_momentum", 0.8)),
-                Checks.boxed(a.numbers("max_momentum", 0.9)));
+                boxed(a.numbers("base_momentum", 0.8)),
+                boxed(a.numbers("max_momentum", 0.9)));
     }
 
     private static SchedulerSpec sequential(SpecArgs a) {
         List<SchedulerSpec> children = new ArrayList<>();
         for (JsonElement e : a.array("schedulers")) {
-            LuzjException.check(
+            Checks.check(
                     e.isJsonObject(),
                     "SequentialLR argument 'schedulers' must hold {kind, args} objects, got %s",
                     e);
@@ -335,7 +338,7 @@ public final class ScheduleSpecs {
     }
 
     private static double metricAt(ScheduleCase c, int step) {
-        LuzjException.check(
+        Checks.check(
                 step < c.metrics().size(),
                 "schedule case '%s' steps on a metric but has none for step %d; give 'metrics'"
                         + " one value per step",

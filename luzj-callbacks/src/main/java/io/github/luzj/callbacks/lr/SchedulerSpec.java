@@ -33,6 +33,16 @@ public interface SchedulerSpec {
     LrScheduler build(List<ParamGroup> groups);
 
     /**
+     * Tells whether the scheduler moves momentum (SGD) or {@code beta1} (Adam) as well as the
+     * learning rate: the {@code cycle_momentum} of one-cycle and cyclic schedules.
+     *
+     * @return false but for schedules that cycle momentum
+     */
+    default boolean cycleMomentum() {
+        return false;
+    }
+
+    /**
      * Returns this spec with {@code steps_per_epoch} set to {@code stepsPerEpoch} where it needs
      * one and was left unset (the scheduler callback passes the fit's training batch count).
      *

@@ -2,7 +2,7 @@ package io.github.luzj.callbacks.lr;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +12,13 @@ import java.util.List;
  * second starts from its own step 0 (closed form, as PyTorch's {@code step(0)}), and so on.
  * Every child schedules from the groups' initial learning rates.
  */
-public final class SequentialLr extends LrScheduler {
+public final class SequentialLr extends SpecScheduler<SequentialLr.Spec> {
 
     private final List<LrScheduler> children;
     private final int[] milestones;
 
     SequentialLr(Spec spec, List<ParamGroup> groups) {
-        super("SequentialLR", groups);
+        super(spec, groups);
         List<LrScheduler> built = new ArrayList<>();
         for (SchedulerSpec s : spec.schedulers()) {
             built.add(s.build(groups)); // each writes its start, as PyTorch's constructors do
@@ -73,7 +73,7 @@ public final class SequentialLr extends LrScheduler {
     @Override
     protected void loadExtra(JsonObject state) {
         JsonArray a = StateJson.field(state, "schedulers", kind()).getAsJsonArray();
-        LuzjException.check(
+        Checks.check(
                 a.size() == children.size(),
                 "the saved SequentialLR state has %d schedulers, this one has %d; build the"
                         + " scheduler that was saved",
@@ -102,18 +102,18 @@ public final class SequentialLr extends LrScheduler {
          *     {@code schedulers}, strictly increasing, each {@code >= 1}
          */
         public Spec {
-            LuzjException.check(
+            Checks.check(
                     schedulers != null && !schedulers.isEmpty(),
                     "schedulers must hold at least one schedule, got none");
             schedulers = List.copyOf(schedulers);
             for (SchedulerSpec s : schedulers) {
-                LuzjException.check(
+                Checks.check(
                         !(s instanceof ReduceLrOnPlateau.Spec),
                         "SequentialLR cannot hold ReduceLROnPlateau, which steps on a metric;"
                                 + " use it on its own");
             }
             milestones = milestones == null ? List.of() : List.copyOf(milestones);
-            LuzjException.check(
+            Checks.check(
                     milestones.size() == schedulers.size() - 1,
                     "milestones must hold one step fewer than schedulers (%d), got %d: %s",
                     schedulers.size() - 1,
@@ -121,7 +121,7 @@ public final class SequentialLr extends LrScheduler {
                     milestones);
             for (int i = 0; i < milestones.size(); i++) {
                 Checks.atLeast("milestones[" + i + "]", milestones.get(i), 1);
-                LuzjException.check(
+                Checks.check(
                         i == 0 || milestones.get(i) > milestones.get(i - 1),
                         "milestones must be strictly increasing, got %s",
                         milestones);

@@ -1,6 +1,9 @@
 package io.github.luzj.callbacks.lr;
 
+import static io.github.luzj.callbacks.lr.ScheduleArgs.boxed;
+
 import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Locale;
@@ -13,32 +16,21 @@ import java.util.Set;
  * {@code 1-sqrt}; after the last step it stays at {@code min_lr_ratio x max_lr}. A pure function
  * of the step counter (HF's lambda with {@code num_cycles = 0.5}).
  */
-public final class WarmupStableDecayLr extends LrScheduler {
+public final class WarmupStableDecayLr extends SpecScheduler<WarmupStableDecayLr.Spec> {
 
     /** The ramp shapes HF offers for {@code warmup_type} and {@code decay_type}. */
     public static final Set<String> SHAPES = Set.of("linear", "cosine", "1-sqrt");
 
-    private final Spec spec;
     private final int totalSteps;
     private final int decaySteps;
     private final double[] maxLrs;
 
     WarmupStableDecayLr(Spec spec, List<ParamGroup> groups) {
-        super("WarmupStableDecayLR", groups);
-        this.spec = spec;
-        this.totalSteps = spec.resolveTotalSteps();
-        this.decaySteps = spec.decaySteps(totalSteps);
-        this.maxLrs = perGroup("max_lr", spec.maxLr());
+        super(spec, groups);
+        this.totalSteps = spec().resolveTotalSteps();
+        this.decaySteps = spec().decaySteps(totalSteps);
+        this.maxLrs = perGroup("max_lr", spec().maxLr());
         initialize();
-    }
-
-    /**
-     * Returns the spec this scheduler was built from.
-     *
-     * @return the spec
-     */
-    public Spec spec() {
-        return spec;
     }
 
     @Override
@@ -51,13 +43,13 @@ public final class WarmupStableDecayLr extends LrScheduler {
 
     /** HF's {@code _get_wsd_scheduler_lambda}. */
     private double factor(int step) {
-        int warmup = spec.warmupSteps();
+        int warmup = spec().warmupSteps();
         int stable = totalSteps - warmup - decaySteps;
-        double min = spec.minLrRatio();
+        double min = spec().minLrRatio();
         if (step < warmup) {
             double progress = step / (double) Math.max(1, warmup);
             double f =
-                    switch (spec.warmupType()) {
+                    switch (spec().warmupType()) {
                         case "linear" -> progress;
                         case "cosine" -> 0.5 * (1.0 - Math.cos(Math.PI * progress));
                         default -> 1.0 - Math.sqrt(1.0 - progress);
@@ -70,7 +62,7 @@ public final class WarmupStableDecayLr extends LrScheduler {
         if (step < warmup + stable + decaySteps) {
             double progress = (step - warmup - stable) / (double) Math.max(1, decaySteps);
             double f =
-                    switch (spec.decayType()) {
+                    switch (spec().decayType()) {
                         case "linear" -> 1.0 - progress;
                         case "cosine" -> 0.5 * (1.0 + Math.cos(Math.PI * 0.5 * 2.0 * progress));
                         default -> 1.0 - Math.sqrt(progress);
@@ -121,17 +113,17 @@ public final class WarmupStableDecayLr extends LrScheduler {
          * @param stepsPerEpoch optimizer steps per epoch, or null
          */
         public Spec {
-            maxLr = Checks.values("max_lr", Checks.toArray(maxLr), Checks::positive);
+            maxLr = ScheduleArgs.values("max_lr", maxLr, Checks::positive);
             Checks.atLeast("warmup_steps", warmupSteps, 0);
             if (!(decayFraction >= 0 && decayFraction <= 1)) {
-                Checks.fail("decay_fraction", "in [0, 1]", Checks.fmt(decayFraction));
+                throw Checks.fail("decay_fraction", "in [0, 1]", Checks.fmt(decayFraction));
             }
             Checks.oneOf("warmup_type", warmupType, SHAPES);
             Checks.oneOf("decay_type", decayType, SHAPES);
             if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
-                Checks.fail("min_lr_ratio", "in [0, 1]", Checks.fmt(minLrRatio));
+                throw Checks.fail("min_lr_ratio", "in [0, 1]", Checks.fmt(minLrRatio));
             }
-            Checks.lengthArgs(totalSteps, epochs, stepsPerEpoch);
+            ScheduleArgs.lengthArgs(totalSteps, epochs, stepsPerEpoch);
         }
 
         /**
@@ -142,7 +134,7 @@ public final class WarmupStableDecayLr extends LrScheduler {
          * @return the spec
          */
         public static Spec of(double... maxLr) {
-            return new Spec(Checks.boxed(maxLr), 0, 0.1, "linear", "cosine", 0, null, null, null);
+            return new Spec(boxed(maxLr), 0, 0.1, "linear", "cosine", 0, null, null, null);
         }
 
         @Override
@@ -162,8 +154,9 @@ public final class WarmupStableDecayLr extends LrScheduler {
          * @throws LuzjException when neither is given, or warm-up and decay do not fit in it
          */
         public int resolveTotalSteps() {
-            int total = Checks.totalSteps("warmup_stable_decay", totalSteps, epochs, stepsPerEpoch);
-            LuzjException.check(
+            int total = ScheduleArgs.totalSteps(
+                    "warmup_stable_decay", totalSteps, epochs, stepsPerEpoch);
+            Checks.check(
                     warmupSteps + decaySteps(total) <= total,
                     "warmup_stable_decay's %s warm-up steps and %s decay steps (decay_fraction %s"
                             + " of %s) exceed its %s steps; shorten the warm-up or the decay",

@@ -22,8 +22,8 @@ class SchedulerValidationTest {
 
     @Test
     void oneCycleArguments() {
-        rejects(() -> LrSchedulers.oneCycle(-1), "max_lr must be > 0, got -1");
-        rejects(() -> LrSchedulers.oneCycle(0.01, 0), "max_lr must be > 0, got 0");
+        rejects(() -> LrSchedulers.oneCycle(-1), "max_lr must be a finite number > 0, got -1");
+        rejects(() -> LrSchedulers.oneCycle(0.01, 0), "max_lr must be a finite number > 0, got 0");
         rejects(() -> LrSchedulers.oneCycle(0.01).pctStart(1.5),
                 "pct_start must be in (0, 1), got 1.5");
         rejects(() -> LrSchedulers.oneCycle(0.01).pctStart(0),
@@ -38,9 +38,10 @@ class SchedulerValidationTest {
                 "max_momentum must be in [0, 1), got 1");
         rejects(() -> LrSchedulers.oneCycle(0.01).baseMomentum(-0.1),
                 "base_momentum must be in [0, 1), got -0.1");
-        rejects(() -> LrSchedulers.oneCycle(0.01).divFactor(0), "div_factor must be > 0, got 0");
+        rejects(() -> LrSchedulers.oneCycle(0.01).divFactor(0),
+                "div_factor must be a finite number > 0, got 0");
         rejects(() -> LrSchedulers.oneCycle(0.01).finalDivFactor(Double.NaN),
-                "final_div_factor must be > 0, got NaN");
+                "final_div_factor must be a finite number > 0, got NaN");
         rejects(() -> LrSchedulers.oneCycle(), "max_lr needs one value");
     }
 
@@ -61,21 +62,25 @@ class SchedulerValidationTest {
         rejects(() -> LrSchedulers.cosineWarmRestarts(0), "T_0 must be >= 1, got 0");
         rejects(() -> LrSchedulers.cosineWarmRestarts(5).tMult(0), "T_mult must be >= 1, got 0");
         rejects(() -> LrSchedulers.cosineWarmRestarts(5).etaMin(-1e-3),
-                "eta_min must be >= 0, got -0.001");
+                "eta_min must be a finite number >= 0, got -0.001");
         rejects(() -> LrSchedulers.cosineAnnealing(0), "T_max must be >= 1, got 0");
         rejects(() -> LrSchedulers.step(0), "step_size must be >= 1, got 0");
-        rejects(() -> LrSchedulers.step(3).gamma(-0.5), "gamma must be > 0, got -0.5");
+        rejects(() -> LrSchedulers.step(3).gamma(-0.5),
+                "gamma must be a finite number > 0, got -0.5");
         rejects(() -> LrSchedulers.multiStep(5, 3),
                 "milestones must be strictly increasing, got [5, 3]");
         rejects(() -> LrSchedulers.multiStep(), "milestones must hold at least one step");
-        rejects(() -> LrSchedulers.exponential(0), "gamma must be > 0, got 0");
+        rejects(() -> LrSchedulers.exponential(0), "gamma must be a finite number > 0, got 0");
         rejects(() -> LrSchedulers.linear().startFactor(0),
                 "start_factor must be in (0, 1], got 0");
         rejects(() -> LrSchedulers.linear().endFactor(1.5),
                 "end_factor must be in [0, 1], got 1.5");
         rejects(() -> LrSchedulers.linear().totalIters(0), "total_iters must be >= 1, got 0");
         rejects(() -> LrSchedulers.lambda(), "lr_lambda needs one function");
-        rejects(() -> LrSchedulers.cyclic(-0.1, 1), "base_lr must be >= 0, got -0.1");
+        rejects(() -> LrSchedulers.multiplicative(e -> 0.9, null),
+                "lr_lambda holds a null function");
+        rejects(() -> LrSchedulers.cyclic(-0.1, 1),
+                "base_lr must be a finite number >= 0, got -0.1");
         rejects(() -> LrSchedulers.cyclic(0.1, 1).stepSizeUp(0),
                 "step_size_up must be >= 1, got 0");
         rejects(() -> LrSchedulers.cyclic(0.1, 1).mode("sawtooth"),
@@ -89,7 +94,8 @@ class SchedulerValidationTest {
         rejects(() -> LrSchedulers.reduceOnPlateau().thresholdMode("pct"),
                 "threshold_mode must be one of abs, rel, got 'pct'");
         rejects(() -> LrSchedulers.reduceOnPlateau().cooldown(-3), "cooldown must be >= 0, got -3");
-        rejects(() -> LrSchedulers.reduceOnPlateau().minLr(-1), "min_lr must be >= 0, got -1");
+        rejects(() -> LrSchedulers.reduceOnPlateau().minLr(-1),
+                "min_lr must be a finite number >= 0, got -1");
         rejects(() -> LrSchedulers.sequential(List.of(LrSchedulers.exponential(0.9)), 3),
                 "milestones must hold one step fewer than schedulers (0), got 1");
         rejects(() -> LrSchedulers.sequential(

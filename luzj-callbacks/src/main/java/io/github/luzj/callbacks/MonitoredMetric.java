@@ -1,0 +1,103 @@
+package io.github.luzj.callbacks;
+
+import io.github.luzj.LuzjException;
+import io.github.luzj.callback.Context;
+import io.github.luzj.callback.Phase;
+import io.github.luzj.record.Records;
+import java.util.Map;
+
+/**
+ * Looks a {@link Monitor}'s metric up in the context: the one place callbacks read a monitored
+ * value (the monitor callbacks and the plateau schedule's callback). A monitor of the validation
+ * set reads the training set's metric instead when the fit has no validation data, warning once
+ * per fit.
+ */
+final class MonitoredMetric {
+
+    private final Monitor monitor;
+    private boolean warned;
+
+    MonitoredMetric(Monitor monitor) {
+        this.monitor = monitor;
+    }
+
+    /** Forgets the warning of the last fit. */
+    void reset() {
+        warned = false;
+    }
+
+    /**
+     * Returns the set actually read in this fit.
+     *
+     * @param ctx the context
+     * @param owner the reading callback's name, for the warning
+     * @return {@link Records#VALID} or {@link Records#TRAIN}
+     */
+    String set(Context ctx, String owner) {
+        if (Records.VALID.equals(monitor.set()) && ctx.validBatches() == 0) {
+            if (!warned) {
+                ctx.warn(owner + " monitors " + monitor.name() + " but the fit has no validation"
+                        + " data; it monitors train_" + monitor.metric() + " instead (pass valid"
+                        + " data or validFraction, or monitor train_" + monitor.metric() + ")");
+                warned = true;
+            }
+            return Records.TRAIN;
+        }
+        return monitor.set();
+    }
+
+    /**
+     * Returns the name of the metric actually read, such as {@code "train_loss"}.
+     *
+     * @param ctx the context
+     * @param owner the reading callback's name, for the warning
+     * @return {@code set + "_" + metric}
+     */
+    String name(Context ctx, String owner) {
+        return set(ctx, owner) + "_" + monitor.metric();
+    }
+
+    /**
+     * Returns the monitored metric's latest value, from the set {@link #set} picks.
+     *
+     * @param ctx the context
+     * @param phase the phase reading it, for the message
+     * @param owner the reading callback's name, for messages
+     * @return the value (NaN for a set that recorded nothing because the fit was stopped)
+     * @throws LuzjException when the metric is not recorded, naming those that are
+     */
+    double read(Context ctx, Phase phase, String owner) {
+        return read(ctx, set(ctx, owner), monitor.metric(), phase, owner);
+    }
+
+    /**
+     * Returns the latest value of {@code metric} of {@code set}.
+     *
+     * @param ctx the context
+     * @param set {@link Records#VALID} or {@link Records#TRAIN}
+     * @param metric the metric's abbreviation, such as {@code "loss"}
+     * @param phase the phase reading it, for the message
+     * @param owner the reading callback's name, for messages
+     * @return the value (NaN for a set that recorded nothing because the fit was stopped)
+     * @throws LuzjException when the metric is not recorded, naming those that are
+     */
+    static double read(Context ctx, String set, String metric, Phase phase, String owner) {
+        Map<String, Double> values = ctx.metrics(set);
+        Double v = values.get(metric);
+        if (v != null) {
+            return v;
+        }
+        String problem = owner + " monitors '" + set + "_" + metric + "', which is not recorded at "
+                + phase.luzName();
+        if (values.isEmpty() && phase != Phase.EPOCH_END) {
+            // only schedules read mid-epoch; metrics exist from the first epoch's end
+            throw new LuzjException(problem + " (no epoch has ended yet: step it at on_epoch_end)");
+        }
+        if (values.isEmpty() && ctx.stopRequested()) {
+            return Double.NaN; // the epoch was cut short and skipped this set: nothing to judge
+        }
+        throw new LuzjException(problem + "; the " + set + " set records "
+                + (values.isEmpty() ? "nothing this epoch" : values.keySet()
+                        + ": monitor one of them or add the metric to Luz.setup"));
+    }
+}
