@@ -21,6 +21,7 @@ import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.HostBatch;
 import io.github.luzj.data.Sample;
 import io.github.luzj.data.SampleDataset;
+import io.github.luzj.fit.internal.Session;
 import io.github.luzj.optim.Optimizers;
 import java.util.Map;
 import java.util.SplittableRandom;

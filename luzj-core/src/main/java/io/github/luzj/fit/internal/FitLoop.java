@@ -1,4 +1,4 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
@@ -9,12 +9,13 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.CallbackList;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
 import io.github.luzj.data.HostStaging;
+import io.github.luzj.fit.FitOptions;
+import io.github.luzj.fit.NoGrad;
 import io.github.luzj.io.Checkpoint;
 import io.github.luzj.metric.LossAverage;
 import io.github.luzj.metric.Metric;

@@ -1,6 +1,9 @@
-package io.github.luzj.callback;
+package io.github.luzj.fit.internal;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.callback.Context;
+import io.github.luzj.callback.Phase;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;

@@ -1,4 +1,4 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import ai.djl.Device;
 import ai.djl.Model;

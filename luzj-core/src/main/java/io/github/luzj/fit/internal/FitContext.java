@@ -1,4 +1,4 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -19,7 +19,7 @@ final class FitContext implements Context {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FitContext.class);
 
     private final Session session;
-    private final io.github.luzj.callback.CallbackList callbacks;
+    private final CallbackList callbacks;
     private final boolean verbose;
     private final int maxEpochs;
     private final int minEpochs;
@@ -59,7 +59,7 @@ final class FitContext implements Context {
 
     FitContext(
             Session session,
-            io.github.luzj.callback.CallbackList callbacks,
+            CallbackList callbacks,
             boolean verbose,
             int maxEpochs,
             int minEpochs,

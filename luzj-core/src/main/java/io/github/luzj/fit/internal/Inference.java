@@ -1,4 +1,4 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -6,12 +6,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.CallbackList;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
 import io.github.luzj.data.HostStaging;
+import io.github.luzj.fit.NoGrad;
 import io.github.luzj.metric.LossAverage;
 import io.github.luzj.metric.Metric;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import io.github.luzj.data.DataLoader;
+import io.github.luzj.fit.FitOptions;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.OptimizerSpec;
 import java.util.LinkedHashMap;
