@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -104,7 +105,21 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the values by abbreviation, {@code "loss"} first
      */
     public Map<String, Double> evaluate(DataLoader data) {
-        return Inference.evaluate(session, data);
+        return evaluate(data, new Callback[0]);
+    }
+
+    /**
+     * Computes the loss and metrics over {@code data}, firing the validation phases at
+     * {@code callbacks} as a fit's validation does (luz's {@code evaluate(callbacks = )}).
+     *
+     * @param data the examples
+     * @param callbacks callbacks for {@code VALID_BEGIN}, per batch {@code VALID_BATCH_BEGIN},
+     *     {@code VALID_BATCH_AFTER_PRED}, {@code VALID_BATCH_AFTER_LOSS} and
+     *     {@code VALID_BATCH_END}, then {@code VALID_END}
+     * @return the values by abbreviation, {@code "loss"} first
+     */
+    public Map<String, Double> evaluate(DataLoader data, Callback... callbacks) {
+        return Inference.evaluate(session, data, List.of(callbacks));
     }
 
     /**
@@ -128,7 +143,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the outputs, {@code [N, ...]}
      */
     public NDArray predict(DataLoader data, NDManager manager, Callback... callbacks) {
-        return Inference.predict(session, data, manager, java.util.List.of(callbacks));
+        return Inference.predict(session, data, manager, List.of(callbacks));
     }
 
     /**

@@ -5,64 +5,51 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Phase;
-import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
-import io.github.luzj.data.HostBatch;
-import io.github.luzj.data.HostStaging;
-import io.github.luzj.fit.NoGrad;
-import io.github.luzj.metric.LossAverage;
-import io.github.luzj.metric.Metric;
+import io.github.luzj.record.MetricValues;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** luz's {@code evaluate} and {@code predict}: forward passes with {@code training = false}. */
+/**
+ * luz's {@code evaluate} and {@code predict}: forward passes with {@code training = false}, in the
+ * same {@link BatchRunner} as the fit, firing their phases at the callbacks they are given.
+ */
 public final class Inference {
 
     private Inference() {}
 
     /**
-     * Computes the loss and every metric over {@code data}.
+     * Computes the loss and every metric over {@code data}, firing the validation phases
+     * ({@link Phase#VALID_BEGIN}, per batch {@link Phase#VALID_BATCH_BEGIN} to
+     * {@link Phase#VALID_BATCH_END}, {@link Phase#VALID_END}) at {@code callbacks}, as luz's
+     * {@code evaluate} does.
      *
      * @param session the fitted model
      * @param data the examples
+     * @param callbacks callbacks for the validation phases
      * @return the values by abbreviation, {@code "loss"} first
      */
-    public static Map<String, Double> evaluate(Session session, DataLoader data) {
+    public static Map<String, Double> evaluate(
+            Session session, DataLoader data, List<Callback> callbacks) {
         BatchErrors.requireLabels(data, "the data to evaluate", "evaluate");
-        session.prepareForInference(new Shape(data.featureShape()));
-        session.toEvaluationPoint();
+        FitContext ctx = prepare(session, data, callbacks);
+        ctx.training = false;
         try (NDManager mm = session.model().getNDManager().newSubManager()) {
-            LossAverage loss = new LossAverage(mm);
-            Map<String, Metric.Accumulator> acc = new LinkedHashMap<>();
-            for (Metric m : session.metrics()) {
-                acc.put(m.abbrev(), m.newAccumulator(mm));
-            }
-            HostStaging staging = session.newStaging();
-            try (BatchIterator it = data.iterator(1);
-                    NoGrad ignored = NoGrad.enter()) {
-                while (it.hasNext()) {
-                    HostBatch hb = it.next();
-                    try (NDManager bm = mm.newSubManager(session.device())) {
-                        NDList x = staging.features(hb, bm);
-                        NDList y = staging.labels(hb, bm);
-                        NDList pred =
-                                BatchErrors.forward(
-                                        session.model().getBlock(), session.parameterStore(), x, false);
-                        loss.update(BatchErrors.loss(session.loss(), y, pred), hb.size());
-                        for (Metric.Accumulator a : acc.values()) {
-                            a.update(pred, y);
-                        }
-                    }
-                }
-            }
-            Map<String, Double> out = new LinkedHashMap<>();
-            out.put("loss", loss.compute());
-            acc.forEach((k, a) -> out.put(k, a.compute()));
-            return new io.github.luzj.record.MetricValues(out);
+            SetSums sums = new SetSums(mm, session.metrics());
+            ctx.fire(Phase.VALID_BEGIN);
+            boolean done =
+                    new BatchRunner(mm, session.device(), session.newStaging())
+                            .within(ctx)
+                            .run(data, 1, new ValidStep(ctx, session, sums));
+            ctx.fire(Phase.VALID_END);
+            checkNotAborted(ctx, done, "evaluate");
+            return new MetricValues(sums.computeAndReset());
+        } finally {
+            ctx.releaseLocks();
         }
     }
 
@@ -79,46 +66,61 @@ public final class Inference {
      */
     public static NDArray predict(
             Session session, DataLoader data, NDManager manager, List<Callback> callbacks) {
-        session.prepareForInference(new Shape(data.featureShape()));
-        session.toEvaluationPoint();
-        CallbackList cbs = new CallbackList(callbacks);
-        FitContext ctx =
-                new FitContext(session, cbs, false, session.epochsDone(), 0, 0, data.size());
-        ctx.epoch = session.epochsDone();
+        FitContext ctx = prepare(session, data, callbacks);
         List<NDArray> parts = new ArrayList<>();
         try (NDManager scratch = manager.newSubManager(session.device())) {
-            fire(cbs, ctx, Phase.PREDICT_BEGIN);
-            HostStaging staging = session.newStaging();
-            try (BatchIterator it = data.iterator(1);
-                    NoGrad ignored = NoGrad.enter()) {
-                int index = 0;
-                while (it.hasNext()) {
-                    HostBatch hb = it.next();
-                    try (NDManager bm = scratch.newSubManager()) {
-                        NDList x = staging.features(hb, bm);
-                        ctx.startBatch(bm, x, staging.labels(hb, bm), index++);
-                        fire(cbs, ctx, Phase.PREDICT_BATCH_BEGIN);
-                        ctx.pred =
-                                BatchErrors.forward(
-                                        session.model().getBlock(), session.parameterStore(), x, false);
-                        fire(cbs, ctx, Phase.PREDICT_BATCH_END);
-                        NDArray out = ctx.pred.head();
-                        out.attach(scratch);
-                        parts.add(out);
-                    } finally {
-                        ctx.endBatch();
-                    }
-                }
-            }
-            fire(cbs, ctx, Phase.PREDICT_END);
+            ctx.fire(Phase.PREDICT_BEGIN);
+            boolean done =
+                    new BatchRunner(scratch, session.device(), session.newStaging())
+                            .within(ctx)
+                            .run(data, 1, (hb, x, y, index) -> {
+                                ctx.fire(Phase.PREDICT_BATCH_BEGIN);
+                                ctx.pred =
+                                        BatchErrors.forward(
+                                                session.model().getBlock(),
+                                                session.parameterStore(),
+                                                x,
+                                                false);
+                                ctx.fire(Phase.PREDICT_BATCH_END);
+                                NDArray out = ctx.pred.head();
+                                out.attach(scratch);
+                                parts.add(out);
+                                return !ctx.aborted;
+                            });
+            ctx.fire(Phase.PREDICT_END);
+            checkNotAborted(ctx, done, "predict");
             NDArray stacked = NDArrays.concat(new NDList(parts), 0);
             stacked.attach(manager);
             return stacked;
+        } finally {
+            ctx.releaseLocks();
         }
     }
 
-    private static void fire(CallbackList cbs, FitContext ctx, Phase phase) {
-        ctx.setPhase(phase);
-        cbs.fire(phase, ctx);
+    /** Readies the model for a pass over {@code data} and makes the callbacks' context. */
+    private static FitContext prepare(Session session, DataLoader data, List<Callback> callbacks) {
+        session.prepareForInference(new Shape(data.featureShape()));
+        session.toEvaluationPoint();
+        FitContext ctx =
+                new FitContext(
+                        session,
+                        new CallbackList(callbacks),
+                        false,
+                        session.epochsDone(),
+                        0,
+                        0,
+                        data.size());
+        ctx.epoch = session.epochsDone();
+        return ctx;
+    }
+
+    /** A callback that aborted (Ctrl-C) leaves numbers over part of the data: none are returned. */
+    private static void checkNotAborted(FitContext ctx, boolean done, String what) {
+        if (!done) {
+            throw new LuzjException(
+                    what + " stopped after batch " + (ctx.batchIndex + 1) + " of " + ctx.validBatches()
+                            + ": " + ctx.stopReason + "; its results would cover only part of the"
+                            + " data, so there are none; run it again without the stop");
+        }
     }
 }
