@@ -203,7 +203,7 @@ class PhaseOrderTest {
                         .fit(FitOptions.builder(train).epochs(2).verbose(false).build())) {
             fitted.fit(FitOptions.builder(train).epochs(1).verbose(false).build());
             assertThat(fitted.records().epochs()).isEqualTo(3);
-            assertThat(fitted.session().globalStep()).isEqualTo(6);
+            assertThat(fitted.globalStep()).isEqualTo(6);
         }
     }
 
