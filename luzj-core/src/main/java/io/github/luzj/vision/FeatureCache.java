@@ -56,7 +56,7 @@ public final class FeatureCache implements SampleDataset {
                 "feature caching needs every example: build the loader without drop-last");
         Collector collector = new Collector(data.dataset().size(), data.order(1), model);
         try (NDManager manager = NDManager.newBaseManager()) {
-            // NCHW as the engine gets it: the cached features are those of the model's own layout
+            // staged NCHW, as DJL does: the features are bit for bit those of the model's forward
             new BatchRunner(manager, manager.getDevice(), new HostStaging(false))
                     .featuresOnly()
                     .run(data, 1, collector);

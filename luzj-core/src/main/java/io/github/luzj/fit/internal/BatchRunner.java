@@ -57,12 +57,13 @@ public final class BatchRunner {
                 public void endBatch() {}
             };
 
+    /** What the uses differ in: labels staged, gradients recorded, who sees batches go by. */
+    private record Mode(boolean labels, boolean gradients, Scope scope) {}
+
     private final NDManager parent;
     private final Device device;
     private final HostStaging staging;
-    private final boolean labels;
-    private final boolean gradients;
-    private final Scope scope;
+    private final Mode mode;
 
     /**
      * Creates a runner that stages features and labels, with gradients off.
@@ -72,22 +73,14 @@ public final class BatchRunner {
      * @param staging the staging buffer, reused from batch to batch
      */
     public BatchRunner(NDManager parent, Device device, HostStaging staging) {
-        this(parent, device, staging, true, false, NO_SCOPE);
+        this(parent, device, staging, new Mode(true, false, NO_SCOPE));
     }
 
-    private BatchRunner(
-            NDManager parent,
-            Device device,
-            HostStaging staging,
-            boolean labels,
-            boolean gradients,
-            Scope scope) {
+    private BatchRunner(NDManager parent, Device device, HostStaging staging, Mode mode) {
         this.parent = parent;
         this.device = device;
         this.staging = staging;
-        this.labels = labels;
-        this.gradients = gradients;
-        this.scope = scope;
+        this.mode = mode;
     }
 
     /**
@@ -96,17 +89,17 @@ public final class BatchRunner {
      * @return the runner
      */
     public BatchRunner featuresOnly() {
-        return new BatchRunner(parent, device, staging, false, gradients, scope);
+        return new BatchRunner(parent, device, staging, new Mode(false, mode.gradients, mode.scope));
     }
 
     /** A runner like this one that records the autograd graph (training). */
     BatchRunner withGradients() {
-        return new BatchRunner(parent, device, staging, labels, true, scope);
+        return new BatchRunner(parent, device, staging, new Mode(mode.labels, true, mode.scope));
     }
 
     /** A runner like this one that tells {@code scope} of every batch's start and end. */
     BatchRunner within(Scope scope) {
-        return new BatchRunner(parent, device, staging, labels, gradients, scope);
+        return new BatchRunner(parent, device, staging, new Mode(mode.labels, mode.gradients, scope));
     }
 
     /**
@@ -124,8 +117,9 @@ public final class BatchRunner {
     /** Runs the batches after the first {@code skip}, trained before a resumed checkpoint. */
     boolean run(DataLoader data, int epoch, int skip, Step step) {
         // grad mode is per thread and on by default; no graph is needed outside training
+        Scope scope = mode.scope;
         try (BatchIterator batches = data.iterator(epoch);
-                NoGrad ignored = gradients ? null : NoGrad.enter()) {
+                NoGrad ignored = mode.gradients ? null : NoGrad.enter()) {
             int index = 0;
             for (; index < skip && batches.hasNext(); index++) {
                 batches.next();
@@ -135,7 +129,7 @@ public final class BatchRunner {
                 boolean goOn;
                 try (NDManager manager = parent.newSubManager(device)) {
                     NDList x = staging.features(host, manager);
-                    NDList y = labels ? staging.labels(host, manager) : null;
+                    NDList y = mode.labels ? staging.labels(host, manager) : null;
                     scope.startBatch(manager, x, y, index);
                     goOn = step.run(host, x, y, index++);
                 } finally {
