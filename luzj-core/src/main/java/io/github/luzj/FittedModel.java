@@ -4,7 +4,9 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
+import ai.djl.training.dataset.RandomAccessDataset;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -12,17 +14,21 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.data.DataLoader;
-import io.github.luzj.fit.FitLoop;
+import io.github.luzj.djl.DjlDatasets;
 import io.github.luzj.fit.FitOptions;
-import io.github.luzj.fit.Inference;
-import io.github.luzj.fit.Session;
+import io.github.luzj.fit.internal.FitLoop;
+import io.github.luzj.fit.internal.Inference;
+import io.github.luzj.fit.internal.Session;
 import io.github.luzj.io.AtomicFiles;
 import io.github.luzj.io.ParameterManifest;
+import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.record.Records;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -77,12 +83,33 @@ public final class FittedModel implements Fittable, AutoCloseable {
     }
 
     /**
-     * Returns the session: the optimizer, counters and records shared by every fit.
+     * Returns the live optimizer, whose state and groups every further fit continues from.
      *
-     * @return the session
+     * @return the optimizer, or null for a model loaded and not fitted since
      */
-    public Session session() {
-        return session;
+    public LuzOptimizer optimizer() {
+        return session.optimizer();
+    }
+
+    /**
+     * Returns the number of optimizer steps taken in all fits.
+     *
+     * @return the global step
+     */
+    public long globalStep() {
+        return session.globalStep();
+    }
+
+    /**
+     * Creates a session for a trial fit over this model's weights, for luzj's LR finder rather
+     * than for applications: it trains with a fresh optimizer of this model's kind and no
+     * metrics, leaving this model's optimizer state, counters and records as they are
+     * ({@link Session#trial}). Closing it frees only the trial's optimizer.
+     *
+     * @return the trial's session (the caller closes it)
+     */
+    public Session trialSession() {
+        return session.trial(false);
     }
 
     /**
@@ -104,7 +131,21 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the values by abbreviation, {@code "loss"} first
      */
     public Map<String, Double> evaluate(DataLoader data) {
-        return Inference.evaluate(session, data);
+        return evaluate(data, new Callback[0]);
+    }
+
+    /**
+     * Computes the loss and metrics over {@code data}, firing the validation phases at
+     * {@code callbacks} as a fit's validation does (luz's {@code evaluate(callbacks = )}).
+     *
+     * @param data the examples
+     * @param callbacks callbacks for {@code VALID_BEGIN}, per batch {@code VALID_BATCH_BEGIN},
+     *     {@code VALID_BATCH_AFTER_PRED}, {@code VALID_BATCH_AFTER_LOSS} and
+     *     {@code VALID_BATCH_END}, then {@code VALID_END}
+     * @return the values by abbreviation, {@code "loss"} first
+     */
+    public Map<String, Double> evaluate(DataLoader data, Callback... callbacks) {
+        return Inference.evaluate(session, data, List.of(callbacks));
     }
 
     /**
@@ -128,7 +169,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the outputs, {@code [N, ...]}
      */
     public NDArray predict(DataLoader data, NDManager manager, Callback... callbacks) {
-        return Inference.predict(session, data, manager, java.util.List.of(callbacks));
+        return Inference.predict(session, data, manager, List.of(callbacks));
     }
 
     /**
@@ -142,11 +183,11 @@ public final class FittedModel implements Fittable, AutoCloseable {
         try (NDManager manager = NDManager.newBaseManager(session.device())) {
             NDArray out = predict(data, manager);
             int n = (int) out.getShape().get(0);
-            float[] flat = out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            float[] flat = out.toType(DataType.FLOAT32, false).toFloatArray();
             int width = n == 0 ? 0 : flat.length / n;
             float[][] rows = new float[n][];
             for (int i = 0; i < n; i++) {
-                rows[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+                rows[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
             }
             return rows;
         }
@@ -185,7 +226,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @param data the examples
      * @return the values by abbreviation, {@code "loss"} first
      */
-    public Map<String, Double> evaluate(ai.djl.training.dataset.RandomAccessDataset data) {
+    public Map<String, Double> evaluate(RandomAccessDataset data) {
         return evaluate(inOrder(data));
     }
 
@@ -196,12 +237,12 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @param manager the manager that owns the result
      * @return the outputs, {@code [N, ...]}
      */
-    public NDArray predict(ai.djl.training.dataset.RandomAccessDataset data, NDManager manager) {
+    public NDArray predict(RandomAccessDataset data, NDManager manager) {
         return predict(inOrder(data), manager);
     }
 
-    private static DataLoader inOrder(ai.djl.training.dataset.RandomAccessDataset data) {
-        return io.github.luzj.djl.DjlDatasets.loaderBuilder(data)
+    private static DataLoader inOrder(RandomAccessDataset data) {
+        return DjlDatasets.loaderBuilder(data)
                 .shuffle(false)
                 .dropLast(false)
                 .build();

@@ -2,11 +2,13 @@ package io.github.luzj;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
 import ai.djl.training.loss.Loss;
-import io.github.luzj.fit.FitLoop;
 import io.github.luzj.fit.FitOptions;
-import io.github.luzj.fit.Session;
+import io.github.luzj.fit.internal.FitLoop;
+import io.github.luzj.fit.internal.Recipe;
+import io.github.luzj.fit.internal.Session;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.OptimizerSpec;
 import java.util.List;
@@ -18,12 +20,9 @@ import java.util.List;
 public final class SetupModel implements Fittable {
 
     private final Block block;
+    /** The user's model, or null to wrap the block in a new DJL model per session. */
     private final Model model;
-    private final Loss loss;
-    private final OptimizerSpec optimizer;
-    private final List<Metric> metrics;
-    private final Device device;
-    private final boolean channelsLast;
+    private final Recipe recipe;
 
     SetupModel(
             Block block,
@@ -32,24 +31,13 @@ public final class SetupModel implements Fittable {
             OptimizerSpec optimizer,
             List<Metric> metrics,
             Device device) {
-        this(block, model, loss, optimizer, metrics, device, true);
+        this(block, model, new Recipe(loss, optimizer, metrics, device, true));
     }
 
-    private SetupModel(
-            Block block,
-            Model model,
-            Loss loss,
-            OptimizerSpec optimizer,
-            List<Metric> metrics,
-            Device device,
-            boolean channelsLast) {
-        this.channelsLast = channelsLast;
+    private SetupModel(Block block, Model model, Recipe recipe) {
         this.block = block;
         this.model = model;
-        this.loss = loss;
-        this.optimizer = optimizer;
-        this.metrics = List.copyOf(metrics);
-        this.device = device;
+        this.recipe = recipe;
     }
 
     /**
@@ -59,7 +47,7 @@ public final class SetupModel implements Fittable {
      * @return a new set-up model
      */
     public SetupModel device(Device device) {
-        return new SetupModel(block, model, loss, optimizer, metrics, device, channelsLast);
+        return new SetupModel(block, model, recipe.withDevice(device));
     }
 
     /**
@@ -74,7 +62,7 @@ public final class SetupModel implements Fittable {
      * @return a new set-up model
      */
     public SetupModel channelsLast(boolean on) {
-        return new SetupModel(block, model, loss, optimizer, metrics, device, on);
+        return new SetupModel(block, model, recipe.withChannelsLast(on));
     }
 
     /**
@@ -83,7 +71,7 @@ public final class SetupModel implements Fittable {
      * @return true unless {@link #channelsLast(boolean)} turned it off
      */
     public boolean channelsLast() {
-        return channelsLast;
+        return recipe.channelsLast();
     }
 
     /**
@@ -92,7 +80,7 @@ public final class SetupModel implements Fittable {
      * @return the device
      */
     public Device device() {
-        return device;
+        return recipe.device();
     }
 
     /**
@@ -101,7 +89,7 @@ public final class SetupModel implements Fittable {
      * @return the spec
      */
     public OptimizerSpec optimizer() {
-        return optimizer;
+        return recipe.optimizer();
     }
 
     /**
@@ -123,19 +111,27 @@ public final class SetupModel implements Fittable {
     }
 
     /**
-     * Creates the session a fit, an LR-finder sweep or an evaluation runs in, seeding the
-     * engine's generator for repeatable weight initialization.
+     * Creates a session for a trial fit of this model's block, for luzj's LR finder rather than
+     * for applications: the engine is seeded as {@link #fit} seeds it, and the trial trains with
+     * a fresh optimizer of this model's kind and no metrics ({@link Session#trial}). Closing it
+     * frees the trial's optimizer (and the DJL model made around the block, whose parameters
+     * stay with the block).
      *
-     * @param seed the seed
-     * @return a new session (the caller closes it)
+     * @param seed the seed of weight initialization
+     * @return the trial's session (the caller closes it)
      */
-    public Session newSession(long seed) {
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+    public Session trialSession(long seed) {
+        return newSession(seed).trial(model == null);
+    }
+
+    /** The session a fit or a load runs in, the engine seeded for repeatable initialization. */
+    Session newSession(long seed) {
+        Engine.getInstance().setRandomSeed((int) seed);
         Model m = model;
         if (m == null) {
-            m = Model.newInstance("luzj", device);
+            m = Model.newInstance("luzj", recipe.device());
             m.setBlock(block);
         }
-        return new Session(m, loss, optimizer, metrics, device, channelsLast);
+        return new Session(m, recipe);
     }
 }

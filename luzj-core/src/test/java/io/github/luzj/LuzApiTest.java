@@ -53,7 +53,7 @@ class LuzApiTest {
                 Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
                         .fit(FitOptions.builder(train).validFraction(0.2).epochs(1).verbose(false).build())) {
             // 80 training examples in batches of 16: five steps
-            assertThat(fitted.session().globalStep()).isEqualTo(5);
+            assertThat(fitted.globalStep()).isEqualTo(5);
             assertThat(fitted.records().values("valid", "loss")).hasSize(1);
         }
     }
@@ -136,7 +136,7 @@ class LuzApiTest {
             try (FittedModel fitted =
                     Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam().lr(0.05))
                             .fit(ds, 3, ds)) {
-                assertThat(fitted.session().globalStep()).isEqualTo(12);
+                assertThat(fitted.globalStep()).isEqualTo(12);
                 assertThat(fitted.evaluate(ds).get("loss"))
                         .isCloseTo(fitted.records().last("valid", "loss"), org.assertj.core.data.Offset.offset(1e-5));
                 assertThat(fitted.predict(ds, m).getShape().get(0)).isEqualTo(64);

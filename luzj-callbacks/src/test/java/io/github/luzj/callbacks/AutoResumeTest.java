@@ -92,7 +92,7 @@ class AutoResumeTest {
         try (FittedModel full = Fixtures.fitClasses(Fixtures.classifier(), 3, true);
                 FittedModel resumed = runUntilDone(dir, autoResume, crash, resumedFrom)) {
             assertThat(resumedFrom).containsExactly(dir);
-            assertThat(resumed.session().globalStep()).isEqualTo(15);
+            assertThat(resumed.globalStep()).isEqualTo(15);
             assertThat(Fixtures.parameters(resumed.block()))
                     .isDeepEqualTo(Fixtures.parameters(full.block()));
         }

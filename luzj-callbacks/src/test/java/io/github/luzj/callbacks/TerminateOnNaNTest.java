@@ -28,7 +28,7 @@ class TerminateOnNaNTest {
                         .epochs(3).verbose(false).callbacks(nan).build())) {
             assertThat(nan.stoppedEpoch()).isEqualTo(1);
             assertThat(nan.stoppedBatch()).isBetween(1, 8);
-            assertThat(fitted.session().globalStep()).isEqualTo(nan.stoppedBatch() + 1);
+            assertThat(fitted.globalStep()).isEqualTo(nan.stoppedBatch() + 1);
             assertThat(fitted.records().epochs()).isEqualTo(1);
             assertThat(nan.message())
                     .matches("the training loss is (NaN|Inf) at epoch 1, batch \\d of 10 \\(step"

@@ -3,8 +3,12 @@ package io.github.luzj.fit;
 import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.data.DataLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The arguments of one {@code fit} call (luz's {@code fit(data, epochs, valid_data, callbacks,
@@ -20,9 +24,9 @@ public final class FitOptions {
     private final List<Callback> callbacks;
     private final boolean verbose;
     private final long seed;
-    private final java.nio.file.Path resumeFrom;
+    private final Path resumeFrom;
     private final int accumulateGradBatches;
-    private final java.util.Map<String, String> config;
+    private final Map<String, String> config;
     private final boolean overwriteCheckpoints;
 
     private FitOptions(Builder b) {
@@ -36,7 +40,7 @@ public final class FitOptions {
         this.seed = b.seed;
         this.resumeFrom = b.resumeFrom;
         this.accumulateGradBatches = b.accumulateGradBatches;
-        this.config = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.config));
+        this.config = Collections.unmodifiableMap(new LinkedHashMap<>(b.config));
         this.overwriteCheckpoints = b.overwriteCheckpoints;
     }
 
@@ -45,7 +49,7 @@ public final class FitOptions {
      *
      * @return the settings, by name
      */
-    public java.util.Map<String, String> config() {
+    public Map<String, String> config() {
         return config;
     }
 
@@ -72,7 +76,7 @@ public final class FitOptions {
      *
      * @return the folder, or null for a fresh start
      */
-    public java.nio.file.Path resumeFrom() {
+    public Path resumeFrom() {
         return resumeFrom;
     }
 
@@ -168,9 +172,9 @@ public final class FitOptions {
         private final List<Callback> callbacks = new ArrayList<>();
         private boolean verbose = true;
         private long seed = 1;
-        private java.nio.file.Path resumeFrom;
+        private Path resumeFrom;
         private int accumulateGradBatches = 1;
-        private final java.util.Map<String, String> config = new java.util.LinkedHashMap<>();
+        private final Map<String, String> config = new LinkedHashMap<>();
         private boolean overwriteCheckpoints;
 
         private Builder(DataLoader train) {
@@ -288,7 +292,7 @@ public final class FitOptions {
          * @param checkpoint the checkpoint folder, or null for a fresh start
          * @return this builder
          */
-        public Builder resumeFrom(java.nio.file.Path checkpoint) {
+        public Builder resumeFrom(Path checkpoint) {
             this.resumeFrom = checkpoint;
             return this;
         }

@@ -1,16 +1,19 @@
 package io.github.luzj.vision;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.github.luzj.LuzjException;
-import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.HostBatch;
+import io.github.luzj.data.HostStaging;
 import io.github.luzj.data.Sample;
 import io.github.luzj.data.SampleDataset;
-import java.nio.FloatBuffer;
+import io.github.luzj.fit.internal.BatchErrors;
+import io.github.luzj.fit.internal.BatchRunner;
+import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /**
  * The frozen backbone's features of every example, computed once: with no random augmentation
@@ -51,41 +54,51 @@ public final class FeatureCache implements SampleDataset {
         LuzjException.check(
                 data.sampleCount() == data.dataset().size(),
                 "feature caching needs every example: build the loader without drop-last");
-        int n = data.dataset().size();
-        float[][] feats = new float[n][];
-        FloatTensor[] labels = new FloatTensor[n];
-        int[] order = data.order(1);
-        int next = 0;
-        long[] shape = null;
-        try (NDManager manager = NDManager.newBaseManager();
-                BatchIterator it = data.iterator(1)) {
-            while (it.hasNext()) {
-                HostBatch hb = it.next();
-                try (NDManager bm = manager.newSubManager()) {
-                    NDArray images = bm.create(FloatBuffer.wrap(hb.x().data()), new Shape(hb.x().shape()));
-                    NDArray f = model.features(images);
-                    long per = f.size() / hb.size();
-                    shape = new long[] {per};
-                    float[] all = f.toFloatArray();
-                    int ySize = hb.labeled() ? hb.y().size() / hb.size() : 0;
-                    for (int i = 0; i < hb.size(); i++) {
-                        int index = order[next++];
-                        float[] row = new float[(int) per];
-                        System.arraycopy(all, (int) (i * per), row, 0, (int) per);
-                        feats[index] = row;
-                        if (!hb.labeled()) {
-                            continue; // features to predict on: no label to keep
-                        }
-                        float[] y = new float[ySize];
-                        System.arraycopy(hb.y().data(), i * ySize, y, 0, ySize);
-                        long[] yShape = new long[hb.y().shape().length - 1];
-                        System.arraycopy(hb.y().shape(), 1, yShape, 0, yShape.length);
-                        labels[index] = new FloatTensor(y, yShape);
-                    }
-                }
-            }
+        Collector collector = new Collector(data.dataset().size(), data.order(1), model);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // staged NCHW, as DJL does: the features are bit for bit those of the model's forward
+            new BatchRunner(manager, manager.getDevice(), new HostStaging(false))
+                    .featuresOnly()
+                    .run(data, 1, collector);
         }
-        return new FeatureCache(feats, labels, shape);
+        return new FeatureCache(collector.features, collector.labels, collector.shape);
+    }
+
+    /** Copies each batch's features, and its labels, into the rows of the examples, in order. */
+    private static final class Collector implements BatchRunner.Step {
+        final float[][] features;
+        final FloatTensor[] labels;
+        long[] shape;
+        private final int[] order;
+        private final UnaryOperator<NDArray> backbone;
+        private int next;
+
+        Collector(int n, int[] order, FineTunable model) {
+            this.features = new float[n][];
+            this.labels = new FloatTensor[n];
+            this.order = order;
+            this.backbone = model::features;
+        }
+
+        @Override
+        public boolean run(HostBatch hb, NDList x, NDList y, int index) {
+            NDArray f = BatchErrors.forward(backbone, x.head());
+            long per = f.size() / hb.size();
+            shape = new long[] {per};
+            float[] all = f.toFloatArray();
+            int ySize = hb.labeled() ? hb.y().size() / hb.size() : 0;
+            for (int i = 0; i < hb.size(); i++) {
+                int row = order[next++];
+                features[row] = Arrays.copyOfRange(all, (int) (i * per), (int) ((i + 1) * per));
+                if (!hb.labeled()) {
+                    continue; // features to predict on: no label to keep
+                }
+                float[] label = Arrays.copyOfRange(hb.y().data(), i * ySize, (i + 1) * ySize);
+                long[] labelShape = Arrays.copyOfRange(hb.y().shape(), 1, hb.y().shape().length);
+                labels[row] = new FloatTensor(label, labelShape);
+            }
+            return true;
+        }
     }
 
     @Override

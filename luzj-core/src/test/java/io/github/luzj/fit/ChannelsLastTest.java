@@ -1,6 +1,7 @@
 package io.github.luzj.fit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -16,9 +17,11 @@ import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
 import io.github.luzj.SetupModel;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.callback.Callbacks;
+import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.FloatTensor;
-import io.github.luzj.data.HostBatch;
 import io.github.luzj.data.Sample;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.optim.Optimizers;
@@ -113,22 +116,38 @@ class ChannelsLastTest {
     }
 
     @Test
-    void theSetupSwitchDecidesTheLayout() {
+    void theSetupSwitchDecidesTheLayoutTheFitStages() {
         SetupModel setup = Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam());
         assertThat(setup.channelsLast()).as("on by default").isTrue();
         assertThat(setup.channelsLast(false).device(Device.cpu()).channelsLast())
                 .as("kept through device()")
                 .isFalse();
-        float[] pixels = new float[2 * CHANNELS * 4];
-        HostBatch batch =
-                new HostBatch(new FloatTensor(pixels, new long[] {2, CHANNELS, 2, 2}), FloatTensor.scalar(0));
         for (boolean on : new boolean[] {true, false}) {
-            try (Session s = setup.channelsLast(on).newSession(1);
-                    NDManager m = NDManager.newBaseManager(Device.cpu())) {
-                NDArray x = s.newStaging().features(batch, m).singletonOrThrow();
-                // reshape is a view of a contiguous (NCHW) array and a copy of a channels-last one
-                x.reshape(-1).addi(1);
-                assertThat(x.sum().getFloat()).as("channelsLast(%s)", on).isEqualTo(on ? 0f : pixels.length);
+            float[] change = {Float.NaN};
+            Callback probe =
+                    Callbacks.on(
+                            Phase.TRAIN_BATCH_BEGIN,
+                            ctx -> {
+                                NDArray x = ctx.input().head();
+                                float before = x.sum().getFloat();
+                                // reshape is a view of a contiguous (NCHW) array and a copy of a
+                                // channels-last one
+                                x.reshape(-1).addi(1);
+                                change[0] = x.sum().getFloat() - before;
+                            });
+            SetupModel layout =
+                    Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                            .channelsLast(on);
+            try (FittedModel ignored =
+                    layout.fit(
+                            FitOptions.builder(loader(images(2, 3)))
+                                    .epochs(1)
+                                    .verbose(false)
+                                    .callbacks(probe)
+                                    .build())) {
+                assertThat(change[0])
+                        .as("channelsLast(%s)", on)
+                        .isCloseTo(on ? 0f : 2 * CHANNELS * SIDE * SIDE, within(0.01f));
             }
         }
     }

@@ -59,8 +59,8 @@ class GradientAccumulationTest {
                                                 .callbacks(beforeStep)
                                                 .verbose(false)
                                                 .build())) {
-            assertThat(accumulated.session().globalStep()).isEqualTo(12);
-            assertThat(big.session().globalStep()).isEqualTo(12);
+            assertThat(accumulated.globalStep()).isEqualTo(12);
+            assertThat(big.globalStep()).isEqualTo(12);
             assertThat(stepsSeen).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
             assertThat(accumulated.records().steps()).hasSize(12);
             float[] want = ResumeTest.allParameters(big);
@@ -90,9 +90,9 @@ class GradientAccumulationTest {
                                         .callbacks(probe)
                                         .verbose(false)
                                         .build())) {
-            assertThat(m.session().globalStep()).isEqualTo(6);
+            assertThat(m.globalStep()).isEqualTo(6);
             assertThat(stepsPerEpoch).containsExactly(3);
-            assertThat(m.session().optimizer().gradientsPending()).isFalse();
+            assertThat(m.optimizer().gradientsPending()).isFalse();
         }
     }
 
@@ -132,9 +132,9 @@ class GradientAccumulationTest {
                                                 .resumeFrom(ckpt)
                                                 .verbose(false)
                                                 .build())) {
-            assertThat(cut.session().globalStep()).isEqualTo(4 + 1);
-            assertThat(cut.session().optimizer().gradientsPending()).isFalse(); // dropped
-            assertThat(resumed.session().globalStep()).isEqualTo(12);
+            assertThat(cut.globalStep()).isEqualTo(4 + 1);
+            assertThat(cut.optimizer().gradientsPending()).isFalse(); // dropped
+            assertThat(resumed.globalStep()).isEqualTo(12);
             assertThat(ResumeTest.allParameters(resumed))
                     .containsExactly(ResumeTest.allParameters(full));
         }

@@ -20,6 +20,7 @@ import io.github.luzj.testing.Synthetic;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -202,7 +203,7 @@ class PhaseOrderTest {
                         .fit(FitOptions.builder(train).epochs(2).verbose(false).build())) {
             fitted.fit(FitOptions.builder(train).epochs(1).verbose(false).build());
             assertThat(fitted.records().epochs()).isEqualTo(3);
-            assertThat(fitted.session().globalStep()).isEqualTo(6);
+            assertThat(fitted.globalStep()).isEqualTo(6);
         }
     }
 
@@ -223,6 +224,92 @@ class PhaseOrderTest {
                             Phase.PREDICT_BATCH_BEGIN,
                             Phase.PREDICT_BATCH_END,
                             Phase.PREDICT_END);
+        }
+    }
+
+    @Test
+    void evaluateFiresTheValidationPhasesAsAFitsValidationDoes() {
+        Recorder rec = new Recorder();
+        List<String> seen = new ArrayList<>();
+        Callback probe =
+                Callbacks.on(
+                        Phase.VALID_BATCH_AFTER_LOSS,
+                        ctx ->
+                                seen.add(ctx.batchIndex() + "/" + ctx.validBatches()
+                                        + " training=" + ctx.training()
+                                        + " pred=" + ctx.pred().head().getShape()
+                                        + " loss=" + (ctx.loss() != null)));
+        DataLoader data = loader(6, 4);
+        try (FittedModel fitted =
+                Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                        .fit(FitOptions.builder(data).epochs(1).verbose(false).build())) {
+            Map<String, Double> plain = fitted.evaluate(data);
+            assertThat(fitted.evaluate(data, rec, probe)).isEqualTo(plain);
+            List<Phase> batch =
+                    List.of(
+                            Phase.VALID_BATCH_BEGIN,
+                            Phase.VALID_BATCH_AFTER_PRED,
+                            Phase.VALID_BATCH_AFTER_LOSS,
+                            Phase.VALID_BATCH_END);
+            List<Phase> expected = new ArrayList<>();
+            expected.add(Phase.VALID_BEGIN);
+            expected.addAll(batch); // 6 examples in batches of 4: two batches
+            expected.addAll(batch);
+            expected.add(Phase.VALID_END);
+            assertThat(rec.seen).containsExactlyElementsOf(expected);
+            assertThat(seen)
+                    .containsExactly(
+                            "0/2 training=false pred=(4, 3) loss=true",
+                            "1/2 training=false pred=(2, 3) loss=true");
+        }
+    }
+
+    @Test
+    void aLossReplacedAtValidBatchAfterLossIsTheOneEvaluateAverages() {
+        Callback zero =
+                Callbacks.on(Phase.VALID_BATCH_AFTER_LOSS, ctx -> ctx.setLoss(ctx.loss().mul(0)));
+        DataLoader data = loader(6, 4);
+        try (FittedModel fitted =
+                Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                        .fit(FitOptions.builder(data).epochs(1).verbose(false).build())) {
+            assertThat(fitted.evaluate(data).get("loss")).isPositive();
+            assertThat(fitted.evaluate(data, zero).get("loss")).isZero();
+        }
+    }
+
+    @Test
+    void evaluateAndPredictCutShortByACallbackReturnNothing() {
+        DataLoader data = loader(6, 4);
+        try (FittedModel fitted =
+                        Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                                .fit(FitOptions.builder(data).epochs(1).verbose(false).build());
+                ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            Recorder rec = new Recorder();
+            Callback abort =
+                    Callbacks.on(Phase.VALID_BATCH_END, ctx -> ctx.abortTraining("Ctrl-C"));
+            assertThatThrownBy(() -> fitted.evaluate(data, abort, rec))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("evaluate stopped after batch 1 of 2: Ctrl-C");
+            assertThat(rec.seen).endsWith(Phase.VALID_BATCH_END, Phase.VALID_END).hasSize(6);
+            Callback abortPredict =
+                    Callbacks.on(Phase.PREDICT_BATCH_END, ctx -> ctx.abortTraining("Ctrl-C"));
+            assertThatThrownBy(() -> fitted.predict(data, m, abortPredict))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("predict stopped after batch 1 of 2: Ctrl-C");
+        }
+    }
+
+    @Test
+    void evaluateNamesTheShapesLikeFit() {
+        try (FittedModel fitted =
+                Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                        .fit(FitOptions.builder(loader(6, 4)).epochs(1).verbose(false).build())) {
+            DataLoader wide =
+                    DataLoader.builder(Synthetic.argmaxClasses(6, 5, 3, 7)).batchSize(4).build();
+            assertThatThrownBy(() -> fitted.evaluate(wide))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("forward pass failed on input of shape (4, 5)")
+                    .hasMessageContaining("check that the data's shape fits the model's first layer");
         }
     }
 }

@@ -97,7 +97,7 @@ class ResumeTest {
                                                 .resumeFrom(ckpt)
                                                 .build())) {
             assertThat(resumed.records().epochs()).isEqualTo(3);
-            assertThat(resumed.session().globalStep()).isEqualTo(full.session().globalStep());
+            assertThat(resumed.globalStep()).isEqualTo(full.globalStep());
             assertThat(allParameters(resumed)).containsExactly(allParameters(full));
             assertThat(resumed.records().values("valid", "loss"))
                     .containsExactly(full.records().values("valid", "loss"));
@@ -133,8 +133,8 @@ class ResumeTest {
                                                 .verbose(false)
                                                 .resumeFrom(ckpt)
                                                 .build())) {
-            assertThat(cut.session().globalStep()).isEqualTo(5 + 3);
-            assertThat(resumed.session().globalStep()).isEqualTo(15);
+            assertThat(cut.globalStep()).isEqualTo(5 + 3);
+            assertThat(resumed.globalStep()).isEqualTo(15);
             assertThat(allParameters(resumed)).containsExactly(allParameters(full));
         }
     }
@@ -168,8 +168,8 @@ class ResumeTest {
                                                 .resumeFrom(ckpt)
                                                 .build())) {
             assertThat(cut.stopReason()).isEqualTo("test stop");
-            assertThat(cut.session().globalStep()).isEqualTo(5 + 2);
-            assertThat(resumed.session().globalStep()).isEqualTo(15);
+            assertThat(cut.globalStep()).isEqualTo(5 + 2);
+            assertThat(resumed.globalStep()).isEqualTo(15);
             assertThat(allParameters(resumed)).containsExactly(allParameters(full));
         }
     }

@@ -61,7 +61,7 @@ class ScheduleFreeFitTest {
             float[] after = ResumeTest.allParameters(m);
             assertThat(x).isNotEqualTo(y);
             assertThat(after).containsExactly(x);
-            assertThat(m.session().optimizer().isTrainMode()).isFalse();
+            assertThat(m.optimizer().isTrainMode()).isFalse();
             double[] validLoss = m.records().values("valid", "loss");
             assertThat(m.evaluate(ResumeTest.valid()).get("loss"))
                     .isEqualTo(validLoss[validLoss.length - 1]);

@@ -27,7 +27,7 @@ class TransferFineTuneTest {
                             .unfrozenEpochs(1)
                             .run(TransferTrainingTest.syntheticLoader(), null, new Metric[0])) {
                 assertThat(fitted.records().epochs()).isEqualTo(2);
-                assertThat(fitted.session().optimizer().groups())
+                assertThat(fitted.optimizer().groups())
                         .extracting(ParamGroup::name, ParamGroup::lr)
                         .containsExactly(
                                 org.assertj.core.groups.Tuple.tuple("backbone", 1e-4),

@@ -1,20 +1,15 @@
 package io.github.luzj.lrfinder;
 
-import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import io.github.luzj.FittedModel;
 import io.github.luzj.LuzjException;
 import io.github.luzj.SetupModel;
 import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Context;
 import io.github.luzj.data.DataLoader;
-import io.github.luzj.fit.FitLoop;
 import io.github.luzj.fit.FitOptions;
-import io.github.luzj.fit.Session;
-import io.github.luzj.optim.LuzOptimizer;
-import java.util.List;
+import io.github.luzj.fit.internal.FitLoop;
+import io.github.luzj.fit.internal.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,46 +81,9 @@ public final class LrFinder {
     public LrFinderResult run(SetupModel setup, DataLoader train) {
         Checks.check(setup != null, "the model is null; pass the SetupModel to sweep");
         checkData(train);
-        boolean freshModel = makesFreshModels(setup);
-        Session owner = setup.newSession(seed);
-        try {
-            return sweep(sweepSession(owner), train);
-        } finally {
-            if (freshModel) {
-                release(owner.model());
-            }
+        try (Session trial = setup.trialSession(seed)) {
+            return sweep(trial, train);
         }
-    }
-
-    /**
-     * Tells whether {@code setup} wraps its block in a new DJL model per session (it was set up
-     * from a block) rather than reusing the user's model (set up from a {@code Model}).
-     */
-    private boolean makesFreshModels(SetupModel setup) {
-        Model probe = setup.newSession(seed).model();
-        Model again = setup.newSession(seed).model();
-        if (probe == again) {
-            return false;
-        }
-        probe.close();
-        again.close();
-        return true;
-    }
-
-    /**
-     * Frees the sweep's own DJL model but not the block's parameters, which it initialized and so
-     * owns: they are detached first, or the next {@code fit} would find them freed (DJL also
-     * closes an unreachable model when it is garbage collected).
-     */
-    private static void release(Model model) {
-        NDManager owner = model.getNDManager();
-        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-            Parameter param = p.getValue();
-            if (param.isInitialized() && param.getArray().getManager() == owner) {
-                param.getArray().detach();
-            }
-        }
-        model.close();
     }
 
     /**
@@ -139,21 +97,9 @@ public final class LrFinder {
     public LrFinderResult run(FittedModel fitted, DataLoader train) {
         Checks.check(fitted != null, "the model is null; pass the FittedModel to sweep");
         checkData(train);
-        return sweep(sweepSession(fitted.session()), train);
-    }
-
-    /**
-     * A session over the same model with a fresh optimizer and no metrics: the owner's optimizer
-     * state, step counter and records stay as they are, and no metric is computed per batch.
-     */
-    private static Session sweepSession(Session owner) {
-        return new Session(
-                owner.model(),
-                owner.loss(),
-                owner.optimizerSpec(),
-                List.of(),
-                owner.device(),
-                owner.channelsLast());
+        try (Session trial = fitted.trialSession()) {
+            return sweep(trial, train);
+        }
     }
 
     private static void checkData(DataLoader train) {
@@ -169,7 +115,7 @@ public final class LrFinder {
                         beta,
                         stopOnDivergence,
                         divergenceFactor,
-                        session.optimizerSpec().lr(),
+                        session.recipe().optimizer().lr(),
                         ctx -> snapshot[0] = takeSnapshot(ctx));
         FitOptions options =
                 FitOptions.builder(train)
@@ -183,7 +129,7 @@ public final class LrFinder {
             FitLoop.fit(session, options);
             failed = false;
         } finally {
-            finish(session, snapshot[0], callback.stopReason(), failed);
+            finish(snapshot[0], callback.stopReason(), failed);
         }
         LrFinderResult result = callback.result();
         if (result.stopReason() == StopReason.NON_FINITE_LOSS) {
@@ -203,21 +149,17 @@ public final class LrFinder {
         return ParameterSnapshot.take(ctx.block(), parent);
     }
 
-    private void finish(
-            Session session, ParameterSnapshot snapshot, StopReason reason, boolean failed) {
+    /** Puts the weights back unless asked to keep them; the trial's close frees its optimizer. */
+    private void finish(ParameterSnapshot snapshot, StopReason reason, boolean failed) {
+        if (snapshot == null) {
+            return;
+        }
         try {
-            if (snapshot != null
-                    && (failed || !keepChanges || reason == StopReason.NON_FINITE_LOSS)) {
+            if (failed || !keepChanges || reason == StopReason.NON_FINITE_LOSS) {
                 snapshot.restore();
             }
         } finally {
-            if (snapshot != null) {
-                snapshot.close();
-            }
-            LuzOptimizer optimizer = session.optimizer();
-            if (optimizer != null) {
-                optimizer.close();
-            }
+            snapshot.close();
         }
     }
 

@@ -43,8 +43,8 @@ class LrFinderTest {
         try (FittedModel fitted = fitOneEpoch(setup(block, loss))) {
             assertThat(nonGradientParameters(block)).as("BatchNorm running statistics").isEqualTo(4);
             Map<String, String> weights = TinyConvNet.parameters(block);
-            Map<String, String> adam = OptimizerProbe.state(fitted.session().optimizer(), block);
-            long step = fitted.session().globalStep();
+            Map<String, String> adam = OptimizerProbe.state(fitted.optimizer(), block);
+            long step = fitted.globalStep();
             int records = fitted.records().entries().size();
             int callsBefore = loss.calls();
 
@@ -58,8 +58,8 @@ class LrFinderTest {
             assertThat(r.smoothedLoss()).containsExactly(LossSmoother.smooth(r.loss(), 0.9));
 
             assertThat(TinyConvNet.parameters(block)).isEqualTo(weights);
-            assertThat(OptimizerProbe.state(fitted.session().optimizer(), block)).isEqualTo(adam);
-            assertThat(fitted.session().globalStep()).isEqualTo(step);
+            assertThat(OptimizerProbe.state(fitted.optimizer(), block)).isEqualTo(adam);
+            assertThat(fitted.globalStep()).isEqualTo(step);
             assertThat(fitted.records().entries()).hasSize(records);
         }
     }
@@ -69,13 +69,13 @@ class LrFinderTest {
         Block block = TinyConvNet.block();
         try (FittedModel fitted = fitOneEpoch(setup(block, new TinyConvNet.CountingLoss()))) {
             Map<String, String> before = TinyConvNet.parameters(block);
-            Map<String, String> adam = OptimizerProbe.state(fitted.session().optimizer(), block);
+            Map<String, String> adam = OptimizerProbe.state(fitted.optimizer(), block);
             finder(6, true).run(fitted, train);
             Map<String, String> after = TinyConvNet.parameters(block);
             for (String name : before.keySet()) {
                 assertThat(after.get(name)).as(name).isNotEqualTo(before.get(name));
             }
-            assertThat(OptimizerProbe.state(fitted.session().optimizer(), block)).isEqualTo(adam);
+            assertThat(OptimizerProbe.state(fitted.optimizer(), block)).isEqualTo(adam);
         }
     }
 
@@ -89,8 +89,8 @@ class LrFinderTest {
         try (FittedModel a = fitOneEpoch(sweptSetup);
                 FittedModel b = fitOneEpoch(setup(plain, new TinyConvNet.CountingLoss()))) {
             assertThat(TinyConvNet.parameters(swept)).isEqualTo(TinyConvNet.parameters(plain));
-            assertThat(OptimizerProbe.state(a.session().optimizer(), swept))
-                    .isEqualTo(OptimizerProbe.state(b.session().optimizer(), plain));
+            assertThat(OptimizerProbe.state(a.optimizer(), swept))
+                    .isEqualTo(OptimizerProbe.state(b.optimizer(), plain));
         }
     }
 

@@ -1,6 +1,7 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import io.github.luzj.data.DataLoader;
+import io.github.luzj.fit.FitOptions;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.OptimizerSpec;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ final class RunSettings {
         c.put("train batches", String.valueOf(train.size()));
         c.put("valid samples", valid == null ? "none" : String.valueOf(valid.sampleCount()));
         c.put("valid batches", valid == null ? "none" : String.valueOf(valid.size()));
-        c.put("optimizer", describe(session.optimizerSpec()));
+        c.put("optimizer", describe(session.recipe().optimizer()));
         c.put("accumulate grad batches", String.valueOf(options.accumulateGradBatches()));
         c.put("metrics", session.metrics().stream().map(Metric::abbrev).collect(Collectors.joining(", ")));
         c.putAll(options.config());

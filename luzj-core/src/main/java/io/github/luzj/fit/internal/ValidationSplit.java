@@ -1,4 +1,4 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import io.github.luzj.LuzjException;
 import io.github.luzj.data.DataLoader;

@@ -1,25 +1,35 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.loss.Loss;
+import com.google.gson.JsonObject;
+import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
+import io.github.luzj.io.Checkpoint;
+import io.github.luzj.io.CheckpointLock;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.record.Records;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The fit loop's {@link Context}: the loop writes it, callbacks read it. */
-final class FitContext implements Context {
+final class FitContext implements Context, BatchRunner.Scope {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FitContext.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FitContext.class);
 
     private final Session session;
-    private final io.github.luzj.callback.CallbackList callbacks;
+    private final CallbackList callbacks;
     private final boolean verbose;
     private final int maxEpochs;
     private final int minEpochs;
@@ -44,22 +54,21 @@ final class FitContext implements Context {
     /** The epochs the fit was asked for; see {@link Context#fitEpochs()}. */
     int fitEpochs;
     /** Where warnings are printed beside SLF4J, or null (not verbose, or SLF4J has a provider). */
-    java.io.PrintStream warnings;
+    PrintStream warnings;
     /** Training batches of the current epoch done, those before a resume included. */
     int batchesTrained;
     /** The current epoch's training sums, read only when a checkpoint is written. */
-    java.util.function.Supplier<com.google.gson.JsonObject> runningSums = () -> null;
+    Supplier<JsonObject> runningSums = () -> null;
     /** The sums of the epoch just ended when it was cut short or not validated, else null. */
-    com.google.gson.JsonObject pendingEpoch;
+    JsonObject pendingEpoch;
     /** The run's settings, recorded in checkpoints. */
-    java.util.Map<String, String> config = java.util.Map.of();
+    Map<String, String> config = Map.of();
     boolean overwriteCheckpoints;
-    private final java.util.Map<java.nio.file.Path, io.github.luzj.io.CheckpointLock> locks =
-            new java.util.HashMap<>();
+    private final Map<Path, CheckpointLock> locks = new HashMap<>();
 
     FitContext(
             Session session,
-            io.github.luzj.callback.CallbackList callbacks,
+            CallbackList callbacks,
             boolean verbose,
             int maxEpochs,
             int minEpochs,
@@ -77,15 +86,18 @@ final class FitContext implements Context {
     }
 
     /** Without a provider SLF4J drops warnings, so a verbose fit prints them itself. */
-    static java.io.PrintStream warningStream(boolean verbose, boolean slf4jProvider) {
+    static PrintStream warningStream(boolean verbose, boolean slf4jProvider) {
         return verbose && !slf4jProvider ? System.err : null;
     }
 
-    void setPhase(Phase phase) {
+    /** Fires {@code phase} at the callbacks that declared it. */
+    void fire(Phase phase) {
         this.phase = phase;
+        callbacks.fire(phase, this);
     }
 
-    void startBatch(NDManager manager, NDList input, NDList target, int index) {
+    @Override
+    public void startBatch(NDManager manager, NDList input, NDList target, int index) {
         this.batchManager = manager;
         this.input = input;
         this.target = target;
@@ -94,7 +106,8 @@ final class FitContext implements Context {
         this.loss = null;
     }
 
-    void endBatch() {
+    @Override
+    public void endBatch() {
         batchManager = null;
         input = null;
         target = null;
@@ -253,26 +266,25 @@ final class FitContext implements Context {
     }
 
     @Override
-    public ai.djl.training.loss.Loss lossFunction() {
+    public Loss lossFunction() {
         return session.loss();
     }
 
     @Override
-    public void saveCheckpoint(java.nio.file.Path dir) {
+    public void saveCheckpoint(Path dir) {
         if (phase == Phase.TRAIN_BATCH_AFTER_STEP) {
-            throw new io.github.luzj.LuzjException(
+            throw new LuzjException(
                     "a checkpoint cannot be written at " + phase.luzName() + ": the step is taken"
                             + " but the batch's metrics are not counted yet; write it at"
                             + " on_train_batch_end");
         }
-        io.github.luzj.io.Checkpoint.checkWritable(dir); // before the lock file goes in
-        locks.computeIfAbsent(
-                dir.toAbsolutePath().normalize(), io.github.luzj.io.CheckpointLock::acquire);
+        Checkpoint.checkWritable(dir); // before the lock file goes in
+        locks.computeIfAbsent(dir.toAbsolutePath().normalize(), CheckpointLock::acquire);
         // schedule-free AdamW's weights are saved at x, training goes on from y unchanged
         session.optimizer()
                 .atEvalPoint(
                         () ->
-                                io.github.luzj.io.Checkpoint.save(
+                                Checkpoint.save(
                                         dir,
                                         session.model().getBlock(),
                                         session.optimizer(),
@@ -282,34 +294,33 @@ final class FitContext implements Context {
     }
 
     /** Where training stands, as a checkpoint records it. */
-    private io.github.luzj.io.Checkpoint.Meta meta() {
-        io.github.luzj.io.Checkpoint.Position at;
-        com.google.gson.JsonObject running = null;
+    private Checkpoint.Meta meta() {
+        Checkpoint.Position at;
+        JsonObject running = null;
         if (phase == null || phase.ordinal() >= Phase.EPOCH_END.ordinal()) {
             if (pendingEpoch != null) {
                 // the epoch was cut short or not validated: resuming must finish it
-                at = new io.github.luzj.io.Checkpoint.Position(
+                at = new Checkpoint.Position(
                         session.epochsDone() - 1, batchesTrained, session.globalStep());
                 running = pendingEpoch;
             } else {
-                at = new io.github.luzj.io.Checkpoint.Position(
-                        session.epochsDone(), 0, session.globalStep());
+                at = new Checkpoint.Position(session.epochsDone(), 0, session.globalStep());
             }
         } else {
-            at = new io.github.luzj.io.Checkpoint.Position(
+            at = new Checkpoint.Position(
                     session.epochsDone(), batchesTrained, session.globalStep());
             running = batchesTrained > 0 ? runningSums.get() : null;
         }
-        return new io.github.luzj.io.Checkpoint.Meta(
+        return new Checkpoint.Meta(
                 at,
                 callbacks.states(),
                 running,
-                new io.github.luzj.io.Checkpoint.Run(session.runId(), maxEpochs, config));
+                new Checkpoint.Run(session.runId(), maxEpochs, config));
     }
 
     /** Releases the checkpoint folders this fit locked. */
     void releaseLocks() {
-        locks.values().forEach(io.github.luzj.io.CheckpointLock::close);
+        locks.values().forEach(CheckpointLock::close);
         locks.clear();
     }
 

@@ -1,7 +1,8 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -13,11 +14,13 @@ import io.github.luzj.LuzjException;
 import io.github.luzj.data.HostStaging;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.LuzOptimizer;
-import io.github.luzj.optim.OptimizerSpec;
 import io.github.luzj.record.Records;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * What lives from one fit to the next of the same model: the DJL model, the live optimizer and
@@ -26,80 +29,63 @@ import java.util.Map;
  */
 public final class Session implements AutoCloseable {
 
+    /** What closing a session does with its DJL model. */
+    private enum OnClose {
+        /** Closes it: the session owns the model and its weights. */
+        CLOSE,
+        /** Closes it but keeps the block's parameters alive: they belong to the user's block. */
+        RELEASE,
+        /** Leaves it: the model belongs to another session (a trial's owner). */
+        KEEP
+    }
+
     private final Model model;
-    private final Loss loss;
-    private final OptimizerSpec optimizerSpec;
-    private final List<Metric> metrics;
-    private final Device device;
-    private final boolean channelsLast;
+    private final Recipe recipe;
+    private final OnClose onClose;
     private final Records records = new Records();
     private LuzOptimizer optimizer;
-    private java.util.Set<String> optimizedIds = java.util.Set.of();
+    private Set<String> optimizedIds = Set.of();
     private ParameterStore parameterStore;
     private long globalStep;
     private int epochsDone;
+    private String stopReason;
     /** Names this model's training run in its checkpoints; a resume adopts the checkpoint's. */
-    private String runId = java.util.UUID.randomUUID().toString();
+    private String runId = UUID.randomUUID().toString();
 
     /**
-     * Creates a session.
+     * Creates a session that owns {@code model}: closing it closes the model.
      *
      * @param model the model holding the block
-     * @param loss the loss
-     * @param optimizerSpec the optimizer's description
-     * @param metrics the metrics beyond the loss
-     * @param device the training device
+     * @param recipe the loss, optimizer, metrics, device and staging layout
      */
-    public Session(
-            Model model,
-            Loss loss,
-            OptimizerSpec optimizerSpec,
-            List<Metric> metrics,
-            Device device) {
-        this(model, loss, optimizerSpec, metrics, device, true);
+    public Session(Model model, Recipe recipe) {
+        this(model, recipe, OnClose.CLOSE);
     }
 
-    /**
-     * Creates a session.
-     *
-     * @param model the model holding the block
-     * @param loss the loss
-     * @param optimizerSpec the optimizer's description
-     * @param metrics the metrics beyond the loss
-     * @param device the training device
-     * @param channelsLast true to stage image batches channels-last ({@link HostStaging})
-     */
-    public Session(
-            Model model,
-            Loss loss,
-            OptimizerSpec optimizerSpec,
-            List<Metric> metrics,
-            Device device,
-            boolean channelsLast) {
-        this.channelsLast = channelsLast;
+    private Session(Model model, Recipe recipe, OnClose onClose) {
         this.model = model;
-        this.loss = loss;
-        this.optimizerSpec = optimizerSpec;
-        this.metrics = List.copyOf(metrics);
-        this.device = device;
+        this.recipe = recipe;
+        this.onClose = onClose;
     }
 
     /**
-     * Returns a staging buffer for one loop over batches, channels-last as this session says.
+     * Returns a session for a trial over this session's model (the LR finder's sweep): a fresh
+     * optimizer of the same kind, no metrics, records and counters of its own, so that this
+     * session's optimizer state, counters and records stay as they are. Closing it frees the
+     * trial's optimizer, and with {@code releaseModel} this session's model too, keeping the
+     * block's parameters alive (a model made for the trial around the user's block).
      *
-     * @return a new staging buffer
+     * @param releaseModel true to release this session's model when the trial closes
+     * @return the trial's session (the caller closes it)
      */
-    public HostStaging newStaging() {
-        return new HostStaging(channelsLast);
+    public Session trial(boolean releaseModel) {
+        return new Session(
+                model, recipe.withoutMetrics(), releaseModel ? OnClose.RELEASE : OnClose.KEEP);
     }
 
-    /**
-     * Tells whether this session stages image batches channels-last.
-     *
-     * @return true for channels-last
-     */
-    public boolean channelsLast() {
-        return channelsLast;
+    /** A staging buffer for one loop over batches, channels-last as the recipe says. */
+    HostStaging newStaging() {
+        return new HostStaging(recipe.channelsLast());
     }
 
     /**
@@ -157,23 +143,19 @@ public final class Session implements AutoCloseable {
                         "the model has no trainable parameter (all are frozen); unfreeze at least"
                                 + " one layer, for example the new head");
             }
-            optimizer = optimizerSpec.build(trainable);
+            optimizer = recipe.optimizer().build(trainable);
             optimizedIds = idsOf(trainable);
         }
     }
 
-    private static java.util.Set<String> idsOf(Map<String, Parameter> params) {
-        java.util.Set<String> ids = new java.util.HashSet<>();
+    private static Set<String> idsOf(Map<String, Parameter> params) {
+        Set<String> ids = new HashSet<>();
         params.values().forEach(p -> ids.add(p.getId()));
         return ids;
     }
 
-    /**
-     * Returns the parameters that take gradients, by path, in the block's order.
-     *
-     * @return the trainable parameters
-     */
-    public Map<String, Parameter> trainableParameters() {
+    /** The parameters that take gradients, by path, in the block's order. */
+    private Map<String, Parameter> trainableParameters() {
         Map<String, Parameter> out = new LinkedHashMap<>();
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
             if (p.getValue().requiresGradient()) {
@@ -198,16 +180,12 @@ public final class Session implements AutoCloseable {
      * @return the loss
      */
     public Loss loss() {
-        return loss;
+        return recipe.loss();
     }
 
-    /**
-     * Returns the metrics beyond the loss.
-     *
-     * @return the metrics
-     */
-    public List<Metric> metrics() {
-        return metrics;
+    /** The metrics beyond the loss. */
+    List<Metric> metrics() {
+        return recipe.metrics();
     }
 
     /**
@@ -216,7 +194,7 @@ public final class Session implements AutoCloseable {
      * @return the device
      */
     public Device device() {
-        return device;
+        return recipe.device();
     }
 
     /**
@@ -238,12 +216,12 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Returns the optimizer's description.
+     * Returns what the session trains with.
      *
-     * @return the spec
+     * @return the recipe
      */
-    public OptimizerSpec optimizerSpec() {
-        return optimizerSpec;
+    public Recipe recipe() {
+        return recipe;
     }
 
     ParameterStore parameterStore() {
@@ -272,8 +250,6 @@ public final class Session implements AutoCloseable {
         this.globalStep = globalStep;
     }
 
-    private String stopReason;
-
     void setStopReason(String reason) {
         this.stopReason = reason;
     }
@@ -291,12 +267,8 @@ public final class Session implements AutoCloseable {
         globalStep++;
     }
 
-    /**
-     * Returns the number of epochs completed in all fits.
-     *
-     * @return the epochs done
-     */
-    public int epochsDone() {
+    /** The number of epochs completed in all fits. */
+    int epochsDone() {
         return epochsDone;
     }
 
@@ -315,12 +287,26 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Frees the optimizer state and the model. */
+    /** Frees the optimizer state and, as the session was made, the model. */
     @Override
     public void close() {
         if (optimizer != null) {
             optimizer.close();
         }
-        model.close();
+        if (onClose == OnClose.RELEASE) {
+            // the block's parameters were initialized in this model's manager: detached first,
+            // they outlive it, or the next fit would find them freed (DJL also closes an
+            // unreachable model when it is garbage collected)
+            NDManager owner = model.getNDManager();
+            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+                Parameter param = p.getValue();
+                if (param.isInitialized() && param.getArray().getManager() == owner) {
+                    param.getArray().detach();
+                }
+            }
+        }
+        if (onClose != OnClose.KEEP) {
+            model.close();
+        }
     }
 }

@@ -1,4 +1,4 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import org.slf4j.LoggerFactory;
 import org.slf4j.helpers.NOPLoggerFactory;

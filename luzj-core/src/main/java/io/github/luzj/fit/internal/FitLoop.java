@@ -1,33 +1,37 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import io.github.luzj.LuzjException;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.CallbackList;
 import io.github.luzj.callback.Phase;
-import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
 import io.github.luzj.data.HostStaging;
+import io.github.luzj.fit.FitOptions;
 import io.github.luzj.io.Checkpoint;
-import io.github.luzj.metric.LossAverage;
+import io.github.luzj.io.CheckpointLock;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.ParamGroup;
 import io.github.luzj.record.Records;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The fit loop: the one place that fires {@link Phase}s. It reads top to bottom like luz's
- * {@code fit}:
+ * The fit loop. It reads top to bottom like luz's {@code fit}:
  *
  * <pre>
  * fit begin
@@ -44,8 +48,9 @@ import java.util.Map;
  * fit end
  * </pre>
  *
- * <p>Every batch's arrays live in a manager of their own that closes when the batch ends, so
- * nothing allocated per batch outlives it.
+ * <p>The batches run in a {@link BatchRunner} (a manager of their own per batch, staging, fit's
+ * error messages); this class supplies the training step, and validation is {@link ValidStep},
+ * which {@code evaluate} runs too.
  */
 public final class FitLoop {
 
@@ -59,16 +64,10 @@ public final class FitLoop {
     private final CallbackList callbacks;
     private final HostStaging staging;
     private FitContext ctx;
+    private BatchRunner trainRunner;
+    private BatchRunner validRunner;
 
-    /**
-     * Prepares a fit of {@code session}'s model.
-     *
-     * @param session the model, optimizer and records
-     * @param train the training data
-     * @param valid the validation data, or null
-     * @param options the epochs, callbacks and verbosity
-     */
-    public FitLoop(Session session, DataLoader train, DataLoader valid, FitOptions options) {
+    private FitLoop(Session session, DataLoader train, DataLoader valid, FitOptions options) {
         this.session = session;
         this.train = train;
         this.valid = valid;
@@ -102,7 +101,7 @@ public final class FitLoop {
     }
 
     /** Runs the fit to its last epoch or until a callback stops it. */
-    public void run() {
+    private void run() {
         session.prepare(new Shape(train.featureShape()));
         Map<String, String> config = RunSettings.of(session, train, valid, options);
         Resumed resumed =
@@ -124,43 +123,46 @@ public final class FitLoop {
         ctx.accumulate = options.accumulateGradBatches();
         ctx.config = config;
         ctx.overwriteCheckpoints = options.overwriteCheckpoints();
+        validRunner =
+                new BatchRunner(session.model().getNDManager(), session.device(), staging).within(ctx);
+        trainRunner = validRunner.withGradients();
         NDManager metricManager = session.model().getNDManager().newSubManager();
         try (metricManager; resumed) {
             Sets sets = new Sets(metricManager);
             ctx.runningSums = sets::running;
             int skipBatches = resumed == null ? 0 : resumed.restore(lastEpoch, sets);
             ctx.batchesTrained = skipBatches;
-            fire(Phase.FIT_BEGIN);
+            ctx.fire(Phase.FIT_BEGIN);
             for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
                 ctx.epoch = epoch;
                 ctx.pendingEpoch = null;
                 ctx.batchesTrained = epoch == firstEpoch ? skipBatches : 0;
-                fire(Phase.EPOCH_BEGIN);
+                ctx.fire(Phase.EPOCH_BEGIN);
                 ctx.training = true;
                 session.optimizer().train();
-                fire(Phase.TRAIN_BEGIN);
+                ctx.fire(Phase.TRAIN_BEGIN);
                 trainEpoch(epoch, sets, ctx.batchesTrained);
-                fire(Phase.TRAIN_END);
+                ctx.fire(Phase.TRAIN_END);
                 toEvaluationPoint(epoch);
                 boolean validate = valid != null && !ctx.stopRequested();
                 boolean validated = false;
                 if (validate) {
                     ctx.training = false;
-                    fire(Phase.VALID_BEGIN);
+                    ctx.fire(Phase.VALID_BEGIN);
                     validated = validEpoch(sets);
-                    fire(Phase.VALID_END);
+                    ctx.fire(Phase.VALID_END);
                 }
                 if (ctx.batchesTrained < train.size() || (valid != null && !validated)) {
                     ctx.pendingEpoch = sets.running(); // a checkpoint now must finish this epoch
                 }
-                record(epoch, Records.TRAIN, sets.trainLoss, sets.train);
+                record(epoch, Records.TRAIN, sets.train);
                 if (validated) {
-                    record(epoch, Records.VALID, sets.validLoss, sets.valid);
+                    record(epoch, Records.VALID, sets.valid);
                 } else {
                     ctx.setMetrics(Records.VALID, Map.of()); // no stale values from an earlier epoch
                 }
                 session.countEpoch();
-                fire(Phase.EPOCH_END);
+                ctx.fire(Phase.EPOCH_END);
                 if (ctx.stopRequested()) {
                     if (epoch >= ctx.minEpochs() || ctx.aborted) {
                         break;
@@ -168,7 +170,7 @@ public final class FitLoop {
                     ctx.stopReason = null; // luz's min_epochs: too early to stop
                 }
             }
-            fire(Phase.FIT_END);
+            ctx.fire(Phase.FIT_END);
             session.setStopReason(ctx.stopReason);
             discardPendingGradients();
         } finally {
@@ -178,13 +180,13 @@ public final class FitLoop {
 
     /** A checkpoint being resumed from: locked, read into the session, checked against the fit. */
     private final class Resumed implements AutoCloseable {
-        private final java.nio.file.Path dir;
-        private final io.github.luzj.io.CheckpointLock lock;
+        private final Path dir;
+        private final CheckpointLock lock;
         private final Checkpoint.Meta meta;
 
-        Resumed(java.nio.file.Path dir, Map<String, String> config) {
+        Resumed(Path dir, Map<String, String> config) {
             this.dir = dir;
-            this.lock = io.github.luzj.io.CheckpointLock.acquire(dir);
+            this.lock = CheckpointLock.acquire(dir);
             try {
                 meta = Checkpoint.load(
                         dir, session.model().getBlock(), session.optimizer(), session.records(),
@@ -228,9 +230,9 @@ public final class FitLoop {
             return at.batchesDone();
         }
 
-        private void checkSameCallbacks(Map<String, com.google.gson.JsonElement> saved) {
-            Map<String, com.google.gson.JsonElement> now = callbacks.states();
-            java.util.Set<String> keys = new java.util.TreeSet<>(saved.keySet());
+        private void checkSameCallbacks(Map<String, JsonElement> saved) {
+            Map<String, JsonElement> now = callbacks.states();
+            Set<String> keys = new TreeSet<>(saved.keySet());
             keys.addAll(now.keySet());
             List<String> diffs = new ArrayList<>();
             for (String k : keys) {
@@ -269,19 +271,17 @@ public final class FitLoop {
         if (!hasBatchNorm(block)) {
             return;
         }
-        try (BatchIterator batches = train.iterator(epoch);
-                NoGrad ignored = NoGrad.enter()) {
-            for (int i = 0; i < BATCH_NORM_BATCHES && batches.hasNext(); i++) {
-                HostBatch hb = batches.next();
-                try (NDManager bm = newBatchManager()) {
-                    BatchErrors.forward(block, session.parameterStore(), staging.features(hb, bm), true);
-                }
-            }
-        }
+        ParameterStore ps = session.parameterStore();
+        new BatchRunner(session.model().getNDManager(), session.device(), staging)
+                .featuresOnly()
+                .run(train, epoch, (hb, x, y, index) -> {
+                    BatchErrors.forward(block, ps, x, true);
+                    return index + 1 < BATCH_NORM_BATCHES;
+                });
     }
 
     private static boolean hasBatchNorm(Block block) {
-        if (block instanceof ai.djl.nn.norm.BatchNorm) {
+        if (block instanceof BatchNorm) {
             return true;
         }
         for (Block child : block.getChildren().values()) {
@@ -300,103 +300,59 @@ public final class FitLoop {
     }
 
     private void trainEpoch(int epoch, Sets sets, int skip) {
-        Block block = session.model().getBlock();
-        ParameterStore ps = session.parameterStore();
-        try (BatchIterator batches = train.iterator(epoch)) {
-            trainBatches(batches, epoch, sets, skip, block, ps);
-        }
+        trainRunner.run(train, epoch, skip, new TrainStep(epoch, sets.train));
     }
 
-    private void trainBatches(
-            BatchIterator batches, int epoch, Sets sets, int skip, Block block, ParameterStore ps) {
-        int index = 0;
-        for (; index < skip && batches.hasNext(); index++) {
-            batches.next(); // trained before the checkpoint this fit resumed from
+    /**
+     * A training batch: forward, loss, backward and (every k batches with accumulation, and on
+     * the epoch's last) the optimizer step, with the training batch phases; a stop request
+     * stops after the batch.
+     */
+    private final class TrainStep implements BatchRunner.Step {
+        private final int epoch;
+        private final SetSums sums;
+        private final Block block = session.model().getBlock();
+        private final ParameterStore ps = session.parameterStore();
+        private final int k = options.accumulateGradBatches();
+
+        TrainStep(int epoch, SetSums sums) {
+            this.epoch = epoch;
+            this.sums = sums;
         }
-        int k = options.accumulateGradBatches();
-        while (batches.hasNext()) {
-            HostBatch hb = batches.next();
+
+        @Override
+        public boolean run(HostBatch hb, NDList x, NDList y, int index) {
             // with accumulation, the optimizer steps every k batches and on the epoch's last
             boolean steps = k == 1 || (index + 1) % k == 0 || index + 1 == train.size();
             ctx.stepping = steps;
-            try (NDManager bm = newBatchManager()) {
-                NDList x = staging.features(hb, bm);
-                NDList y = staging.labels(hb, bm);
-                ctx.startBatch(bm, x, y, index++);
-                fire(Phase.TRAIN_BATCH_BEGIN);
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    ctx.pred = BatchErrors.forward(block, ps, x, true);
-                    fire(Phase.TRAIN_BATCH_AFTER_PRED);
-                    ctx.loss = BatchErrors.loss(session.loss(), y, ctx.pred);
-                    fire(Phase.TRAIN_BATCH_AFTER_LOSS);
-                    fire(Phase.TRAIN_BATCH_BEFORE_BACKWARD);
-                    gc.backward(k == 1 ? ctx.loss : ctx.loss.div(k));
-                }
-                if (steps) {
-                    fire(Phase.TRAIN_BATCH_BEFORE_STEP);
-                    recordHyperparameters(epoch);
-                    session.optimizer().step();
-                    session.countStep();
-                    fire(Phase.TRAIN_BATCH_AFTER_STEP);
-                } else {
-                    session.optimizer().setGradientsPending(true);
-                }
-                sets.trainLoss.update(ctx.loss, hb.size());
-                for (Metric.Accumulator a : sets.train.values()) {
-                    a.update(ctx.pred, y);
-                }
-                ctx.batchesTrained++;
-                fire(Phase.TRAIN_BATCH_END);
-            } finally {
-                ctx.endBatch();
+            ctx.fire(Phase.TRAIN_BATCH_BEGIN);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                ctx.pred = BatchErrors.forward(block, ps, x, true);
+                ctx.fire(Phase.TRAIN_BATCH_AFTER_PRED);
+                ctx.loss = BatchErrors.loss(session.loss(), y, ctx.pred);
+                ctx.fire(Phase.TRAIN_BATCH_AFTER_LOSS);
+                ctx.fire(Phase.TRAIN_BATCH_BEFORE_BACKWARD);
+                gc.backward(k == 1 ? ctx.loss : ctx.loss.div(k));
             }
-            if (ctx.stopRequested()) {
-                break;
+            if (steps) {
+                ctx.fire(Phase.TRAIN_BATCH_BEFORE_STEP);
+                recordHyperparameters(epoch);
+                session.optimizer().step();
+                session.countStep();
+                ctx.fire(Phase.TRAIN_BATCH_AFTER_STEP);
+            } else {
+                session.optimizer().setGradientsPending(true);
             }
+            sums.update(ctx.loss, hb.size(), ctx.pred, y);
+            ctx.batchesTrained++;
+            ctx.fire(Phase.TRAIN_BATCH_END);
+            return !ctx.stopRequested();
         }
     }
 
     /** Validates; false when an abort (Ctrl-C) cut validation short. */
     private boolean validEpoch(Sets sets) {
-        Block block = session.model().getBlock();
-        ParameterStore ps = session.parameterStore();
-        // grad mode is per thread and on by default; no graph is needed for validation
-        try (BatchIterator batches = valid.iterator(1);
-                NoGrad ignored = NoGrad.enter()) {
-            return validBatches(batches, sets, block, ps);
-        }
-    }
-
-    private boolean validBatches(BatchIterator batches, Sets sets, Block block, ParameterStore ps) {
-        int index = 0;
-        while (batches.hasNext()) {
-            HostBatch hb = batches.next();
-            try (NDManager bm = newBatchManager()) {
-                NDList x = staging.features(hb, bm);
-                NDList y = staging.labels(hb, bm);
-                ctx.startBatch(bm, x, y, index++);
-                fire(Phase.VALID_BATCH_BEGIN);
-                ctx.pred = BatchErrors.forward(block, ps, x, false);
-                fire(Phase.VALID_BATCH_AFTER_PRED);
-                ctx.loss = BatchErrors.loss(session.loss(), y, ctx.pred);
-                fire(Phase.VALID_BATCH_AFTER_LOSS);
-                sets.validLoss.update(ctx.loss, hb.size());
-                for (Metric.Accumulator a : sets.valid.values()) {
-                    a.update(ctx.pred, y);
-                }
-                fire(Phase.VALID_BATCH_END);
-            } finally {
-                ctx.endBatch();
-            }
-            if (ctx.aborted) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private NDManager newBatchManager() {
-        return session.model().getNDManager().newSubManager(session.device());
+        return validRunner.run(valid, 1, new ValidStep(ctx, session, sets.valid));
     }
 
     private void recordHyperparameters(int epoch) {
@@ -407,46 +363,28 @@ public final class FitLoop {
         }
     }
 
-    private void record(
-            int epoch, String set, LossAverage loss, Map<String, Metric.Accumulator> metrics) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        values.put("loss", loss.compute());
-        loss.reset();
-        for (Map.Entry<String, Metric.Accumulator> e : metrics.entrySet()) {
-            values.put(e.getKey(), e.getValue().compute());
-            e.getValue().reset();
-        }
+    private void record(int epoch, String set, SetSums sums) {
+        Map<String, Double> values = sums.computeAndReset();
         values.forEach((metric, value) -> session.records().add(set, metric, epoch, value));
         ctx.setMetrics(set, values);
     }
 
-    private void fire(Phase phase) {
-        ctx.setPhase(phase);
-        callbacks.fire(phase, ctx);
-    }
-
     /** The running sums of both sets, kept for the whole fit. */
     private final class Sets {
-        final LossAverage trainLoss;
-        final LossAverage validLoss;
-        final Map<String, Metric.Accumulator> train = new LinkedHashMap<>();
-        final Map<String, Metric.Accumulator> valid = new LinkedHashMap<>();
+        final SetSums train;
+        final SetSums valid;
 
         Sets(NDManager manager) {
-            trainLoss = new LossAverage(manager);
-            validLoss = new LossAverage(manager);
-            for (Metric m : session.metrics()) {
-                train.put(m.abbrev(), m.newAccumulator(manager));
-                valid.put(m.abbrev(), m.newAccumulator(manager));
-            }
+            train = new SetSums(manager, session.metrics());
+            valid = new SetSums(manager, session.metrics());
         }
 
         /** The training sums of the epoch in progress, for a checkpoint. */
-        com.google.gson.JsonObject running() {
-            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
-            o.add("loss", json(trainLoss.state()));
-            com.google.gson.JsonObject metrics = new com.google.gson.JsonObject();
-            train.forEach((name, a) -> {
+        JsonObject running() {
+            JsonObject o = new JsonObject();
+            o.add("loss", json(train.loss.state()));
+            JsonObject metrics = new JsonObject();
+            train.metrics.forEach((name, a) -> {
                 double[] s = a.state();
                 if (s != null) {
                     metrics.add(name, json(s));
@@ -456,11 +394,11 @@ public final class FitLoop {
             return o;
         }
 
-        void restoreRunning(com.google.gson.JsonObject running, java.nio.file.Path dir) {
+        void restoreRunning(JsonObject running, Path dir) {
             try {
-                trainLoss.restore(doubles(running.get("loss")));
-                com.google.gson.JsonObject saved = running.getAsJsonObject("metrics");
-                for (Map.Entry<String, Metric.Accumulator> e : train.entrySet()) {
+                train.loss.restore(doubles(running.get("loss")));
+                JsonObject saved = running.getAsJsonObject("metrics");
+                for (Map.Entry<String, Metric.Accumulator> e : train.metrics.entrySet()) {
                     if (saved.has(e.getKey())) {
                         e.getValue().restore(doubles(saved.get(e.getKey())));
                     }
@@ -472,16 +410,16 @@ public final class FitLoop {
             }
         }
 
-        private static com.google.gson.JsonArray json(double[] values) {
-            com.google.gson.JsonArray a = new com.google.gson.JsonArray();
+        private static JsonArray json(double[] values) {
+            JsonArray a = new JsonArray();
             for (double v : values) {
                 a.add(v);
             }
             return a;
         }
 
-        private static double[] doubles(com.google.gson.JsonElement el) {
-            com.google.gson.JsonArray a = el.getAsJsonArray();
+        private static double[] doubles(JsonElement el) {
+            JsonArray a = el.getAsJsonArray();
             double[] out = new double[a.size()];
             for (int i = 0; i < out.length; i++) {
                 out[i] = a.get(i).getAsDouble();

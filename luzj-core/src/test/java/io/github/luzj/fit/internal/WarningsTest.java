@@ -1,8 +1,7 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.luzj.callback.CallbackList;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

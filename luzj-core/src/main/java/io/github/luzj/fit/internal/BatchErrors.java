@@ -1,4 +1,4 @@
-package io.github.luzj.fit;
+package io.github.luzj.fit.internal;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
@@ -8,12 +8,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.LuzjException;
 import io.github.luzj.data.DataLoader;
+import java.util.function.UnaryOperator;
 
 /**
- * The forward pass and the loss as fit, evaluate and predict run them: a shape mismatch the
+ * The forward pass and the loss as the {@link BatchRunner}'s steps run them: a shape mismatch the
  * engine reports becomes one {@link LuzjException} that names the shapes and the fix.
  */
-final class BatchErrors {
+public final class BatchErrors {
 
     private BatchErrors() {}
 
@@ -22,14 +23,34 @@ final class BatchErrors {
         try {
             return block.forward(ps, x, training);
         } catch (IllegalArgumentException | IllegalStateException | EngineException e) {
-            throw new LuzjException(
-                    "the model's forward pass failed on input of shape "
-                            + x.head().getShape()
-                            + ": "
-                            + e.getMessage()
-                            + "; check that the data's shape fits the model's first layer",
-                    e);
+            throw forwardFailed(x.head(), e);
         }
+    }
+
+    /**
+     * Runs a forward pass that is not a block's (a fine-tunable network's frozen backbone) on
+     * {@code x}.
+     *
+     * @param pass the forward pass
+     * @param x its input
+     * @return its output
+     */
+    public static NDArray forward(UnaryOperator<NDArray> pass, NDArray x) {
+        try {
+            return pass.apply(x);
+        } catch (IllegalArgumentException | IllegalStateException | EngineException e) {
+            throw forwardFailed(x, e);
+        }
+    }
+
+    private static LuzjException forwardFailed(NDArray x, RuntimeException e) {
+        return new LuzjException(
+                "the model's forward pass failed on input of shape "
+                        + x.getShape()
+                        + ": "
+                        + e.getMessage()
+                        + "; check that the data's shape fits the model's first layer",
+                e);
     }
 
     /** Evaluates {@code loss} on labels {@code y} and predictions {@code pred}. */

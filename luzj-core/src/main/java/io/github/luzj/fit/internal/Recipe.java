@@ -1,0 +1,61 @@
+package io.github.luzj.fit.internal;
+
+import ai.djl.Device;
+import ai.djl.training.loss.Loss;
+import io.github.luzj.data.HostStaging;
+import io.github.luzj.metric.Metric;
+import io.github.luzj.optim.OptimizerSpec;
+import java.util.List;
+
+/**
+ * What a model trains with, as {@code Luz.setup} was given it: the loss, the optimizer's
+ * description, the metrics, the device and the layout image batches are staged in. A set-up model
+ * and every session made from it share one.
+ *
+ * @param loss the loss
+ * @param optimizer the optimizer's description
+ * @param metrics the metrics beyond the loss
+ * @param device the training device
+ * @param channelsLast true to stage image batches channels-last ({@link HostStaging})
+ */
+public record Recipe(
+        Loss loss, OptimizerSpec optimizer, List<Metric> metrics, Device device, boolean channelsLast) {
+
+    /**
+     * Copies the metrics, so that the recipe stays as it was made.
+     *
+     * @param loss the loss
+     * @param optimizer the optimizer's description
+     * @param metrics the metrics beyond the loss
+     * @param device the training device
+     * @param channelsLast true to stage image batches channels-last
+     */
+    public Recipe {
+        metrics = List.copyOf(metrics);
+    }
+
+    /**
+     * Returns this recipe on {@code device}.
+     *
+     * @param device the device
+     * @return the recipe
+     */
+    public Recipe withDevice(Device device) {
+        return new Recipe(loss, optimizer, metrics, device, channelsLast);
+    }
+
+    /**
+     * Returns this recipe with channels-last staging on or off.
+     *
+     * @param on true for channels-last
+     * @return the recipe
+     */
+    public Recipe withChannelsLast(boolean on) {
+        return new Recipe(loss, optimizer, metrics, device, on);
+    }
+
+    /** The same loss, optimizer, device and layout, with no metric (a trial such as the LR finder's). */
+    Recipe withoutMetrics() {
+        return new Recipe(loss, optimizer, List.of(), device, channelsLast);
+    }
+}
