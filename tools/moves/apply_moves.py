@@ -129,9 +129,12 @@ def walk(dirs, ext):
 
 
 def relocate(dirs, classes, twins, resources, dry):
+    present = {layout(p)[1] for p in walk(dirs, ".java")}
     for path in sorted(set(walk(dirs, ".java"))):
         base, fqn = layout(path)
-        if fqn in classes:
+        if fqn in twins and classes[fqn] in present:
+            remove(path, dry)  # its twin lives on, perhaps in another module
+        elif fqn in classes:
             dst = base + "java/" + classes[fqn].replace(".", "/") + ".java"
             if os.path.exists(dst):
                 if fqn in twins:
@@ -270,15 +273,18 @@ def rewrite_java(path, index, classes, members, dry):
             if resolve(name) != target:
                 continue
             qualifier = simple(nc)
-            if not can_import(nc, new_pkg, declared, imports, index):
+            importable = can_import(nc, new_pkg, declared, imports, index)
+            if not importable:
                 qualifier = nc
-            elif pkg_of(nc) != new_pkg:
-                needed.add(nc)
+            before = text
             text = rewrite_names(text, lambda k, s, name=name, q=qualifier: re.sub(
                 r"(?<![\w.])" + name + r"(\s*)\.(\s*)" + om + r"\b",
                 lambda mm: q + mm.group(1) + "." + mm.group(2) + nm, s))
+            if text != before and importable and pkg_of(nc) != new_pkg:
+                needed.add(nc)
     for old, new in classes.items():
-        if simple(old) != simple(new) and resolve(simple(old)) == new:
+        if (simple(old) != simple(new) and simple(old) in used_before
+                and resolve(simple(old)) == new):
             text = rewrite_names(text, lambda k, s, o=simple(old), n=simple(new): re.sub(
                 r"(?<![\w.])" + o + r"\b", n, s))
             if pkg_of(new) != new_pkg:
