@@ -10,14 +10,16 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
+import io.github.luzj.checkpoint.ParameterManifest;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitLoop;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.fit.Inference;
 import io.github.luzj.fit.Session;
-import io.github.luzj.io.AtomicFiles;
-import io.github.luzj.io.ParameterManifest;
 import io.github.luzj.record.Records;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -163,7 +165,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
         float[][] rows = predictRows(data);
         int[] classes = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            LuzjException.check(
+            Checks.check(
                     rows[i].length >= 2,
                     "the model has %d output per example, so there is no class to pick; use"
                             + " predictRows for a regression or a single-logit binary model",

@@ -1,6 +1,6 @@
 package io.github.luzj.callbacks;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 
 /** Argument checks whose messages name the argument, the value received and the valid range. */
 final class Args {

@@ -3,7 +3,8 @@ package io.github.luzj.callbacks;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -50,9 +51,9 @@ public final class LrSchedulerCallback implements Callback {
 
     private LrSchedulerCallback(
             SchedulerSpec spec, Phase stepAt, String monitorSet, String monitorMetric) {
-        LuzjException.check(spec != null, "the scheduler spec is null; pass one from LrSchedulers");
-        LuzjException.check(stepAt != null, "callOn is null; pass a phase such as on_epoch_end");
-        LuzjException.check(
+        Checks.check(spec != null, "the scheduler spec is null; pass one from LrSchedulers");
+        Checks.check(stepAt != null, "callOn is null; pass a phase such as on_epoch_end");
+        Checks.check(
                 stepAt != Phase.FIT_BEGIN && !stepAt.name().startsWith("PREDICT"),
                 "callOn must be a phase of fitting after %s, got %s; use on_epoch_end or"
                         + " on_batch_end",
@@ -102,7 +103,7 @@ public final class LrSchedulerCallback implements Callback {
      * @return a new callback
      */
     public LrSchedulerCallback monitor(String set, String metric) {
-        LuzjException.check(
+        Checks.check(
                 Records.VALID.equals(set) || Records.TRAIN.equals(set),
                 "monitor set must be '%s' or '%s', got '%s'",
                 Records.VALID,
@@ -245,7 +246,7 @@ public final class LrSchedulerCallback implements Callback {
         if (state == null || state.isJsonNull()) {
             return;
         }
-        LuzjException.check(
+        Checks.check(
                 state.isJsonObject(), "%s state must be an object, got %s", name(), state);
         if (!state.getAsJsonObject().has("scheduler")) {
             return; // saved before the fit began: nothing scheduled yet

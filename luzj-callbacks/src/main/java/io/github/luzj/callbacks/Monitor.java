@@ -1,6 +1,7 @@
 package io.github.luzj.callbacks;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.record.Records;
 import java.util.Arrays;
 import java.util.Locale;
@@ -73,13 +74,13 @@ public record Monitor(String set, String metric, Mode mode, double minDelta, Dou
      * @throws LuzjException naming the argument and the value received
      */
     public Monitor {
-        LuzjException.check(
+        Checks.check(
                 Records.TRAIN.equals(set) || Records.VALID.equals(set),
                 "monitor set must be '%s' or '%s', got '%s'",
                 Records.TRAIN,
                 Records.VALID,
                 set);
-        LuzjException.check(
+        Checks.check(
                 metric != null && !metric.isBlank(),
                 "monitor metric must be a metric's abbreviation such as 'loss', got '%s'",
                 metric);

@@ -2,7 +2,8 @@ package io.github.luzj.callbacks;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -268,14 +269,14 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
         if (state == null || state.isJsonNull()) {
             return;
         }
-        LuzjException.check(
+        Checks.check(
                 state.isJsonObject() && state.getAsJsonObject().has("monitor"),
                 "%s state must be an object with 'monitor', got %s",
                 name(),
                 state);
         JsonObject o = state.getAsJsonObject();
         String saved = o.get("monitor").getAsString();
-        LuzjException.check(
+        Checks.check(
                 saved.equals(monitor.name()),
                 "%s state was saved monitoring %s but this callback monitors %s; resume with the"
                         + " callbacks the checkpoint was written with",

@@ -11,7 +11,9 @@ import ai.djl.util.Pair;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.GradMode;
+import io.github.luzj.base.LuzjException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ final class ParameterCopy implements AutoCloseable {
     static ParameterCopy of(Block block, NDManager parent, String name) {
         ParameterCopy c = new ParameterCopy(parent.newSubManager());
         c.memory.setName(name);
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             for (Pair<String, Parameter> p : block.getParameters()) {
                 NDArray a = p.getValue().getArray().duplicate();
                 a.attach(c.memory);
@@ -58,7 +60,7 @@ final class ParameterCopy implements AutoCloseable {
     /** Overwrites this copy with the block's parameters as they are now. */
     void copyFrom(Block block) {
         List<Parameter> params = matching(block);
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             for (int i = 0; i < params.size(); i++) {
                 arrays.get(i).set(ALL, params.get(i).getArray());
             }
@@ -68,7 +70,7 @@ final class ParameterCopy implements AutoCloseable {
     /** Writes this copy into the block's parameters, in place. */
     void writeTo(Block block) {
         List<Parameter> params = matching(block);
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             for (int i = 0; i < params.size(); i++) {
                 params.get(i).getArray().set(ALL, arrays.get(i));
             }
@@ -77,7 +79,7 @@ final class ParameterCopy implements AutoCloseable {
 
     private List<Parameter> matching(Block block) {
         List<Pair<String, Parameter>> params = block.getParameters().stream().toList();
-        LuzjException.check(
+        Checks.check(
                 params.size() == names.size(),
                 "the block has %s parameters but the copy %s; use the callback with the model it"
                         + " was fitted with",
@@ -85,7 +87,7 @@ final class ParameterCopy implements AutoCloseable {
                 names.size());
         List<Parameter> out = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
-            LuzjException.check(
+            Checks.check(
                     params.get(i).getKey().equals(names.get(i)),
                     "parameter %s of the block is '%s' but the copy's is '%s'; use the callback"
                             + " with the model it was fitted with",
@@ -123,7 +125,7 @@ final class ParameterCopy implements AutoCloseable {
      */
     static ParameterCopy fromJson(JsonElement json, Block block, NDManager parent, String name) {
         List<Pair<String, Parameter>> params = block.getParameters().stream().toList();
-        LuzjException.check(
+        Checks.check(
                 json != null && json.isJsonArray() && json.getAsJsonArray().size() == params.size(),
                 "the saved weights hold %s parameters but the model has %s; resume with the same"
                         + " architecture",
@@ -142,7 +144,7 @@ final class ParameterCopy implements AutoCloseable {
                     shape[d] = dims.get(d).getAsLong();
                 }
                 DataType type = DataType.valueOf(o.get("dtype").getAsString());
-                LuzjException.check(
+                Checks.check(
                         saved.equals(params.get(i).getKey())
                                 && live.getShape().equals(new Shape(shape))
                                 && live.getDataType() == type,

@@ -1,6 +1,7 @@
 package io.github.luzj.callbacks;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class PathTemplate {
      * @throws LuzjException naming the first bad placeholder
      */
     static PathTemplate parse(String template) {
-        LuzjException.check(
+        Checks.check(
                 template != null && !template.isBlank(),
                 "path must name a checkpoint folder such as 'runs/epoch-{epoch:02d}', got '%s'",
                 template);

@@ -1,6 +1,6 @@
 package io.github.luzj.callbacks;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -30,7 +30,7 @@ public final class TensorBoardLogger implements Callback {
     private EventFileWriter writer;
 
     private TensorBoardLogger(Path dir) {
-        LuzjException.check(dir != null, "the TensorBoard log folder is null; pass a folder");
+        Checks.check(dir != null, "the TensorBoard log folder is null; pass a folder");
         this.dir = dir;
     }
 

@@ -1,6 +1,7 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
@@ -346,7 +347,7 @@ public final class DataLoader {
          * @return this builder
          */
         public Builder batchSize(int batchSize) {
-            LuzjException.check(batchSize >= 1, "batch size must be >= 1, got %d", batchSize);
+            Checks.check(batchSize >= 1, "batch size must be >= 1, got %d", batchSize);
             this.batchSize = batchSize;
             return this;
         }
@@ -404,7 +405,7 @@ public final class DataLoader {
          * @return this builder
          */
         public Builder workers(int workers) {
-            LuzjException.check(
+            Checks.check(
                     workers >= 0, "workers must be >= 0 (0 = load on the calling thread), got %d",
                     workers);
             this.workers = workers;
@@ -419,7 +420,7 @@ public final class DataLoader {
          * @return this builder
          */
         public Builder prefetch(int prefetch) {
-            LuzjException.check(
+            Checks.check(
                     prefetch >= 0, "prefetch must be >= 1 batch (0 = twice the workers), got %d",
                     prefetch);
             this.prefetch = prefetch;
@@ -432,9 +433,9 @@ public final class DataLoader {
          * @return the loader
          */
         public DataLoader build() {
-            LuzjException.check(
+            Checks.check(
                     dataset.size() > 0, "the dataset is empty; a loader needs at least one example");
-            LuzjException.check(
+            Checks.check(
                     !dropLast || dataset.size() >= batchSize,
                     "drop-last with batch size %d leaves no batch of %d examples; lower the batch"
                             + " size or turn drop-last off",

@@ -1,6 +1,7 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.util.Locale;
 
 /**
@@ -38,19 +39,19 @@ public final class ImageDataset implements SampleDataset {
      */
     public static ImageDataset of(
             IdxData images, String imagesName, IdxData labels, String labelsName, int classes) {
-        LuzjException.check(classes >= 1, "classes must be >= 1, got %d", classes);
-        LuzjException.check(
+        Checks.check(classes >= 1, "classes must be >= 1, got %d", classes);
+        Checks.check(
                 images.dims().length == 3,
                 "%s has %d dimensions but images need 3 (count, rows, columns); delete it so luzj"
                         + " downloads it again",
                 imagesName,
                 images.dims().length);
-        LuzjException.check(
+        Checks.check(
                 labels.dims().length == 1,
                 "%s has %d dimensions but labels need 1; delete it so luzj downloads it again",
                 labelsName,
                 labels.dims().length);
-        LuzjException.check(
+        Checks.check(
                 images.count() == labels.count(),
                 "%s holds %d images but %s holds %d labels; the two files come from different"
                         + " downloads or one is damaged: delete both so luzj downloads them again",

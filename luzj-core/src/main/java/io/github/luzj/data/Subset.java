@@ -1,6 +1,6 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 
 /**
  * Some of a dataset's examples, by index: a random split for validation, or the first {@code n}
@@ -19,7 +19,7 @@ public final class Subset implements SampleDataset {
      */
     public Subset(SampleDataset base, int[] indices) {
         for (int i : indices) {
-            LuzjException.check(
+            Checks.check(
                     i >= 0 && i < base.size(),
                     "subset index %d is outside the dataset of %d examples",
                     i,
@@ -37,7 +37,7 @@ public final class Subset implements SampleDataset {
      * @return the subset
      */
     public static Subset first(SampleDataset base, int n) {
-        LuzjException.check(
+        Checks.check(
                 n >= 1 && n <= base.size(),
                 "cannot take %d examples from a dataset of %d; use 1 to %d",
                 n,

@@ -27,7 +27,7 @@ public interface Transform {
      */
     default Transform andThen(Transform next) {
         if (next == null) {
-            throw new io.github.luzj.LuzjException("the transform to run next is null");
+            throw new io.github.luzj.base.LuzjException("the transform to run next is null");
         }
         return (x, rng) -> next.apply(apply(x, rng), rng);
     }

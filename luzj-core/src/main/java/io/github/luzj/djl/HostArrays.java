@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.FloatTensor;
 import java.util.Arrays;
 

@@ -6,7 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.Sample;
 import io.github.luzj.data.SampleDataset;
@@ -67,7 +68,7 @@ public final class LuzjDataset extends RandomAccessDataset {
      */
     @Override
     public Record get(NDManager manager, long index) {
-        LuzjException.check(
+        Checks.check(
                 index >= 0 && index < samples.size(),
                 "index %d is outside the luzj dataset of %d samples",
                 index,
@@ -124,7 +125,7 @@ public final class LuzjDataset extends RandomAccessDataset {
             if (samples == null) {
                 throw new LuzjException("the luzj dataset is null; pass the samples to wrap");
             }
-            LuzjException.check(
+            Checks.check(
                     samples.size() > 0, "the luzj dataset is empty; DJL needs at least one record");
             this.samples = samples;
         }

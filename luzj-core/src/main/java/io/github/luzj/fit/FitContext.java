@@ -54,7 +54,7 @@ final class FitContext implements Context {
     /** The run's settings, recorded in checkpoints. */
     java.util.Map<String, String> config = java.util.Map.of();
     boolean overwriteCheckpoints;
-    private final java.util.Map<java.nio.file.Path, io.github.luzj.io.CheckpointLock> locks =
+    private final java.util.Map<java.nio.file.Path, io.github.luzj.checkpoint.CheckpointLock> locks =
             new java.util.HashMap<>();
 
     FitContext(
@@ -260,19 +260,19 @@ final class FitContext implements Context {
     @Override
     public void saveCheckpoint(java.nio.file.Path dir) {
         if (phase == Phase.TRAIN_BATCH_AFTER_STEP) {
-            throw new io.github.luzj.LuzjException(
+            throw new io.github.luzj.base.LuzjException(
                     "a checkpoint cannot be written at " + phase.luzName() + ": the step is taken"
                             + " but the batch's metrics are not counted yet; write it at"
                             + " on_train_batch_end");
         }
-        io.github.luzj.io.Checkpoint.checkWritable(dir); // before the lock file goes in
+        io.github.luzj.checkpoint.Checkpoint.checkWritable(dir); // before the lock file goes in
         locks.computeIfAbsent(
-                dir.toAbsolutePath().normalize(), io.github.luzj.io.CheckpointLock::acquire);
+                dir.toAbsolutePath().normalize(), io.github.luzj.checkpoint.CheckpointLock::acquire);
         // schedule-free AdamW's weights are saved at x, training goes on from y unchanged
         session.optimizer()
                 .atEvalPoint(
                         () ->
-                                io.github.luzj.io.Checkpoint.save(
+                                io.github.luzj.checkpoint.Checkpoint.save(
                                         dir,
                                         session.model().getBlock(),
                                         session.optimizer(),
@@ -282,34 +282,34 @@ final class FitContext implements Context {
     }
 
     /** Where training stands, as a checkpoint records it. */
-    private io.github.luzj.io.Checkpoint.Meta meta() {
-        io.github.luzj.io.Checkpoint.Position at;
+    private io.github.luzj.checkpoint.Checkpoint.Meta meta() {
+        io.github.luzj.checkpoint.Checkpoint.Position at;
         com.google.gson.JsonObject running = null;
         if (phase == null || phase.ordinal() >= Phase.EPOCH_END.ordinal()) {
             if (pendingEpoch != null) {
                 // the epoch was cut short or not validated: resuming must finish it
-                at = new io.github.luzj.io.Checkpoint.Position(
+                at = new io.github.luzj.checkpoint.Checkpoint.Position(
                         session.epochsDone() - 1, batchesTrained, session.globalStep());
                 running = pendingEpoch;
             } else {
-                at = new io.github.luzj.io.Checkpoint.Position(
+                at = new io.github.luzj.checkpoint.Checkpoint.Position(
                         session.epochsDone(), 0, session.globalStep());
             }
         } else {
-            at = new io.github.luzj.io.Checkpoint.Position(
+            at = new io.github.luzj.checkpoint.Checkpoint.Position(
                     session.epochsDone(), batchesTrained, session.globalStep());
             running = batchesTrained > 0 ? runningSums.get() : null;
         }
-        return new io.github.luzj.io.Checkpoint.Meta(
+        return new io.github.luzj.checkpoint.Checkpoint.Meta(
                 at,
                 callbacks.states(),
                 running,
-                new io.github.luzj.io.Checkpoint.Run(session.runId(), maxEpochs, config));
+                new io.github.luzj.checkpoint.Checkpoint.Run(session.runId(), maxEpochs, config));
     }
 
     /** Releases the checkpoint folders this fit locked. */
     void releaseLocks() {
-        locks.values().forEach(io.github.luzj.io.CheckpointLock::close);
+        locks.values().forEach(io.github.luzj.checkpoint.CheckpointLock::close);
         locks.clear();
     }
 

@@ -7,15 +7,17 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.GradMode;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.CallbackList;
 import io.github.luzj.callback.Phase;
+import io.github.luzj.checkpoint.Checkpoint;
 import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
 import io.github.luzj.data.HostStaging;
-import io.github.luzj.io.Checkpoint;
 import io.github.luzj.metric.LossAverage;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.ParamGroup;
@@ -179,12 +181,12 @@ public final class FitLoop {
     /** A checkpoint being resumed from: locked, read into the session, checked against the fit. */
     private final class Resumed implements AutoCloseable {
         private final java.nio.file.Path dir;
-        private final io.github.luzj.io.CheckpointLock lock;
+        private final io.github.luzj.checkpoint.CheckpointLock lock;
         private final Checkpoint.Meta meta;
 
         Resumed(java.nio.file.Path dir, Map<String, String> config) {
             this.dir = dir;
-            this.lock = io.github.luzj.io.CheckpointLock.acquire(dir);
+            this.lock = io.github.luzj.checkpoint.CheckpointLock.acquire(dir);
             try {
                 meta = Checkpoint.load(
                         dir, session.model().getBlock(), session.optimizer(), session.records(),
@@ -201,12 +203,12 @@ public final class FitLoop {
         /** Restores the callbacks and the split epoch's sums; returns the batches to skip. */
         int restore(int lastEpoch, Sets sets) {
             Checkpoint.Position at = meta.position();
-            LuzjException.check(
+            Checks.check(
                     lastEpoch >= meta.run().epochs(),
                     "cannot resume from %s: its run was set to %d epochs, this fit to %d; only"
                             + " raising the epochs is allowed",
                     dir, meta.run().epochs(), lastEpoch);
-            LuzjException.check(
+            Checks.check(
                     at.batchesDone() <= train.size(),
                     "cannot resume from %s: it stopped after batch %d of an epoch, but this fit's"
                             + " epochs have %d batches; resume with the same data and batch size",
@@ -241,7 +243,7 @@ public final class FitLoop {
                             : " is in this fit but not in the checkpoint"));
                 }
             }
-            LuzjException.check(
+            Checks.check(
                     diffs.isEmpty(),
                     "cannot resume from %s: its callbacks differ from this fit's: %s; resume with"
                             + " the callbacks it was written with",
@@ -270,7 +272,7 @@ public final class FitLoop {
             return;
         }
         try (BatchIterator batches = train.iterator(epoch);
-                NoGrad ignored = NoGrad.enter()) {
+                GradMode ignored = GradMode.off()) {
             for (int i = 0; i < BATCH_NORM_BATCHES && batches.hasNext(); i++) {
                 HostBatch hb = batches.next();
                 try (NDManager bm = newBatchManager()) {
@@ -362,7 +364,7 @@ public final class FitLoop {
         ParameterStore ps = session.parameterStore();
         // grad mode is per thread and on by default; no graph is needed for validation
         try (BatchIterator batches = valid.iterator(1);
-                NoGrad ignored = NoGrad.enter()) {
+                GradMode ignored = GradMode.off()) {
             return validBatches(batches, sets, block, ps);
         }
     }

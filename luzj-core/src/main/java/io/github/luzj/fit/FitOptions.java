@@ -1,6 +1,7 @@
 package io.github.luzj.fit;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.data.DataLoader;
 import java.util.ArrayList;
@@ -199,7 +200,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder validFraction(double fraction) {
-            LuzjException.check(
+            Checks.check(
                     fraction >= 0 && fraction < 1,
                     "valid fraction must be in [0, 1), got %s",
                     fraction);
@@ -214,7 +215,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder epochs(int epochs) {
-            LuzjException.check(epochs >= 1, "epochs must be >= 1, got %d", epochs);
+            Checks.check(epochs >= 1, "epochs must be >= 1, got %d", epochs);
             this.epochs = epochs;
             return this;
         }
@@ -226,7 +227,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder minEpochs(int minEpochs) {
-            LuzjException.check(minEpochs >= 0, "min epochs must be >= 0, got %d", minEpochs);
+            Checks.check(minEpochs >= 0, "min epochs must be >= 0, got %d", minEpochs);
             this.minEpochs = minEpochs;
             return this;
         }
@@ -307,7 +308,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder accumulateGradBatches(int k) {
-            LuzjException.check(
+            Checks.check(
                     k >= 1,
                     "accumulateGradBatches must be >= 1, got %d; 1 steps after every batch",
                     k);
@@ -325,7 +326,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder config(String name, Object value) {
-            LuzjException.check(name != null && !name.isBlank(), "a setting's name is empty");
+            Checks.check(name != null && !name.isBlank(), "a setting's name is empty");
             config.put(name, String.valueOf(value));
             return this;
         }
@@ -349,10 +350,10 @@ public final class FitOptions {
          * @return the options
          */
         public FitOptions build() {
-            LuzjException.check(
+            Checks.check(
                     !(valid != null && validFraction > 0),
                     "give validation data or a valid fraction, not both");
-            LuzjException.check(
+            Checks.check(
                     minEpochs <= epochs,
                     "min epochs (%d) must not exceed epochs (%d)",
                     minEpochs,

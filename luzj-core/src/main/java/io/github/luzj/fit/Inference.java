@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.luzj.base.GradMode;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.CallbackList;
 import io.github.luzj.callback.Phase;
@@ -43,7 +44,7 @@ public final class Inference {
             }
             HostStaging staging = session.newStaging();
             try (BatchIterator it = data.iterator(1);
-                    NoGrad ignored = NoGrad.enter()) {
+                    GradMode ignored = GradMode.off()) {
                 while (it.hasNext()) {
                     HostBatch hb = it.next();
                     try (NDManager bm = mm.newSubManager(session.device())) {
@@ -90,7 +91,7 @@ public final class Inference {
             fire(cbs, ctx, Phase.PREDICT_BEGIN);
             HostStaging staging = session.newStaging();
             try (BatchIterator it = data.iterator(1);
-                    NoGrad ignored = NoGrad.enter()) {
+                    GradMode ignored = GradMode.off()) {
                 int index = 0;
                 while (it.hasNext()) {
                     HostBatch hb = it.next();

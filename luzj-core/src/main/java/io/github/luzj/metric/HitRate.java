@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 
 /**
  * The running sums of a fraction-correct metric (accuracy and its kin): hits and invalid labels

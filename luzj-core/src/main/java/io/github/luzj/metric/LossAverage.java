@@ -3,7 +3,8 @@ package io.github.luzj.metric;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 
 /**
  * The mean loss over an epoch, weighted by batch size. The fit loop always records it as
@@ -39,7 +40,7 @@ public final class LossAverage {
                             + loss.getShape()
                             + "; use a loss that averages over the batch");
         }
-        LuzjException.check(batchSize >= 0, "batch size must be >= 0, got %d", batchSize);
+        Checks.check(batchSize >= 0, "batch size must be >= 0, got %d", batchSize);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             // detached so that the in-place sum can never join a training graph

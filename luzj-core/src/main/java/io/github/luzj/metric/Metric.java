@@ -73,10 +73,10 @@ public interface Metric {
          * Replaces the running sums with what {@link #state()} returned.
          *
          * @param state the saved sums
-         * @throws io.github.luzj.LuzjException when the sums do not fit this accumulator
+         * @throws io.github.luzj.base.LuzjException when the sums do not fit this accumulator
          */
         default void restore(double[] state) {
-            throw new io.github.luzj.LuzjException(
+            throw new io.github.luzj.base.LuzjException(
                     getClass().getSimpleName() + " cannot restore running sums; resume at an"
                             + " epoch boundary instead");
         }

@@ -2,7 +2,7 @@ package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 
 /** Checks that predictions and labels fit a metric, and lines labels up with predictions. */
 final class Shapes {

@@ -3,7 +3,8 @@ package io.github.luzj.metric;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 
 /**
  * Top-k accuracy: the fraction of rows whose label's class is among the {@code k} highest
@@ -20,7 +21,7 @@ public final class TopKAccuracy implements Metric {
      * @param k how many of the highest scores may hold the label, at least 1
      */
     public TopKAccuracy(int k) {
-        LuzjException.check(k >= 1, "top-k accuracy needs k >= 1, got %d; use k = 5 for top-5", k);
+        Checks.check(k >= 1, "top-k accuracy needs k >= 1, got %d; use k = 5 for top-5", k);
         this.k = k;
     }
 

@@ -1,7 +1,7 @@
 package io.github.luzj.optim;
 
 import ai.djl.nn.Parameter;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -218,7 +218,7 @@ public final class OptimizerSpec {
      * @return a new spec
      */
     public OptimizerSpec lr(double lr) {
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(lr) && lr > 0,
                 "lr must be a finite number > 0, got %s; typical values are 1e-4 to 1e-1",
                 lr);
@@ -236,8 +236,8 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec betas(double beta1, double beta2) {
         requireAdam("betas");
-        LuzjException.check(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
-        LuzjException.check(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
+        Checks.check(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
+        Checks.check(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
         return new OptimizerSpec(
                 kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
                 scheduleFree);
@@ -251,7 +251,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec eps(double eps) {
         requireAdam("eps");
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(eps) && eps > 0,
                 "eps must be a finite number > 0, got %s; PyTorch's default is 1e-8",
                 eps);
@@ -267,7 +267,7 @@ public final class OptimizerSpec {
      * @return a new spec
      */
     public OptimizerSpec weightDecay(double weightDecay) {
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(weightDecay) && weightDecay >= 0,
                 "weight_decay must be a finite number >= 0, got %s",
                 weightDecay);
@@ -284,7 +284,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec momentum(double momentum) {
         requireSgd("momentum");
-        LuzjException.check(
+        Checks.check(
                 momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
         return new OptimizerSpec(
                 kind, lr, beta1, beta2, eps, weightDecay, momentum, dampening, nesterov, groups, fused,
@@ -299,7 +299,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec dampening(double dampening) {
         requireSgd("dampening");
-        LuzjException.check(
+        Checks.check(
                 dampening >= 0 && dampening <= 1, "dampening must be in [0, 1], got %s",
                 dampening);
         return new OptimizerSpec(
@@ -334,7 +334,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec fused(boolean fused) {
         requireAdam("fused");
-        LuzjException.check(
+        Checks.check(
                 kind != Kind.SCHEDULE_FREE_ADAMW,
                 "fused applies to Adam and AdamW, not to schedule-free AdamW; remove it");
         return new OptimizerSpec(
@@ -350,7 +350,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec warmupSteps(int warmupSteps) {
         requireScheduleFree("warmupSteps");
-        LuzjException.check(warmupSteps >= 0, "warmupSteps must be >= 0, got %s", warmupSteps);
+        Checks.check(warmupSteps >= 0, "warmupSteps must be >= 0, got %s", warmupSteps);
         return withScheduleFree(
                 new ScheduleFree(warmupSteps, scheduleFree.r(), scheduleFree.weightLrPower()));
     }
@@ -364,7 +364,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec r(double r) {
         requireScheduleFree("r");
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(r) && r >= 0, "r must be a finite number >= 0, got %s", r);
         return withScheduleFree(
                 new ScheduleFree(scheduleFree.warmupSteps(), r, scheduleFree.weightLrPower()));
@@ -380,7 +380,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec weightLrPower(double weightLrPower) {
         requireScheduleFree("weightLrPower");
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(weightLrPower) && weightLrPower >= 0,
                 "weightLrPower must be a finite number >= 0, got %s",
                 weightLrPower);
@@ -404,7 +404,7 @@ public final class OptimizerSpec {
     }
 
     private void requireScheduleFree(String what) {
-        LuzjException.check(
+        Checks.check(
                 kind == Kind.SCHEDULE_FREE_ADAMW,
                 "%s applies to schedule-free AdamW, not to %s; start from"
                         + " Optimizers.scheduleFreeAdamW()",
@@ -422,18 +422,18 @@ public final class OptimizerSpec {
      * @return a new spec
      */
     public OptimizerSpec group(String name, Predicate<String> selects, double lrFactor) {
-        LuzjException.check(
+        Checks.check(
                 name != null && !name.isBlank(),
                 "group name must be a non-blank string, got %s",
                 name == null ? "null" : "'" + name + "'");
-        LuzjException.check(
+        Checks.check(
                 selects != null, "selects of group '%s' must be a predicate, got null", name);
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(lrFactor) && lrFactor > 0,
                 "lrFactor of group '%s' must be a finite number > 0, got %s",
                 name,
                 lrFactor);
-        LuzjException.check(
+        Checks.check(
                 !"default".equals(name) && groups.stream().noneMatch(g -> g.name().equals(name)),
                 "group name '%s' is taken; choose another",
                 name);
@@ -451,13 +451,13 @@ public final class OptimizerSpec {
      * @return the optimizer
      */
     public LuzOptimizer build(Map<String, Parameter> trainable) {
-        LuzjException.check(
+        Checks.check(
                 !(nesterov && (momentum <= 0 || dampening != 0)),
                 "nesterov needs momentum > 0 and dampening 0, got momentum %s, dampening %s;"
                         + " set momentum(0.9) and dampening(0), or nesterov(false)",
                 momentum,
                 dampening);
-        LuzjException.check(
+        Checks.check(
                 trainable != null, "trainable must be a map of parameters by name, got null");
         Map<String, Map<String, Parameter>> members = new LinkedHashMap<>();
         for (GroupSpec g : groups) {
@@ -507,12 +507,12 @@ public final class OptimizerSpec {
     }
 
     private void requireAdam(String what) {
-        LuzjException.check(
+        Checks.check(
                 kind != Kind.SGD, "%s applies to Adam and AdamW, not to SGD; remove it", what);
     }
 
     private void requireSgd(String what) {
-        LuzjException.check(
+        Checks.check(
                 kind == Kind.SGD,
                 "%s applies to SGD, not to %s; for Adam's momentum use betas(beta1, beta2)",
                 what,

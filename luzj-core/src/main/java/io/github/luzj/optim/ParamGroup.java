@@ -1,7 +1,7 @@
 package io.github.luzj.optim;
 
 import ai.djl.nn.Parameter;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +83,7 @@ public final class ParamGroup {
         Map<String, Parameter> out = new LinkedHashMap<>();
         for (Parameter p : parameters) {
             Parameter clash = out.putIfAbsent(p.getName(), p);
-            LuzjException.check(
+            Checks.check(
                     clash == null,
                     "two parameters are named '%s'; give them distinct names or build the"
                             + " optimizer from a map of parameter paths",
@@ -259,7 +259,7 @@ public final class ParamGroup {
     }
 
     private void checkLr(double value) {
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(value) && value >= 0,
                 "learning rate of group '%s' must be finite and >= 0, got %s",
                 name,
@@ -267,7 +267,7 @@ public final class ParamGroup {
     }
 
     private void checkMomentum(double value) {
-        LuzjException.check(
+        Checks.check(
                 value >= 0 && value < 1,
                 "%s of group '%s' must be in [0, 1), got %s",
                 usesBetas ? "beta1" : "momentum",
@@ -276,7 +276,7 @@ public final class ParamGroup {
     }
 
     private void checkBeta2(double value) {
-        LuzjException.check(
+        Checks.check(
                 value >= 0 && value < 1,
                 "beta2 of group '%s' must be in [0, 1), got %s",
                 name,
@@ -284,7 +284,7 @@ public final class ParamGroup {
     }
 
     private void checkEps(double value) {
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(value) && value >= 0,
                 "eps of group '%s' must be finite and >= 0, got %s",
                 name,
@@ -292,7 +292,7 @@ public final class ParamGroup {
     }
 
     private void checkWeightDecay(double value) {
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(value) && value >= 0,
                 "weight decay of group '%s' must be finite and >= 0, got %s",
                 name,

@@ -1,6 +1,7 @@
 package io.github.luzj.record;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -171,7 +172,7 @@ public final class HistoryPlot {
          * @return a new builder
          */
         public Builder columns(int columns) {
-            LuzjException.check(columns >= 1, "columns must be >= 1, got %d", columns);
+            Checks.check(columns >= 1, "columns must be >= 1, got %d", columns);
             return new Builder(size, columns);
         }
 

@@ -1,6 +1,6 @@
 package io.github.luzj.record;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 
 /**
  * A plot's size: either the whole picture's, or each panel's (the picture then grows with the
@@ -14,7 +14,7 @@ record PlotSize(int width, int height, boolean perPanel) {
 
     /** Checks the size. */
     PlotSize {
-        LuzjException.check(
+        Checks.check(
                 width >= 50 && height >= 50 && width <= 20_000 && height <= 20_000,
                 "a plot's %s size must be between 50 and 20000 pixels each way, got %d x %d",
                 perPanel ? "panel" : "picture",

@@ -1,6 +1,6 @@
 package io.github.luzj.record;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;

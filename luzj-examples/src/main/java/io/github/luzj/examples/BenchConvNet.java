@@ -18,7 +18,7 @@ import io.github.luzj.fit.FitOptions;
 import io.github.luzj.lrfinder.LrFinder;
 import io.github.luzj.optim.OptimizerSpec;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
+import io.github.luzj.vision.models.ChapterConvNet;
 import java.util.ArrayList;
 import java.util.List;
 

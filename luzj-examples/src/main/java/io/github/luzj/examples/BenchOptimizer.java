@@ -17,7 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
+import io.github.luzj.vision.models.ChapterConvNet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.github.luzj.lrfinder;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 
 /**
  * The debiased exponential moving average of the LR finder (fastai's, Adam's bias correction):
@@ -20,7 +20,7 @@ public final class LossSmoother {
      * @param beta the weight of the past, in [0, 1); 0 reports the raw losses
      */
     public LossSmoother(double beta) {
-        LuzjException.check(
+        Checks.check(
                 beta >= 0 && beta < 1, "beta must be in [0, 1), got %s; 0.9 is usual", beta);
         this.beta = beta;
     }

@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.github.luzj.FittedModel;
-import io.github.luzj.LuzjException;
 import io.github.luzj.SetupModel;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Context;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitLoop;
@@ -83,7 +84,7 @@ public final class LrFinder {
      * @return the sweep's record
      */
     public LrFinderResult run(SetupModel setup, DataLoader train) {
-        LuzjException.check(setup != null, "the model is null; pass the SetupModel to sweep");
+        Checks.check(setup != null, "the model is null; pass the SetupModel to sweep");
         checkData(train);
         boolean freshModel = makesFreshModels(setup);
         Session owner = setup.newSession(seed);
@@ -136,7 +137,7 @@ public final class LrFinder {
      * @return the sweep's record
      */
     public LrFinderResult run(FittedModel fitted, DataLoader train) {
-        LuzjException.check(fitted != null, "the model is null; pass the FittedModel to sweep");
+        Checks.check(fitted != null, "the model is null; pass the FittedModel to sweep");
         checkData(train);
         return sweep(sweepSession(fitted.session()), train);
     }
@@ -156,7 +157,7 @@ public final class LrFinder {
     }
 
     private static void checkData(DataLoader train) {
-        LuzjException.check(train != null, "the training data is null; pass a DataLoader");
+        Checks.check(train != null, "the training data is null; pass a DataLoader");
     }
 
     private LrFinderResult sweep(Session session, DataLoader train) {
@@ -298,7 +299,7 @@ public final class LrFinder {
          * @return this builder
          */
         public Builder startLr(double startLr) {
-            LuzjException.check(
+            Checks.check(
                     Double.isFinite(startLr) && startLr > 0,
                     "startLr must be a finite number > 0, got %s; the chapter uses 1e-4",
                     startLr);
@@ -313,7 +314,7 @@ public final class LrFinder {
          * @return this builder
          */
         public Builder endLr(double endLr) {
-            LuzjException.check(
+            Checks.check(
                     Double.isFinite(endLr) && endLr > 0,
                     "endLr must be a finite number > 0, got %s; the chapter uses 0.3",
                     endLr);
@@ -328,9 +329,9 @@ public final class LrFinder {
          * @return this builder
          */
         public Builder steps(int steps) {
-            LuzjException.check(
+            Checks.check(
                     steps >= 2, "steps must be >= 2, got %d; 100 is the usual sweep", steps);
-            LuzjException.check(
+            Checks.check(
                     steps <= MAX_STEPS,
                     "steps must be <= %,d (the sweep trains one batch per step and keeps every"
                             + " step's loss in memory), got %,d; 100 is the usual sweep",
@@ -357,7 +358,7 @@ public final class LrFinder {
          * @return this builder
          */
         public Builder beta(double beta) {
-            LuzjException.check(
+            Checks.check(
                     beta >= 0 && beta < 1, "beta must be in [0, 1), got %s; 0.9 is usual", beta);
             this.beta = beta;
             return this;
@@ -382,7 +383,7 @@ public final class LrFinder {
          * @return this builder
          */
         public Builder divergenceFactor(double divergenceFactor) {
-            LuzjException.check(
+            Checks.check(
                     Double.isFinite(divergenceFactor) && divergenceFactor > 1,
                     "divergenceFactor must be a finite number > 1, got %s; 4 is usual",
                     divergenceFactor);
@@ -418,7 +419,7 @@ public final class LrFinder {
          * Builds the finder.
          *
          * @return the finder
-         * @throws io.github.luzj.LuzjException when {@code endLr <= startLr}
+         * @throws io.github.luzj.base.LuzjException when {@code endLr <= startLr}
          */
         public LrFinder build() {
             return new LrFinder(this);

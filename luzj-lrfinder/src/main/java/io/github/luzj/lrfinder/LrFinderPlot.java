@@ -1,7 +1,8 @@
 package io.github.luzj.lrfinder;
 
-import io.github.luzj.LuzjException;
-import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.awt.Color;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -73,7 +74,7 @@ public final class LrFinderPlot {
      */
     public XYChart chart(LrFinderResult result) {
         int n = result.finiteSteps();
-        LuzjException.check(
+        Checks.check(
                 n >= 2,
                 "the sweep recorded %d finite losses; a plot needs at least 2. Lower startLr or"
                         + " endLr, or check the data for NaN",
@@ -223,7 +224,7 @@ public final class LrFinderPlot {
          * @return this builder
          */
         public Builder width(int width) {
-            LuzjException.check(
+            Checks.check(
                     width >= 200 && width <= 10_000,
                     "plot width must be in [200, 10000] pixels, got %d",
                     width);
@@ -238,7 +239,7 @@ public final class LrFinderPlot {
          * @return this builder
          */
         public Builder height(int height) {
-            LuzjException.check(
+            Checks.check(
                     height >= 150 && height <= 10_000,
                     "plot height must be in [150, 10000] pixels, got %d",
                     height);
@@ -253,7 +254,7 @@ public final class LrFinderPlot {
          * @return this builder
          */
         public Builder title(String title) {
-            LuzjException.check(title != null, "plot title is null; pass \"\" for no title");
+            Checks.check(title != null, "plot title is null; pass \"\" for no title");
             this.title = title;
             return this;
         }

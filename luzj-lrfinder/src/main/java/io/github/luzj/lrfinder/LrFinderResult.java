@@ -1,7 +1,8 @@
 package io.github.luzj.lrfinder;
 
-import io.github.luzj.LuzjException;
-import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class LrFinderResult {
     LrFinderResult(
             double[] lr, double[] loss, double[] smoothed, int requestedSteps,
             StopReason stopReason) {
-        LuzjException.check(
+        Checks.check(
                 lr.length == loss.length && lr.length == smoothed.length,
                 "lr, loss and smoothed loss must have the same length, got %d, %d and %d",
                 lr.length,
@@ -55,13 +56,13 @@ public final class LrFinderResult {
      * @return the result
      */
     public static LrFinderResult of(double[] lr, double[] loss, double beta) {
-        LuzjException.check(
+        Checks.check(
                 lr.length == loss.length,
                 "lr and loss must have the same length, got %d and %d",
                 lr.length,
                 loss.length);
         for (int i = 0; i < lr.length; i++) {
-            LuzjException.check(
+            Checks.check(
                     Double.isFinite(lr[i]) && lr[i] > 0 && (i == 0 || lr[i] > lr[i - 1]),
                     "learning rates must be finite, > 0 and increasing; lr[%d] = %s",
                     i,
@@ -255,7 +256,7 @@ public final class LrFinderResult {
     /** The half-open range of steps the suggestions see: fastai's {@code [steps/10, n-5)}. */
     int[] window() {
         int n = finiteSteps();
-        LuzjException.check(
+        Checks.check(
                 n >= 2,
                 "the sweep recorded %d finite losses; suggestions need at least 2. Lower startLr"
                         + " or endLr, or check the data for NaN",

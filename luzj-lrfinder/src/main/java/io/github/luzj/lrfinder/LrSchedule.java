@@ -1,6 +1,6 @@
 package io.github.luzj.lrfinder;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 
 /**
  * The learning rates of an LR-finder sweep: a pure function of the step. Step {@code k} (from 1
@@ -28,16 +28,16 @@ public final class LrSchedule {
      * @param logSpaced true for a geometric progression, false for an arithmetic one
      */
     public LrSchedule(double startLr, double endLr, int steps, boolean logSpaced) {
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(startLr) && startLr > 0,
                 "startLr must be a finite number > 0, got %s; the chapter uses 1e-4",
                 startLr);
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(endLr) && endLr > startLr,
                 "endLr must be a finite number > startLr (%s), got %s; the chapter uses 0.3",
                 startLr,
                 endLr);
-        LuzjException.check(
+        Checks.check(
                 steps >= 1, "steps must be >= 1, got %d; 100 is the usual sweep", steps);
         this.startLr = startLr;
         this.endLr = endLr;
@@ -52,7 +52,7 @@ public final class LrSchedule {
      * @return the learning rate
      */
     public double lr(int k) {
-        LuzjException.check(
+        Checks.check(
                 k >= 1 && k <= steps, "step must be in [1, %d], got %d", steps, k);
         if (k == steps) {
             return endLr; // the formula's rounding must not leave the last step a hair off endLr

@@ -1,6 +1,6 @@
 package io.github.luzj.lrfinder;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 
 /**
  * The rules that turn a sweep's smoothed loss curve into a suggested learning rate, as pure
@@ -33,7 +33,7 @@ public final class Suggestions {
      * @return the index of the minimum (the first one on ties)
      */
     public static int minimum(double[] loss) {
-        LuzjException.check(loss.length >= 1, "the minimum of an empty loss curve is undefined");
+        Checks.check(loss.length >= 1, "the minimum of an empty loss curve is undefined");
         return argmin(loss);
     }
 
@@ -51,7 +51,7 @@ public final class Suggestions {
      */
     public static int valley(double[] loss) {
         int n = loss.length;
-        LuzjException.check(n >= 1, "the valley of an empty loss curve is undefined");
+        Checks.check(n >= 1, "the valley of an empty loss curve is undefined");
         int maxStart = 0;
         int maxEnd = 0;
         int[] lds = new int[n];
@@ -83,7 +83,7 @@ public final class Suggestions {
      */
     public static double[] gradient(double[] x, double[] y) {
         int n = y.length;
-        LuzjException.check(
+        Checks.check(
                 n >= 2 && x.length == n,
                 "a gradient needs at least 2 points and as many coordinates as values, got %d"
                         + " values and %d coordinates",

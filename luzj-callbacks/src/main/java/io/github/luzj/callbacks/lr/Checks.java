@@ -1,6 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -103,7 +103,7 @@ final class Checks {
         if (totalSteps != null) {
             return totalSteps;
         }
-        LuzjException.check(
+        io.github.luzj.base.Checks.check(
                 epochs != null && stepsPerEpoch != null,
                 "%s needs total_steps, or epochs and steps_per_epoch; got epochs=%s,"
                         + " steps_per_epoch=%s: set the missing one (the scheduler callback"

@@ -1,6 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -12,7 +12,7 @@ final class Lambdas {
     private Lambdas() {}
 
     static List<IntToDoubleFunction> check(IntToDoubleFunction[] fns) {
-        LuzjException.check(
+        io.github.luzj.base.Checks.check(
                 fns != null && fns.length > 0,
                 "lr_lambda needs one function of the epoch, or one per parameter group; got none");
         Arrays.stream(fns).forEach(f -> Objects.requireNonNull(f, "lr_lambda"));
@@ -25,7 +25,7 @@ final class Lambdas {
             Arrays.fill(out, fns.get(0));
             return out;
         }
-        LuzjException.check(
+        io.github.luzj.base.Checks.check(
                 fns.size() == groups,
                 "lr_lambda has %d functions but the optimizer has %d parameter groups; pass one"
                         + " function or one per group",

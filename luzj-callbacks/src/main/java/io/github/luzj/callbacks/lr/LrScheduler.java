@@ -3,7 +3,7 @@ package io.github.luzj.callbacks.lr;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.optim.ParamGroup;
 import java.util.Arrays;
 import java.util.List;
@@ -39,7 +39,7 @@ public abstract class LrScheduler {
      * @param groups the optimizer's parameter groups
      */
     protected LrScheduler(String kind, List<ParamGroup> groups) {
-        LuzjException.check(
+        io.github.luzj.base.Checks.check(
                 groups != null && !groups.isEmpty(),
                 "%s needs the optimizer's parameter groups, got none; pass optimizer.groups()",
                 kind);
@@ -218,16 +218,16 @@ public abstract class LrScheduler {
      * @throws LuzjException when the state is of another kind or does not fit the groups
      */
     public final void loadState(JsonObject state) {
-        LuzjException.check(state != null, "%s state is null; pass what state() returned", kind);
+        io.github.luzj.base.Checks.check(state != null, "%s state is null; pass what state() returned", kind);
         String savedKind = StateJson.string(state, "kind", kind);
-        LuzjException.check(
+        io.github.luzj.base.Checks.check(
                 kind.equals(savedKind),
                 "the saved scheduler state is of a %s, not of this %s; build the scheduler that"
                         + " was saved",
                 savedKind,
                 kind);
         double[] lr = StateJson.doubles(state, "lr", kind);
-        LuzjException.check(
+        io.github.luzj.base.Checks.check(
                 lr.length == groups.size(),
                 "the saved %s state has %d parameter groups, the optimizer has %d; resume with"
                         + " the same optimizer groups",
@@ -273,7 +273,7 @@ public abstract class LrScheduler {
             Arrays.fill(out, values.get(0));
             return out;
         }
-        LuzjException.check(
+        io.github.luzj.base.Checks.check(
                 values.size() == n,
                 "%s has %d values but the optimizer has %d parameter groups; pass one value or"
                         + " one per group",
@@ -289,7 +289,7 @@ public abstract class LrScheduler {
 
         static JsonElement field(JsonObject o, String name, String kind) {
             JsonElement e = o.get(name);
-            LuzjException.check(
+            io.github.luzj.base.Checks.check(
                     e != null && !e.isJsonNull(),
                     "the saved %s state lacks '%s'; pass the JSON that state() returned",
                     kind,
@@ -334,7 +334,7 @@ public abstract class LrScheduler {
 
         static double[] doubles(JsonObject o, String name, String kind) {
             JsonElement e = field(o, name, kind);
-            LuzjException.check(
+            io.github.luzj.base.Checks.check(
                     e.isJsonArray(),
                     "the saved %s state has '%s' = %s, not a list",
                     kind,

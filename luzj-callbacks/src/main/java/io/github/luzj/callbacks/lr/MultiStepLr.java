@@ -1,6 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.optim.ParamGroup;
 import java.util.Arrays;
 import java.util.List;
@@ -51,7 +51,7 @@ public final class MultiStepLr extends LrScheduler {
          * @param gamma {@code gamma}: the factor at each milestone, {@code > 0}
          */
         public Spec {
-            LuzjException.check(
+            io.github.luzj.base.Checks.check(
                     milestones != null && !milestones.isEmpty(),
                     "milestones must hold at least one step, got none");
             milestones = List.copyOf(milestones);

@@ -1,6 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.github.luzj.callbacks.lr;
 
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
 import ai.djl.nn.Parameter;
-import io.github.luzj.LuzjException;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.optim.OptimizerSpec;
 import java.util.List;
@@ -35,8 +34,8 @@ public record ScheduleCase(
      * @param metrics the monitored metric after each step (plateau only), else empty
      */
     public ScheduleCase {
-        LuzjException.check(optimizer != null, "schedule case '%s' has no optimizer", name);
-        LuzjException.check(scheduler != null, "schedule case '%s' has no scheduler", name);
+        io.github.luzj.base.Checks.check(optimizer != null, "schedule case '%s' has no optimizer", name);
+        io.github.luzj.base.Checks.check(scheduler != null, "schedule case '%s' has no scheduler", name);
         Checks.atLeast("steps", steps, 1);
         Checks.atMost("steps", steps, MAX_STEPS, "a simulated schedule writes one CSV row per"
                 + " step; training runs are far shorter");

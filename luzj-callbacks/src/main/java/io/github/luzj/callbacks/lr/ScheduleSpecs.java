@@ -2,7 +2,7 @@ package io.github.luzj.callbacks.lr;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.optim.OptimizerSpec;
 import io.github.luzj.optim.Optimizers;
@@ -66,7 +66,7 @@ public final class ScheduleSpecs {
     }
 
     private static SpecArgs caseArgs(JsonObject json) {
-        LuzjException.check(json != null, "schedule case is null; pass a JSON object");
+        io.github.luzj.base.Checks.check(json != null, "schedule case is null; pass a JSON object");
         String name =
                 json.has("name") && json.get("name").isJsonPrimitive()
                         ? json.get("name").getAsString()
@@ -84,7 +84,7 @@ public final class ScheduleSpecs {
         top.has("momentum");
         top.has("note");
         top.done();
-        LuzjException.check(
+        io.github.luzj.base.Checks.check(
                 !(scheduler instanceof ReduceLrOnPlateau.Spec) || metrics.size() >= steps,
                 "schedule case '%s' uses ReduceLROnPlateau and needs 'metrics' with one value per"
                         + " step (%d), got %d",
@@ -129,7 +129,7 @@ public final class ScheduleSpecs {
         } else {
             if (a.has("betas")) {
                 double[] betas = a.numbers("betas");
-                LuzjException.check(
+                io.github.luzj.base.Checks.check(
                         betas.length == 2,
                         "optimizer '%s' argument 'betas' must hold two numbers, got %s",
                         name,
@@ -261,7 +261,7 @@ public final class ScheduleSpecs {
     private static SchedulerSpec sequential(SpecArgs a) {
         List<SchedulerSpec> children = new ArrayList<>();
         for (JsonElement e : a.array("schedulers")) {
-            LuzjException.check(
+            io.github.luzj.base.Checks.check(
                     e.isJsonObject(),
                     "SequentialLR argument 'schedulers' must hold {kind, args} objects, got %s",
                     e);
@@ -335,7 +335,7 @@ public final class ScheduleSpecs {
     }
 
     private static double metricAt(ScheduleCase c, int step) {
-        LuzjException.check(
+        io.github.luzj.base.Checks.check(
                 step < c.metrics().size(),
                 "schedule case '%s' steps on a metric but has none for step %d; give 'metrics'"
                         + " one value per step",

@@ -2,7 +2,6 @@ package io.github.luzj.callbacks.lr;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
 import io.github.luzj.optim.ParamGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +72,7 @@ public final class SequentialLr extends LrScheduler {
     @Override
     protected void loadExtra(JsonObject state) {
         JsonArray a = StateJson.field(state, "schedulers", kind()).getAsJsonArray();
-        LuzjException.check(
+        io.github.luzj.base.Checks.check(
                 a.size() == children.size(),
                 "the saved SequentialLR state has %d schedulers, this one has %d; build the"
                         + " scheduler that was saved",
@@ -102,18 +101,18 @@ public final class SequentialLr extends LrScheduler {
          *     {@code schedulers}, strictly increasing, each {@code >= 1}
          */
         public Spec {
-            LuzjException.check(
+            io.github.luzj.base.Checks.check(
                     schedulers != null && !schedulers.isEmpty(),
                     "schedulers must hold at least one schedule, got none");
             schedulers = List.copyOf(schedulers);
             for (SchedulerSpec s : schedulers) {
-                LuzjException.check(
+                io.github.luzj.base.Checks.check(
                         !(s instanceof ReduceLrOnPlateau.Spec),
                         "SequentialLR cannot hold ReduceLROnPlateau, which steps on a metric;"
                                 + " use it on its own");
             }
             milestones = milestones == null ? List.of() : List.copyOf(milestones);
-            LuzjException.check(
+            io.github.luzj.base.Checks.check(
                     milestones.size() == schedulers.size() - 1,
                     "milestones must hold one step fewer than schedulers (%d), got %d: %s",
                     schedulers.size() - 1,
@@ -121,7 +120,7 @@ public final class SequentialLr extends LrScheduler {
                     milestones);
             for (int i = 0; i < milestones.size(); i++) {
                 Checks.atLeast("milestones[" + i + "]", milestones.get(i), 1);
-                LuzjException.check(
+                io.github.luzj.base.Checks.check(
                         i == 0 || milestones.get(i) > milestones.get(i - 1),
                         "milestones must be strictly increasing, got %s",
                         milestones);

@@ -1,6 +1,6 @@
 package io.github.luzj.callbacks.lr;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Locale;
@@ -163,7 +163,7 @@ public final class WarmupStableDecayLr extends LrScheduler {
          */
         public int resolveTotalSteps() {
             int total = Checks.totalSteps("warmup_stable_decay", totalSteps, epochs, stepsPerEpoch);
-            LuzjException.check(
+            io.github.luzj.base.Checks.check(
                     warmupSteps + decaySteps(total) <= total,
                     "warmup_stable_decay's %s warm-up steps and %s decay steps (decay_fraction %s"
                             + " of %s) exceed its %s steps; shorten the warm-up or the decay",
