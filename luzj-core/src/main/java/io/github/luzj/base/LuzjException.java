@@ -27,17 +27,4 @@ public class LuzjException extends RuntimeException {
     public LuzjException(String message, Throwable cause) {
         super(message, cause);
     }
-
-    /**
-     * Fails with a {@link LuzjException} unless {@code condition} holds.
-     *
-     * @param condition what must be true
-     * @param format the message, a {@link String#format} pattern
-     * @param args the pattern's arguments
-     */
-    public static void check(boolean condition, String format, Object... args) {
-        if (!condition) {
-            throw new LuzjException(String.format(java.util.Locale.ROOT, format, args));
-        }
-    }
 }
