@@ -257,8 +257,9 @@ def rewrite_java(path, index, classes, members, dry):
     for (oc, om), (nc, nm) in members.items():
         for c in {oc, index.now(oc)}:
             text = rewrite_names(text, lambda k, s, c=c: re.sub(
-                r"(?<![\w.])" + re.escape(c) + r"\s*\.\s*" + om + r"\b", nc + "." + nm, s))
-            text = re.sub(r"^import static " + re.escape(c) + r"\." + om + r"\s*;",
+                r"(?<![\w.])" + re.escape(c) + r"\s*\.\s*" + re.escape(om) + r"(?!\w)",
+                nc + "." + nm, s))
+            text = re.sub(r"^import static " + re.escape(c) + r"\." + re.escape(om) + r"\s*;",
                           "import static " + nc + "." + nm + ";", text, flags=re.M)
     # 2. Classes by fully qualified name.
     for old, new in classes.items():
@@ -278,7 +279,7 @@ def rewrite_java(path, index, classes, members, dry):
                 qualifier = nc
             before = text
             text = rewrite_names(text, lambda k, s, name=name, q=qualifier: re.sub(
-                r"(?<![\w.])" + name + r"(\s*)\.(\s*)" + om + r"\b",
+                r"(?<![\w.])" + name + r"(\s*)\.(\s*)" + re.escape(om) + r"(?!\w)",
                 lambda mm: q + mm.group(1) + "." + mm.group(2) + nm, s))
             if text != before and importable and pkg_of(nc) != new_pkg:
                 needed.add(nc)
@@ -364,16 +365,18 @@ def rewrite_md(path, classes, members, dry):
     original = text
     for (oc, om), (nc, nm) in members.items():
         for c in (oc, classes.get(oc, oc)):
-            text = re.sub(r"(?<![\w.])" + re.escape(c) + r"\." + om + r"\b", nc + "." + nm, text)
+            text = re.sub(r"(?<![\w.])" + re.escape(c) + r"\." + re.escape(om) + r"(?!\w)",
+                          nc + "." + nm, text)
         for c in {simple(oc), simple(classes.get(oc, oc))}:
-            text = re.sub(r"(?<![\w.])" + c + r"\." + om + r"\b", simple(nc) + "." + nm, text)
+            text = re.sub(r"(?<![\w.])" + c + r"\." + re.escape(om) + r"(?!\w)",
+                          simple(nc) + "." + nm, text)
     for old, new in classes.items():
         text = fqn_pattern(old).sub(new, text)
         o, n = old.replace(".", "/"), new.replace(".", "/")
         text = re.sub(r"(?<![\w/])" + re.escape(o) + r"(?!\w)", n, text)
         ro, rn = o[len("io/github/luzj/"):], n[len("io/github/luzj/"):]
         if "/" in ro:  # a path from the package root, such as vision/ResNet18
-            text = re.sub(r"(?<![\w/])" + re.escape(ro) + r"(?!\w)", rn, text)
+            text = re.sub(r"(?<!luzj/)(?<!\w)" + re.escape(ro) + r"(?!\w)", rn, text)
         if simple(old) != simple(new):
             text = re.sub(r"(?<![\w.])" + simple(old) + r"\b", simple(new), text)
     if text != original:

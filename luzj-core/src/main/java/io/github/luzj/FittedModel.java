@@ -4,27 +4,33 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
+import ai.djl.training.dataset.RandomAccessDataset;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.checkpoint.ParameterManifest;
 import io.github.luzj.data.DataLoader;
+import io.github.luzj.djl.DjlDatasets;
 import io.github.luzj.fit.FitLoop;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.fit.Inference;
 import io.github.luzj.fit.Session;
 import io.github.luzj.record.Records;
+import io.github.luzj.record.RecordsJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -130,7 +136,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the outputs, {@code [N, ...]}
      */
     public NDArray predict(DataLoader data, NDManager manager, Callback... callbacks) {
-        return Inference.predict(session, data, manager, java.util.List.of(callbacks));
+        return Inference.predict(session, data, manager, List.of(callbacks));
     }
 
     /**
@@ -144,11 +150,11 @@ public final class FittedModel implements Fittable, AutoCloseable {
         try (NDManager manager = NDManager.newBaseManager(session.device())) {
             NDArray out = predict(data, manager);
             int n = (int) out.getShape().get(0);
-            float[] flat = out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            float[] flat = out.toType(DataType.FLOAT32, false).toFloatArray();
             int width = n == 0 ? 0 : flat.length / n;
             float[][] rows = new float[n][];
             for (int i = 0; i < n; i++) {
-                rows[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+                rows[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
             }
             return rows;
         }
@@ -187,7 +193,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @param data the examples
      * @return the values by abbreviation, {@code "loss"} first
      */
-    public Map<String, Double> evaluate(ai.djl.training.dataset.RandomAccessDataset data) {
+    public Map<String, Double> evaluate(RandomAccessDataset data) {
         return evaluate(inOrder(data));
     }
 
@@ -198,12 +204,12 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @param manager the manager that owns the result
      * @return the outputs, {@code [N, ...]}
      */
-    public NDArray predict(ai.djl.training.dataset.RandomAccessDataset data, NDManager manager) {
+    public NDArray predict(RandomAccessDataset data, NDManager manager) {
         return predict(inOrder(data), manager);
     }
 
-    private static DataLoader inOrder(ai.djl.training.dataset.RandomAccessDataset data) {
-        return io.github.luzj.djl.DjlDatasets.loaderBuilder(data)
+    private static DataLoader inOrder(RandomAccessDataset data) {
+        return DjlDatasets.loaderBuilder(data)
                 .shuffle(false)
                 .dropLast(false)
                 .build();
@@ -266,7 +272,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
                             });
             Path records = dir.resolve(RECORDS_FILE);
             if (Files.exists(records)) {
-                readRecords(Files.readString(records, StandardCharsets.UTF_8), session.records());
+                readRecords(records, session.records());
             }
             return new FittedModel(session);
         } catch (LuzjException e) {
@@ -283,32 +289,19 @@ public final class FittedModel implements Fittable, AutoCloseable {
 
     /** The records, with the loss's name ({@code "mse"} for {@code Losses.mse()}) beside "loss". */
     private static String recordsJson(Records records, String lossName) {
-        JsonArray rows = new JsonArray();
-        for (Records.Entry e : records.entries()) {
-            JsonObject o = new JsonObject();
-            o.addProperty("set", e.set());
-            o.addProperty("metric", e.metric());
-            o.addProperty("epoch", e.epoch());
-            o.addProperty("value", e.value());
-            rows.add(o);
-        }
         JsonObject root = new JsonObject();
         root.addProperty("loss", lossName);
-        root.add("metrics", rows);
+        RecordsJson.write(records, Integer.MAX_VALUE, Long.MAX_VALUE, root);
         Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
         return gson.toJson(root);
     }
 
-    private static void readRecords(String json, Records into) {
-        JsonObject root = new Gson().fromJson(json, JsonObject.class);
-        for (JsonElement el : root.getAsJsonArray("metrics")) {
-            JsonObject o = el.getAsJsonObject();
-            into.add(
-                    o.get("set").getAsString(),
-                    o.get("metric").getAsString(),
-                    o.get("epoch").getAsInt(),
-                    o.get("value").getAsDouble());
+    private static void readRecords(Path file, Records into) throws IOException {
+        JsonElement root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+        if (!root.isJsonObject()) {
+            throw new LuzjException(file + " holds no records object; save the model again");
         }
+        RecordsJson.read(root.getAsJsonObject(), file.toString(), into);
     }
 
     /** Frees the model's native memory and the optimizer's state. */

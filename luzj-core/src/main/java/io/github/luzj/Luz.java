@@ -9,7 +9,9 @@ import io.github.luzj.base.LuzjException;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.OptimizerSpec;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where luzj starts: luz's {@code setup()} and {@code luz_load()}.
@@ -83,7 +85,7 @@ public final class Luz {
     }
 
     private static void checkMetrics(Metric... metrics) {
-        java.util.Set<String> names = new java.util.HashSet<>(java.util.Set.of("loss"));
+        Set<String> names = new HashSet<>(Set.of("loss"));
         for (Metric m : metrics) {
             if (m == null) {
                 throw new LuzjException("a metric is null; remove it from Luz.setup's metrics");

@@ -2,6 +2,7 @@ package io.github.luzj;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.fit.FitLoop;
@@ -130,7 +131,7 @@ public final class SetupModel implements Fittable {
      * @return a new session (the caller closes it)
      */
     public Session newSession(long seed) {
-        ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        Engine.getInstance().setRandomSeed((int) seed);
         Model m = model;
         if (m == null) {
             m = Model.newInstance("luzj", device);

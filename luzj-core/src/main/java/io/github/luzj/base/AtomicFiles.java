@@ -1,7 +1,9 @@
 package io.github.luzj.base;
 
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
@@ -9,7 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes files and folders so that a crash never leaves a half-written one where the user looks:
@@ -38,7 +44,7 @@ public final class AtomicFiles {
          * @param out the stream, closed by the caller
          * @throws IOException when writing fails
          */
-        void write(java.io.DataOutputStream out) throws IOException;
+        void write(DataOutputStream out) throws IOException;
     }
 
     private AtomicFiles() {}
@@ -68,11 +74,11 @@ public final class AtomicFiles {
 
     /** Forces a file, or a folder's entries, to disk (folders cannot be opened on Windows). */
     static void sync(Path p, boolean folder) throws IOException {
-        try (java.nio.channels.FileChannel c =
-                java.nio.channels.FileChannel.open(
+        try (FileChannel c =
+                FileChannel.open(
                         p,
-                        folder ? java.nio.file.StandardOpenOption.READ
-                                : java.nio.file.StandardOpenOption.WRITE)) {
+                        folder ? StandardOpenOption.READ
+                                : StandardOpenOption.WRITE)) {
             c.force(true);
         } catch (IOException e) {
             if (!folder) {
@@ -132,7 +138,7 @@ public final class AtomicFiles {
             tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
             if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                 Files.setPosixFilePermissions(
-                        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                        tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             writer.write(tmp);
             if (Files.exists(target)) {
@@ -177,10 +183,10 @@ public final class AtomicFiles {
         if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return;
         }
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms =
+        Set<PosixFilePermission> perms =
                 Files.exists(target)
                         ? Files.getPosixFilePermissions(target)
-                        : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+                        : PosixFilePermissions.fromString("rw-r--r--");
         Files.setPosixFilePermissions(tmp, perms);
     }
 

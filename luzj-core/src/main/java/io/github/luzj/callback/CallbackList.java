@@ -1,9 +1,12 @@
 package io.github.luzj.callback;
 
+import com.google.gson.JsonElement;
 import io.github.luzj.base.LuzjException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +30,7 @@ public final class CallbackList {
      */
     public CallbackList(List<? extends Callback> callbacks) {
         this.all = List.copyOf(callbacks);
-        Map<String, Integer> seen = new java.util.HashMap<>();
+        Map<String, Integer> seen = new HashMap<>();
         for (Callback cb : all) {
             int n = seen.merge(cb.name(), 1, Integer::sum);
             keys.add(n == 1 ? cb.name() : cb.name() + "#" + n);
@@ -65,8 +68,8 @@ public final class CallbackList {
      *
      * @return the states
      */
-    public Map<String, com.google.gson.JsonElement> states() {
-        Map<String, com.google.gson.JsonElement> out = new java.util.LinkedHashMap<>();
+    public Map<String, JsonElement> states() {
+        Map<String, JsonElement> out = new LinkedHashMap<>();
         for (int i = 0; i < all.size(); i++) {
             out.put(keys.get(i), all.get(i).state());
         }
@@ -78,9 +81,9 @@ public final class CallbackList {
      *
      * @param states the saved states
      */
-    public void loadStates(Map<String, com.google.gson.JsonElement> states) {
+    public void loadStates(Map<String, JsonElement> states) {
         for (int i = 0; i < all.size(); i++) {
-            com.google.gson.JsonElement s = states.get(keys.get(i));
+            JsonElement s = states.get(keys.get(i));
             if (s != null && !s.isJsonNull()) {
                 all.get(i).loadState(s);
             }

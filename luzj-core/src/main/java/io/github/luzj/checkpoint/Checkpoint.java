@@ -15,11 +15,13 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * luzj's checkpoint: a folder holding everything an exact resume needs.
@@ -74,7 +76,7 @@ public final class Checkpoint {
     public record Run(String id, int epochs, Map<String, String> config) {
         /** Copies the settings. */
         public Run {
-            config = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(config));
+            config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
         }
     }
 
@@ -277,7 +279,7 @@ public final class Checkpoint {
     private static void checkSameSettings(
             Path dir, Map<String, String> saved, Map<String, String> now) {
         List<String> diffs = new ArrayList<>();
-        java.util.Set<String> keys = new java.util.TreeSet<>(saved.keySet());
+        Set<String> keys = new TreeSet<>(saved.keySet());
         keys.addAll(now.keySet());
         for (String k : keys) {
             String was = saved.getOrDefault(k, "(not set)");

@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.record.Records;
+import io.github.luzj.record.RecordsJson;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,33 +77,9 @@ final class CheckpointMeta {
         files.add("weights", file(weights));
         files.add("optimizer", file(optimizer));
         root.add("files", files);
-        JsonArray entries = new JsonArray();
-        for (Records.Entry e : records.entries()) {
-            if (e.epoch() > at.epochsDone()) {
-                continue; // an epoch cut short: the resumed run records it whole
-            }
-            JsonArray row = new JsonArray();
-            row.add(e.set());
-            row.add(e.metric());
-            row.add(e.epoch());
-            row.add(e.value());
-            entries.add(row);
-        }
-        root.add("metrics", entries);
-        JsonArray steps = new JsonArray();
-        for (Records.StepEntry s : records.steps()) {
-            if (s.step() > at.globalStep()) {
-                continue; // recorded before a step that was not taken
-            }
-            JsonArray row = new JsonArray();
-            row.add(s.step());
-            row.add(s.epoch());
-            row.add(s.group());
-            row.add(s.lr());
-            row.add(s.momentum());
-            steps.add(row);
-        }
-        root.add("steps", steps);
+        // an epoch cut short is left out (the resumed run records it whole), as are steps
+        // recorded before a step that was not taken
+        RecordsJson.write(records, at.epochsDone(), at.globalStep(), root);
         JsonObject cbs = new JsonObject();
         meta.callbackStates().forEach(cbs::add);
         root.add("callbacks", cbs);

@@ -4,11 +4,13 @@ import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -303,7 +305,7 @@ public final class CsvDataset implements SampleDataset {
                     }
                 }
                 return new CsvDataset(featureColumns, classNames, rows, labels);
-            } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException e) {
+            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
                 throw new LuzjException("cannot read the CSV file " + file + ": " + e.getMessage(), e);
             }
         }
@@ -348,7 +350,7 @@ public final class CsvDataset implements SampleDataset {
         }
 
         private float[] classIndices(String[] raw, List<String> names, List<CSVRecord> records) {
-            Map<String, Integer> index = new java.util.HashMap<>();
+            Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 index.put(names.get(i), i);
             }

@@ -3,6 +3,7 @@ package io.github.luzj.data;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
@@ -237,7 +238,7 @@ public final class DataLoader {
                     x = transform.apply(x, new SplittableRandom(mix(seed, epoch, index)));
                 }
             } catch (RuntimeException e) {
-                throw new LuzjException(String.format(java.util.Locale.ROOT,
+                throw new LuzjException(String.format(Locale.ROOT,
                         "loading sample %d (batch %d of epoch %d) failed: %s",
                         index, b + 1, epoch, e.getMessage() != null ? e.getMessage() : e), e);
             }
@@ -276,7 +277,7 @@ public final class DataLoader {
 
     private static void checkSameLabelling(int index, boolean firstLabeled, Sample s) {
         if (firstLabeled != s.labeled()) {
-            throw new LuzjException(String.format(java.util.Locale.ROOT,
+            throw new LuzjException(String.format(Locale.ROOT,
                     "sample %d has %s label but the batch's first sample has %s; label every"
                             + " sample (to fit or evaluate) or none (to predict)",
                     index, s.labeled() ? "a" : "no", firstLabeled ? "one" : "none"));
@@ -285,7 +286,7 @@ public final class DataLoader {
 
     private static void checkSameShape(int index, String what, long[] first, long[] shape) {
         if (!Arrays.equals(first, shape)) {
-            throw new LuzjException(String.format(java.util.Locale.ROOT,
+            throw new LuzjException(String.format(Locale.ROOT,
                     "sample %d has %s of shape %s but the batch's first sample has %s; every"
                             + " sample must have the same shape after the transform (resize or"
                             + " pad them, or use batch size 1)",

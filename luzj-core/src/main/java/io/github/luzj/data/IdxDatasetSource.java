@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -91,7 +92,7 @@ public final class IdxDatasetSource {
                 .collect(Collectors.joining(", "));
         String missing = String.format(
                 "%s %s data not found: looked for %s[.gz] and %s[.gz] in %s",
-                spec.title(), split.name().toLowerCase(java.util.Locale.ROOT),
+                spec.title(), split.name().toLowerCase(Locale.ROOT),
                 split.imagesFile(), split.labelsFile(), lookedIn);
         if (!download) {
             throw new LuzjException(missing + ", and downloading is off. " + fix(target));

@@ -1,6 +1,7 @@
 package io.github.luzj.data;
 
 import io.github.luzj.base.Checks;
+import java.util.SplittableRandom;
 
 /**
  * Some of a dataset's examples, by index: a random split for validation, or the first {@code n}
@@ -63,7 +64,7 @@ public final class Subset implements SampleDataset {
         for (int i = 0; i < n; i++) {
             perm[i] = i;
         }
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        SplittableRandom rng = new SplittableRandom(seed);
         for (int i = n - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = perm[i];

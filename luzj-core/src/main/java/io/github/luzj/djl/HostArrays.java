@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.FloatTensor;
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Copies DJL arrays to luzj's host tensors, checking that they fit luzj's one-array samples. */
 final class HostArrays {
@@ -26,7 +27,7 @@ final class HostArrays {
         if (n != 1) {
             throw new LuzjException(
                     String.format(
-                            java.util.Locale.ROOT,
+                            Locale.ROOT,
                             "a record of %s has %d %s arrays, but a luzj sample carries exactly one"
                                     + " features array and one label array; give the DJL dataset"
                                     + " one data array and one label array (concatenate several"

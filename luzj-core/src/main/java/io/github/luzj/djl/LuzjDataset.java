@@ -1,5 +1,6 @@
 package io.github.luzj.djl;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -102,7 +103,7 @@ public final class LuzjDataset extends RandomAccessDataset {
     @Override
     public void prepare(Progress progress) {}
 
-    private static ai.djl.ndarray.NDArray toArray(NDManager manager, FloatTensor t) {
+    private static NDArray toArray(NDManager manager, FloatTensor t) {
         return manager.create(FloatBuffer.wrap(t.data()), new Shape(t.shape()));
     }
 

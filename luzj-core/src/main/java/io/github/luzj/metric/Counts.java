@@ -1,6 +1,7 @@
 package io.github.luzj.metric;
 
 import io.github.luzj.base.Checks;
+import java.util.Arrays;
 
 /** The check every accumulator's {@code restore} shares: the right length, whole counts. */
 final class Counts {
@@ -21,13 +22,13 @@ final class Counts {
                 "the saved running sums of %s must be %d numbers, got %s",
                 metric,
                 length,
-                state == null ? "none" : java.util.Arrays.toString(state));
+                state == null ? "none" : Arrays.toString(state));
         for (int i = 0; i < length; i++) {
             double v = state[i];
             boolean ok = i < firstCount || v >= 0 && v == Math.rint(v) && v < 0x1p53;
             Checks.check(
                     ok, "the saved running sums of %s are not valid: %s", metric,
-                    java.util.Arrays.toString(state));
+                    Arrays.toString(state));
         }
     }
 }

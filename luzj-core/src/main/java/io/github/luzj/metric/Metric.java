@@ -2,6 +2,8 @@ package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.github.luzj.base.LuzjException;
+import java.util.Locale;
 
 /**
  * A metric: an immutable description ({@code name}, how to accumulate) whose {@link Accumulator}s
@@ -25,7 +27,7 @@ public interface Metric {
      * @return the display name
      */
     default String displayName() {
-        return abbrev().substring(0, 1).toUpperCase(java.util.Locale.ROOT) + abbrev().substring(1);
+        return abbrev().substring(0, 1).toUpperCase(Locale.ROOT) + abbrev().substring(1);
     }
 
     /**
@@ -76,7 +78,7 @@ public interface Metric {
          * @throws io.github.luzj.base.LuzjException when the sums do not fit this accumulator
          */
         default void restore(double[] state) {
-            throw new io.github.luzj.base.LuzjException(
+            throw new LuzjException(
                     getClass().getSimpleName() + " cannot restore running sums; resume at an"
                             + " epoch boundary instead");
         }

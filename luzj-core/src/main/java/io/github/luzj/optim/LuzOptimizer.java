@@ -4,6 +4,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -161,7 +163,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                     NDArray w = p.getArray();
                     try (NDManager scratch = w.getManager().newSubManager();
                             NDArray fresh = toDevice(scratch, saved, w.getShape())) {
-                        w.set(new ai.djl.ndarray.index.NDIndex("..."), fresh);
+                        w.set(new NDIndex("..."), fresh);
                     }
                 }
             }
@@ -535,7 +537,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     }
 
     private static NDArray toDevice(
-            NDManager manager, StateSnapshot.HostArray host, ai.djl.ndarray.types.Shape shape) {
+            NDManager manager, StateSnapshot.HostArray host, Shape shape) {
         ByteBuffer buf = manager.allocateDirect(host.data().length).order(ByteOrder.nativeOrder());
         buf.put(host.data()).rewind();
         // the engine may alias the direct buffer; a copy gives the state memory of its own

@@ -5,6 +5,7 @@ import io.github.luzj.base.Checks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -523,17 +524,17 @@ public final class OptimizerSpec {
     public String toString() {
         return switch (kind) {
             case SGD -> String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "SGD(lr=%s, momentum=%s, dampening=%s, nesterov=%s, weight_decay=%s)",
                     lr, momentum, dampening, nesterov, weightDecay);
             case SCHEDULE_FREE_ADAMW -> String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "AdamWScheduleFree(lr=%s, betas=(%s, %s), eps=%s, weight_decay=%s,"
                             + " warmup_steps=%s, r=%s, weight_lr_power=%s)",
                     lr, beta1, beta2, eps, weightDecay, scheduleFree.warmupSteps(),
                     scheduleFree.r(), scheduleFree.weightLrPower());
             default -> String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "%s(lr=%s, betas=(%s, %s), eps=%s, weight_decay=%s%s)",
                     kind == Kind.ADAM ? "Adam" : "AdamW", lr, beta1, beta2, eps, weightDecay,
                     fused ? ", fused=True" : "");

@@ -1,5 +1,6 @@
 package io.github.luzj.record;
 
+import io.github.luzj.base.LuzjException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -155,7 +156,7 @@ public final class Records {
             return;
         }
         if (entries.isEmpty()) {
-            throw new io.github.luzj.base.LuzjException(
+            throw new LuzjException(
                     "nothing is recorded yet, so there is no " + set + " " + metric
                             + "; records fill at the end of each fit epoch");
         }
@@ -163,7 +164,7 @@ public final class Records {
                 ? "no set '" + set + "' was recorded; the sets are " + sets()
                 : "no metric '" + metric + "' was recorded for " + set + "; the metrics are "
                         + recordedFor(set);
-        throw new io.github.luzj.base.LuzjException(
+        throw new LuzjException(
                 problem + " (metrics come from Luz.setup's metrics, plus 'loss'; 'valid' needs"
                         + " validation data)");
     }

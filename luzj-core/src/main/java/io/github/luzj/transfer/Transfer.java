@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ModelException;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.Criteria;
@@ -89,7 +90,7 @@ public final class Transfer {
             // trainParam: load ordinary tensors, which can be unfrozen; luzj freezes them itself
             model.load(file, null, Map.of("trainParam", "true"));
             return new TorchScriptTransfer(model, classes);
-        } catch (IOException | MalformedModelException | ai.djl.engine.EngineException e) {
+        } catch (IOException | MalformedModelException | EngineException e) {
             model.close();
             throw new LuzjException(
                     "cannot load TorchScript model " + file + ": " + e.getMessage()

@@ -1,6 +1,7 @@
 package io.github.luzj.weights;
 
 import io.github.luzj.base.LuzjException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -118,7 +120,7 @@ final class SafeUnpickler {
                     default -> throw refuse(String.format("pickle opcode 0x%02x", op));
                 }
             }
-        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException
+        } catch (BufferUnderflowException | IndexOutOfBoundsException
                 | ClassCastException | IllegalArgumentException e) {
             throw new LuzjException(
                     "weights file " + source + " has a truncated or malformed data.pkl ("
@@ -342,6 +344,6 @@ final class SafeUnpickler {
         } else if (o == null || o == NONE) {
             return "None";
         }
-        return o.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        return o.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 }

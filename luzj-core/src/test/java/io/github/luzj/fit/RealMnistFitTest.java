@@ -29,7 +29,7 @@ class RealMnistFitTest {
         DataLoader test = DataLoader.builder(Mnist.subset(Split.TEST)).batchSize(500).build();
         try (FittedModel fitted =
                 Luz.setup(
-                                ChapterConvNet.create(true),
+                                ChapterConvNet.withBatchNorm(),
                                 Loss.softmaxCrossEntropyLoss(),
                                 Optimizers.adam(),
                                 Metrics.accuracy())

@@ -44,7 +44,7 @@ final class BatchNormCommand implements Callable<Integer> {
         TrainingRun run =
                 TrainingRun.fit(
                         common,
-                        ChapterConvNet.create(!noBatchNorm),
+                        noBatchNorm ? ChapterConvNet.withoutBatchNorm() : ChapterConvNet.withBatchNorm(),
                         Optimizers.adam().lr(lr),
                         train,
                         valid,

@@ -56,7 +56,7 @@ final class BenchOptimizer {
         List<Double> fused = new ArrayList<>();
         List<Double> djl = new ArrayList<>();
         try (Model model = Model.newInstance("optimizer-bench", options.device())) {
-            Block block = ChapterConvNet.create(true);
+            Block block = ChapterConvNet.withBatchNorm();
             model.setBlock(block);
             Shape shape = INPUT;
             block.initialize(model.getNDManager(), DataType.FLOAT32, shape);

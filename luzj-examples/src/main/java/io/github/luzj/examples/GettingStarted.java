@@ -28,7 +28,7 @@ public final class GettingStarted {
                 .build();
         DataLoader valid = DataLoader.builder(Mnist.subset(Split.TEST)).batchSize(500).build();
 
-        try (FittedModel fitted = Luz.setup(ChapterConvNet.create(true),
+        try (FittedModel fitted = Luz.setup(ChapterConvNet.withBatchNorm(),
                         Loss.softmaxCrossEntropyLoss(), Optimizers.adam(), Metrics.accuracy())
                 .fit(train, 1, valid)) {
             System.out.println(fitted.records().last("valid", "acc"));

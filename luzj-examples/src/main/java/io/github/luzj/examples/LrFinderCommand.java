@@ -63,7 +63,7 @@ final class LrFinderCommand implements Callable<Integer> {
         ChapterData data = ChapterData.load(common);
         DataLoader train = data.trainLoader(common, ChapterData.augmentation());
         SetupModel setup =
-                Luz.setup(ChapterConvNet.create(true), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                Luz.setup(ChapterConvNet.withBatchNorm(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
                         .device(common.device());
         long start = System.nanoTime();
         LrFinderResult result = finder.run(setup, train);

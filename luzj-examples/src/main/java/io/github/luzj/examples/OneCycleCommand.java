@@ -55,7 +55,7 @@ final class OneCycleCommand implements Callable<Integer> {
         TrainingRun run =
                 TrainingRun.fit(
                         common,
-                        ChapterConvNet.create(true),
+                        ChapterConvNet.withBatchNorm(),
                         Optimizers.adam(),
                         train,
                         valid,

@@ -65,7 +65,7 @@ final class ScheduleFreeCommand implements Callable<Integer> {
         TrainingRun run =
                 TrainingRun.fit(
                         common,
-                        ChapterConvNet.create(true),
+                        ChapterConvNet.withBatchNorm(),
                         optimizer,
                         train,
                         valid,

@@ -31,7 +31,7 @@ class RealMnistLrFinderTest {
                         .build()
                         .run(
                                 Luz.setup(
-                                        ChapterConvNet.create(true),
+                                        ChapterConvNet.withBatchNorm(),
                                         Loss.softmaxCrossEntropyLoss(),
                                         Optimizers.adam()),
                                 train);

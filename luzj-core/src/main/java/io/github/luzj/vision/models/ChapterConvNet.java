@@ -27,12 +27,25 @@ public final class ChapterConvNet {
     private ChapterConvNet() {}
 
     /**
-     * Builds the network for 1×28×28 inputs.
+     * Builds the network for 1×28×28 inputs with batch normalization after each of the first four
+     * blocks.
      *
-     * @param batchNorm whether to put batch normalization after each of the first four blocks
      * @return the network, uninitialized
      */
-    public static SequentialBlock create(boolean batchNorm) {
+    public static SequentialBlock withBatchNorm() {
+        return create(true);
+    }
+
+    /**
+     * Builds the network for 1×28×28 inputs without batch normalization, the chapter's baseline.
+     *
+     * @return the network, uninitialized
+     */
+    public static SequentialBlock withoutBatchNorm() {
+        return create(false);
+    }
+
+    private static SequentialBlock create(boolean batchNorm) {
         SequentialBlock net = new SequentialBlock();
         int channels = 1;
         for (int i = 0; i < FILTERS.length; i++) {

@@ -1,5 +1,7 @@
 package io.github.luzj.vision.models;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -101,7 +103,7 @@ public interface FineTunable {
      * @param images the images, N×3×H×W
      * @return the features, N×512 for ResNet-18, in the images' manager
      */
-    ai.djl.ndarray.NDArray features(ai.djl.ndarray.NDArray images);
+    NDArray features(NDArray images);
 
     /**
      * Returns the head, a block of its own: fitting it on cached features trains this model's
@@ -109,5 +111,5 @@ public interface FineTunable {
      *
      * @return the head
      */
-    ai.djl.nn.Block head();
+    Block head();
 }

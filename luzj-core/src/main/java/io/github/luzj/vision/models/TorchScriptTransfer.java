@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.BlockList;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
@@ -187,7 +188,7 @@ public final class TorchScriptTransfer extends AbstractBlock implements FineTuna
     }
 
     @Override
-    public ai.djl.nn.Block head() {
+    public Block head() {
         return fc;
     }
 

@@ -4,6 +4,7 @@ import io.github.luzj.base.Checks;
 import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.Transform;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -276,10 +277,10 @@ public final class RandomAffine implements Transform {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "RandomAffine(degrees=(%s, %s), translate=(%s, %s), interpolation=%s, fill=%s)",
                 minDegrees, maxDegrees, translateX, translateY,
-                interpolation.name().toLowerCase(java.util.Locale.ROOT), fill);
+                interpolation.name().toLowerCase(Locale.ROOT), fill);
     }
 
     /** Settings of a {@link RandomAffine}. */

@@ -30,7 +30,7 @@ class ChapterConvNetTest {
         int[] fanIn = {1 * 9, 32 * 9, 64 * 9, 128 * 9, 256 * 9};
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             int conv = 0;
-            for (Pair<String, Parameter> p : initialized(ChapterConvNet.create(true), m)) {
+            for (Pair<String, Parameter> p : initialized(ChapterConvNet.withBatchNorm(), m)) {
                 String name = p.getKey();
                 if (!name.contains("Conv2d")) {
                     continue;
