@@ -55,4 +55,16 @@ class ChapterConvNetTest {
             assertThat(conv).as("five convolutions").isEqualTo(5);
         }
     }
+
+    @Test
+    void batchNormalizationOnlyWhereAsked() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            long with = initialized(ChapterConvNet.withBatchNorm(), m).stream()
+                    .filter(p -> p.getKey().contains("BatchNorm")).count();
+            long without = initialized(ChapterConvNet.withoutBatchNorm(), m).stream()
+                    .filter(p -> p.getKey().contains("BatchNorm")).count();
+            assertThat(with).as("gamma, beta, running mean and variance of four layers").isEqualTo(16);
+            assertThat(without).isZero();
+        }
+    }
 }
