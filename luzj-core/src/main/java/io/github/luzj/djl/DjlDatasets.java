@@ -90,19 +90,11 @@ public final class DjlDatasets {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             for (Batch batch : dataset.getData(manager)) {
                 try (batch) {
-                    FloatTensor x =
-                            HostArrays.toHost(
-                                    HostArrays.single(batch.getData(), "data", dataset),
-                                    false,
-                                    "data",
-                                    dataset);
-                    FloatTensor y =
-                            HostArrays.toHost(
-                                    HostArrays.single(batch.getLabels(), "label", dataset),
-                                    false,
-                                    "labels",
-                                    dataset);
-                    addRows(samples, x, y, dataset);
+                    addRows(
+                            samples,
+                            HostArrays.data(batch.getData(), false, dataset),
+                            HostArrays.labels(batch.getLabels(), false, dataset),
+                            dataset);
                 }
             }
         } catch (IOException | TranslateException e) {

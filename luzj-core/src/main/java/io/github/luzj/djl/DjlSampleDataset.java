@@ -75,20 +75,12 @@ final class DjlSampleDataset implements SampleDataset {
             Iterator<Batch> it = dataset.getData(manager, new OneIndex(index)).iterator();
             // next() without hasNext(): hasNext() at the end would close DJL's iterator manager
             Batch batch = it.next();
-            FloatTensor x =
-                    HostArrays.toHost(
-                            HostArrays.single(batch.getData(), "data", dataset),
-                            true,
-                            "data",
-                            dataset);
+            FloatTensor x = HostArrays.data(batch.getData(), true, dataset);
             NDList labels = batch.getLabels();
             if (labels == null || labels.isEmpty()) {
                 return Sample.unlabeled(x); // features only, for prediction
             }
-            FloatTensor y =
-                    HostArrays.toHost(
-                            HostArrays.single(labels, "label", dataset), true, "labels", dataset);
-            return new Sample(x, y);
+            return new Sample(x, HostArrays.labels(labels, true, dataset));
         } catch (IOException | TranslateException e) {
             throw new LuzjException(
                     "cannot read record "

@@ -15,6 +15,30 @@ final class HostArrays {
     private HostArrays() {}
 
     /**
+     * The single data array of a record or batch, copied to the host.
+     *
+     * @param list the record's or batch's data
+     * @param dropLeading true to remove the batch axis of a batch of one
+     * @param source the dataset, for messages
+     * @return the host copy
+     */
+    static FloatTensor data(NDList list, boolean dropLeading, Object source) {
+        return toHost(single(list, "data", source), dropLeading, "data", source);
+    }
+
+    /**
+     * The single label array of a record or batch, copied to the host.
+     *
+     * @param list the record's or batch's labels
+     * @param dropLeading true to remove the batch axis of a batch of one
+     * @param source the dataset, for messages
+     * @return the host copy
+     */
+    static FloatTensor labels(NDList list, boolean dropLeading, Object source) {
+        return toHost(single(list, "label", source), dropLeading, "labels", source);
+    }
+
+    /**
      * Returns the single array of {@code list}, failing with a message that names the dataset.
      *
      * @param list a record's data or labels

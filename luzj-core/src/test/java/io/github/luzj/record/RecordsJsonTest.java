@@ -26,7 +26,7 @@ class RecordsJsonTest {
         RecordsJson.write(sample(), Integer.MAX_VALUE, Long.MAX_VALUE, root);
         Records back = new Records();
         RecordsJson.read(root, "records.json", back);
-        assertThat(back.entries()).usingRecursiveComparison().isEqualTo(sample().entries());
+        assertThat(back.entries()).isEqualTo(sample().entries()); // records compare NaN as equal
         assertThat(back.steps()).isEqualTo(sample().steps());
     }
 

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockList;
@@ -50,7 +49,7 @@ import java.util.function.Predicate;
  *
  * <p>Frozen layers run with {@code training = false} (see {@link FineTunable}).
  */
-public final class ResNet18 extends AbstractBlock implements FineTunable {
+public final class ResNet18 extends TunableBlock {
 
     private static final byte VERSION = 1;
     private static final int FEATURES = 512;
@@ -64,7 +63,6 @@ public final class ResNet18 extends AbstractBlock implements FineTunable {
     private final Block layer3;
     private final Block layer4;
     private Linear fc;
-    private int classes;
 
     private ResNet18(int classes) {
         super(VERSION);
@@ -75,7 +73,7 @@ public final class ResNet18 extends AbstractBlock implements FineTunable {
         layer3 = stage(128, 256, 2);
         layer4 = stage(256, 512, 2);
         fc = head(classes);
-        this.classes = classes;
+        headSize(classes);
         setChildren();
     }
 
@@ -125,20 +123,13 @@ public final class ResNet18 extends AbstractBlock implements FineTunable {
         return Linear.builder().setUnits(classes).optBias(true).build();
     }
 
-    private static void checkClasses(int classes) {
-        Checks.check(
-                classes >= 1, "classes must be >= 1, got %d; pass the number of classes", classes);
-    }
-
     private void setChildren() {
         // the protected list, not addChildBlock, which would prefix "01" to torchvision's names
         children = new BlockList();
-        children.add("conv1", conv1);
-        children.add("bn1", bn1);
-        children.add("layer1", layer1);
-        children.add("layer2", layer2);
-        children.add("layer3", layer3);
-        children.add("layer4", layer4);
+        Block[] blocks = {conv1, bn1, layer1, layer2, layer3, layer4};
+        for (int i = 0; i < blocks.length; i++) {
+            children.add(LAYERS.get(i), blocks[i]);
+        }
         children.add(HEAD, fc);
     }
 
@@ -193,7 +184,7 @@ public final class ResNet18 extends AbstractBlock implements FineTunable {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), classes)};
+        return new Shape[] {new Shape(inputShapes[0].get(0), classes())};
     }
 
     /**
@@ -212,10 +203,9 @@ public final class ResNet18 extends AbstractBlock implements FineTunable {
 
     @Override
     public void replaceHead(int classes) {
-        checkClasses(classes);
+        headSize(classes);
         Linear old = fc;
         fc = head(classes);
-        this.classes = classes;
         setChildren();
         Parameter stem = conv1.getParameters().get("weight");
         if (stem.isInitialized()) {
@@ -223,11 +213,6 @@ public final class ResNet18 extends AbstractBlock implements FineTunable {
             fc.initialize(stem.getArray().getManager(), DataType.FLOAT32, new Shape(1, FEATURES));
         }
         old.clear();
-    }
-
-    @Override
-    public int classes() {
-        return classes;
     }
 
     @Override
@@ -258,37 +243,9 @@ public final class ResNet18 extends AbstractBlock implements FineTunable {
         Params.setTrainable(fc, true);
     }
 
-    /**
-     * Freezes or unfreezes parameters as DJL's {@link Block#freezeParameters(boolean)} does, except
-     * that BatchNorm running statistics stay frozen: they are updated by the forward pass, never
-     * by gradients.
-     *
-     * @param freeze true to freeze
-     */
-    @Override
-    public void freezeParameters(boolean freeze) {
-        freezeParameters(freeze, p -> true);
-    }
-
-    /**
-     * Freezes or unfreezes the parameters that pass {@code pred}; running statistics stay frozen.
-     *
-     * @param freeze true to freeze
-     * @param pred selects the parameters
-     */
-    @Override
-    public void freezeParameters(boolean freeze, Predicate<Parameter> pred) {
-        Params.freeze(this, freeze, pred);
-    }
-
     @Override
     public List<String> layers() {
         return LAYERS;
-    }
-
-    @Override
-    public Predicate<String> headParameters() {
-        return layerParameters(HEAD);
     }
 
     @Override

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockList;
 import ai.djl.nn.Parameter;
@@ -49,7 +48,7 @@ import java.util.function.Predicate;
  * children are numbered {@code 0, 1, 4, ..., 7}; for that layout the layers go by torchvision's
  * names {@code conv1, bn1, layer1, ..., layer4}. Closing this model frees the module.
  */
-public final class TorchScriptTransfer extends AbstractBlock implements FineTunable, AutoCloseable {
+public final class TorchScriptTransfer extends TunableBlock implements AutoCloseable {
 
     private static final byte VERSION = 1;
     private static final String BACKBONE = "backbone";
@@ -64,7 +63,6 @@ public final class TorchScriptTransfer extends AbstractBlock implements FineTuna
     private final List<String> layers;
     private final Map<String, String> moduleNames;
     private Linear fc;
-    private int classes;
 
     /**
      * Wraps a loaded TorchScript model (the backbone) and adds a head; the backbone is frozen.
@@ -170,7 +168,7 @@ public final class TorchScriptTransfer extends AbstractBlock implements FineTuna
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), classes)};
+        return new Shape[] {new Shape(inputShapes[0].get(0), classes())};
     }
 
     /**
@@ -212,11 +210,9 @@ public final class TorchScriptTransfer extends AbstractBlock implements FineTuna
 
     @Override
     public void replaceHead(int classes) {
-        Checks.check(
-                classes >= 1, "classes must be >= 1, got %d; pass the number of classes", classes);
+        headSize(classes);
         Linear old = fc;
         fc = Linear.builder().setUnits(classes).build();
-        this.classes = classes;
         // the protected list, not addChildBlock, which would prefix "01" to the names
         children = new BlockList();
         children.add(BACKBONE, backbone);
@@ -225,11 +221,6 @@ public final class TorchScriptTransfer extends AbstractBlock implements FineTuna
         if (old != null) {
             old.clear();
         }
-    }
-
-    @Override
-    public int classes() {
-        return classes;
     }
 
     @Override
@@ -272,36 +263,9 @@ public final class TorchScriptTransfer extends AbstractBlock implements FineTuna
         throw new IllegalStateException("parameter " + parameterName + " is in no layer");
     }
 
-    /**
-     * Freezes or unfreezes every parameter, as {@code Block.freezeParameters} does.
-     *
-     * @param freeze true to freeze
-     */
-    @Override
-    public void freezeParameters(boolean freeze) {
-        freezeParameters(freeze, p -> true);
-    }
-
-    /**
-     * Freezes or unfreezes the parameters that pass {@code pred}; running statistics, should a
-     * module expose them as parameters, stay frozen.
-     *
-     * @param freeze true to freeze
-     * @param pred selects the parameters
-     */
-    @Override
-    public void freezeParameters(boolean freeze, Predicate<Parameter> pred) {
-        Params.freeze(this, freeze, pred);
-    }
-
     @Override
     public List<String> layers() {
         return layers;
-    }
-
-    @Override
-    public Predicate<String> headParameters() {
-        return layerParameters(HEAD);
     }
 
     @Override

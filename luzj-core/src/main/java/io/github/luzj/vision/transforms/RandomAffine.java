@@ -142,11 +142,7 @@ public final class RandomAffine implements Transform {
         int channels = s.length == 3 ? (int) s[0] : 1;
         float[] theta = gridMatrix(inverseMatrix(angle, tx, ty), w, h);
         float[] out = new float[x.size()];
-        if (interpolation == Interpolation.BILINEAR) {
-            bilinear(x.data(), out, channels, h, w, theta, fill);
-        } else {
-            nearest(x.data(), out, channels, h, w, theta, fill);
-        }
+        resample(x.data(), out, channels, h, w, theta, fill, interpolation == Interpolation.BILINEAR);
         return new FloatTensor(out, s.clone());
     }
 
@@ -188,8 +184,8 @@ public final class RandomAffine implements Transform {
     // The float32 steps below follow affine_grid then grid_sample(align_corners=False) one
     // operation at a time: reordering them changes the rounding and so which pixel "nearest" picks.
 
-    private static void nearest(float[] in, float[] out, int channels, int h, int w, float[] t, float fill) {
-        int plane = h * w;
+    private static void resample(
+            float[] in, float[] out, int channels, int h, int w, float[] t, float fill, boolean bilinear) {
         float fw = w;
         float fh = h;
         for (int i = 0; i < h; i++) {
@@ -202,69 +198,72 @@ public final class RandomAffine implements Transform {
                 float gy = (x * t[3] + ry1) + t[5];
                 float ix = ((gx + 1f) * fw - 1f) / 2f;
                 float iy = ((gy + 1f) * fh - 1f) / 2f;
-                int sx = (int) Math.rint(ix);
-                int sy = (int) Math.rint(iy);
-                boolean inside = sx >= 0 && sx < w && sy >= 0 && sy < h;
-                int src = sy * w + sx;
-                int dst = i * w + j;
-                for (int c = 0; c < channels; c++) {
-                    out[c * plane + dst] = inside ? in[c * plane + src] : fill;
+                Pixel at = new Pixel(h, w, i * w + j, ix, iy);
+                if (bilinear) {
+                    bilinear(in, out, channels, at, fill);
+                } else {
+                    nearest(in, out, channels, at, fill);
                 }
             }
         }
     }
 
-    private static void bilinear(float[] in, float[] out, int channels, int h, int w, float[] t, float fill) {
+    /** An output pixel {@code dst} of an h×w plane and where it samples the input from. */
+    private record Pixel(int h, int w, int dst, float ix, float iy) {}
+
+    private static void nearest(float[] in, float[] out, int channels, Pixel at, float fill) {
+        int h = at.h();
+        int w = at.w();
         int plane = h * w;
-        float fw = w;
-        float fh = h;
-        for (int i = 0; i < h; i++) {
-            float y = -h * 0.5f + 0.5f + i;
-            float ry0 = y * t[1];
-            float ry1 = y * t[4];
-            for (int j = 0; j < w; j++) {
-                float x = -w * 0.5f + 0.5f + j;
-                float gx = (x * t[0] + ry0) + t[2];
-                float gy = (x * t[3] + ry1) + t[5];
-                float ix = ((gx + 1f) * fw - 1f) / 2f;
-                float iy = ((gy + 1f) * fh - 1f) / 2f;
-                int x0 = (int) Math.floor(ix);
-                int y0 = (int) Math.floor(iy);
-                float ex = (x0 + 1) - ix;
-                float ey = (y0 + 1) - iy;
-                float wx = ix - x0;
-                float wy = iy - y0;
-                boolean x0in = x0 >= 0 && x0 < w;
-                boolean x1in = x0 + 1 >= 0 && x0 + 1 < w;
-                boolean y0in = y0 >= 0 && y0 < h;
-                boolean y1in = y0 + 1 >= 0 && y0 + 1 < h;
-                float wNw = x0in && y0in ? ex * ey : 0f;
-                float wNe = x1in && y0in ? wx * ey : 0f;
-                float wSw = x0in && y1in ? ex * wy : 0f;
-                float wSe = x1in && y1in ? wx * wy : 0f;
-                // torchvision samples a channel of ones alongside the image to know how much of
-                // each output pixel came from inside; the rest is fill.
-                float mask = wNw + wNe + wSw + wSe;
-                int nw = y0 * w + x0;
-                int dst = i * w + j;
-                for (int c = 0; c < channels; c++) {
-                    int p = c * plane;
-                    float v = 0f;
-                    if (wNw != 0f) {
-                        v += in[p + nw] * wNw;
-                    }
-                    if (wNe != 0f) {
-                        v += in[p + nw + 1] * wNe;
-                    }
-                    if (wSw != 0f) {
-                        v += in[p + nw + w] * wSw;
-                    }
-                    if (wSe != 0f) {
-                        v += in[p + nw + w + 1] * wSe;
-                    }
-                    out[p + dst] = v * mask + (1f - mask) * fill;
-                }
+        int sx = (int) Math.rint(at.ix());
+        int sy = (int) Math.rint(at.iy());
+        boolean inside = sx >= 0 && sx < w && sy >= 0 && sy < h;
+        int src = sy * w + sx;
+        for (int c = 0; c < channels; c++) {
+            out[c * plane + at.dst()] = inside ? in[c * plane + src] : fill;
+        }
+    }
+
+    private static void bilinear(float[] in, float[] out, int channels, Pixel at, float fill) {
+        int h = at.h();
+        int w = at.w();
+        int plane = h * w;
+        float ix = at.ix();
+        float iy = at.iy();
+        int x0 = (int) Math.floor(ix);
+        int y0 = (int) Math.floor(iy);
+        float ex = (x0 + 1) - ix;
+        float ey = (y0 + 1) - iy;
+        float wx = ix - x0;
+        float wy = iy - y0;
+        boolean x0in = x0 >= 0 && x0 < w;
+        boolean x1in = x0 + 1 >= 0 && x0 + 1 < w;
+        boolean y0in = y0 >= 0 && y0 < h;
+        boolean y1in = y0 + 1 >= 0 && y0 + 1 < h;
+        float wNw = x0in && y0in ? ex * ey : 0f;
+        float wNe = x1in && y0in ? wx * ey : 0f;
+        float wSw = x0in && y1in ? ex * wy : 0f;
+        float wSe = x1in && y1in ? wx * wy : 0f;
+        // torchvision samples a channel of ones alongside the image to know how much of
+        // each output pixel came from inside; the rest is fill.
+        float mask = wNw + wNe + wSw + wSe;
+        int nw = y0 * w + x0;
+        for (int c = 0; c < channels; c++) {
+            int p = c * plane;
+            float v = 0f;
+            if (wNw != 0f) {
+                v += in[p + nw] * wNw;
             }
+            if (wNe != 0f) {
+                v += in[p + nw + 1] * wNe;
+            }
+            if (wSw != 0f) {
+                v += in[p + nw + w] * wSw;
+            }
+            if (wSe != 0f) {
+                v += in[p + nw + w + 1] * wSe;
+            }
+            out[p + at.dst()] = v * mask + (1f - mask) * fill;
         }
     }
 

@@ -3,12 +3,13 @@ package io.github.luzj.examples.architecture;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +26,21 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importMainClasses() {
+        // the other modules come as folders under `mvn test` and as jars under `mvn verify`;
+        // test classes (and luzj-core's test jar) stay out either way
         main = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .withImportOption(location -> !location.contains("/test-classes/")
+                        && !location.contains("-tests.jar"))
                 .importPackages(LUZJ);
+        for (String module : List.of(".base", ".callbacks", ".lrfinder", ".examples")) {
+            assertThat(main.stream().anyMatch(c -> c.getPackageName().startsWith(LUZJ + module)))
+                    .as("classes of %s imported", LUZJ + module)
+                    .isTrue();
+        }
+        assertThat(main.contain(LUZJ + ".Luz")).as("the root package imported").isTrue();
+        assertThat(main.stream().noneMatch(c -> c.getPackageName().startsWith(LUZJ + ".testing")))
+                .as("test classes left out")
+                .isTrue();
     }
 
     /** Every package its own slice, the root package ({@code io.github.luzj}, "luzj") too. */
