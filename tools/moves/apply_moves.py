@@ -10,7 +10,8 @@ For every .java file under the DIRs (any src/<set>/java layout):
   * its package line follows its path;
   * old fully qualified names (imports, static imports, inline uses, javadoc) become the new ones,
     and "Class#member" lines rename members (LuzjException.check( -> Checks.check(, ...), adding
-    the import of the new class;
+    the import of the new class; "re:" lines (a regular expression, then its replacement) rewrite
+    calls no member line can, such as ChapterConvNet.create(flag);
   * a class the file used unqualified from its own (old) package that now lives elsewhere gets an
     import, as does a class of its old package when the file itself moved;
   * imports of classes now in the file's own package, and luzj imports no longer used, go; the
@@ -31,7 +32,7 @@ SKIP_MARK = "<!-- apply_moves: skip -->"
 
 
 def load_moves(path):
-    classes, members, twins, resources = {}, {}, set(), []
+    classes, members, twins, resources, patterns = {}, {}, set(), [], []
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             line = line.rstrip("\n")
@@ -41,7 +42,9 @@ def load_moves(path):
             if len(cols) < 2:
                 sys.exit(f"{path}:{n}: want old<TAB>new[<TAB>twin], got {line!r}")
             old, new = cols[0].strip(), cols[1].strip()
-            if old.startswith("res:"):
+            if old.startswith("re:"):
+                patterns.append((re.compile(old[3:]), new))
+            elif old.startswith("res:"):
                 resources.append((old[4:], new[4:] if new.startswith("res:") else new))
             elif "#" in old:
                 oc, om = old.split("#")
@@ -51,7 +54,7 @@ def load_moves(path):
                 classes[old] = new
                 if len(cols) > 2 and cols[2].strip() == "twin":
                     twins.add(old)
-    return classes, members, twins, resources
+    return classes, members, twins, resources, patterns
 
 
 def pkg_of(fqn):
@@ -225,7 +228,7 @@ class Index:
         return self.classes.get(fqn, fqn)
 
 
-def rewrite_java(path, index, classes, members, dry):
+def rewrite_java(path, index, classes, members, patterns, dry):
     text = open(path, encoding="utf-8").read()
     original = text
     m = PACKAGE.search(text)
@@ -290,6 +293,10 @@ def rewrite_java(path, index, classes, members, dry):
                 r"(?<![\w.])" + o + r"\b", n, s))
             if pkg_of(new) != new_pkg:
                 needed.add(new)
+
+    # Calls no member line can say (a removed method's argument becomes a choice).
+    for pattern, replacement in patterns:
+        text = rewrite_names(text, lambda k, s, p=pattern, r=replacement: p.sub(r, s))
 
     # 4. Unqualified uses of the old package's classes that now live elsewhere.
     for name in used_before:
@@ -395,12 +402,12 @@ def main():
     ap.add_argument("--dry-run", action="store_true")
     ap.add_argument("dirs", nargs="+")
     a = ap.parse_args()
-    classes, members, twins, resources = load_moves(a.moves)
+    classes, members, twins, resources, patterns = load_moves(a.moves)
     relocate(a.dirs, classes, twins, resources, a.dry_run)
     index = Index(a.dirs, classes)
     changed = 0
     for path in sorted(set(walk(a.dirs, ".java"))):
-        changed += rewrite_java(path, index, classes, members, a.dry_run)
+        changed += rewrite_java(path, index, classes, members, patterns, a.dry_run)
     for path in sorted(set(walk(a.dirs, ".md"))):
         changed += rewrite_md(path, classes, members, a.dry_run)
     print(f"{changed} files rewritten", file=sys.stderr)
