@@ -228,7 +228,18 @@ class Index:
         return self.classes.get(fqn, fqn)
 
 
-def rewrite_java(path, index, classes, members, patterns, dry):
+def rewrite_resource_paths(text, resources):
+    """Moved resources named by path, in full or from the package root (vision/pth)."""
+    for old, new in resources:
+        text = re.sub(r"(?<!\w)" + re.escape(old) + r"(?!\w)", new, text)
+        root = "io/github/luzj/"
+        if old.startswith(root) and new.startswith(root):
+            text = re.sub(r"(?<!luzj/)(?<![\w])" + re.escape(old[len(root):]) + r"(?!\w)",
+                          new[len(root):], text)
+    return text
+
+
+def rewrite_java(path, index, classes, members, patterns, resources, dry):
     text = open(path, encoding="utf-8").read()
     original = text
     m = PACKAGE.search(text)
@@ -293,6 +304,8 @@ def rewrite_java(path, index, classes, members, patterns, dry):
                 r"(?<![\w.])" + o + r"\b", n, s))
             if pkg_of(new) != new_pkg:
                 needed.add(new)
+
+    text = rewrite_resource_paths(text, resources)
 
     # Calls no member line can say (a removed method's argument becomes a choice).
     for pattern, replacement in patterns:
@@ -365,7 +378,7 @@ def fix_imports(text, pkg, needed):
     return text[:eol] + "\n" + block + text[eol:]
 
 
-def rewrite_md(path, classes, members, dry):
+def rewrite_md(path, classes, members, resources, dry):
     text = open(path, encoding="utf-8").read()
     if SKIP_MARK in text:
         return False
@@ -377,6 +390,7 @@ def rewrite_md(path, classes, members, dry):
         for c in {simple(oc), simple(classes.get(oc, oc))}:
             text = re.sub(r"(?<![\w.])" + c + r"\." + re.escape(om) + r"(?!\w)",
                           simple(nc) + "." + nm, text)
+    text = rewrite_resource_paths(text, resources)
     for old, new in classes.items():
         text = fqn_pattern(old).sub(new, text)
         o, n = old.replace(".", "/"), new.replace(".", "/")
@@ -407,9 +421,9 @@ def main():
     index = Index(a.dirs, classes)
     changed = 0
     for path in sorted(set(walk(a.dirs, ".java"))):
-        changed += rewrite_java(path, index, classes, members, patterns, a.dry_run)
+        changed += rewrite_java(path, index, classes, members, patterns, resources, a.dry_run)
     for path in sorted(set(walk(a.dirs, ".md"))):
-        changed += rewrite_md(path, classes, members, a.dry_run)
+        changed += rewrite_md(path, classes, members, resources, a.dry_run)
     print(f"{changed} files rewritten", file=sys.stderr)
 
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * arrays keep their identity, so gradients, the optimizer's references and the parameter store
  * stay valid (DJL's own {@code loadParameters} replaces the arrays and drops their gradients).
  */
-public final class WeightsFile {
+final class WeightsFile {
 
     private static final int MAGIC = 0x4C5A4A57; // "LZJW"
     private static final int VERSION = 1;
@@ -34,7 +34,7 @@ public final class WeightsFile {
      * @param out the stream
      * @throws IOException when writing fails
      */
-    public static void write(Block block, DataOutputStream out) throws IOException {
+    static void write(Block block, DataOutputStream out) throws IOException {
         List<Pair<String, Parameter>> params = block.getParameters().stream().toList();
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
@@ -56,7 +56,7 @@ public final class WeightsFile {
      * @param in the stream
      * @throws IOException when reading fails
      */
-    public static void readInto(Block block, DataInputStream in) throws IOException {
+    static void readInto(Block block, DataInputStream in) throws IOException {
         Map<String, Parameter> params = new LinkedHashMap<>();
         block.getParameters().forEach(p -> params.put(p.getKey(), p.getValue()));
         NDManager first = params.values().iterator().next().getArray().getManager();

@@ -17,7 +17,7 @@ import java.util.zip.ZipOutputStream;
  * other is the {@code data.pkl} of an archive that also holds a little-endian byteorder and a
  * 16-float storage {@code data/0}, so that the mutations reach the unpickler and the tensor
  * views. Only a {@link LuzjException} or a state dict may come out. Regression inputs:
- * {@code src/test/resources/io/github/luzj/vision/PthReaderFuzzTestInputs/}; see
+ * {@code src/test/resources/io/github/luzj/weights/PthReaderFuzzTestInputs/}; see
  * docs/fuzzing.md to fuzz.
  */
 class PthReaderFuzzTest {

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 /**
  * Fuzzes the safetensors reader with whole files. Only a {@link LuzjException} or a state dict
  * whose tensors exactly fill the data section may come out. Regression inputs:
- * {@code src/test/resources/io/github/luzj/vision/SafetensorsFuzzTestInputs/}; see
+ * {@code src/test/resources/io/github/luzj/weights/SafetensorsFuzzTestInputs/}; see
  * docs/fuzzing.md to fuzz.
  */
 class SafetensorsFuzzTest {
