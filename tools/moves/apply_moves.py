@@ -239,6 +239,17 @@ def rewrite_resource_paths(text, resources):
     return text
 
 
+def save(path, original, text, dry):
+    """Writes text over the file if it changed; returns whether it did."""
+    if text == original:
+        return False
+    print(f"rewrite {path}")
+    if not dry:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    return True
+
+
 def rewrite_java(path, index, classes, members, patterns, resources, dry):
     text = open(path, encoding="utf-8").read()
     original = text
@@ -321,13 +332,7 @@ def rewrite_java(path, index, classes, members, patterns, resources, dry):
                 needed.add(target)
 
     text = fix_imports(text, new_pkg, needed)
-    if text != original:
-        print(f"rewrite {path}")
-        if not dry:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-        return True
-    return False
+    return save(path, original, text, dry)
 
 
 def can_import(fqn, pkg, declared, imports, index):
@@ -400,13 +405,7 @@ def rewrite_md(path, classes, members, resources, dry):
             text = re.sub(r"(?<!luzj/)(?<!\w)" + re.escape(ro) + r"(?!\w)", rn, text)
         if simple(old) != simple(new):
             text = re.sub(r"(?<![\w.])" + simple(old) + r"\b", simple(new), text)
-    if text != original:
-        print(f"rewrite {path}")
-        if not dry:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
-        return True
-    return False
+    return save(path, original, text, dry)
 
 
 def main():
