@@ -13,8 +13,8 @@ import struct
 import zipfile
 
 CORE = "luzj-core/src/test/resources/io/github/luzj"
-PTH = f"{CORE}/vision/PthReaderFuzzTestInputs/readsOrRefuses"
-ST = f"{CORE}/vision/SafetensorsFuzzTestInputs/readsOrRefuses"
+PTH = f"{CORE}/weights/PthReaderFuzzTestInputs/readsOrRefuses"
+ST = f"{CORE}/weights/SafetensorsFuzzTestInputs/readsOrRefuses"
 IDX = f"{CORE}/data/IdxReaderFuzzTestInputs/readsOrRefuses"
 SCHED = "luzj-callbacks/src/test/resources/io/github/luzj/callbacks/lr/ScheduleSpecsFuzzTestInputs/parsesAndSimulatesOrRefuses"
 

@@ -9,20 +9,23 @@ import ai.djl.nn.Block;
 import ai.djl.training.dataset.RandomAccessDataset;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
+import io.github.luzj.checkpoint.ParameterManifest;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.djl.DjlDatasets;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.fit.internal.FitLoop;
 import io.github.luzj.fit.internal.Inference;
 import io.github.luzj.fit.internal.Session;
-import io.github.luzj.io.AtomicFiles;
-import io.github.luzj.io.ParameterManifest;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.record.Records;
+import io.github.luzj.record.RecordsJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -204,7 +207,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
         float[][] rows = predictRows(data);
         int[] classes = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            LuzjException.check(
+            Checks.check(
                     rows[i].length >= 2,
                     "the model has %d output per example, so there is no class to pick; use"
                             + " predictRows for a regression or a single-logit binary model",
@@ -305,7 +308,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
                             });
             Path records = dir.resolve(RECORDS_FILE);
             if (Files.exists(records)) {
-                readRecords(Files.readString(records, StandardCharsets.UTF_8), session.records());
+                readRecords(records, session.records());
             }
             return new FittedModel(session);
         } catch (LuzjException e) {
@@ -322,32 +325,19 @@ public final class FittedModel implements Fittable, AutoCloseable {
 
     /** The records, with the loss's name ({@code "mse"} for {@code Losses.mse()}) beside "loss". */
     private static String recordsJson(Records records, String lossName) {
-        JsonArray rows = new JsonArray();
-        for (Records.Entry e : records.entries()) {
-            JsonObject o = new JsonObject();
-            o.addProperty("set", e.set());
-            o.addProperty("metric", e.metric());
-            o.addProperty("epoch", e.epoch());
-            o.addProperty("value", e.value());
-            rows.add(o);
-        }
         JsonObject root = new JsonObject();
         root.addProperty("loss", lossName);
-        root.add("metrics", rows);
+        RecordsJson.write(records, Integer.MAX_VALUE, Long.MAX_VALUE, root);
         Gson gson = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
         return gson.toJson(root);
     }
 
-    private static void readRecords(String json, Records into) {
-        JsonObject root = new Gson().fromJson(json, JsonObject.class);
-        for (JsonElement el : root.getAsJsonArray("metrics")) {
-            JsonObject o = el.getAsJsonObject();
-            into.add(
-                    o.get("set").getAsString(),
-                    o.get("metric").getAsString(),
-                    o.get("epoch").getAsInt(),
-                    o.get("value").getAsDouble());
+    private static void readRecords(Path file, Records into) throws IOException {
+        JsonElement root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+        if (!root.isJsonObject()) {
+            throw new LuzjException(file + " holds no records object; save the model again");
         }
+        RecordsJson.read(root.getAsJsonObject(), file.toString(), into);
     }
 
     /** Frees the model's native memory and the optimizer's state. */

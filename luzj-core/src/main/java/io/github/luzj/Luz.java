@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
 import ai.djl.training.loss.Loss;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.OptimizerSpec;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.loss.Loss;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.optim.Optimizers;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.TensorDataset;
 import io.github.luzj.fit.FitOptions;

@@ -1,11 +1,11 @@
 package io.github.luzj.callbacks;
 
-import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
-import io.github.luzj.io.Checkpoint;
+import io.github.luzj.checkpoint.Checkpoint;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package io.github.luzj.callbacks;
 
 import com.google.protobuf.CodedOutputStream;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

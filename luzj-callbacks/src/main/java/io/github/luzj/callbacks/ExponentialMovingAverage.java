@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.GradMode;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -164,7 +165,7 @@ public final class ExponentialMovingAverage implements Callback {
         double d = decayAt(updates);
         List<Pair<String, Parameter>> params = ctx.block().getParameters().stream().toList();
         List<NDArray> avg = average.arrays();
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             for (int i = 0; i < params.size(); i++) {
                 NDArray a = avg.get(i);
                 if (!a.getDataType().isFloating()) {

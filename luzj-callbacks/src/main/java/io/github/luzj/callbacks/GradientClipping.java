@@ -6,8 +6,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.GradMode;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -137,7 +138,7 @@ public final class GradientClipping implements Callback {
 
     @Override
     public void on(Phase phase, Context ctx) {
-        try (NoGrad ignored = NoGrad.enter();
+        try (GradMode ignored = GradMode.off();
                 NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             List<NDArray> grads = gradients(ctx);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.github.luzj.base.GradMode;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
 
     private void copy(Context ctx) {
         List<Pair<String, Parameter>> params = ctx.block().getParameters().stream().toList();
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             if (copies.isEmpty()) {
                 memory = ctx.model().getNDManager().newSubManager();
                 memory.setName("luzj-keep-best-model");
@@ -145,7 +146,7 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
             throw new IllegalStateException(
                     "the block has " + params.size() + " parameters, the copy " + names.size());
         }
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             for (int i = 0; i < params.size(); i++) {
                 if (!params.get(i).getKey().equals(names.get(i))) {
                     throw new IllegalStateException(

@@ -1,7 +1,7 @@
 package io.github.luzj.callbacks;
 
-import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.record.Records;
 import java.util.Arrays;
 import java.util.Locale;

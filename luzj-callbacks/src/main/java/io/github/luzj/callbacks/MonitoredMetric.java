@@ -1,6 +1,6 @@
 package io.github.luzj.callbacks;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.record.Records;

@@ -11,8 +11,9 @@ import ai.djl.util.Pair;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.GradMode;
+import io.github.luzj.base.LuzjException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class ParameterCopy implements AutoCloseable {
     static ParameterCopy of(Block block, NDManager parent, String name) {
         ParameterCopy c = new ParameterCopy(parent.newSubManager());
         c.memory.setName(name);
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             for (Pair<String, Parameter> p : block.getParameters()) {
                 NDArray a = p.getValue().getArray().duplicate();
                 a.attach(c.memory);
@@ -59,7 +60,7 @@ final class ParameterCopy implements AutoCloseable {
     /** Overwrites this copy with the block's parameters as they are now. */
     void copyFrom(Block block) {
         List<Parameter> params = matching(block);
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             for (int i = 0; i < params.size(); i++) {
                 arrays.get(i).set(ALL, params.get(i).getArray());
             }
@@ -69,7 +70,7 @@ final class ParameterCopy implements AutoCloseable {
     /** Writes this copy into the block's parameters, in place. */
     void writeTo(Block block) {
         List<Parameter> params = matching(block);
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             for (int i = 0; i < params.size(); i++) {
                 params.get(i).getArray().set(ALL, arrays.get(i));
             }

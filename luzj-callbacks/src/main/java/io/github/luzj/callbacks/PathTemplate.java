@@ -1,7 +1,7 @@
 package io.github.luzj.callbacks;
 
-import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.record.CsvFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;

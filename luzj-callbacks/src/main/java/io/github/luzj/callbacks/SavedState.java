@@ -17,7 +17,7 @@ final class SavedState {
      * @param owner the callback's name, for the message
      * @param required the fields the object must have
      * @return the object, or null for a null or JSON-null state
-     * @throws io.github.luzj.LuzjException when the state is not such an object
+     * @throws io.github.luzj.base.LuzjException when the state is not such an object
      */
     static JsonObject object(JsonElement state, String owner, String... required) {
         if (state == null || state.isJsonNull()) {

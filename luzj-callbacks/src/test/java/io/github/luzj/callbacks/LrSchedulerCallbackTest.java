@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.callbacks.lr.LrSchedulers;
 import io.github.luzj.callbacks.lr.OneCycleLr;

@@ -3,7 +3,7 @@ package io.github.luzj.callbacks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callbacks.Monitor.Mode;
 import org.junit.jupiter.api.Test;
 

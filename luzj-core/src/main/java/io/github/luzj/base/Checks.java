@@ -1,6 +1,5 @@
 package io.github.luzj.base;
 
-import io.github.luzj.LuzjException;
 import java.util.Locale;
 import java.util.Set;
 

@@ -6,9 +6,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.training.loss.Loss;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.record.Records;
+import java.nio.file.Path;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything a callback may read or change during a fit (luz's {@code ctx}), typed.
@@ -127,7 +130,7 @@ public interface Context {
      * @param message the warning, naming the problem and the fix
      */
     default void warn(String message) {
-        org.slf4j.LoggerFactory.getLogger(Context.class).warn(message);
+        LoggerFactory.getLogger(Context.class).warn(message);
     }
 
     /**
@@ -245,7 +248,7 @@ public interface Context {
      *
      * @return the loss
      */
-    ai.djl.training.loss.Loss lossFunction();
+    Loss lossFunction();
 
     /**
      * Writes a checkpoint of the whole training state (weights, BatchNorm statistics, optimizer,
@@ -254,7 +257,7 @@ public interface Context {
      *
      * @param dir the checkpoint folder
      */
-    void saveCheckpoint(java.nio.file.Path dir);
+    void saveCheckpoint(Path dir);
 
     /**
      * Tells whether progress is printed.

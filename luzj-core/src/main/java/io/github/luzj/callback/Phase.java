@@ -1,6 +1,6 @@
 package io.github.luzj.callback;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -1,6 +1,6 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -1,13 +1,16 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +56,7 @@ public final class CsvDataset implements SampleDataset {
      * @return a builder
      */
     public static Builder builder(Path file) {
-        LuzjException.check(file != null, "the CSV path is null; pass the file to read");
+        Checks.check(file != null, "the CSV path is null; pass the file to read");
         return new Builder(file);
     }
 
@@ -112,7 +115,7 @@ public final class CsvDataset implements SampleDataset {
      * @throws LuzjException when there is no label column
      */
     public float[] labels() {
-        LuzjException.check(labels != null, "the CSV was read without a label column; choose one with label(...)");
+        Checks.check(labels != null, "the CSV was read without a label column; choose one with label(...)");
         return labels.clone();
     }
 
@@ -133,13 +136,13 @@ public final class CsvDataset implements SampleDataset {
      * @return the two parts, each keeping the column and class names
      */
     public Parts split(double trainFraction, long seed) {
-        LuzjException.check(
+        Checks.check(
                 trainFraction > 0 && trainFraction < 1,
                 "the training fraction must be in (0, 1), got %s",
                 trainFraction);
         int n = rows.length;
         int nTrain = (int) Math.round(n * trainFraction);
-        LuzjException.check(
+        Checks.check(
                 nTrain >= 1 && nTrain < n,
                 "splitting %d rows at %s leaves a part empty; use more rows or another fraction",
                 n,
@@ -258,7 +261,7 @@ public final class CsvDataset implements SampleDataset {
          * @throws LuzjException naming the file, line and column of a value that cannot be read
          */
         public CsvDataset build() {
-            LuzjException.check(
+            Checks.check(
                     Files.isRegularFile(file), "no CSV file at %s; check the path", file);
             CSVFormat format = CSVFormat.DEFAULT.builder()
                     .setDelimiter(delimiter)
@@ -272,12 +275,12 @@ public final class CsvDataset implements SampleDataset {
                 List<String> header = parser.getHeaderNames();
                 List<String> featureColumns = featureColumns(header);
                 List<CSVRecord> records = parser.getRecords();
-                LuzjException.check(!records.isEmpty(), "%s has a header but no rows", file);
+                Checks.check(!records.isEmpty(), "%s has a header but no rows", file);
                 float[][] rows = new float[records.size()][featureColumns.size()];
                 String[] rawLabels = label == null ? null : new String[records.size()];
                 for (int i = 0; i < records.size(); i++) {
                     CSVRecord r = records.get(i);
-                    LuzjException.check(
+                    Checks.check(
                             r.isConsistent(),
                             "%s line %d has %d values but the header names %d columns",
                             file, lineOf(r), r.size(), header.size());
@@ -302,15 +305,15 @@ public final class CsvDataset implements SampleDataset {
                     }
                 }
                 return new CsvDataset(featureColumns, classNames, rows, labels);
-            } catch (IOException | java.io.UncheckedIOException | IllegalArgumentException e) {
+            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
                 throw new LuzjException("cannot read the CSV file " + file + ": " + e.getMessage(), e);
             }
         }
 
         private List<String> featureColumns(List<String> header) {
-            LuzjException.check(!header.isEmpty(), "%s has no header row naming its columns", file);
+            Checks.check(!header.isEmpty(), "%s has no header row naming its columns", file);
             if (label != null) {
-                LuzjException.check(
+                Checks.check(
                         header.contains(label),
                         "%s has no column '%s'; its columns are %s",
                         file, label, header);
@@ -318,15 +321,15 @@ public final class CsvDataset implements SampleDataset {
             if (features == null) {
                 List<String> all = new ArrayList<>(header);
                 all.remove(label);
-                LuzjException.check(!all.isEmpty(), "%s has no column besides the label", file);
+                Checks.check(!all.isEmpty(), "%s has no column besides the label", file);
                 return all;
             }
-            LuzjException.check(!features.isEmpty(), "features() needs at least one column");
+            Checks.check(!features.isEmpty(), "features() needs at least one column");
             for (String f : features) {
-                LuzjException.check(
+                Checks.check(
                         header.contains(f), "%s has no column '%s'; its columns are %s",
                         file, f, header);
-                LuzjException.check(
+                Checks.check(
                         !f.equals(label), "column '%s' cannot be both a feature and the label", f);
             }
             return features;
@@ -347,7 +350,7 @@ public final class CsvDataset implements SampleDataset {
         }
 
         private float[] classIndices(String[] raw, List<String> names, List<CSVRecord> records) {
-            Map<String, Integer> index = new java.util.HashMap<>();
+            Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 index.put(names.get(i), i);
             }

@@ -1,6 +1,6 @@
 package io.github.luzj.data;
 
-import io.github.luzj.io.InputFiles;
+import io.github.luzj.base.InputFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

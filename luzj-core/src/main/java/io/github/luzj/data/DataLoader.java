@@ -1,7 +1,9 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
@@ -236,7 +238,7 @@ public final class DataLoader {
                     x = transform.apply(x, new SplittableRandom(mix(seed, epoch, index)));
                 }
             } catch (RuntimeException e) {
-                throw new LuzjException(String.format(java.util.Locale.ROOT,
+                throw new LuzjException(String.format(Locale.ROOT,
                         "loading sample %d (batch %d of epoch %d) failed: %s",
                         index, b + 1, epoch, e.getMessage() != null ? e.getMessage() : e), e);
             }
@@ -275,7 +277,7 @@ public final class DataLoader {
 
     private static void checkSameLabelling(int index, boolean firstLabeled, Sample s) {
         if (firstLabeled != s.labeled()) {
-            throw new LuzjException(String.format(java.util.Locale.ROOT,
+            throw new LuzjException(String.format(Locale.ROOT,
                     "sample %d has %s label but the batch's first sample has %s; label every"
                             + " sample (to fit or evaluate) or none (to predict)",
                     index, s.labeled() ? "a" : "no", firstLabeled ? "one" : "none"));
@@ -284,7 +286,7 @@ public final class DataLoader {
 
     private static void checkSameShape(int index, String what, long[] first, long[] shape) {
         if (!Arrays.equals(first, shape)) {
-            throw new LuzjException(String.format(java.util.Locale.ROOT,
+            throw new LuzjException(String.format(Locale.ROOT,
                     "sample %d has %s of shape %s but the batch's first sample has %s; every"
                             + " sample must have the same shape after the transform (resize or"
                             + " pad them, or use batch size 1)",
@@ -346,7 +348,7 @@ public final class DataLoader {
          * @return this builder
          */
         public Builder batchSize(int batchSize) {
-            LuzjException.check(batchSize >= 1, "batch size must be >= 1, got %d", batchSize);
+            Checks.check(batchSize >= 1, "batch size must be >= 1, got %d", batchSize);
             this.batchSize = batchSize;
             return this;
         }
@@ -404,7 +406,7 @@ public final class DataLoader {
          * @return this builder
          */
         public Builder workers(int workers) {
-            LuzjException.check(
+            Checks.check(
                     workers >= 0, "workers must be >= 0 (0 = load on the calling thread), got %d",
                     workers);
             this.workers = workers;
@@ -419,7 +421,7 @@ public final class DataLoader {
          * @return this builder
          */
         public Builder prefetch(int prefetch) {
-            LuzjException.check(
+            Checks.check(
                     prefetch >= 0, "prefetch must be >= 1 batch (0 = twice the workers), got %d",
                     prefetch);
             this.prefetch = prefetch;
@@ -432,9 +434,9 @@ public final class DataLoader {
          * @return the loader
          */
         public DataLoader build() {
-            LuzjException.check(
+            Checks.check(
                     dataset.size() > 0, "the dataset is empty; a loader needs at least one example");
-            LuzjException.check(
+            Checks.check(
                     !dropLast || dataset.size() >= batchSize,
                     "drop-last with batch size %d leaves no batch of %d examples; lower the batch"
                             + " size or turn drop-last off",

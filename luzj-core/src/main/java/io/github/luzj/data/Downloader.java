@@ -1,7 +1,8 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
-import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,7 +42,7 @@ public final class Downloader {
      * @param progress true to draw a progress bar on stderr
      */
     public Downloader(Duration timeout, boolean progress) {
-        LuzjException.check(
+        Checks.check(
                 timeout != null && !timeout.isNegative() && !timeout.isZero(),
                 "download timeout must be positive, got %s",
                 timeout);
@@ -60,7 +61,7 @@ public final class Downloader {
      * @throws LuzjException listing every mirror tried and why it failed
      */
     public void download(List<URI> mirrors, String fileName, String md5, Path target) {
-        LuzjException.check(!mirrors.isEmpty(), "no mirror to download %s from", fileName);
+        Checks.check(!mirrors.isEmpty(), "no mirror to download %s from", fileName);
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)

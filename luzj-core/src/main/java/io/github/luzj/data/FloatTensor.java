@@ -1,6 +1,6 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import java.util.Arrays;
 
 /**
@@ -23,7 +23,7 @@ public record FloatTensor(float[] data, long[] shape) {
         for (long d : shape) {
             n *= d;
         }
-        LuzjException.check(
+        Checks.check(
                 n == data.length,
                 "tensor shape %s holds %d values but %d were given",
                 Arrays.toString(shape),

@@ -1,12 +1,14 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
-import io.github.luzj.io.InputFiles;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.InputFiles;
+import io.github.luzj.base.LuzjException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -54,7 +56,7 @@ public final class IdxDatasetSource {
         IdxData images = IdxReader.read(files.images(), IdxReader.IMAGES_MAGIC);
         IdxData labels = IdxReader.read(files.labels(), IdxReader.LABELS_MAGIC);
         int[] d = images.dims();
-        LuzjException.check(
+        Checks.check(
                 d.length == 3 && d[1] == spec.rows() && d[2] == spec.cols(),
                 "%s holds images of %dx%d but %s images are %dx%d; the file belongs to another"
                         + " dataset or is damaged: delete it so luzj downloads it again",
@@ -90,7 +92,7 @@ public final class IdxDatasetSource {
                 .collect(Collectors.joining(", "));
         String missing = String.format(
                 "%s %s data not found: looked for %s[.gz] and %s[.gz] in %s",
-                spec.title(), split.name().toLowerCase(java.util.Locale.ROOT),
+                spec.title(), split.name().toLowerCase(Locale.ROOT),
                 split.imagesFile(), split.labelsFile(), lookedIn);
         if (!download) {
             throw new LuzjException(missing + ", and downloading is off. " + fix(target));
@@ -152,7 +154,7 @@ public final class IdxDatasetSource {
          * @return this builder
          */
         public Builder directory(DataDirectory directory) {
-            LuzjException.check(directory != null, "data directory is null");
+            Checks.check(directory != null, "data directory is null");
             this.directory = directory;
             return this;
         }
@@ -186,7 +188,7 @@ public final class IdxDatasetSource {
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
-            LuzjException.check(
+            Checks.check(
                     timeout != null && !timeout.isNegative() && !timeout.isZero(),
                     "download timeout must be positive, got %s",
                     timeout);
@@ -201,7 +203,7 @@ public final class IdxDatasetSource {
          * @return this builder
          */
         public Builder mirrors(List<URI> baseUrls) {
-            LuzjException.check(
+            Checks.check(
                     baseUrls != null && !baseUrls.isEmpty(), "mirrors must name at least one URL");
             this.spec = spec.withMirrors(baseUrls);
             return this;

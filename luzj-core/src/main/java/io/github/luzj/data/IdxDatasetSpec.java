@@ -1,6 +1,6 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,8 +49,8 @@ public record IdxDatasetSpec(
         mirrors = List.copyOf(mirrors);
         md5 = Map.copyOf(md5);
         systemFolders = List.copyOf(systemFolders);
-        LuzjException.check(rows >= 1 && cols >= 1, "image size must be positive, got %dx%d", rows, cols);
-        LuzjException.check(classes >= 1, "classes must be >= 1, got %d", classes);
+        Checks.check(rows >= 1 && cols >= 1, "image size must be positive, got %dx%d", rows, cols);
+        Checks.check(classes >= 1, "classes must be >= 1, got %d", classes);
     }
 
     /**

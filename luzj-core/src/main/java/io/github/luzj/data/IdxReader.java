@@ -1,7 +1,7 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
-import io.github.luzj.io.InputFiles;
+import io.github.luzj.base.InputFiles;
+import io.github.luzj.base.LuzjException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -1,7 +1,9 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Grayscale images with class labels held as bytes in memory, handed out as torchvision's
@@ -38,19 +40,19 @@ public final class ImageDataset implements SampleDataset {
      */
     public static ImageDataset of(
             IdxData images, String imagesName, IdxData labels, String labelsName, int classes) {
-        LuzjException.check(classes >= 1, "classes must be >= 1, got %d", classes);
-        LuzjException.check(
+        Checks.check(classes >= 1, "classes must be >= 1, got %d", classes);
+        Checks.check(
                 images.dims().length == 3,
                 "%s has %d dimensions but images need 3 (count, rows, columns); delete it so luzj"
                         + " downloads it again",
                 imagesName,
                 images.dims().length);
-        LuzjException.check(
+        Checks.check(
                 labels.dims().length == 1,
                 "%s has %d dimensions but labels need 1; delete it so luzj downloads it again",
                 labelsName,
                 labels.dims().length);
-        LuzjException.check(
+        Checks.check(
                 images.count() == labels.count(),
                 "%s holds %d images but %s holds %d labels; the two files come from different"
                         + " downloads or one is damaged: delete both so luzj downloads them again",
@@ -78,7 +80,7 @@ public final class ImageDataset implements SampleDataset {
 
     @Override
     public Sample get(int index) {
-        java.util.Objects.checkIndex(index, labels.length);
+        Objects.checkIndex(index, labels.length);
         int n = rows * cols;
         float[] x = new float[n];
         int offset = index * n;
@@ -96,7 +98,7 @@ public final class ImageDataset implements SampleDataset {
      * @return the label, in {@code [0, classes())}
      */
     public int label(int index) {
-        java.util.Objects.checkIndex(index, labels.length);
+        Objects.checkIndex(index, labels.length);
         return labels[index] & 0xFF;
     }
 

@@ -1,6 +1,6 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 
 /**
  * One example: its features and, when known, its label. Data to predict on has no label; fitting
@@ -18,7 +18,7 @@ public record Sample(FloatTensor x, FloatTensor y) {
      * @param y the label, or null
      */
     public Sample {
-        LuzjException.check(x != null, "a sample's features are null; every sample needs features");
+        Checks.check(x != null, "a sample's features are null; every sample needs features");
     }
 
     /**

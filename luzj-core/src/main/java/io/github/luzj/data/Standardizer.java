@@ -1,6 +1,6 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import java.util.Arrays;
 
 /**
@@ -32,12 +32,12 @@ public final class Standardizer {
      * @return the standardizer
      */
     public static Standardizer fit(float[][] rows) {
-        LuzjException.check(rows != null && rows.length > 0, "no rows to fit a standardizer on");
+        Checks.check(rows != null && rows.length > 0, "no rows to fit a standardizer on");
         int d = rows[0].length;
         double[] mean = new double[d];
         double[] sq = new double[d];
         for (float[] r : rows) {
-            LuzjException.check(r.length == d, "rows of %d and %d values; every row needs %d", d, r.length, d);
+            Checks.check(r.length == d, "rows of %d and %d values; every row needs %d", d, r.length, d);
             for (int j = 0; j < d; j++) {
                 mean[j] += r[j];
             }
@@ -77,13 +77,13 @@ public final class Standardizer {
      * @return the standardizer
      */
     public static Standardizer of(double[] means, double[] stds) {
-        LuzjException.check(
+        Checks.check(
                 means.length == stds.length,
                 "%d means but %d standard deviations; pass one of each per column",
                 means.length,
                 stds.length);
         for (double s : stds) {
-            LuzjException.check(s > 0, "standard deviations must be > 0, got %s", Arrays.toString(stds));
+            Checks.check(s > 0, "standard deviations must be > 0, got %s", Arrays.toString(stds));
         }
         return new Standardizer(means.clone(), stds.clone());
     }
@@ -115,7 +115,7 @@ public final class Standardizer {
     public float[][] apply(float[][] rows) {
         float[][] out = new float[rows.length][];
         for (int i = 0; i < rows.length; i++) {
-            LuzjException.check(
+            Checks.check(
                     rows[i].length == means.length,
                     "row %d has %d values but the standardizer was fitted on %d columns",
                     i,

@@ -1,6 +1,7 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import java.util.SplittableRandom;
 
 /**
  * Some of a dataset's examples, by index: a random split for validation, or the first {@code n}
@@ -19,7 +20,7 @@ public final class Subset implements SampleDataset {
      */
     public Subset(SampleDataset base, int[] indices) {
         for (int i : indices) {
-            LuzjException.check(
+            Checks.check(
                     i >= 0 && i < base.size(),
                     "subset index %d is outside the dataset of %d examples",
                     i,
@@ -37,7 +38,7 @@ public final class Subset implements SampleDataset {
      * @return the subset
      */
     public static Subset first(SampleDataset base, int n) {
-        LuzjException.check(
+        Checks.check(
                 n >= 1 && n <= base.size(),
                 "cannot take %d examples from a dataset of %d; use 1 to %d",
                 n,
@@ -63,7 +64,7 @@ public final class Subset implements SampleDataset {
         for (int i = 0; i < n; i++) {
             perm[i] = i;
         }
-        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        SplittableRandom rng = new SplittableRandom(seed);
         for (int i = n - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = perm[i];

@@ -1,6 +1,6 @@
 package io.github.luzj.data;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import java.util.Arrays;
 
 /**
@@ -33,9 +33,9 @@ public final class TensorDataset implements SampleDataset {
      * @return the dataset
      */
     public static TensorDataset of(float[][] features, float[] labels) {
-        LuzjException.check(labels != null, "labels are null; pass one per row, or use of(features)");
+        Checks.check(labels != null, "labels are null; pass one per row, or use of(features)");
         float[][] rows = copyRows(features);
-        LuzjException.check(
+        Checks.check(
                 labels.length == rows.length,
                 "%d feature rows but %d labels; pass one label per row",
                 rows.length,
@@ -51,10 +51,10 @@ public final class TensorDataset implements SampleDataset {
      * @return the dataset
      */
     public static TensorDataset of(float[][] features, int[] classes) {
-        LuzjException.check(classes != null, "labels are null; pass one per row, or use of(features)");
+        Checks.check(classes != null, "labels are null; pass one per row, or use of(features)");
         float[] labels = new float[classes.length];
         for (int i = 0; i < classes.length; i++) {
-            LuzjException.check(
+            Checks.check(
                     classes[i] >= 0,
                     "class index %d of row %d is negative; classes are 0, 1, 2, ...",
                     classes[i],
@@ -85,10 +85,10 @@ public final class TensorDataset implements SampleDataset {
     public TensorDataset reshape(long... shape) {
         long n = 1;
         for (long d : shape) {
-            LuzjException.check(d >= 1, "reshape sizes must be >= 1, got %s", Arrays.toString(shape));
+            Checks.check(d >= 1, "reshape sizes must be >= 1, got %s", Arrays.toString(shape));
             n *= d;
         }
-        LuzjException.check(
+        Checks.check(
                 n == rows[0].length,
                 "cannot reshape rows of %d values to %s (%d values); the sizes must multiply to %d",
                 rows[0].length,
@@ -128,14 +128,14 @@ public final class TensorDataset implements SampleDataset {
     }
 
     private static float[][] copyRows(float[][] features) {
-        LuzjException.check(
+        Checks.check(
                 features != null && features.length > 0,
                 "no feature rows; pass at least one row of features");
         int width = features[0] == null ? 0 : features[0].length;
-        LuzjException.check(width > 0, "feature row 0 is empty; every row needs at least one value");
+        Checks.check(width > 0, "feature row 0 is empty; every row needs at least one value");
         float[][] rows = new float[features.length][];
         for (int i = 0; i < features.length; i++) {
-            LuzjException.check(
+            Checks.check(
                     features[i] != null && features[i].length == width,
                     "feature row %d has %d values but row 0 has %d; every row needs the same length",
                     i,

@@ -1,5 +1,6 @@
 package io.github.luzj.data;
 
+import io.github.luzj.base.LuzjException;
 import java.util.SplittableRandom;
 
 /**
@@ -27,7 +28,7 @@ public interface Transform {
      */
     default Transform andThen(Transform next) {
         if (next == null) {
-            throw new io.github.luzj.LuzjException("the transform to run next is null");
+            throw new LuzjException("the transform to run next is null");
         }
         return (x, rng) -> next.apply(apply(x, rng), rng);
     }

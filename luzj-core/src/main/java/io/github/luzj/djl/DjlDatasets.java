@@ -6,7 +6,8 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.translate.TranslateException;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.Sample;
@@ -89,19 +90,11 @@ public final class DjlDatasets {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             for (Batch batch : dataset.getData(manager)) {
                 try (batch) {
-                    FloatTensor x =
-                            HostArrays.toHost(
-                                    HostArrays.single(batch.getData(), "data", dataset),
-                                    false,
-                                    "data",
-                                    dataset);
-                    FloatTensor y =
-                            HostArrays.toHost(
-                                    HostArrays.single(batch.getLabels(), "label", dataset),
-                                    false,
-                                    "labels",
-                                    dataset);
-                    addRows(samples, x, y, dataset);
+                    addRows(
+                            samples,
+                            HostArrays.data(batch.getData(), false, dataset),
+                            HostArrays.labels(batch.getLabels(), false, dataset),
+                            dataset);
                 }
             }
         } catch (IOException | TranslateException e) {
@@ -112,7 +105,7 @@ public final class DjlDatasets {
                             + e.getMessage(),
                     e);
         }
-        LuzjException.check(
+        Checks.check(
                 !samples.isEmpty(),
                 "the DJL dataset %s yielded no batch; check its sampling and files",
                 dataset.getClass().getSimpleName());
@@ -120,7 +113,7 @@ public final class DjlDatasets {
     }
 
     private static void addRows(List<Sample> out, FloatTensor x, FloatTensor y, Object source) {
-        LuzjException.check(
+        Checks.check(
                 x.shape().length >= 1
                         && y.shape().length >= 1
                         && x.shape()[0] == y.shape()[0],

@@ -2,7 +2,7 @@ package io.github.luzj.djl;
 
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.evaluator.Evaluator;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.metric.Metric;
 import java.util.Locale;
 

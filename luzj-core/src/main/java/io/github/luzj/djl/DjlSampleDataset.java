@@ -7,7 +7,8 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.translate.TranslateException;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.Sample;
 import io.github.luzj.data.SampleDataset;
@@ -48,7 +49,7 @@ final class DjlSampleDataset implements SampleDataset {
                     e);
         }
         long n = dataset.size();
-        LuzjException.check(
+        Checks.check(
                 n > 0 && n <= Integer.MAX_VALUE,
                 "the DJL dataset %s has %d records; luzj needs 1 to %d",
                 dataset.getClass().getSimpleName(),
@@ -65,7 +66,7 @@ final class DjlSampleDataset implements SampleDataset {
 
     @Override
     public Sample get(int index) {
-        LuzjException.check(
+        Checks.check(
                 index >= 0 && index < size,
                 "index %d is outside the DJL dataset of %d records",
                 index,
@@ -74,20 +75,12 @@ final class DjlSampleDataset implements SampleDataset {
             Iterator<Batch> it = dataset.getData(manager, new OneIndex(index)).iterator();
             // next() without hasNext(): hasNext() at the end would close DJL's iterator manager
             Batch batch = it.next();
-            FloatTensor x =
-                    HostArrays.toHost(
-                            HostArrays.single(batch.getData(), "data", dataset),
-                            true,
-                            "data",
-                            dataset);
+            FloatTensor x = HostArrays.data(batch.getData(), true, dataset);
             NDList labels = batch.getLabels();
             if (labels == null || labels.isEmpty()) {
                 return Sample.unlabeled(x); // features only, for prediction
             }
-            FloatTensor y =
-                    HostArrays.toHost(
-                            HostArrays.single(labels, "label", dataset), true, "labels", dataset);
-            return new Sample(x, y);
+            return new Sample(x, HostArrays.labels(labels, true, dataset));
         } catch (IOException | TranslateException e) {
             throw new LuzjException(
                     "cannot read record "

@@ -2,7 +2,8 @@ package io.github.luzj.djl;
 
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.lang.reflect.Field;
 import java.util.BitSet;
 import java.util.Iterator;
@@ -41,7 +42,7 @@ public record DjlSampling(int batchSize, boolean shuffle, boolean dropLast) {
         Sampler sampler = samplerOf(dataset);
         String name = dataset.getClass().getSimpleName();
         int batchSize = sampler.getBatchSize();
-        LuzjException.check(
+        Checks.check(
                 batchSize >= 1,
                 "the sampler of %s has batch size %d; set one >= 1 with setSampling",
                 name,
@@ -58,7 +59,7 @@ public record DjlSampling(int batchSize, boolean shuffle, boolean dropLast) {
             if (batch.isEmpty()) {
                 continue;
             }
-            LuzjException.check(
+            Checks.check(
                     !sawShortBatch && batch.size() <= batchSize,
                     "the sampler of %s yields a batch of %d after a batch smaller than %d; luzj's"
                             + " loader only makes the last batch smaller. Build the loader"
@@ -68,7 +69,7 @@ public record DjlSampling(int batchSize, boolean shuffle, boolean dropLast) {
                     batchSize);
             sawShortBatch = batch.size() < batchSize;
             for (long i : batch) {
-                LuzjException.check(
+                Checks.check(
                         i >= 0 && i < n && !seen.get((int) i),
                         "the sampler of %s yields index %d twice or outside [0, %d); luzj's"
                                 + " loader visits every record once. Build the loader yourself:"
@@ -82,7 +83,7 @@ public record DjlSampling(int batchSize, boolean shuffle, boolean dropLast) {
             }
         }
         boolean dropLast = total < n;
-        LuzjException.check(
+        Checks.check(
                 !dropLast || total == n / batchSize * batchSize,
                 "the sampler of %s visits %d of %d records, which is not what dropping the last"
                         + " batch of %d would leave; build the loader yourself:"

@@ -3,7 +3,8 @@ package io.github.luzj.djl;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.evaluator.Evaluator;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.metric.Metric;
 import java.util.UUID;
 
@@ -32,7 +33,7 @@ public final class EvaluatorMetric implements Metric {
         if (evaluator == null) {
             throw new LuzjException("the DJL evaluator is null; pass one such as new Accuracy()");
         }
-        LuzjException.check(
+        Checks.check(
                 abbrev != null && !abbrev.isBlank() && !abbrev.equals("loss"),
                 "the metric name must be a non-blank name other than \"loss\", got %s; pick"
                         + " another",

@@ -4,14 +4,39 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.FloatTensor;
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Copies DJL arrays to luzj's host tensors, checking that they fit luzj's one-array samples. */
 final class HostArrays {
 
     private HostArrays() {}
+
+    /**
+     * The single data array of a record or batch, copied to the host.
+     *
+     * @param list the record's or batch's data
+     * @param dropLeading true to remove the batch axis of a batch of one
+     * @param source the dataset, for messages
+     * @return the host copy
+     */
+    static FloatTensor data(NDList list, boolean dropLeading, Object source) {
+        return toHost(single(list, "data", source), dropLeading, "data", source);
+    }
+
+    /**
+     * The single label array of a record or batch, copied to the host.
+     *
+     * @param list the record's or batch's labels
+     * @param dropLeading true to remove the batch axis of a batch of one
+     * @param source the dataset, for messages
+     * @return the host copy
+     */
+    static FloatTensor labels(NDList list, boolean dropLeading, Object source) {
+        return toHost(single(list, "label", source), dropLeading, "labels", source);
+    }
 
     /**
      * Returns the single array of {@code list}, failing with a message that names the dataset.
@@ -26,7 +51,7 @@ final class HostArrays {
         if (n != 1) {
             throw new LuzjException(
                     String.format(
-                            java.util.Locale.ROOT,
+                            Locale.ROOT,
                             "a record of %s has %d %s arrays, but a luzj sample carries exactly one"
                                     + " features array and one label array; give the DJL dataset"
                                     + " one data array and one label array (concatenate several"

@@ -1,12 +1,14 @@
 package io.github.luzj.djl;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
 import ai.djl.util.Progress;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.Sample;
 import io.github.luzj.data.SampleDataset;
@@ -67,7 +69,7 @@ public final class LuzjDataset extends RandomAccessDataset {
      */
     @Override
     public Record get(NDManager manager, long index) {
-        LuzjException.check(
+        Checks.check(
                 index >= 0 && index < samples.size(),
                 "index %d is outside the luzj dataset of %d samples",
                 index,
@@ -101,7 +103,7 @@ public final class LuzjDataset extends RandomAccessDataset {
     @Override
     public void prepare(Progress progress) {}
 
-    private static ai.djl.ndarray.NDArray toArray(NDManager manager, FloatTensor t) {
+    private static NDArray toArray(NDManager manager, FloatTensor t) {
         return manager.create(FloatBuffer.wrap(t.data()), new Shape(t.shape()));
     }
 
@@ -124,7 +126,7 @@ public final class LuzjDataset extends RandomAccessDataset {
             if (samples == null) {
                 throw new LuzjException("the luzj dataset is null; pass the samples to wrap");
             }
-            LuzjException.check(
+            Checks.check(
                     samples.size() > 0, "the luzj dataset is empty; DJL needs at least one record");
             this.samples = samples;
         }

@@ -1,6 +1,7 @@
 package io.github.luzj.fit;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.data.DataLoader;
 import java.nio.file.Path;
@@ -203,7 +204,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder validFraction(double fraction) {
-            LuzjException.check(
+            Checks.check(
                     fraction >= 0 && fraction < 1,
                     "valid fraction must be in [0, 1), got %s",
                     fraction);
@@ -218,7 +219,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder epochs(int epochs) {
-            LuzjException.check(epochs >= 1, "epochs must be >= 1, got %d", epochs);
+            Checks.check(epochs >= 1, "epochs must be >= 1, got %d", epochs);
             this.epochs = epochs;
             return this;
         }
@@ -230,7 +231,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder minEpochs(int minEpochs) {
-            LuzjException.check(minEpochs >= 0, "min epochs must be >= 0, got %d", minEpochs);
+            Checks.check(minEpochs >= 0, "min epochs must be >= 0, got %d", minEpochs);
             this.minEpochs = minEpochs;
             return this;
         }
@@ -311,7 +312,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder accumulateGradBatches(int k) {
-            LuzjException.check(
+            Checks.check(
                     k >= 1,
                     "accumulateGradBatches must be >= 1, got %d; 1 steps after every batch",
                     k);
@@ -329,7 +330,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder config(String name, Object value) {
-            LuzjException.check(name != null && !name.isBlank(), "a setting's name is empty");
+            Checks.check(name != null && !name.isBlank(), "a setting's name is empty");
             config.put(name, String.valueOf(value));
             return this;
         }
@@ -353,10 +354,10 @@ public final class FitOptions {
          * @return the options
          */
         public FitOptions build() {
-            LuzjException.check(
+            Checks.check(
                     !(valid != null && validFraction > 0),
                     "give validation data or a valid fraction, not both");
-            LuzjException.check(
+            Checks.check(
                     minEpochs <= epochs,
                     "min epochs (%d) must not exceed epochs (%d)",
                     minEpochs,

@@ -2,7 +2,7 @@ package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 
 /**
  * luz's {@code luz_metric_binary_accuracy} and {@code luz_metric_binary_accuracy_with_logits}:
@@ -28,7 +28,7 @@ final class BinaryAccuracy {
      * @return the metric
      */
     static Metric create(double threshold, boolean logits) {
-        LuzjException.check(
+        Checks.check(
                 threshold > 0 && threshold < 1,
                 "binary accuracy's threshold must be a probability in (0, 1), got %s; use 0.5"
                         + " unless the classes are unbalanced",

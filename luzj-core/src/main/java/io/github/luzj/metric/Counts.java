@@ -1,6 +1,6 @@
 package io.github.luzj.metric;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import java.util.Arrays;
 
 /** The check every accumulator's {@code restore} shares: the right length, whole counts. */
@@ -17,7 +17,7 @@ final class Counts {
      * @param firstCount the index from which every number is a count (whole, {@code >= 0})
      */
     static void check(String metric, double[] state, int length, int firstCount) {
-        LuzjException.check(
+        Checks.check(
                 state != null && state.length == length,
                 "the saved running sums of %s must be %d numbers, got %s",
                 metric,
@@ -26,7 +26,7 @@ final class Counts {
         for (int i = 0; i < length; i++) {
             double v = state[i];
             boolean ok = i < firstCount || v >= 0 && v == Math.rint(v) && v < 0x1p53;
-            LuzjException.check(
+            Checks.check(
                     ok, "the saved running sums of %s are not valid: %s", metric,
                     Arrays.toString(state));
         }

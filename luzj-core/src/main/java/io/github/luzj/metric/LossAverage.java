@@ -3,7 +3,6 @@ package io.github.luzj.metric;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
 
 /**
@@ -38,7 +37,7 @@ public final class LossAverage {
                 "the loss must be one number per batch, got shape %s; use a loss that averages"
                         + " over the batch",
                 loss.getShape());
-        LuzjException.check(batchSize >= 0, "batch size must be >= 0, got %d", batchSize);
+        Checks.check(batchSize >= 0, "batch size must be >= 0, got %d", batchSize);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             // detached so that the in-place sum can never join a training graph

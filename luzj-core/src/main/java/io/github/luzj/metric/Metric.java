@@ -2,7 +2,7 @@ package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.util.Locale;
 
 /**

@@ -2,7 +2,6 @@ package io.github.luzj.metric;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
 
 /**
@@ -22,7 +21,7 @@ final class TopKAccuracy {
      * @return the metric
      */
     static Metric create(int k) {
-        LuzjException.check(k >= 1, "top-k accuracy needs k >= 1, got %d; use k = 5 for top-5", k);
+        Checks.check(k >= 1, "top-k accuracy needs k >= 1, got %d; use k = 5 for top-5", k);
         String abbrev = "top" + k + "_acc";
         return new NamedMetric(
                 abbrev,

@@ -11,7 +11,9 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.GradMode;
+import io.github.luzj.base.LuzjException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -57,7 +59,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
         this.groups = List.copyOf(groups);
         for (ParamGroup g : groups) {
             for (Parameter p : g.parameters()) {
-                LuzjException.check(
+                Checks.check(
                         groupOf.put(p.getId(), g) == null,
                         "parameter '%s' is in more than one group; each parameter belongs to one",
                         p.getName());
@@ -214,7 +216,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
             restoreTrainPoint(y); // a checkpoint taken mid-epoch: y exactly as it was
             return;
         }
-        try (NoGrad ignored = NoGrad.enter();
+        try (GradMode ignored = GradMode.off();
                 NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             for (ParamGroup g : groups) {
@@ -239,12 +241,12 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
      * @throws LuzjException for schedule-free AdamW in eval mode (call {@link #train()} first)
      */
     public void step() {
-        LuzjException.check(
+        Checks.check(
                 isTrainMode(),
                 "schedule-free AdamW was not in train mode when step was called; call"
                         + " optimizer.train() before training and optimizer.eval() before"
                         + " evaluating (the fit loop does both)");
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             for (ParamGroup g : groups) {
                 step(g);
             }
@@ -285,16 +287,16 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         ParamGroup g = groupOf.get(parameterId);
-        LuzjException.check(
+        Checks.check(
                 g != null,
                 "parameter %s is in no group of this optimizer; build the optimizer from the"
                         + " model it updates",
                 parameterId);
-        LuzjException.check(
+        Checks.check(
                 !isScheduleFree(),
                 "schedule-free AdamW steps whole parameter groups; call step() instead of"
                         + " update()");
-        try (NoGrad ignored = NoGrad.enter()) {
+        try (GradMode ignored = GradMode.off()) {
             update(g, parameterId, weight, grad);
         }
     }
@@ -458,7 +460,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     }
 
     private void checkMatches(StateSnapshot saved) {
-        LuzjException.check(
+        Checks.check(
                 saved.kind() == kind,
                 "the optimizer state was saved by %s but this optimizer is %s; load it into an"
                         + " optimizer of the same kind",
@@ -467,7 +469,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
         List<String> savedNames =
                 saved.groups().stream().map(StateSnapshot.GroupState::name).toList();
         List<String> names = groups.stream().map(ParamGroup::name).toList();
-        LuzjException.check(
+        Checks.check(
                 savedNames.equals(names),
                 "the optimizer state has parameter groups %s but this optimizer has %s; build it"
                         + " with the same groups as the one that was saved",
@@ -483,7 +485,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
         for (int j = 0; j < Math.max(names.size(), saved.size()); j++) {
             String have = j < names.size() ? "'" + names.get(j) + "'" : "nothing";
             String was = j < saved.size() ? "'" + saved.get(j).name() + "'" : "nothing";
-            LuzjException.check(
+            Checks.check(
                     have.equals(was),
                     "optimizer state does not match the model: parameter %s of group '%s' is %s"
                             + " in the saved state but %s in the model (%s saved, %s in the"
@@ -496,7 +498,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                     names.size());
             NDArray weight = g.parameters().get(j).getArray();
             StateSnapshot.ParamEntry e = saved.get(j);
-            LuzjException.check(
+            Checks.check(
                     weight.getShape().equals(e.shape()),
                     "optimizer state does not match the model: parameter '%s' of group '%s' has"
                             + " shape %s in the saved state but %s in the model; load a state"
@@ -510,7 +512,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                         e.expAvg(), e.expAvgSq(), e.momentumBuffer(), e.z(), e.trainPoint(),
                         e.gradient()
                     }) {
-                LuzjException.check(
+                Checks.check(
                         a == null || a.dataType() == weight.getDataType(),
                         "optimizer state does not match the model: parameter '%s' of group '%s'"
                                 + " has %s state but is %s in the model; load a state saved"
@@ -564,33 +566,6 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
         if (stateManager != null) {
             stateManager.close();
             stateManager = null;
-        }
-    }
-
-    /**
-     * PyTorch's {@code torch.no_grad()} around a step: grad mode is per thread, and an update made
-     * with it on would record the in-place weight changes, or give a momentum buffer a graph.
-     */
-    private static final class NoGrad implements AutoCloseable {
-        private final boolean wasOn;
-
-        private NoGrad(boolean wasOn) {
-            this.wasOn = wasOn;
-        }
-
-        static NoGrad enter() {
-            boolean on = JniUtils.isGradMode();
-            if (on) {
-                JniUtils.setGradMode(false);
-            }
-            return new NoGrad(on);
-        }
-
-        @Override
-        public void close() {
-            if (wasOn) {
-                JniUtils.setGradMode(true);
-            }
         }
     }
 

@@ -1,7 +1,7 @@
 package io.github.luzj.optim;
 
 import ai.djl.nn.Parameter;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -221,7 +221,7 @@ public final class OptimizerSpec {
      * @return a new spec
      */
     public OptimizerSpec lr(double lr) {
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(lr) && lr > 0,
                 "lr must be a finite number > 0, got %s; typical values are 1e-4 to 1e-1",
                 lr);
@@ -237,8 +237,8 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec betas(double beta1, double beta2) {
         requireAdam("betas");
-        LuzjException.check(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
-        LuzjException.check(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
+        Checks.check(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);
+        Checks.check(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got %s", beta2);
         return with(
                 next -> {
                     next.beta1 = beta1;
@@ -254,7 +254,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec eps(double eps) {
         requireAdam("eps");
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(eps) && eps > 0,
                 "eps must be a finite number > 0, got %s; PyTorch's default is 1e-8",
                 eps);
@@ -268,7 +268,7 @@ public final class OptimizerSpec {
      * @return a new spec
      */
     public OptimizerSpec weightDecay(double weightDecay) {
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(weightDecay) && weightDecay >= 0,
                 "weight_decay must be a finite number >= 0, got %s",
                 weightDecay);
@@ -283,7 +283,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec momentum(double momentum) {
         requireSgd("momentum");
-        LuzjException.check(
+        Checks.check(
                 momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
         return with(next -> next.momentum = momentum);
     }
@@ -296,7 +296,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec dampening(double dampening) {
         requireSgd("dampening");
-        LuzjException.check(
+        Checks.check(
                 dampening >= 0 && dampening <= 1, "dampening must be in [0, 1], got %s",
                 dampening);
         return with(next -> next.dampening = dampening);
@@ -327,7 +327,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec fused(boolean fused) {
         requireAdam("fused");
-        LuzjException.check(
+        Checks.check(
                 v.kind != Kind.SCHEDULE_FREE_ADAMW,
                 "fused applies to Adam and AdamW, not to schedule-free AdamW; remove it");
         return with(next -> next.fused = fused);
@@ -341,7 +341,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec warmupSteps(int warmupSteps) {
         requireScheduleFree("warmupSteps");
-        LuzjException.check(warmupSteps >= 0, "warmupSteps must be >= 0, got %s", warmupSteps);
+        Checks.check(warmupSteps >= 0, "warmupSteps must be >= 0, got %s", warmupSteps);
         ScheduleFree sf = v.scheduleFree;
         return with(next -> next.scheduleFree =
                 new ScheduleFree(warmupSteps, sf.r(), sf.weightLrPower()));
@@ -356,7 +356,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec r(double r) {
         requireScheduleFree("r");
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(r) && r >= 0, "r must be a finite number >= 0, got %s", r);
         ScheduleFree sf = v.scheduleFree;
         return with(next -> next.scheduleFree =
@@ -373,7 +373,7 @@ public final class OptimizerSpec {
      */
     public OptimizerSpec weightLrPower(double weightLrPower) {
         requireScheduleFree("weightLrPower");
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(weightLrPower) && weightLrPower >= 0,
                 "weightLrPower must be a finite number >= 0, got %s",
                 weightLrPower);
@@ -392,7 +392,7 @@ public final class OptimizerSpec {
     }
 
     private void requireScheduleFree(String what) {
-        LuzjException.check(
+        Checks.check(
                 v.kind == Kind.SCHEDULE_FREE_ADAMW,
                 "%s applies to schedule-free AdamW, not to %s; start from"
                         + " Optimizers.scheduleFreeAdamW()",
@@ -410,18 +410,18 @@ public final class OptimizerSpec {
      * @return a new spec
      */
     public OptimizerSpec group(String name, Predicate<String> selects, double lrFactor) {
-        LuzjException.check(
+        Checks.check(
                 name != null && !name.isBlank(),
                 "group name must be a non-blank string, got %s",
                 name == null ? "null" : "'" + name + "'");
-        LuzjException.check(
+        Checks.check(
                 selects != null, "selects of group '%s' must be a predicate, got null", name);
-        LuzjException.check(
+        Checks.check(
                 Double.isFinite(lrFactor) && lrFactor > 0,
                 "lrFactor of group '%s' must be a finite number > 0, got %s",
                 name,
                 lrFactor);
-        LuzjException.check(
+        Checks.check(
                 !"default".equals(name)
                         && v.groups.stream().noneMatch(g -> g.name().equals(name)),
                 "group name '%s' is taken; choose another",
@@ -438,13 +438,13 @@ public final class OptimizerSpec {
      * @return the optimizer
      */
     public LuzOptimizer build(Map<String, Parameter> trainable) {
-        LuzjException.check(
+        Checks.check(
                 !(v.nesterov && (v.momentum <= 0 || v.dampening != 0)),
                 "nesterov needs momentum > 0 and dampening 0, got momentum %s, dampening %s;"
                         + " set momentum(0.9) and dampening(0), or nesterov(false)",
                 v.momentum,
                 v.dampening);
-        LuzjException.check(
+        Checks.check(
                 trainable != null, "trainable must be a map of parameters by name, got null");
         Map<String, Map<String, Parameter>> members = new LinkedHashMap<>();
         for (GroupSpec g : v.groups) {
@@ -494,12 +494,12 @@ public final class OptimizerSpec {
     }
 
     private void requireAdam(String what) {
-        LuzjException.check(
+        Checks.check(
                 v.kind != Kind.SGD, "%s applies to Adam and AdamW, not to SGD; remove it", what);
     }
 
     private void requireSgd(String what) {
-        LuzjException.check(
+        Checks.check(
                 v.kind == Kind.SGD,
                 "%s applies to SGD, not to %s; for Adam's momentum use betas(beta1, beta2)",
                 what,

@@ -2,7 +2,8 @@ package io.github.luzj.optim;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -155,14 +156,14 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
     static StateSnapshot read(DataInputStream in) throws IOException {
         try {
             int magic = in.readInt();
-            LuzjException.check(
+            Checks.check(
                     magic == MAGIC,
                     "not a luzj optimizer state (starts with 0x%08X, expected 0x%08X); pass the"
                             + " stream written by LuzOptimizer.saveState",
                     magic,
                     MAGIC);
             int version = in.readInt();
-            LuzjException.check(
+            Checks.check(
                     version == 1 || version == VERSION,
                     "optimizer state version %s is not supported, expected %s; save it again"
                             + " with this version of luzj",
@@ -202,7 +203,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
     private static ParamEntry readParam(DataInputStream in, int version) throws IOException {
         String name = in.readUTF();
         int rank = in.readInt();
-        LuzjException.check(
+        Checks.check(
                 rank >= 0 && rank <= MAX_RANK,
                 "corrupt optimizer state: parameter '%s' has rank %s, expected 0 to %s",
                 name,
@@ -211,7 +212,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
         long[] dims = new long[rank];
         for (int k = 0; k < rank; k++) {
             dims[k] = in.readLong();
-            LuzjException.check(
+            Checks.check(
                     dims[k] >= 0,
                     "corrupt optimizer state: parameter '%s' has dimension %s",
                     name,
@@ -219,7 +220,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
         }
         Shape shape = new Shape(dims);
         long step = in.readLong();
-        LuzjException.check(
+        Checks.check(
                 step >= 0, "corrupt optimizer state: parameter '%s' has step %s", name, step);
         return new ParamEntry(
                 name,
@@ -259,7 +260,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
         }
         int length = in.readInt();
         long expected = shape.size() * type.getNumOfBytes();
-        LuzjException.check(
+        Checks.check(
                 length == expected,
                 "corrupt optimizer state: parameter '%s' has %s bytes of state for shape %s of"
                         + " %s, expected %s",
@@ -275,7 +276,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
 
     private static int readCount(DataInputStream in, String what) throws IOException {
         int n = in.readInt();
-        LuzjException.check(
+        Checks.check(
                 n >= 0 && n <= MAX_COUNT, "corrupt optimizer state: %s is %s", what, n);
         return n;
     }

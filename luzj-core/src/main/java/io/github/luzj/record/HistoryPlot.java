@@ -1,7 +1,7 @@
 package io.github.luzj.record;
 
-import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.XYChart;

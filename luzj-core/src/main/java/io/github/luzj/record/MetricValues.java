@@ -1,6 +1,6 @@
 package io.github.luzj.record;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.LinkedHashMap;

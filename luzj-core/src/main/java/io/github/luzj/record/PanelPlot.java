@@ -20,7 +20,7 @@ abstract class PanelPlot {
      *
      * @param records the records
      * @return the grid
-     * @throws io.github.luzj.LuzjException when the records hold nothing this plot draws
+     * @throws io.github.luzj.base.LuzjException when the records hold nothing this plot draws
      */
     abstract PanelGrid grid(Records records);
 

@@ -1,5 +1,6 @@
 package io.github.luzj.record;
 
+import io.github.luzj.base.LuzjException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -88,7 +89,7 @@ public final class Records {
      * @param set the set
      * @param metric the metric
      * @return the values, index 0 for epoch 1
-     * @throws io.github.luzj.LuzjException when the set or the metric was never recorded,
+     * @throws io.github.luzj.base.LuzjException when the set or the metric was never recorded,
      *     listing what was
      */
     public double[] values(String set, String metric) {
@@ -131,7 +132,7 @@ public final class Records {
      * @param set the set
      * @param metric the metric
      * @return the value
-     * @throws io.github.luzj.LuzjException when the set or the metric was never recorded,
+     * @throws io.github.luzj.base.LuzjException when the set or the metric was never recorded,
      *     listing what was
      */
     public double last(String set, String metric) {
@@ -155,7 +156,7 @@ public final class Records {
             return;
         }
         if (entries.isEmpty()) {
-            throw new io.github.luzj.LuzjException(
+            throw new LuzjException(
                     "nothing is recorded yet, so there is no " + set + " " + metric
                             + "; records fill at the end of each fit epoch");
         }
@@ -163,7 +164,7 @@ public final class Records {
                 ? "no set '" + set + "' was recorded; the sets are " + sets()
                 : "no metric '" + metric + "' was recorded for " + set + "; the metrics are "
                         + recordedFor(set);
-        throw new io.github.luzj.LuzjException(
+        throw new LuzjException(
                 problem + " (metrics come from Luz.setup's metrics, plus 'loss'; 'valid' needs"
                         + " validation data)");
     }

@@ -1,6 +1,6 @@
 package io.github.luzj.record;
 
-import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.base.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.github.luzj.record;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

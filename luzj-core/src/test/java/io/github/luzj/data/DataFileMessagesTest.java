@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -73,7 +73,7 @@ class DataFileMessagesTest {
     void aDeniedReadIsNamedEvenWhenRunAsRoot() throws IOException {
         // root passes every permission check, so the failure the OS gives a user is replayed
         Path file = Files.writeString(tmp.resolve("t10k-images-idx3-ubyte"), "x");
-        LuzjException e = io.github.luzj.io.InputFiles.unreadable(
+        LuzjException e = io.github.luzj.base.InputFiles.unreadable(
                 file, "IDX file", new java.nio.file.AccessDeniedException(file.toString()));
         assertThat(e).hasMessageContaining("cannot be read: permission denied (chmod u+r it)");
     }

@@ -3,7 +3,7 @@ package io.github.luzj.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.github.luzj.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.io.ByteArrayInputStream;
 
 /**

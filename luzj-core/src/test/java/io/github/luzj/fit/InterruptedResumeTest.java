@@ -7,7 +7,7 @@ import io.github.luzj.FittedModel;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
-import io.github.luzj.io.Checkpoint;
+import io.github.luzj.checkpoint.Checkpoint;
 import io.github.luzj.record.Records;
 import java.nio.file.Path;
 import java.util.List;

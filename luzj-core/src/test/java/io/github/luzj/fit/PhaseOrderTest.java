@@ -9,7 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Context;

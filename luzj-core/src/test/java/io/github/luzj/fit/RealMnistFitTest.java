@@ -10,8 +10,8 @@ import io.github.luzj.data.Mnist;
 import io.github.luzj.data.Split;
 import io.github.luzj.metric.Metrics;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
-import io.github.luzj.vision.RandomAffine;
+import io.github.luzj.vision.models.ChapterConvNet;
+import io.github.luzj.vision.transforms.RandomAffine;
 import org.junit.jupiter.api.Test;
 
 /** The chapter's convnet, one epoch on 6,000 real digits with augmentation, held-out test. */
@@ -29,7 +29,7 @@ class RealMnistFitTest {
         DataLoader test = DataLoader.builder(Mnist.subset(Split.TEST)).batchSize(500).build();
         try (FittedModel fitted =
                 Luz.setup(
-                                ChapterConvNet.create(true),
+                                ChapterConvNet.withBatchNorm(),
                                 Loss.softmaxCrossEntropyLoss(),
                                 Optimizers.adam(),
                                 Metrics.accuracy())

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import org.junit.jupiter.api.Test;
 
 class LossAverageTest extends MetricFixture {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.nn.Parameter;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import org.junit.jupiter.api.Test;
 
 /** The fused Adam update against the exact, op-by-op one. */

@@ -196,7 +196,7 @@ class RulesTest {
             try (LuzOptimizer opt = Optimizers.sgd().build(Map.of("w", w))) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(
                                 () -> opt.update("nope", w.getArray(), w.getArray()))
-                        .isInstanceOf(io.github.luzj.LuzjException.class)
+                        .isInstanceOf(io.github.luzj.base.LuzjException.class)
                         .hasMessageContaining("parameter nope is in no group");
             }
         }

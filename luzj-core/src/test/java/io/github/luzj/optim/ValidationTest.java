@@ -3,7 +3,7 @@ package io.github.luzj.optim;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.nn.Parameter;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;

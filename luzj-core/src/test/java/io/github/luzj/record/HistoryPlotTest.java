@@ -8,7 +8,7 @@ import static io.github.luzj.record.PlotAssertions.readPng;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.github.luzj.examples;
 
+import io.github.luzj.base.OutputSet;
 import io.github.luzj.data.DataLoader;
-import io.github.luzj.io.OutputSet;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
+import io.github.luzj.vision.models.ChapterConvNet;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +35,7 @@ final class BatchNormCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.validate();
-        io.github.luzj.LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        io.github.luzj.base.Checks.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
         checkpoints.validate();
         Path out = common.outOr(noBatchNorm ? "no-batchnorm" : "batchnorm");
         ChapterData data = ChapterData.load(common);
@@ -44,7 +44,7 @@ final class BatchNormCommand implements Callable<Integer> {
         TrainingRun run =
                 TrainingRun.fit(
                         common,
-                        ChapterConvNet.create(!noBatchNorm),
+                        noBatchNorm ? ChapterConvNet.withoutBatchNorm() : ChapterConvNet.withBatchNorm(),
                         Optimizers.adam().lr(lr),
                         train,
                         valid,

@@ -1,6 +1,7 @@
 package io.github.luzj.examples;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.record.HistoryPlot;
 import io.github.luzj.record.Records;
 import java.io.IOException;
@@ -76,7 +77,7 @@ final class BatchNormComparison {
         } catch (IOException e) {
             throw new LuzjException("cannot read the training history " + csv + ": " + e.getMessage(), e);
         }
-        LuzjException.check(
+        Checks.check(
                 lines.size() >= 2 && lines.get(0).startsWith("epoch,"),
                 "%s is no training history (a header 'epoch,...' and a row an epoch); rerun the"
                         + " experiment that wrote it",

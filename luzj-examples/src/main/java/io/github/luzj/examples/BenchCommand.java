@@ -2,11 +2,11 @@ package io.github.luzj.examples;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.examples.BenchReport.Target;
-import io.github.luzj.vision.RandomAffine;
+import io.github.luzj.vision.transforms.RandomAffine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LuzjException.check(threads == null || threads >= 1, "--threads must be >= 1, got %s", threads);
+        Checks.check(threads == null || threads >= 1, "--threads must be >= 1, got %s", threads);
         Engine.getInstance(); // loads the native library JniUtils calls into
         int before = JniUtils.getNumThreads();
         if (threads != null) {
@@ -112,10 +112,10 @@ final class BenchCommand implements Callable<Integer> {
 
     private int measure() {
         common.validate();
-        LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
-        LuzjException.check(memoryEpochs >= 1, "--memory-epochs must be >= 1, got %d", memoryEpochs);
-        LuzjException.check(lrSteps >= 1, "--lr-steps must be >= 1, got %d", lrSteps);
-        LuzjException.check(
+        Checks.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        Checks.check(memoryEpochs >= 1, "--memory-epochs must be >= 1, got %d", memoryEpochs);
+        Checks.check(lrSteps >= 1, "--lr-steps must be >= 1, got %d", lrSteps);
+        Checks.check(
                 resnetSamples >= common.batchSize,
                 "--resnet-samples must be at least --batch-size (%d), got %d: a ResNet epoch"
                         + " drops its last incomplete batch",

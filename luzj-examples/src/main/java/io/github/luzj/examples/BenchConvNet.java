@@ -18,7 +18,7 @@ import io.github.luzj.fit.FitOptions;
 import io.github.luzj.lrfinder.LrFinder;
 import io.github.luzj.optim.OptimizerSpec;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
+import io.github.luzj.vision.models.ChapterConvNet;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -159,7 +159,7 @@ final class BenchConvNet {
                 FittedModel augFit = setUp(loader(warmData, augmentation));
                 BenchRawLoop loop =
                         new BenchRawLoop(
-                                ChapterConvNet.create(true),
+                                ChapterConvNet.withBatchNorm(),
                                 new Shape(plain.featureShape()),
                                 options.seed,
                                 LR,
@@ -266,7 +266,7 @@ final class BenchConvNet {
     }
 
     private FittedModel setUp(DataLoader warmUp) {
-        return Luz.setup(ChapterConvNet.create(true), Loss.softmaxCrossEntropyLoss(), optimizer)
+        return Luz.setup(ChapterConvNet.withBatchNorm(), Loss.softmaxCrossEntropyLoss(), optimizer)
                 .device(options.device())
                 .fit(FitOptions.builder(warmUp).epochs(1).seed(options.seed).verbose(false).build());
     }

@@ -17,7 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
+import io.github.luzj.vision.models.ChapterConvNet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +56,7 @@ final class BenchOptimizer {
         List<Double> fused = new ArrayList<>();
         List<Double> djl = new ArrayList<>();
         try (Model model = Model.newInstance("optimizer-bench", options.device())) {
-            Block block = ChapterConvNet.create(true);
+            Block block = ChapterConvNet.withBatchNorm();
             model.setBlock(block);
             Shape shape = INPUT;
             block.initialize(model.getNDManager(), DataType.FLOAT32, shape);

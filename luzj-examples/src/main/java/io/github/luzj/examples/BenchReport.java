@@ -2,7 +2,7 @@ package io.github.luzj.examples;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.base.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

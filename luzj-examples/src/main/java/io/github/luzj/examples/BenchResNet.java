@@ -4,15 +4,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.data.Subset;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ExpandChannels;
-import io.github.luzj.vision.ResNet18;
-import io.github.luzj.vision.Transfer;
+import io.github.luzj.transfer.Transfer;
+import io.github.luzj.vision.models.ResNet18;
+import io.github.luzj.vision.transforms.ExpandChannels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class BenchResNet {
      */
     static Path locateWeights(Path option) {
         if (option != null) {
-            LuzjException.check(
+            Checks.check(
                     Files.isRegularFile(option),
                     "--weights %s does not exist; pass a torchvision resnet18 .safetensors or .pth"
                             + " file, or leave it out for random weights",

@@ -3,10 +3,10 @@ package io.github.luzj.examples;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.Mnist;
 import io.github.luzj.data.Split;
-import io.github.luzj.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,7 +143,7 @@ final class ChapterCommand implements Callable<Integer> {
     }
 
     private static boolean zooReachable() {
-        try (var ts = io.github.luzj.vision.Transfer.zooResNet18Embedding(10, ai.djl.Device.cpu())) {
+        try (var ts = io.github.luzj.transfer.Transfer.zooResNet18Embedding(10, ai.djl.Device.cpu())) {
             return true;
         } catch (LuzjException e) {
             return false;

@@ -7,7 +7,7 @@ import io.github.luzj.data.SampleDataset;
 import io.github.luzj.data.Split;
 import io.github.luzj.data.Subset;
 import io.github.luzj.data.Transform;
-import io.github.luzj.vision.RandomAffine;
+import io.github.luzj.vision.transforms.RandomAffine;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +65,7 @@ final class ChapterData {
         try {
             mnist.prepare();
         } catch (java.io.IOException | ai.djl.translate.TranslateException | RuntimeException e) {
-            throw new io.github.luzj.LuzjException(
+            throw new io.github.luzj.base.LuzjException(
                     "--data djl: DJL could not download MNIST (" + e.getMessage() + "); connect to the"
                             + " internet, or pass --data DIR with the IDX files, or --data bundled",
                     e);

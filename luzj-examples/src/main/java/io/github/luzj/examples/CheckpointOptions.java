@@ -1,13 +1,14 @@
 package io.github.luzj.examples;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
+import io.github.luzj.base.OutputSet;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
+import io.github.luzj.checkpoint.Checkpoint;
+import io.github.luzj.checkpoint.CheckpointLock;
 import io.github.luzj.fit.FitOptions;
-import io.github.luzj.io.Checkpoint;
-import io.github.luzj.io.OutputSet;
-import io.github.luzj.io.CheckpointLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,15 +50,15 @@ final class CheckpointOptions {
      * Checks the options against what is on disk before any work is done; nothing is touched.
      */
     void validate() {
-        LuzjException.check(
+        Checks.check(
                 !(resume && overwrite),
                 "--resume continues the checkpoint and --overwrite replaces it; pass one of them");
         if (dir == null) {
-            LuzjException.check(!resume, "--resume needs --checkpoint-dir, the folder the first run wrote");
-            LuzjException.check(!overwrite, "--overwrite needs --checkpoint-dir");
+            Checks.check(!resume, "--resume needs --checkpoint-dir, the folder the first run wrote");
+            Checks.check(!overwrite, "--overwrite needs --checkpoint-dir");
             return;
         }
-        LuzjException.check(
+        Checks.check(
                 !Files.exists(dir) || Files.isDirectory(dir),
                 "--checkpoint-dir %s is a file, not a folder; luzj leaves it alone: pass a folder",
                 dir);
@@ -65,7 +66,7 @@ final class CheckpointOptions {
         Checkpoint.checkWritable(last());
         boolean exists = Checkpoint.exists(last());
         if (resume) {
-            LuzjException.check(
+            Checks.check(
                     exists,
                     "--resume: no checkpoint at %s; run once with --checkpoint-dir %s first",
                     last(),

@@ -2,8 +2,9 @@ package io.github.luzj.examples;
 
 import ai.djl.Device;
 import io.github.luzj.Luz;
-import io.github.luzj.LuzjException;
-import io.github.luzj.io.OutputSet;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
+import io.github.luzj.base.OutputSet;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -82,11 +83,11 @@ final class CommonOptions {
     }
 
     void validate() {
-        LuzjException.check(batchSize >= 1, "--batch-size must be >= 1, got %d", batchSize);
-        LuzjException.check(limit == null || limit >= 1, "--limit must be >= 1, got %s", limit);
-        LuzjException.check(
+        Checks.check(batchSize >= 1, "--batch-size must be >= 1, got %d", batchSize);
+        Checks.check(limit == null || limit >= 1, "--limit must be >= 1, got %s", limit);
+        Checks.check(
                 validLimit == null || validLimit >= 1, "--valid-limit must be >= 1, got %s", validLimit);
-        LuzjException.check(
+        Checks.check(
                 workers == null || workers >= 0, "--workers must be >= 0, got %s", workers);
     }
 }

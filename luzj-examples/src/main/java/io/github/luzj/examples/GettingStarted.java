@@ -8,8 +8,8 @@ import io.github.luzj.data.Mnist;
 import io.github.luzj.data.Split;
 import io.github.luzj.metric.Metrics;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
-import io.github.luzj.vision.RandomAffine;
+import io.github.luzj.vision.models.ChapterConvNet;
+import io.github.luzj.vision.transforms.RandomAffine;
 
 /** The getting-started program of docs/getting-started.md: train a convnet on MNIST digits. */
 public final class GettingStarted {
@@ -28,7 +28,7 @@ public final class GettingStarted {
                 .build();
         DataLoader valid = DataLoader.builder(Mnist.subset(Split.TEST)).batchSize(500).build();
 
-        try (FittedModel fitted = Luz.setup(ChapterConvNet.create(true),
+        try (FittedModel fitted = Luz.setup(ChapterConvNet.withBatchNorm(),
                         Loss.softmaxCrossEntropyLoss(), Optimizers.adam(), Metrics.accuracy())
                 .fit(train, 1, valid)) {
             System.out.println(fitted.records().last("valid", "acc"));

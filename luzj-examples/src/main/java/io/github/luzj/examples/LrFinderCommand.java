@@ -4,14 +4,14 @@ import ai.djl.training.loss.Loss;
 import com.google.gson.JsonObject;
 import io.github.luzj.Luz;
 import io.github.luzj.SetupModel;
+import io.github.luzj.base.OutputSet;
 import io.github.luzj.data.DataLoader;
-import io.github.luzj.io.OutputSet;
 import io.github.luzj.lrfinder.LrFinder;
 import io.github.luzj.lrfinder.LrFinderPlot;
 import io.github.luzj.lrfinder.LrFinderResult;
 import io.github.luzj.lrfinder.Suggestion;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
+import io.github.luzj.vision.models.ChapterConvNet;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -63,7 +63,7 @@ final class LrFinderCommand implements Callable<Integer> {
         ChapterData data = ChapterData.load(common);
         DataLoader train = data.trainLoader(common, ChapterData.augmentation());
         SetupModel setup =
-                Luz.setup(ChapterConvNet.create(true), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                Luz.setup(ChapterConvNet.withBatchNorm(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
                         .device(common.device());
         long start = System.nanoTime();
         LrFinderResult result = finder.run(setup, train);

@@ -1,13 +1,13 @@
 package io.github.luzj.examples;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.OutputSet;
 import io.github.luzj.callbacks.LuzCallbacks;
 import io.github.luzj.callbacks.lr.LrSchedulers;
 import io.github.luzj.data.DataLoader;
-import io.github.luzj.io.OutputSet;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.record.StepPlot;
-import io.github.luzj.vision.ChapterConvNet;
+import io.github.luzj.vision.models.ChapterConvNet;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,8 +39,8 @@ final class OneCycleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.validate();
-        LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
-        LuzjException.check(
+        Checks.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        Checks.check(
                 Double.isFinite(maxLr) && maxLr > 0, "--max-lr must be a finite number > 0, got %s", maxLr);
         checkpoints.validate();
         Path out = common.outOr("one-cycle");
@@ -55,7 +55,7 @@ final class OneCycleCommand implements Callable<Integer> {
         TrainingRun run =
                 TrainingRun.fit(
                         common,
-                        ChapterConvNet.create(true),
+                        ChapterConvNet.withBatchNorm(),
                         Optimizers.adam(),
                         train,
                         valid,

@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.luzj.vision.ResNet18;
+import io.github.luzj.vision.models.ResNet18;
 import java.nio.file.Path;
 
 /**

@@ -1,6 +1,6 @@
 package io.github.luzj.examples;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.FashionMnist;
 import io.github.luzj.data.SampleDataset;
@@ -9,9 +9,9 @@ import io.github.luzj.data.Subset;
 import io.github.luzj.data.Transform;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.record.Records;
-import io.github.luzj.vision.ResNet18;
-import io.github.luzj.vision.ResNet18StateDict;
-import io.github.luzj.vision.SafetensorsWriter;
+import io.github.luzj.vision.models.ResNet18;
+import io.github.luzj.vision.models.ResNet18StateDict;
+import io.github.luzj.weights.SafetensorsWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -116,7 +116,7 @@ final class PretrainFashionMnist {
 
     private static DataLoader loader(
             CommonOptions o, SampleDataset ds, boolean shuffle, int batchSize, Transform t) {
-        LuzjException.check(ds.size() > 0, "the Fashion-MNIST split is empty; check --pretrain-data");
+        Checks.check(ds.size() > 0, "the Fashion-MNIST split is empty; check --pretrain-data");
         DataLoader.Builder b =
                 DataLoader.builder(ds).batchSize(batchSize).shuffle(shuffle).seed(o.seed).transform(t);
         if (o.workers != null) {

@@ -1,6 +1,6 @@
 package io.github.luzj.examples;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -65,25 +65,25 @@ final class PretrainOptions {
             String stray = epochs != null ? "--pretrain-epochs"
                     : limit != null ? "--pretrain-limit"
                     : data != null ? "--pretrain-data" : null;
-            LuzjException.check(
+            Checks.check(
                     stray == null, "%s needs --pretrain %s; add it or drop %s", stray, FASHION_MNIST, stray);
             return;
         }
-        LuzjException.check(
+        Checks.check(
                 FASHION_MNIST.equals(dataset),
                 "--pretrain must be %s, got '%s'; it is the dataset luzj can pretrain on offline",
                 FASHION_MNIST,
                 dataset);
-        LuzjException.check(
+        Checks.check(
                 weights == null,
                 "--pretrain %s makes its own weights, but --weights %s was given too; drop one of them",
                 dataset,
                 weights);
-        LuzjException.check(
+        Checks.check(
                 !resume,
                 "--resume cannot continue a --pretrain run (the pretraining is not checkpointed);"
                         + " run it again without --resume");
-        LuzjException.check(epochs() >= 1, "--pretrain-epochs must be >= 1, got %d", epochs());
-        LuzjException.check(limit == null || limit >= 1, "--pretrain-limit must be >= 1, got %s", limit);
+        Checks.check(epochs() >= 1, "--pretrain-epochs must be >= 1, got %d", epochs());
+        Checks.check(limit == null || limit >= 1, "--pretrain-limit must be >= 1, got %s", limit);
     }
 }

@@ -4,12 +4,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.InputFiles;
+import io.github.luzj.base.LuzjException;
+import io.github.luzj.base.OutputSet;
 import io.github.luzj.callbacks.lr.ScheduleCase;
 import io.github.luzj.callbacks.lr.ScheduleSpecs;
-import io.github.luzj.io.AtomicFiles;
-import io.github.luzj.io.InputFiles;
-import io.github.luzj.io.OutputSet;
 import io.github.luzj.record.Records;
 import io.github.luzj.record.StepPlot;
 import java.io.BufferedWriter;
@@ -91,7 +92,7 @@ final class ScheduleCommand implements Callable<Integer> {
         InputFiles.checkReadable(file, "spec file", "pass --spec FILE.json");
         try {
             long size = Files.size(file);
-            LuzjException.check(size <= MAX_SPEC_BYTES,
+            Checks.check(size <= MAX_SPEC_BYTES,
                     "spec file %s has %,d bytes, more than the %,d a schedule case may have; pass"
                             + " the JSON of one case (see docs/learning-rate-schedulers.md)",
                     file, size, MAX_SPEC_BYTES);

@@ -1,11 +1,11 @@
 package io.github.luzj.examples;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.OutputSet;
 import io.github.luzj.data.DataLoader;
-import io.github.luzj.io.OutputSet;
 import io.github.luzj.optim.OptimizerSpec;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
+import io.github.luzj.vision.models.ChapterConvNet;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,11 +48,11 @@ final class ScheduleFreeCommand implements Callable<Integer> {
     public Integer call() {
         common.validate();
         checkpoints.validate();
-        LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
-        LuzjException.check(
+        Checks.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        Checks.check(
                 Double.isFinite(lr) && lr > 0, "--lr must be a finite number > 0, got %s", lr);
-        LuzjException.check(warmupSteps >= 0, "--warmup-steps must be >= 0, got %d", warmupSteps);
-        LuzjException.check(
+        Checks.check(warmupSteps >= 0, "--warmup-steps must be >= 0, got %d", warmupSteps);
+        Checks.check(
                 Double.isFinite(weightDecay) && weightDecay >= 0,
                 "--weight-decay must be a finite number >= 0, got %s",
                 weightDecay);
@@ -65,7 +65,7 @@ final class ScheduleFreeCommand implements Callable<Integer> {
         TrainingRun run =
                 TrainingRun.fit(
                         common,
-                        ChapterConvNet.create(true),
+                        ChapterConvNet.withBatchNorm(),
                         optimizer,
                         train,
                         valid,

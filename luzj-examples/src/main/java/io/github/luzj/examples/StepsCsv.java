@@ -1,6 +1,6 @@
 package io.github.luzj.examples;
 
-import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.record.Records;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.base.AtomicFiles;
 import java.nio.file.Path;
 import java.util.Collection;
 

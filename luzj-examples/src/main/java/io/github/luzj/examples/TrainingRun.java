@@ -5,8 +5,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.LuzjException;
 import io.github.luzj.callbacks.LuzCallbacks;
 import io.github.luzj.callbacks.TerminateOnNaN;
 import io.github.luzj.data.DataLoader;
@@ -52,7 +52,7 @@ final class TrainingRun {
             Callback... callbacks) {
         EpochTimer timer = new EpochTimer();
         checkpoints.validate();
-        try (io.github.luzj.io.CheckpointLock lock = checkpoints.lock();
+        try (io.github.luzj.checkpoint.CheckpointLock lock = checkpoints.lock();
                 Interruption interruption = new Interruption()) {
             List<Callback> all = new ArrayList<>(List.of(callbacks));
             all.add(timer);

@@ -3,7 +3,7 @@ package io.github.luzj.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

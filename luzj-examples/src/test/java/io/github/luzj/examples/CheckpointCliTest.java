@@ -2,7 +2,7 @@ package io.github.luzj.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.luzj.io.Checkpoint;
+import io.github.luzj.checkpoint.Checkpoint;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -62,15 +62,15 @@ class HostileFilesCliTest {
         List<String> safetensors = List.of("offsets-abc", "offset-half", "shape-string", "overlapping",
                 "trailing-bytes", "tensor-2gib", "header-length-huge", "header-deep-nesting", "valid");
         for (String name : pth) {
-            Path file = pth(CORE.resolve("vision/PthReaderFuzzTestInputs/readsOrRefuses").resolve(name));
+            Path file = pth(CORE.resolve("weights/PthReaderFuzzTestInputs/readsOrRefuses").resolve(name));
             assertUserError(transfer(file), file);
         }
         for (String name : safetensors) {
-            Path file = copy(CORE.resolve("vision/SafetensorsFuzzTestInputs/readsOrRefuses").resolve(name),
+            Path file = copy(CORE.resolve("weights/SafetensorsFuzzTestInputs/readsOrRefuses").resolve(name),
                     ".safetensors");
             assertUserError(transfer(file), file);
         }
-        Path pt = copy(CORE.resolve("vision/PthReaderFuzzTestInputs/readsOrRefuses/archive-valid"), ".pt");
+        Path pt = copy(CORE.resolve("weights/PthReaderFuzzTestInputs/readsOrRefuses/archive-valid"), ".pt");
         assertUserError(transfer(pt), pt);
         Path junk = Files.writeString(tmp.resolve("junk.pt"), "PK not really");
         assertUserError(transfer(junk), junk);

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.luzj.vision.ResNet18;
-import io.github.luzj.vision.ResNet18StateDict;
-import io.github.luzj.vision.Safetensors;
-import io.github.luzj.vision.SafetensorsWriter;
-import io.github.luzj.vision.StateDict;
+import io.github.luzj.vision.models.ResNet18;
+import io.github.luzj.vision.models.ResNet18StateDict;
+import io.github.luzj.weights.Safetensors;
+import io.github.luzj.weights.SafetensorsWriter;
+import io.github.luzj.weights.StateDict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class PretrainTransferTest {
         Path weights = tmp.resolve("pretrained.safetensors");
         try (NDManager manager = NDManager.newBaseManager()) {
             // any weights other than the seed's own initialization stand in for pretrained ones
-            SafetensorsWriter.write(PretrainBackbones.random(99, manager), weights);
+            SafetensorsWriter.write(ResNet18StateDict.of(PretrainBackbones.random(99, manager)), weights);
             ResNet18 pretrained = PretrainBackbones.pretrained(weights, 3, manager);
             ResNet18 random = PretrainBackbones.random(3, manager);
             var p = pretrained.torchvisionParameters();

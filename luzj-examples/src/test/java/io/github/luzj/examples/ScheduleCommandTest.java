@@ -74,7 +74,7 @@ class ScheduleCommandTest {
             assertThat(rows.count()).isEqualTo(300_001);
         }
         assertThat(ImageIO.read(out.resolve("schedule.png").toFile()).getWidth()).isEqualTo(800);
-        assertThat(Files.readString(out.resolve(io.github.luzj.io.OutputSet.MANIFEST)))
+        assertThat(Files.readString(out.resolve(io.github.luzj.base.OutputSet.MANIFEST)))
                 .contains("\"schedule.csv\"", "\"schedule.png\"");
         try (var all = Files.walk(tmp)) {
             assertThat(all.map(p -> p.getFileName().toString()))

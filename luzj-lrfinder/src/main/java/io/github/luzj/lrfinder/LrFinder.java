@@ -2,9 +2,9 @@ package io.github.luzj.lrfinder;
 
 import ai.djl.ndarray.NDManager;
 import io.github.luzj.FittedModel;
-import io.github.luzj.LuzjException;
 import io.github.luzj.SetupModel;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Context;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitOptions;
@@ -346,7 +346,7 @@ public final class LrFinder {
          * Builds the finder.
          *
          * @return the finder
-         * @throws io.github.luzj.LuzjException when {@code endLr <= startLr}
+         * @throws io.github.luzj.base.LuzjException when {@code endLr <= startLr}
          */
         public LrFinder build() {
             return new LrFinder(this);

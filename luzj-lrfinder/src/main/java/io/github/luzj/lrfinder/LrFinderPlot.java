@@ -1,7 +1,7 @@
 package io.github.luzj.lrfinder;
 
-import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.record.ChartFiles;
 import java.awt.Color;
 import java.nio.file.Path;

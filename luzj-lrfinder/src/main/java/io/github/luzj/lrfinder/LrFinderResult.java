@@ -1,8 +1,8 @@
 package io.github.luzj.lrfinder;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.Checks;
-import io.github.luzj.io.AtomicFiles;
+import io.github.luzj.base.LuzjException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.github.luzj.lrfinder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

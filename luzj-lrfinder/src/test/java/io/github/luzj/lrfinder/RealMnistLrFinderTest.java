@@ -8,8 +8,8 @@ import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.Mnist;
 import io.github.luzj.data.Split;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
-import io.github.luzj.vision.RandomAffine;
+import io.github.luzj.vision.models.ChapterConvNet;
+import io.github.luzj.vision.transforms.RandomAffine;
 import org.junit.jupiter.api.Test;
 
 /** The chapter's sweep on 6,000 real MNIST digits (the subset bundled with luzj-core). */
@@ -31,7 +31,7 @@ class RealMnistLrFinderTest {
                         .build()
                         .run(
                                 Luz.setup(
-                                        ChapterConvNet.create(true),
+                                        ChapterConvNet.withBatchNorm(),
                                         Loss.softmaxCrossEntropyLoss(),
                                         Optimizers.adam()),
                                 train);

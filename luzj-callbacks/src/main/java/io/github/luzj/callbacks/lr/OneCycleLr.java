@@ -2,8 +2,8 @@ package io.github.luzj.callbacks.lr;
 
 import static io.github.luzj.callbacks.lr.ScheduleArgs.boxed;
 
-import io.github.luzj.LuzjException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;
 import java.util.Locale;

@@ -27,7 +27,7 @@ public interface SchedulerSpec {
      *
      * @param groups the optimizer's parameter groups
      * @return the scheduler
-     * @throws io.github.luzj.LuzjException when a per-group value does not fit the groups or a
+     * @throws io.github.luzj.base.LuzjException when a per-group value does not fit the groups or a
      *     required value is missing
      */
     LrScheduler build(List<ParamGroup> groups);

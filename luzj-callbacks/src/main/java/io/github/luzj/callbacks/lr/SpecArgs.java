@@ -3,7 +3,7 @@ package io.github.luzj.callbacks.lr;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;

@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.optim.ParamGroup;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

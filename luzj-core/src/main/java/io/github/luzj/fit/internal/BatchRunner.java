@@ -3,11 +3,11 @@ package io.github.luzj.fit.internal;
 import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import io.github.luzj.base.GradMode;
 import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
 import io.github.luzj.data.HostStaging;
-import io.github.luzj.fit.NoGrad;
 
 /**
  * Runs a loader's batches: the one batch loop behind training, validation, {@code evaluate},
@@ -119,7 +119,7 @@ public final class BatchRunner {
         // grad mode is per thread and on by default; no graph is needed outside training
         Scope scope = mode.scope;
         try (BatchIterator batches = data.iterator(epoch);
-                NoGrad ignored = mode.gradients ? null : NoGrad.enter()) {
+                GradMode ignored = mode.gradients ? null : GradMode.off()) {
             int index = 0;
             for (; index < skip && batches.hasNext(); index++) {
                 batches.next();

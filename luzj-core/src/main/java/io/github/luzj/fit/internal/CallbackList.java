@@ -1,7 +1,7 @@
 package io.github.luzj.fit.internal;
 
 import com.google.gson.JsonElement;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;

@@ -11,15 +11,16 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Phase;
+import io.github.luzj.checkpoint.Checkpoint;
+import io.github.luzj.checkpoint.CheckpointLock;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.HostBatch;
 import io.github.luzj.data.HostStaging;
 import io.github.luzj.fit.FitOptions;
-import io.github.luzj.io.Checkpoint;
-import io.github.luzj.io.CheckpointLock;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.ParamGroup;
 import io.github.luzj.record.Records;
@@ -203,12 +204,12 @@ public final class FitLoop {
         /** Restores the callbacks and the split epoch's sums; returns the batches to skip. */
         int restore(int lastEpoch, Sets sets) {
             Checkpoint.Position at = meta.position();
-            LuzjException.check(
+            Checks.check(
                     lastEpoch >= meta.run().epochs(),
                     "cannot resume from %s: its run was set to %d epochs, this fit to %d; only"
                             + " raising the epochs is allowed",
                     dir, meta.run().epochs(), lastEpoch);
-            LuzjException.check(
+            Checks.check(
                     at.batchesDone() <= train.size(),
                     "cannot resume from %s: it stopped after batch %d of an epoch, but this fit's"
                             + " epochs have %d batches; resume with the same data and batch size",
@@ -243,7 +244,7 @@ public final class FitLoop {
                             : " is in this fit but not in the checkpoint"));
                 }
             }
-            LuzjException.check(
+            Checks.check(
                     diffs.isEmpty(),
                     "cannot resume from %s: its callbacks differ from this fit's: %s; resume with"
                             + " the callbacks it was written with",

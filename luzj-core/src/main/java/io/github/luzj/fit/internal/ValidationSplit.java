@@ -1,6 +1,6 @@
 package io.github.luzj.fit.internal;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.base.Checks;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.data.Subset;
@@ -24,7 +24,7 @@ final class ValidationSplit {
         SampleDataset all = train.dataset();
         int n = all.size();
         int nValid = (int) Math.round(n * fraction);
-        LuzjException.check(
+        Checks.check(
                 nValid >= 1 && nValid < n,
                 "valid fraction %s of %d examples leaves %d for validation and %d for training;"
                         + " both need at least one",

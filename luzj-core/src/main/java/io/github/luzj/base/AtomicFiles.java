@@ -1,0 +1,239 @@
+package io.github.luzj.base;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Writes files and folders so that a crash never leaves a half-written one where the user looks:
+ * everything goes to a temporary name beside the target, then is renamed over it.
+ */
+public final class AtomicFiles {
+
+    /** Writes to a path that the caller gives. */
+    @FunctionalInterface
+    public interface Writer {
+        /**
+         * Writes the content to {@code path}.
+         *
+         * @param path the temporary path to write
+         * @throws IOException when writing fails
+         */
+        void write(Path path) throws IOException;
+    }
+
+    /** Writes binary content to a stream that the caller gives. */
+    @FunctionalInterface
+    public interface DataWriter {
+        /**
+         * Writes the content.
+         *
+         * @param out the stream, closed by the caller
+         * @throws IOException when writing fails
+         */
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {}
+
+    /**
+     * Writes text atomically and durably: the temporary file is synced to disk before the
+     * rename and the folder after it, so that a power cut leaves the old file or the new one.
+     *
+     * @param target the final path
+     * @param text the content, UTF-8
+     * @param beforeRename runs between the synced temporary and the rename (a test's pause point)
+     */
+    public static void writeDurably(Path target, String text, Runnable beforeRename) {
+        write(
+                target,
+                tmp -> {
+                    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                    sync(tmp, false);
+                    beforeRename.run();
+                });
+        try {
+            sync(parentOf(target), true);
+        } catch (IOException e) {
+            // the rename is done; a folder that cannot be synced keeps the OS's own ordering
+        }
+    }
+
+    /** Forces a file, or a folder's entries, to disk (folders cannot be opened on Windows). */
+    static void sync(Path p, boolean folder) throws IOException {
+        try (FileChannel c =
+                FileChannel.open(
+                        p,
+                        folder ? StandardOpenOption.READ
+                                : StandardOpenOption.WRITE)) {
+            c.force(true);
+        } catch (IOException e) {
+            if (!folder) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Writes a file atomically.
+     *
+     * @param target the final path
+     * @param writer writes the content to the temporary path it is given
+     */
+    public static void write(Path target, Writer writer) {
+        Path dir = parentOf(target);
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            writer.write(tmp);
+            keepPermissions(tmp, target);
+            move(tmp, target);
+        } catch (IOException e) {
+            throw new LuzjException(
+                    "cannot write " + target + ": " + e + "; check that the folder is writable"
+                            + " and the disk has room",
+                    e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Writes text atomically, UTF-8.
+     *
+     * @param target the final path
+     * @param text the content
+     */
+    public static void writeString(Path target, String text) {
+        write(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes a folder atomically: the writer fills a temporary folder, which then replaces
+     * {@code target} (an existing folder is moved aside first and deleted only after the rename).
+     *
+     * @param target the final folder
+     * @param writer fills the temporary folder it is given
+     */
+    public static void writeDirectory(Path target, Writer writer) {
+        Path parent = parentOf(target);
+        Path tmp = null;
+        Path old = null;
+        try {
+            Files.createDirectories(parent);
+            tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+            if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(
+                        tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            writer.write(tmp);
+            if (Files.exists(target)) {
+                old = parent.resolve("." + target.getFileName() + ".old-" + System.nanoTime());
+                Files.move(target, old);
+            }
+            Files.move(tmp, target);
+            tmp = null;
+        } catch (IOException e) {
+            if (old != null && !Files.exists(target)) {
+                try {
+                    Files.move(old, target);
+                    old = null;
+                } catch (IOException ignored) {
+                    // the previous folder stays at its backup name, reported below
+                }
+            }
+            throw new LuzjException(
+                    "cannot write folder " + target + ": " + e
+                            + (old != null ? "; the previous content is kept at " + old : "")
+                            + "; check that the folder is writable and the disk has room",
+                    e);
+        } finally {
+            deleteRecursively(tmp);
+            deleteRecursively(old);
+        }
+    }
+
+    static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Gives the temporary file the target's permissions, or rw-r--r--: temp files are created
+     * owner-only, and the rename would carry that over to the user's file.
+     */
+    private static void keepPermissions(Path tmp, Path target) throws IOException {
+        if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> perms =
+                Files.exists(target)
+                        ? Files.getPosixFilePermissions(target)
+                        : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
+    }
+
+    private static Path parentOf(Path target) {
+        Path abs = target.toAbsolutePath();
+        return abs.getParent();
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a stray temp file is harmless; the target is intact
+            }
+        }
+    }
+
+    /**
+     * Deletes a folder and everything in it; a missing folder is not an error.
+     *
+     * @param dir the folder, or null
+     */
+    public static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(
+                    dir,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path f, BasicFileAttributes a)
+                                throws IOException {
+                            Files.delete(f);
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult postVisitDirectory(Path d, IOException e)
+                                throws IOException {
+                            Files.delete(d);
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package io.github.luzj.checkpoint;
+
+import ai.djl.nn.Block;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.LuzjException;
+import io.github.luzj.optim.LuzOptimizer;
+import io.github.luzj.record.Records;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * luzj's checkpoint: a folder holding everything an exact resume needs.
+ *
+ * <ul>
+ *   <li>{@code weights-<step>-<tag>.params}: every parameter of the block, BatchNorm statistics
+ *       included;
+ *   <li>{@code optimizer-<step>-<tag>.bin}: moments, step counts and hyperparameters per group;
+ *   <li>{@code checkpoint.json}: format, version, the run (its id, epochs and settings), epoch
+ *       and batch position, global step, the split epoch's running sums, records, each
+ *       callback's state, and the size and SHA-256 of the two binary files.
+ * </ul>
+ *
+ * <p>Writing is atomic and recoverable: the binary files get new names and are synced, then
+ * {@code checkpoint.json} replaces the previous one in a single rename, then the previous
+ * checkpoint's files and those of writes killed half-way are deleted. At every instant after the
+ * first write, {@code checkpoint.json} names a complete checkpoint. luzj writes only into a folder
+ * it owns (missing, empty, holding luzj's own file names, or luzj's {@code checkpoint.json}), and
+ * replaces a checkpoint of another run only when told to.
+ *
+ * <p>Shuffling and augmentation draw from generators derived from the loader's seed, the epoch
+ * and the sample index, so the position is all the data pipeline needs to continue identically.
+ */
+public final class Checkpoint {
+
+    /** The value of the {@code format} key that marks a luzj checkpoint. */
+    public static final String FORMAT = "luzj-checkpoint";
+
+    /** The version this code writes and reads. */
+    public static final int VERSION = 2;
+
+    static final String META = "checkpoint.json";
+    static final long MAX_META_BYTES = 256L << 20;
+
+    /**
+     * Where training stood when the checkpoint was written.
+     *
+     * @param epochsDone completed epochs (trained and validated)
+     * @param batchesDone batches of epoch {@code epochsDone + 1} already trained (0 at an epoch
+     *     boundary; all of them when training finished but validation did not)
+     * @param globalStep optimizer steps taken
+     */
+    public record Position(int epochsDone, int batchesDone, long globalStep) {}
+
+    /**
+     * The run a checkpoint belongs to.
+     *
+     * @param id the run's identity, kept across resumes; another id is another run
+     * @param epochs the epochs the run was set to train
+     * @param config the run's settings, compared on resume
+     */
+    public record Run(String id, int epochs, Map<String, String> config) {
+        /** Copies the settings. */
+        public Run {
+            config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+        }
+    }
+
+    /**
+     * What a checkpoint holds besides the arrays.
+     *
+     * @param position where training stood
+     * @param callbackStates each callback's state, by key
+     * @param running the running sums of the epoch in progress ({@code loss}: [sum, count];
+     *     {@code metrics}: each metric's sums), or null at an epoch boundary
+     * @param run the run it belongs to
+     */
+    public record Meta(
+            Position position, Map<String, JsonElement> callbackStates, JsonObject running, Run run) {}
+
+    /**
+     * What a checkpoint says about itself, for messages.
+     *
+     * @param position where training stood
+     * @param run the run
+     * @param writtenAt when it was written, ISO-8601
+     */
+    public record Info(Position position, Run run, String writtenAt) {
+        /**
+         * Describes it as "epoch N of M, written at T".
+         *
+         * @return the description
+         */
+        public String describe() {
+            String at = position.batchesDone() > 0
+                    ? "epoch " + position.epochsDone() + " + " + position.batchesDone() + " batches"
+                    : "epoch " + position.epochsDone();
+            return at + " of " + run.epochs() + ", written at " + writtenAt;
+        }
+    }
+
+    private Checkpoint() {}
+
+    /**
+     * Writes a checkpoint into {@code dir}.
+     *
+     * @param dir the folder
+     * @param block the network
+     * @param optimizer the optimizer
+     * @param records the records
+     * @param meta the position, callback states, running sums and run
+     * @param replaceOtherRuns true to replace a checkpoint of another run held in {@code dir}
+     * @throws LuzjException when {@code dir} is not luzj's, or holds another run's checkpoint and
+     *     {@code replaceOtherRuns} is false; nothing is touched then
+     */
+    public static void save(
+            Path dir, Block block, LuzOptimizer optimizer, Records records, Meta meta,
+            boolean replaceOtherRuns) {
+        String existing = CheckpointFolder.checkOwned(dir);
+        if (existing != null && !replaceOtherRuns) {
+            Info other = infoOrNull(existing, dir);
+            if (other == null || !other.run().id().equals(meta.run().id())) {
+                throw new LuzjException(
+                        dir + " holds a checkpoint of an earlier run"
+                                + (other == null ? "" : " (" + other.describe() + ")")
+                                + "; resume it (FitOptions.resumeFrom, the CLI's --resume) or let"
+                                + " this run replace it (FitOptions.overwriteCheckpoints, the"
+                                + " CLI's --overwrite)");
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new LuzjException("cannot create " + dir + ": " + e + "; check its parent", e);
+        }
+        long step = meta.position().globalStep();
+        String tag = step + "-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt());
+        CheckpointMeta.FileEntry weights =
+                CheckpointFolder.writeBinary(dir, "weights-" + tag + ".params",
+                        out -> WeightsFile.write(block, out));
+        CheckpointFolder.pauseIfAsked("weights", step);
+        CheckpointMeta.FileEntry opt =
+                CheckpointFolder.writeBinary(dir, "optimizer-" + tag + ".bin", optimizer::saveState);
+        CheckpointFolder.pauseIfAsked("optimizer", step);
+        String json = CheckpointMeta.toJson(meta, records, weights, opt, Instant.now().toString());
+        AtomicFiles.writeDurably(
+                dir.resolve(META), json, () -> CheckpointFolder.pauseIfAsked("meta", step));
+        CheckpointFolder.pauseIfAsked("renamed", step);
+        CheckpointFolder.removeStale(dir, Set.of(weights.name(), opt.name()));
+        CheckpointFolder.removeLegacyTemporaries(dir);
+    }
+
+    /**
+     * Reads a checkpoint into the block, the optimizer and the records, and returns what else
+     * it holds. Every field and both binary files are checked before anything changes; the
+     * run's settings must equal {@code config} except {@code epochs}, which may grow.
+     *
+     * @param dir the folder
+     * @param block the network, initialized with the same architecture
+     * @param optimizer the optimizer over the same parameters
+     * @param records the records to fill (cleared first by the caller)
+     * @param config this fit's settings, as {@link Run#config()} records them
+     * @return the position, callback states, running sums and run
+     */
+    public static Meta load(
+            Path dir, Block block, LuzOptimizer optimizer, Records records, Map<String, String> config) {
+        CheckpointMeta.Parsed p = read(dir);
+        checkSameSettings(dir, p.meta().run().config(), config);
+        CheckpointFolder.verify(dir, p.weights(), "files.weights");
+        CheckpointFolder.verify(dir, p.optimizer(), "files.optimizer");
+        try {
+            try (DataInputStream in = dataIn(dir.resolve(p.weights().name()))) {
+                WeightsFile.readInto(block, in);
+            }
+            try (DataInputStream in = dataIn(dir.resolve(p.optimizer().name()))) {
+                optimizer.loadState(in);
+            }
+        } catch (IOException | LuzjException | IllegalArgumentException e) {
+            throw new LuzjException(
+                    "checkpoint " + dir + " does not fit this model: " + e.getMessage()
+                            + "; resume with the same architecture and optimizer, or start"
+                            + " afresh",
+                    e);
+        }
+        p.fill(records);
+        return p.meta();
+    }
+
+    /**
+     * Tells whether {@code dir} holds a luzj checkpoint (its metadata file at least).
+     *
+     * @param dir the folder
+     * @return true when {@code checkpoint.json} is there
+     */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(META));
+    }
+
+    /**
+     * Reads what a checkpoint says about itself, checking every field of its
+     * {@code checkpoint.json} (not the binary files).
+     *
+     * @param dir the folder
+     * @return the position, run and time of writing
+     */
+    public static Info info(Path dir) {
+        CheckpointMeta.Parsed p = read(dir);
+        return new Info(p.meta().position(), p.meta().run(), p.writtenAt());
+    }
+
+    /**
+     * Checks that luzj may write checkpoints into {@code dir}: it is missing, empty, or holds only
+     * luzj's files.
+     *
+     * @param dir the folder
+     * @throws LuzjException when it is a file or holds files luzj did not write
+     */
+    public static void checkWritable(Path dir) {
+        CheckpointFolder.checkOwned(dir);
+    }
+
+    /**
+     * Deletes a checkpoint: luzj's files in {@code dir}, then the folder unless other files are
+     * left in it. A folder that is not luzj's is left alone.
+     *
+     * @param dir the folder
+     * @throws LuzjException when {@code dir} is not luzj's or cannot be deleted
+     */
+    public static void delete(Path dir) {
+        CheckpointFolder.checkOwned(dir);
+        try {
+            CheckpointFolder.delete(dir);
+        } catch (IOException e) {
+            throw new LuzjException(
+                    "cannot delete checkpoint " + dir + ": " + e + "; delete it by hand", e);
+        }
+    }
+
+    static LuzjException damaged(Path dir, String what) {
+        return new LuzjException(
+                "checkpoint " + dir + " is damaged: " + what + "; resume from another checkpoint,"
+                        + " or start afresh (FitOptions.overwriteCheckpoints, the CLI's"
+                        + " --overwrite)");
+    }
+
+    private static CheckpointMeta.Parsed read(Path dir) {
+        Path meta = dir.resolve(META);
+        if (!Files.isRegularFile(meta)) {
+            throw new LuzjException(
+                    "no checkpoint at " + dir + " (" + META + " is missing); pass a folder written"
+                            + " by a checkpoint callback, or start without --resume");
+        }
+        return CheckpointMeta.parse(CheckpointFolder.readSmall(dir, meta), dir);
+    }
+
+    private static Info infoOrNull(String text, Path dir) {
+        try {
+            CheckpointMeta.Parsed p = CheckpointMeta.parse(text, dir);
+            return new Info(p.meta().position(), p.meta().run(), p.writtenAt());
+        } catch (LuzjException e) {
+            return null;
+        }
+    }
+
+    private static void checkSameSettings(
+            Path dir, Map<String, String> saved, Map<String, String> now) {
+        List<String> diffs = new ArrayList<>();
+        Set<String> keys = new TreeSet<>(saved.keySet());
+        keys.addAll(now.keySet());
+        for (String k : keys) {
+            String was = saved.getOrDefault(k, "(not set)");
+            String is = now.getOrDefault(k, "(not set)");
+            if (!was.equals(is)) {
+                diffs.add(k + " was " + was + ", now " + is);
+            }
+        }
+        if (!diffs.isEmpty()) {
+            throw new LuzjException(
+                    "cannot resume from " + dir + ": this run's settings differ from the"
+                            + " checkpoint's: " + String.join("; ", diffs) + ". Resume with the"
+                            + " checkpoint's settings (only the epochs may be raised), or start"
+                            + " afresh");
+        }
+    }
+
+    private static DataInputStream dataIn(Path p) throws IOException {
+        return new DataInputStream(new BufferedInputStream(Files.newInputStream(p)));
+    }
+}

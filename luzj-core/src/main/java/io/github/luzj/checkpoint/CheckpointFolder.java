@@ -1,0 +1,256 @@
+package io.github.luzj.checkpoint;
+
+import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.LuzjException;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The files of a checkpoint folder and who owns them. luzj's own names are the only ones it ever
+ * deletes: {@code checkpoint.json}, its temporaries, the binary files it names
+ * ({@code weights-<step>-<tag>.params}, {@code optimizer-<step>-<tag>.bin}) and the lock.
+ *
+ * <p>A write never replaces a file in place: the binary files get new names, then
+ * {@code checkpoint.json}, which names them, replaces the old one in one atomic rename. At every
+ * instant {@code checkpoint.json} therefore names complete files, and the files of the previous
+ * checkpoint (or of a write killed half-way) are deleted only after the rename.
+ */
+final class CheckpointFolder {
+
+    private static final Pattern BINARY =
+            Pattern.compile("(weights-[0-9]+-[0-9a-f]{8}\\.params|optimizer-[0-9]+-[0-9a-f]{8}\\.bin)");
+    /** luzj 0.1's fixed names, replaced by the versioned ones above. */
+    private static final Set<String> LEGACY = Set.of("weights.params", "optimizer.bin");
+    private static final Pattern META_TEMP = Pattern.compile("\\.checkpoint\\.json\\.[0-9]+\\.tmp");
+
+    /**
+     * The environment variable (or system property {@code luzj.checkpoint.pause}) that pauses a
+     * checkpoint write at a named step, for the kill test: {@code <step>} or
+     * {@code <step>@<global step>} (the first write at or after that step). Unset, it does nothing.
+     */
+    static final String PAUSE = "LUZJ_CHECKPOINT_PAUSE";
+
+    private CheckpointFolder() {}
+
+    static boolean isBinaryName(String name) {
+        return BINARY.matcher(name).matches();
+    }
+
+    private static boolean isOwnName(String name) {
+        return name.equals(Checkpoint.META)
+                || name.equals(CheckpointLock.FILE)
+                || isBinaryName(name)
+                || LEGACY.contains(name)
+                || META_TEMP.matcher(name).matches();
+    }
+
+    /**
+     * Checks that luzj may write a checkpoint into {@code dir}: missing, empty, holding only
+     * files of luzj's naming, or holding a luzj {@code checkpoint.json}.
+     *
+     * @return the text of luzj's {@code checkpoint.json} there, or null when there is none
+     * @throws LuzjException when something else is in the way, touching nothing
+     */
+    static String checkOwned(Path dir) {
+        if (!Files.exists(dir)) {
+            return null;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new LuzjException(
+                    dir + " is a file, not a luzj checkpoint folder, and luzj leaves it alone;"
+                            + " choose another checkpoint folder or move the file away");
+        }
+        Path meta = dir.resolve(Checkpoint.META);
+        if (Files.isRegularFile(meta)) {
+            String text = readSmall(dir, meta);
+            if (CheckpointMeta.hasFormatMarker(text)) {
+                return text;
+            }
+            throw new LuzjException(
+                    dir + " holds a " + Checkpoint.META + " that luzj did not write (no \"format\":"
+                            + " \"" + Checkpoint.FORMAT + "\"), and luzj leaves it alone; choose"
+                            + " another checkpoint folder or move it away");
+        }
+        List<String> foreign = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            entries.map(p -> p.getFileName().toString())
+                    .filter(n -> !isOwnName(n))
+                    .sorted()
+                    .limit(3)
+                    .forEach(foreign::add);
+        } catch (IOException e) {
+            throw new LuzjException("cannot list " + dir + ": " + e + "; check its permissions", e);
+        }
+        if (!foreign.isEmpty()) {
+            throw new LuzjException(
+                    dir + " holds files luzj did not write (" + String.join(", ", foreign)
+                            + "), and luzj leaves them alone; choose another checkpoint folder");
+        }
+        return null;
+    }
+
+    static String readSmall(Path dir, Path file) {
+        try {
+            long size = Files.size(file);
+            if (size > Checkpoint.MAX_META_BYTES) {
+                throw Checkpoint.damaged(dir, Checkpoint.META + " is " + size + " bytes, more than"
+                        + " luzj ever writes");
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw Checkpoint.damaged(dir, Checkpoint.META + " cannot be read as UTF-8 text (" + e + ")");
+        }
+    }
+
+    /** Writes one binary file under a new name, synced to disk; returns its size and digest. */
+    static CheckpointMeta.FileEntry writeBinary(Path dir, String name, AtomicFiles.DataWriter writer) {
+        Path file = dir.resolve(name);
+        MessageDigest sha = sha256();
+        try (FileOutputStream fos = new FileOutputStream(file.toFile())) {
+            DataOutputStream out =
+                    new DataOutputStream(new BufferedOutputStream(new DigestOutputStream(fos, sha)));
+            writer.write(out);
+            out.flush();
+            fos.getFD().sync();
+        } catch (IOException e) {
+            throw new LuzjException(
+                    "cannot write checkpoint file " + file + ": " + e + "; check that the folder"
+                            + " is writable and the disk has room",
+                    e);
+        }
+        try {
+            return new CheckpointMeta.FileEntry(
+                    name, Files.size(file), HexFormat.of().formatHex(sha.digest()));
+        } catch (IOException e) {
+            throw new LuzjException("cannot read back " + file + ": " + e, e);
+        }
+    }
+
+    /** Checks that a named binary file is there, whole and unchanged. */
+    static void verify(Path dir, CheckpointMeta.FileEntry f, String field) {
+        Path file = dir.resolve(f.name());
+        if (!Files.isRegularFile(file)) {
+            throw Checkpoint.damaged(dir, field + " names " + f.name() + ", which is missing");
+        }
+        MessageDigest sha = sha256();
+        long size = 0;
+        try (var in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                sha.update(buf, 0, n);
+                size += n;
+            }
+        } catch (IOException e) {
+            throw Checkpoint.damaged(dir, f.name() + " cannot be read (" + e + ")");
+        }
+        if (size != f.bytes() || !HexFormat.of().formatHex(sha.digest()).equals(f.sha256())) {
+            throw Checkpoint.damaged(dir, f.name() + " does not match " + field + " ("
+                    + size + " bytes, " + f.bytes() + " written): it was cut short or changed");
+        }
+    }
+
+    /**
+     * Deletes luzj's files that {@code checkpoint.json} does not name: the previous checkpoint's
+     * and those of writes killed half-way. Failing to delete one is harmless.
+     */
+    static void removeStale(Path dir, Set<String> keep) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String n = p.getFileName().toString();
+                boolean stale = isBinaryName(n) || LEGACY.contains(n) || META_TEMP.matcher(n).matches();
+                if (stale && !keep.contains(n)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            // the next successful write tries again
+        }
+    }
+
+    /**
+     * Deletes the folders luzj 0.1's writer left beside {@code dir} when killed
+     * ({@code .<name>.<digits>} and {@code .<name>.old-<digits>}), when they hold luzj's files only.
+     */
+    static void removeLegacyTemporaries(Path dir) {
+        Path parent = dir.toAbsolutePath().getParent();
+        Pattern legacy = Pattern.compile(
+                "\\." + Pattern.quote(dir.getFileName().toString()) + "\\.(old-)?[0-9]+");
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path p : (Iterable<Path>) siblings::iterator) {
+                if (Files.isDirectory(p) && legacy.matcher(p.getFileName().toString()).matches()
+                        && onlyOwnFiles(p)) {
+                    delete(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the next successful write tries again
+        }
+    }
+
+    private static boolean onlyOwnFiles(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.allMatch(p -> isOwnName(p.getFileName().toString()));
+        }
+    }
+
+    /** Deletes luzj's files from {@code dir}, then the folder when nothing else is left. */
+    static void delete(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        removeStale(dir, Set.of());
+        Files.deleteIfExists(dir.resolve(Checkpoint.META));
+        Files.deleteIfExists(dir.resolve(CheckpointLock.FILE));
+        try (Stream<Path> left = Files.list(dir)) {
+            if (left.findAny().isPresent()) {
+                return; // someone else's files: the folder stays with them
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    /**
+     * The kill test's hook: when {@value #PAUSE} names {@code step}, says so on stderr and
+     * sleeps until the process is killed.
+     */
+    static void pauseIfAsked(String step, long globalStep) {
+        String asked = System.getProperty("luzj.checkpoint.pause", System.getenv(PAUSE));
+        if (asked == null || asked.isBlank()) {
+            return;
+        }
+        String[] parts = asked.split("@", 2);
+        long from = parts.length == 2 ? Long.parseLong(parts[1].strip()) : 0;
+        if (!parts[0].strip().equals(step) || globalStep < from) {
+            return;
+        }
+        System.err.println("luzj-checkpoint-paused " + step + " " + globalStep);
+        System.err.flush();
+        try {
+            Thread.sleep(600_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.github.luzj.weights.internal;
+
+import io.github.luzj.base.InputFiles;
+import io.github.luzj.base.LuzjException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Checks a TorchScript file in Java before libtorch opens it: that it is a zip archive with the
+ * {@code code/} folder {@code torch.jit.save} writes, and that no compressed entry inflates past
+ * {@link #MAX_INFLATED_BYTES} or past the size it declares. A damaged or hostile archive so
+ * fails with a message instead of exhausting native memory.
+ */
+public final class TorchScriptArchive {
+
+    /** The most any one compressed entry may inflate to; torch.jit.save stores entries uncompressed. */
+    static final long MAX_INFLATED_BYTES = 1L << 30;
+
+    private TorchScriptArchive() {}
+
+    /**
+     * Validates the archive.
+     *
+     * @param file the {@code .pt} file
+     */
+    public static void check(Path file) {
+        InputFiles.checkReadable(file, "TorchScript model", "pass a .pt file written by torch.jit.save");
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            boolean code = false;
+            byte[] buffer = new byte[1 << 16];
+            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+                ZipEntry e = en.nextElement();
+                code |= e.getName().contains("/code/") || e.getName().startsWith("code/");
+                if (e.getMethod() == ZipEntry.STORED) {
+                    continue; // its bytes are in the file: nothing to inflate
+                }
+                long cap = e.getSize() >= 0 ? Math.min(e.getSize(), MAX_INFLATED_BYTES)
+                        : MAX_INFLATED_BYTES;
+                long total = 0;
+                try (InputStream in = zip.getInputStream(e)) {
+                    for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                        total += n;
+                        if (total > cap) {
+                            throw new LuzjException(String.format(Locale.ROOT,
+                                    "cannot load TorchScript model %s: entry %s inflates past %,d bytes%s; the"
+                                            + " archive is damaged or a zip bomb, not a file of"
+                                            + " torch.jit.save",
+                                    file, e.getName(), cap,
+                                    cap < MAX_INFLATED_BYTES ? ", the size it declares" : ""));
+                        }
+                    }
+                }
+            }
+            if (!code) {
+                throw new LuzjException(
+                        "cannot load TorchScript model " + file + ": a zip archive without a"
+                                + " code/ folder,"
+                                + " so not a TorchScript file (a torch.save state_dict goes to"
+                                + " --weights as .pth); pass a file written by torch.jit.save");
+            }
+        } catch (ZipException | IllegalArgumentException e) {
+            throw new LuzjException(
+                    "cannot load TorchScript model " + file + ": not a readable zip archive ("
+                            + e.getMessage() + "); is it truncated? pass a file written by"
+                            + " torch.jit.save", e);
+        } catch (IOException e) {
+            throw InputFiles.unreadable(file, "TorchScript model", e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.luzj.base;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A write that fails midway leaves what was there before, and no debris. */
+class AtomicWritesTest {
+
+    @Test
+    void aFolderWriteThatFailsMidwayKeepsTheOldFolder(@TempDir Path tmp) throws Exception {
+        Path ckpt = tmp.resolve("last");
+        AtomicFiles.writeDirectory(ckpt, d -> Files.writeString(d.resolve("checkpoint.json"), "old"));
+        assertThatThrownBy(
+                        () ->
+                                AtomicFiles.writeDirectory(
+                                        ckpt,
+                                        d -> {
+                                            Files.writeString(d.resolve("checkpoint.json"), "new, half");
+                                            throw new IOException("disk full");
+                                        }))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("cannot write folder")
+                .hasMessageContaining("disk full");
+        assertThat(Files.readString(ckpt.resolve("checkpoint.json"))).isEqualTo("old");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("last");
+        }
+    }
+
+    @Test
+    void aFileWriteThatFailsMidwayKeepsTheOldFileAndItsPermissions(@TempDir Path tmp) throws Exception {
+        Path csv = tmp.resolve("history.csv");
+        AtomicFiles.writeString(csv, "epoch\n1\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(csv))).isEqualTo("rw-r--r--");
+        assertThatThrownBy(
+                        () ->
+                                AtomicFiles.write(
+                                        csv,
+                                        p -> {
+                                            Files.writeString(p, "epo");
+                                            throw new IOException("killed");
+                                        }))
+                .isInstanceOf(LuzjException.class);
+        assertThat(Files.readString(csv)).isEqualTo("epoch\n1\n");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("history.csv");
+        }
+    }
+}
