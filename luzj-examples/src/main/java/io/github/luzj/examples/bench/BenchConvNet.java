@@ -1,5 +1,6 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.bench;
 
+import io.github.luzj.examples.chapter.RunSettings;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
@@ -101,7 +102,7 @@ final class BenchConvNet {
         }
     }
 
-    private final CommonOptions options;
+    private final RunSettings options;
     private final SampleDataset train;
     private final int rounds;
     private final int memoryEpochs;
@@ -112,7 +113,7 @@ final class BenchConvNet {
     private final BenchPyTorch pytorch;
 
     BenchConvNet(
-            CommonOptions options,
+            RunSettings options,
             SampleDataset train,
             int rounds,
             int memoryEpochs,
@@ -138,9 +139,9 @@ final class BenchConvNet {
         // an epoch with exactly the sweep's steps is the plain run the sweep is compared with
         boolean epochIsSweep = plain.size() == sweepSteps;
         DataLoader sweepData =
-                epochIsSweep ? plain : loader(cycle(train, sweepSteps * options.batchSize), null);
+                epochIsSweep ? plain : loader(cycle(train, sweepSteps * options.batchSize()), null);
         SampleDataset warmData =
-                Subset.first(train, Math.min(train.size(), WARMUP_BATCHES * options.batchSize));
+                Subset.first(train, Math.min(train.size(), WARMUP_BATCHES * options.batchSize()));
         List<BenchRawLoop.Batch> batches = hostBatches(plain);
         LrFinder finder = LrFinder.builder().steps(sweepSteps).build();
         List<BenchTiming> fit = new ArrayList<>();
@@ -161,7 +162,7 @@ final class BenchConvNet {
                         new BenchRawLoop(
                                 ChapterConvNet.create(true),
                                 new Shape(plain.featureShape()),
-                                options.seed,
+                                options.seed(),
                                 LR,
                                 options.device())) {
             loop.run(batches.subList(0, Math.min(batches.size(), WARMUP_BATCHES)));
@@ -268,14 +269,14 @@ final class BenchConvNet {
     private FittedModel setUp(DataLoader warmUp) {
         return Luz.setup(ChapterConvNet.create(true), Loss.softmaxCrossEntropyLoss(), optimizer)
                 .device(options.device())
-                .fit(FitOptions.builder(warmUp).epochs(1).seed(options.seed).verbose(false).build());
+                .fit(FitOptions.builder(warmUp).epochs(1).seed(options.seed()).verbose(false).build());
     }
 
     private void epoch(FittedModel model, DataLoader data, Callback... callbacks) {
         model.fit(
                 FitOptions.builder(data)
                         .epochs(1)
-                        .seed(options.seed)
+                        .seed(options.seed())
                         .verbose(false)
                         .callbacks(callbacks)
                         .build());
@@ -284,12 +285,12 @@ final class BenchConvNet {
     DataLoader loader(SampleDataset data, Transform transform) {
         DataLoader.Builder b =
                 DataLoader.builder(data)
-                        .batchSize(options.batchSize)
+                        .batchSize(options.batchSize())
                         .shuffle(true)
-                        .seed(options.seed)
+                        .seed(options.seed())
                         .transform(transform);
-        if (options.workers != null) {
-            b.workers(options.workers);
+        if (options.workers() != null) {
+            b.workers(options.workers());
         }
         return b.build();
     }

@@ -1,5 +1,6 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.bench;
 
+import io.github.luzj.examples.chapter.RunSettings;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -45,9 +46,9 @@ final class BenchOptimizer {
     /** The gradients come from a small batch: their size is the parameters', whatever the batch. */
     private static final Shape INPUT = new Shape(2, 1, 28, 28);
 
-    private final CommonOptions options;
+    private final RunSettings options;
 
-    BenchOptimizer(CommonOptions options) {
+    BenchOptimizer(RunSettings options) {
         this.options = options;
     }
 

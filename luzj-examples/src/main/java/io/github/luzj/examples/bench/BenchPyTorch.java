@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;

@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.bench;
 
 import ai.djl.Device;
 import ai.djl.Model;

@@ -1,7 +1,9 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.bench;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import io.github.luzj.examples.chapter.Summary;
 import io.github.luzj.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,44 +14,57 @@ import java.util.Locale;
  * The bench's figures and ratios: {@code bench.json} (each figure's median, its repeats, each
  * ratio with its target and whether it was met) and the table printed at the end.
  */
-final class BenchReport {
+public final class BenchReport {
+
+    /** How a ratio must stand to its bound. */
+    enum Relation {
+        AT_LEAST(">="),
+        AT_MOST("<="),
+        BELOW("<");
+
+        private final String symbol;
+
+        Relation(String symbol) {
+            this.symbol = symbol;
+        }
+
+        boolean holds(double value, double bound) {
+            return switch (this) {
+                case AT_LEAST -> value >= bound;
+                case AT_MOST -> value <= bound;
+                case BELOW -> value < bound;
+            };
+        }
+    }
 
     /**
      * A bound a ratio should respect.
      *
-     * @param atLeast true for {@code >=}, false for {@code <=} (or {@code <} when strict)
+     * @param relation how the ratio must stand to the bound
      * @param bound the bound
-     * @param strict true for a strict inequality
      */
-    record Target(boolean atLeast, double bound, boolean strict) {
+    record Target(Relation relation, double bound) {
 
         static Target atLeast(double bound) {
-            return new Target(true, bound, false);
+            return new Target(Relation.AT_LEAST, bound);
         }
 
         static Target atMost(double bound) {
-            return new Target(false, bound, false);
+            return new Target(Relation.AT_MOST, bound);
         }
 
         static Target below(double bound) {
-            return new Target(false, bound, true);
+            return new Target(Relation.BELOW, bound);
         }
 
         /** Returns null when the value is unknown (NaN), as with a single epoch's growth. */
         Boolean holds(double value) {
-            if (Double.isNaN(value)) {
-                return null;
-            }
-            if (atLeast) {
-                return strict ? value > bound : value >= bound;
-            }
-            return strict ? value < bound : value <= bound;
+            return Double.isNaN(value) ? null : relation.holds(value, bound);
         }
 
         @Override
         public String toString() {
-            String op = atLeast ? (strict ? ">" : ">=") : (strict ? "<" : "<=");
-            return op + " " + fmt(bound);
+            return relation.symbol + " " + fmt(bound);
         }
     }
 
@@ -100,7 +115,7 @@ final class BenchReport {
         targets.addProperty(key, target.toString());
         Boolean ok = target.holds(value);
         if (ok == null) {
-            met.add(key, com.google.gson.JsonNull.INSTANCE);
+            met.add(key, JsonNull.INSTANCE);
         } else {
             met.addProperty(key, ok);
         }
@@ -112,7 +127,7 @@ final class BenchReport {
     }
 
     /** Writes bench.json. */
-    void write(Path file) {
+    public void write(Path file) {
         json.put("targets", targets).put("met", met);
         // Summary's writer escapes '<' and '>', which the targets are made of
         String text =
@@ -127,7 +142,7 @@ final class BenchReport {
     }
 
     /** Returns the table, one figure or ratio a line. */
-    String table() {
+    public String table() {
         String[] head = {"figure", "median", "target", "met", "repeats"};
         int[] width = new int[head.length];
         List<String[]> all = new ArrayList<>();

@@ -1,5 +1,6 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.bench;
 
+import io.github.luzj.examples.chapter.RunSettings;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
@@ -35,12 +36,12 @@ final class BenchResNet {
      */
     record Results(List<BenchTiming> frozen, List<BenchTiming> trainable, int samples, String weights) {}
 
-    private final CommonOptions options;
+    private final RunSettings options;
     private final int rounds;
     private final Path weights;
     private final BenchLog log;
 
-    BenchResNet(CommonOptions options, int rounds, Path weights, BenchLog log) {
+    BenchResNet(RunSettings options, int rounds, Path weights, BenchLog log) {
         this.options = options;
         this.rounds = rounds;
         this.weights = weights;
@@ -76,13 +77,13 @@ final class BenchResNet {
         int n = Math.min(samples, train.size());
         DataLoader.Builder b =
                 DataLoader.builder(Subset.first(train, n))
-                        .batchSize(options.batchSize)
+                        .batchSize(options.batchSize())
                         .shuffle(true)
                         .dropLast(true) // a batch of one cannot train BatchNorm
-                        .seed(options.seed)
+                        .seed(options.seed())
                         .transform(ExpandChannels.toRgb());
-        if (options.workers != null) {
-            b.workers(options.workers);
+        if (options.workers() != null) {
+            b.workers(options.workers());
         }
         DataLoader data = b.build();
         List<BenchTiming> frozen = new ArrayList<>();
@@ -120,10 +121,10 @@ final class BenchResNet {
     private FittedModel setUp(ResNet18 net, DataLoader data) {
         return Luz.setup(net, Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
                 .device(options.device())
-                .fit(FitOptions.builder(data).epochs(1).seed(options.seed).verbose(false).build());
+                .fit(FitOptions.builder(data).epochs(1).seed(options.seed()).verbose(false).build());
     }
 
     private void epoch(FittedModel model, DataLoader data) {
-        model.fit(FitOptions.builder(data).epochs(1).seed(options.seed).verbose(false).build());
+        model.fit(FitOptions.builder(data).epochs(1).seed(options.seed()).verbose(false).build());
     }
 }

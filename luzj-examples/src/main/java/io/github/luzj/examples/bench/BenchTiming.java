@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;

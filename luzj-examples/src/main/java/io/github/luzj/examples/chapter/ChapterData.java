@@ -1,5 +1,10 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.chapter;
 
+import ai.djl.modality.cv.transform.ToTensor;
+import ai.djl.training.dataset.Dataset.Usage;
+import ai.djl.translate.Pipeline;
+import ai.djl.translate.TranslateException;
+import io.github.luzj.LuzjException;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.ImageDataset;
 import io.github.luzj.data.Mnist;
@@ -7,7 +12,9 @@ import io.github.luzj.data.SampleDataset;
 import io.github.luzj.data.Split;
 import io.github.luzj.data.Subset;
 import io.github.luzj.data.Transform;
+import io.github.luzj.djl.DjlDatasets;
 import io.github.luzj.vision.RandomAffine;
+import java.io.IOException;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * The chapter's data: MNIST training images with torchvision's
  * {@code RandomAffine(degrees = (-45, 45), translate = (0.1, 0.1))}, validated on the test set.
  */
-final class ChapterData {
+public final class ChapterData {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChapterData.class);
 
-    final SampleDataset train;
-    final SampleDataset valid;
+    private final SampleDataset train;
+    private final SampleDataset valid;
 
     private ChapterData(SampleDataset train, SampleDataset valid) {
         this.train = train;
@@ -29,48 +36,61 @@ final class ChapterData {
     }
 
     /** The chapter's augmentation. */
-    static Transform augmentation() {
+    public static Transform augmentation() {
         return RandomAffine.of(45, 0.1, 0.1);
     }
 
-    static ChapterData load(CommonOptions o) {
+    /**
+     * Loads MNIST as {@code run} says: a folder, the bundled subset, DJL's own, or the default
+     * lookup, each split cut to its limit.
+     *
+     * @param run the data settings
+     * @return the training and validation images
+     */
+    public static ChapterData load(RunSettings run) {
         ImageDataset train;
         ImageDataset test;
-        if ("djl".equals(o.data)) {
+        if ("djl".equals(run.data())) {
             return new ChapterData(
-                    cap(djlMnist(ai.djl.training.dataset.Dataset.Usage.TRAIN), o.limit, "--limit"),
-                    cap(djlMnist(ai.djl.training.dataset.Dataset.Usage.TEST), o.validLimit, "--valid-limit"));
+                    cap(djlMnist(Usage.TRAIN), run.limit(), "--limit"),
+                    cap(djlMnist(Usage.TEST), run.validLimit(), "--valid-limit"));
         }
-        if ("bundled".equals(o.data)) {
+        if ("bundled".equals(run.data())) {
             train = Mnist.subset(Split.TRAIN);
             test = Mnist.subset(Split.TEST);
-        } else if (o.data != null) {
-            train = Mnist.load(Split.TRAIN, Path.of(o.data));
-            test = Mnist.load(Split.TEST, Path.of(o.data));
+        } else if (run.data() != null) {
+            train = Mnist.load(Split.TRAIN, Path.of(run.data()));
+            test = Mnist.load(Split.TEST, Path.of(run.data()));
         } else {
             train = Mnist.load(Split.TRAIN);
             test = Mnist.load(Split.TEST);
         }
-        return new ChapterData(cap(train, o.limit, "--limit"), cap(test, o.validLimit, "--valid-limit"));
+        return new ChapterData(cap(train, run.limit(), "--limit"), cap(test, run.validLimit(), "--valid-limit"));
+    }
+
+    /** The training images, before any loader. */
+    public SampleDataset train() {
+        return train;
     }
 
     /** DJL's own MNIST (basicdataset), downloaded through DJL's repository into ~/.djl.ai. */
-    private static SampleDataset djlMnist(ai.djl.training.dataset.Dataset.Usage usage) {
-        ai.djl.basicdataset.cv.classification.Mnist mnist =
+    private static SampleDataset djlMnist(Usage usage) {
+        // qualified: the name Mnist is luzj's here
+        var mnist =
                 ai.djl.basicdataset.cv.classification.Mnist.builder()
                         .optUsage(usage)
-                        .optPipeline(new ai.djl.translate.Pipeline(new ai.djl.modality.cv.transform.ToTensor()))
+                        .optPipeline(new Pipeline(new ToTensor()))
                         .setSampling(1, false)
                         .build();
         try {
             mnist.prepare();
-        } catch (java.io.IOException | ai.djl.translate.TranslateException | RuntimeException e) {
-            throw new io.github.luzj.LuzjException(
+        } catch (IOException | TranslateException | RuntimeException e) {
+            throw new LuzjException(
                     "--data djl: DJL could not download MNIST (" + e.getMessage() + "); connect to the"
                             + " internet, or pass --data DIR with the IDX files, or --data bundled",
                     e);
         }
-        return io.github.luzj.djl.DjlDatasets.samples(mnist);
+        return DjlDatasets.samples(mnist);
     }
 
     private static SampleDataset cap(SampleDataset ds, Integer limit, String option) {
@@ -84,19 +104,19 @@ final class ChapterData {
         return Subset.first(ds, limit);
     }
 
-    DataLoader trainLoader(CommonOptions o, Transform transform) {
+    DataLoader trainLoader(RunSettings run, Transform transform) {
         DataLoader.Builder b =
-                DataLoader.builder(train).batchSize(o.batchSize).shuffle(true).seed(o.seed).transform(transform);
-        if (o.workers != null) {
-            b.workers(o.workers);
+                DataLoader.builder(train).batchSize(run.batchSize()).shuffle(true).seed(run.seed()).transform(transform);
+        if (run.workers() != null) {
+            b.workers(run.workers());
         }
         return b.build();
     }
 
-    DataLoader validLoader(CommonOptions o, Transform transform) {
-        DataLoader.Builder b = DataLoader.builder(valid).batchSize(Math.max(o.batchSize, 256)).transform(transform);
-        if (o.workers != null) {
-            b.workers(o.workers);
+    DataLoader validLoader(RunSettings run, Transform transform) {
+        DataLoader.Builder b = DataLoader.builder(valid).batchSize(Math.max(run.batchSize(), 256)).transform(transform);
+        if (run.workers() != null) {
+            b.workers(run.workers());
         }
         return b.build();
     }

@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.chapter;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;

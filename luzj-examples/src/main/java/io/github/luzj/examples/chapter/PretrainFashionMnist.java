@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.chapter;
 
 import io.github.luzj.LuzjException;
 import io.github.luzj.data.DataLoader;
@@ -8,7 +8,6 @@ import io.github.luzj.data.Split;
 import io.github.luzj.data.Subset;
 import io.github.luzj.data.Transform;
 import io.github.luzj.optim.Optimizers;
-import io.github.luzj.record.Records;
 import io.github.luzj.vision.ResNet18;
 import io.github.luzj.vision.ResNet18StateDict;
 import io.github.luzj.vision.SafetensorsWriter;
@@ -32,26 +31,26 @@ final class PretrainFashionMnist {
 
     private PretrainFashionMnist() {}
 
+    /** A split from {@code --pretrain-data}, or from the subset in the jar for 'bundled'. */
+    private static SampleDataset fashionMnist(Split split, PretrainSettings p) {
+        return p.bundled() ? FashionMnist.subset(split) : FashionMnist.load(split, p.data());
+    }
+
     /**
-     * Pretrains and writes the weights.
+     * Pretrains and writes the weights, and the pretraining's history and summary beside them.
      *
-     * @param o the run's options: seed, device, workers, {@code --valid-limit}, quiet
-     * @param p the pretraining options
+     * @param o the run's settings: seed, device, workers, {@code --valid-limit}, quiet
+     * @param p the pretraining settings
      * @param toModel the transform every image gets (3 channels, optionally normalized)
      * @param out the run's output folder
      * @return what was trained and where it is
      */
-    /** A split from {@code --pretrain-data}, or from the subset in the jar for 'bundled'. */
-    private static SampleDataset fashionMnist(Split split, PretrainOptions p) {
-        return p.bundled() ? FashionMnist.subset(split) : FashionMnist.load(split, p.data);
-    }
-
-    static PretrainResult run(CommonOptions o, PretrainOptions p, Transform toModel, Path out) {
-        SampleDataset train = cap(fashionMnist(Split.TRAIN, p), p.limit);
-        SampleDataset test = cap(fashionMnist(Split.TEST, p), o.validLimit);
+    static PretrainResult run(RunSettings o, PretrainSettings p, Transform toModel, Path out) {
+        SampleDataset train = cap(fashionMnist(Split.TRAIN, p), p.limit());
+        SampleDataset test = cap(fashionMnist(Split.TEST, p), o.validLimit());
         DataLoader trainLoader = loader(o, train, true, BATCH_SIZE, toModel);
         DataLoader testLoader = loader(o, test, false, 256, toModel);
-        if (!o.quiet) {
+        if (!o.quiet()) {
             System.out.printf(
                     Locale.ROOT,
                     "Pretraining ResNet-18 on Fashion-MNIST: %,d images, %d %s, every layer"
@@ -64,47 +63,48 @@ final class PretrainFashionMnist {
         ResNet18 net = ResNet18.create(FashionMnist.CLASSES.size());
         TrainingRun run =
                 TrainingRun.fit(
-                        o,
+                        o.withoutSideOutputs(),
                         net,
                         Optimizers.adam().lr(LR),
                         trainLoader,
                         testLoader,
                         p.epochs(),
-                        new CheckpointOptions(),
-                        "java -jar luzj-examples.jar transfer --pretrain " + p.dataset + " ...",
-                        java.util.Map.of());
-        try (run.fitted) {
-            Records r = run.fitted.records();
-            long batches = (long) r.epochs() * trainLoader.size();
-            double seconds = run.epochSeconds.stream().mapToDouble(Double::doubleValue).sum();
-            run.writeOutputs(out.resolve(HISTORY_DIR), "transfer --pretrain " + p.dataset)
-                    .put("lr", LR)
-                    .put("batch_size", BATCH_SIZE)
-                    .put("seed", o.seed)
-                    .write(out.resolve(HISTORY_DIR).resolve("summary.json"));
-            Path weights = null;
-            if (!run.interrupted) {
+                        "transfer --pretrain " + p.dataset(),
+                        Map.of());
+        Path weights = null;
+        TrainingResult r;
+        try {
+            if (!run.interrupted()) {
                 weights = out.resolve(WEIGHTS_FILE);
+                int epochs = run.fitted().records().epochs();
                 SafetensorsWriter.write(
-                        ResNet18StateDict.of(net, batches),
+                        ResNet18StateDict.of(net, (long) epochs * trainLoader.size()),
                         Map.of(
-                                "source", "luzj transfer --pretrain " + p.dataset,
-                                "epochs", Integer.toString(r.epochs()),
+                                "source", "luzj transfer --pretrain " + p.dataset(),
+                                "epochs", Integer.toString(epochs),
                                 "samples", Integer.toString(train.size()),
-                                "seed", Long.toString(o.seed)),
+                                "seed", Long.toString(o.seed())),
                         weights);
             }
-            return new PretrainResult(
-                    p.dataset,
-                    r.epochs(),
-                    train.size(),
-                    batches,
-                    TrainingRun.lastOrNaN(r, Records.VALID, "acc"),
-                    TrainingRun.lastOrNaN(r, Records.VALID, "loss"),
-                    seconds,
-                    weights,
-                    run.interrupted);
+        } finally {
+            r = run.finish(); // the weights are read before the model is closed
         }
+        r.writeHistory(out.resolve(HISTORY_DIR));
+        r.summary("transfer --pretrain " + p.dataset())
+                .put("lr", LR)
+                .put("batch_size", BATCH_SIZE)
+                .put("seed", o.seed())
+                .write(out.resolve(HISTORY_DIR).resolve("summary.json"));
+        return new PretrainResult(
+                p.dataset(),
+                r.records().epochs(),
+                train.size(),
+                (long) r.records().epochs() * trainLoader.size(),
+                r.validAccuracy(),
+                r.validLoss(),
+                r.seconds(),
+                weights,
+                r.interrupted());
     }
 
     private static SampleDataset cap(SampleDataset ds, Integer limit) {
@@ -115,12 +115,12 @@ final class PretrainFashionMnist {
     }
 
     private static DataLoader loader(
-            CommonOptions o, SampleDataset ds, boolean shuffle, int batchSize, Transform t) {
+            RunSettings o, SampleDataset ds, boolean shuffle, int batchSize, Transform t) {
         LuzjException.check(ds.size() > 0, "the Fashion-MNIST split is empty; check --pretrain-data");
         DataLoader.Builder b =
-                DataLoader.builder(ds).batchSize(batchSize).shuffle(shuffle).seed(o.seed).transform(t);
-        if (o.workers != null) {
-            b.workers(o.workers);
+                DataLoader.builder(ds).batchSize(batchSize).shuffle(shuffle).seed(o.seed()).transform(t);
+        if (o.workers() != null) {
+            b.workers(o.workers());
         }
         return b.build();
     }

@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.chapter;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * @param weightsFile the {@code .safetensors} file, torchvision's names
  * @param interrupted true when Ctrl-C cut the pretraining short (then no weights are written)
  */
-record PretrainResult(
+public record PretrainResult(
         String dataset,
         int epochs,
         int samples,
@@ -30,15 +30,15 @@ record PretrainResult(
 
     /** The {@code pretrain} object of {@code summary.json}. */
     JsonObject json() {
-        JsonObject o = new JsonObject();
-        o.addProperty("dataset", dataset);
-        o.addProperty("epochs", epochs);
-        o.addProperty("samples", samples);
-        o.addProperty("batches", batches);
-        o.addProperty("valid_accuracy", validAccuracy);
-        o.addProperty("valid_loss", validLoss);
-        o.addProperty("seconds", seconds);
-        o.addProperty("weights_file", weightsFile == null ? null : weightsFile.toString());
-        return o;
+        return new Summary()
+                .put("dataset", dataset)
+                .put("epochs", epochs)
+                .put("samples", samples)
+                .put("batches", batches)
+                .put("valid_accuracy", validAccuracy)
+                .put("valid_loss", validLoss)
+                .put("seconds", seconds)
+                .put("weights_file", weightsFile == null ? null : weightsFile.toString())
+                .json();
     }
 }

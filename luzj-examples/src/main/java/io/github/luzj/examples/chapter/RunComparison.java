@@ -1,99 +1,54 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.chapter;
 
-import io.github.luzj.LuzjException;
 import io.github.luzj.record.HistoryPlot;
 import io.github.luzj.record.Records;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
- * The chapter's first experiment side by side: the two {@code batchnorm} runs' histories (with
- * and without batch normalization, same seed and epochs) as one table, epoch by epoch, and one
- * plot, so that the report answers the experiment's question at equal epochs.
+ * Two runs side by side at equal epochs: their histories as one table, epoch by epoch, and one
+ * plot. The chapter sets the two {@code batchnorm} runs (with and without batch normalization,
+ * same seed and epochs) so, and schedule-free AdamW beside one-cycle.
  */
-final class BatchNormComparison {
+final class RunComparison {
 
-    static final String PLOT = "batchnorm-comparison.png";
+    private final Records first;
+    private final Records second;
+    private final String firstLabel;
+    private final String secondLabel;
+    private final String secondLegend;
 
-    private final Records with;
-    private final Records without;
-    private final String withLabel;
-    private final String withoutLabel;
-    private final String withoutLegend;
-
-    private BatchNormComparison(
-            Records with, Records without, String withLabel, String withoutLabel, String withoutLegend) {
-        this.with = with;
-        this.without = without;
-        this.withLabel = withLabel;
-        this.withoutLabel = withoutLabel;
-        this.withoutLegend = withoutLegend;
+    private RunComparison(
+            Records first, Records second, String firstLabel, String secondLabel, String secondLegend) {
+        this.first = first;
+        this.second = second;
+        this.firstLabel = firstLabel;
+        this.secondLabel = secondLabel;
+        this.secondLegend = secondLegend;
     }
 
     /**
-     * Reads two other runs' histories to set side by side the same way (the chapter's
-     * schedule-free run beside one-cycle).
+     * Sets two runs side by side.
      *
-     * @param first the first run's folder
+     * @param first the first run's history
      * @param firstLabel its name in the table and the plot
-     * @param second the second run's folder
+     * @param second the second run's history
      * @param secondLabel its name
      * @return the comparison
-     * @throws LuzjException if a history is missing or unreadable
      */
-    static BatchNormComparison read(Path first, String firstLabel, Path second, String secondLabel) {
-        return new BatchNormComparison(
-                history(first.resolve("history.csv")), history(second.resolve("history.csv")),
-                firstLabel, secondLabel, secondLabel);
+    static RunComparison of(Records first, String firstLabel, Records second, String secondLabel) {
+        return new RunComparison(first, second, firstLabel, secondLabel, secondLabel);
     }
 
     /**
-     * Reads the two runs' {@code history.csv} files.
+     * Sets the run with batch normalization beside the run without.
      *
-     * @param withFolder the run with batch normalization
-     * @param withoutFolder the run without
+     * @param with the run with batch normalization
+     * @param without the run without
      * @return the comparison
-     * @throws LuzjException if a history is missing or unreadable
      */
-    static BatchNormComparison read(Path withFolder, Path withoutFolder) {
-        return new BatchNormComparison(
-                history(withFolder.resolve("history.csv")), history(withoutFolder.resolve("history.csv")),
-                "batch norm", "none", "no batch norm");
-    }
-
-    /**
-     * Reads a {@code history.csv} written by {@link io.github.luzj.record.RecordsCsv#history}: a
-     * column {@code epoch}, then one column {@code <set>_<metric>} a figure.
-     */
-    static Records history(Path csv) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new LuzjException("cannot read the training history " + csv + ": " + e.getMessage(), e);
-        }
-        LuzjException.check(
-                lines.size() >= 2 && lines.get(0).startsWith("epoch,"),
-                "%s is no training history (a header 'epoch,...' and a row an epoch); rerun the"
-                        + " experiment that wrote it",
-                csv);
-        String[] header = lines.get(0).split(",");
-        Records records = new Records();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",", -1);
-            int epoch = Integer.parseInt(cells[0]);
-            for (int c = 1; c < header.length && c < cells.length; c++) {
-                int cut = header[c].indexOf('_');
-                if (cut > 0 && !cells[c].isEmpty()) {
-                    records.add(header[c].substring(0, cut), header[c].substring(cut + 1), epoch, Double.parseDouble(cells[c]));
-                }
-            }
-        }
-        return records;
+    static RunComparison batchNorm(Records with, Records without) {
+        return new RunComparison(with, without, "batch norm", "none", "no batch norm");
     }
 
     /**
@@ -103,8 +58,8 @@ final class BatchNormComparison {
      */
     void writePlot(Path target) {
         Records both = new Records();
-        copy(with, withLabel, both);
-        copy(without, withoutLegend, both);
+        copy(first, firstLabel, both);
+        copy(second, secondLegend, both);
         // wider panels than a single run's: four series' legend must fit under each
         HistoryPlot.builder().panelSize(720, 400).build().writePng(both, target);
     }
@@ -122,26 +77,26 @@ final class BatchNormComparison {
      * @return the table
      */
     String table() {
-        String a = withLabel;
-        String b = withoutLabel;
+        String a = firstLabel;
+        String b = secondLabel;
         StringBuilder md =
                 new StringBuilder(
                         "| epoch | valid acc, " + a + " | valid acc, " + b + " | valid loss, " + a
                                 + " | valid loss, " + b + " | train loss, " + a + " | train loss, "
                                 + b + " |\n"
                                 + "|---|---|---|---|---|---|---|\n");
-        int epochs = Math.min(with.epochs(), without.epochs());
+        int epochs = Math.min(first.epochs(), second.epochs());
         for (int e = 1; e <= epochs; e++) {
             md.append(String.format(
                     Locale.ROOT,
                     "| %d | %s | %s | %s | %s | %s | %s |%n",
                     e,
-                    cell(with, Records.VALID, "acc", e, true, without),
-                    cell(without, Records.VALID, "acc", e, true, with),
-                    cell(with, Records.VALID, "loss", e, false, without),
-                    cell(without, Records.VALID, "loss", e, false, with),
-                    cell(with, Records.TRAIN, "loss", e, false, without),
-                    cell(without, Records.TRAIN, "loss", e, false, with)));
+                    cell(first, Records.VALID, "acc", e, true, second),
+                    cell(second, Records.VALID, "acc", e, true, first),
+                    cell(first, Records.VALID, "loss", e, false, second),
+                    cell(second, Records.VALID, "loss", e, false, first),
+                    cell(first, Records.TRAIN, "loss", e, false, second),
+                    cell(second, Records.TRAIN, "loss", e, false, first)));
         }
         return md.toString();
     }

@@ -1,35 +1,34 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.chapter;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
-import io.github.luzj.callback.Callback;
 import io.github.luzj.LuzjException;
+import io.github.luzj.callback.Callback;
 import io.github.luzj.callbacks.LuzCallbacks;
 import io.github.luzj.callbacks.TerminateOnNaN;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitOptions;
+import io.github.luzj.io.CheckpointLock;
 import io.github.luzj.metric.Metrics;
 import io.github.luzj.optim.OptimizerSpec;
-import io.github.luzj.record.HistoryPlot;
-import io.github.luzj.record.Records;
-import io.github.luzj.record.RecordsCsv;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One supervised run of an experiment: set up, fit with an epoch timer, then write
- * {@code history.csv}, {@code history.png} and the common part of {@code summary.json}.
+ * One supervised fit of an experiment: set up, fit with an epoch timer, checkpoints, Ctrl-C
+ * handling and a stop on NaN; the fitted model stays open for more training until
+ * {@link #finish} takes its {@link TrainingResult} and closes it.
  */
 final class TrainingRun {
 
-    final FittedModel fitted;
-    final List<Double> epochSeconds;
-    final int trainSamples;
-    final boolean interrupted;
+    private final FittedModel fitted;
+    private final List<Double> epochSeconds;
+    private final int trainSamples;
+    private final boolean interrupted;
 
     private TrainingRun(
             FittedModel fitted, List<Double> epochSeconds, int trainSamples, boolean interrupted) {
@@ -39,41 +38,54 @@ final class TrainingRun {
         this.interrupted = interrupted;
     }
 
+    /**
+     * Fits {@code block} with the chapter's loss and accuracy.
+     *
+     * @param run the data, seed, device and checkpoint settings
+     * @param command the CLI command, for the resume hint Ctrl-C prints
+     * @param config the settings a resume must be given again, stored in the checkpoint
+     * @param callbacks more callbacks, before the TensorBoard logger when there is one
+     */
     static TrainingRun fit(
-            CommonOptions o,
+            RunSettings run,
             Block block,
             OptimizerSpec optimizer,
             DataLoader train,
             DataLoader valid,
             int epochs,
-            CheckpointOptions checkpoints,
-            String resumeHint,
-            java.util.Map<String, ?> settings,
+            String command,
+            Map<String, ?> config,
             Callback... callbacks) {
         EpochTimer timer = new EpochTimer();
+        Checkpointing checkpoints = run.checkpoints();
         checkpoints.validate();
-        try (io.github.luzj.io.CheckpointLock lock = checkpoints.lock();
+        String resumeHint = "java -jar luzj-examples.jar " + command + " ... --checkpoint-dir "
+                + checkpoints.dir() + " --resume";
+        try (CheckpointLock lock = checkpoints.lock();
                 Interruption interruption = new Interruption()) {
             List<Callback> all = new ArrayList<>(List.of(callbacks));
+            if (run.tensorboard() != null) {
+                all.add(LuzCallbacks.tensorboard(run.tensorboard()));
+            }
             all.add(timer);
             TerminateOnNaN nan = LuzCallbacks.terminateOnNaN();
             all.add(nan); // a diverged run stops with a clear message
             all.addAll(checkpoints.callbacks(interruption, resumeHint));
             FitOptions.Builder builder = FitOptions.builder(train);
             // a resume must run with these, or it would silently continue another experiment
-            settings.forEach(builder::config);
+            config.forEach(builder::config);
             FitOptions options =
                     checkpoints
                             .apply(builder)
                             .valid(valid)
                             .epochs(epochs)
-                            .seed(o.seed)
-                            .verbose(!o.quiet)
+                            .seed(run.seed())
+                            .verbose(!run.quiet())
                             .callbacks(all)
                             .build();
             FittedModel fitted =
                     Luz.setup(block, Loss.softmaxCrossEntropyLoss(), optimizer, Metrics.accuracy())
-                            .device(o.device())
+                            .device(run.device())
                             .fit(options);
             if (nan.message() != null) {
                 fitted.close();
@@ -84,42 +96,45 @@ final class TrainingRun {
         }
     }
 
-    /** The process's exit code: 130 (as a shell reports Ctrl-C) when interrupted. */
-    int exitCode() {
-        return interrupted ? 130 : 0;
+    /** Fits as {@link #fit} does and returns the result, the model closed. */
+    static TrainingResult train(
+            RunSettings run,
+            Block block,
+            OptimizerSpec optimizer,
+            DataLoader train,
+            DataLoader valid,
+            int epochs,
+            String command,
+            Map<String, ?> config,
+            Callback... callbacks) {
+        return fit(run, block, optimizer, train, valid, epochs, command, config, callbacks).finish();
     }
 
-    /** Writes history.csv and history.png, and returns the summary's common fields. */
-    Summary writeOutputs(Path out, String command) {
-        Records r = fitted.records();
-        RecordsCsv.writeHistory(r, out.resolve("history.csv"));
-        HistoryPlot.defaults().writePng(r, out.resolve("history.png"));
-        // epochs timed in this process only: a resumed run does not time the epochs before it
-        double trainSeconds = epochSeconds.stream().mapToDouble(Double::doubleValue).sum();
-        // as R prints a module: weights and biases, not BatchNorm's running statistics
-        long parameters =
-                fitted.block().getParameters().stream()
-                        .filter(p -> p.getValue().getType() != Parameter.Type.RUNNING_MEAN
-                                && p.getValue().getType() != Parameter.Type.RUNNING_VAR)
-                        .mapToLong(p -> p.getValue().getArray().size())
-                        .sum();
-        return new Summary()
-                .put("command", command)
-                .put("epochs", r.epochs())
-                .put("train_samples", trainSamples)
-                .put("valid_accuracy", lastOrNaN(r, Records.VALID, "acc"))
-                .put("valid_loss", lastOrNaN(r, Records.VALID, "loss"))
-                .put("train_accuracy", lastOrNaN(r, Records.TRAIN, "acc"))
-                .put("train_loss", lastOrNaN(r, Records.TRAIN, "loss"))
-                .put("epoch_seconds", epochSeconds)
-                .put("train_samples_per_second", trainSamples * epochSeconds.size() / trainSeconds)
-                .put("parameters", parameters)
-                .put("interrupted", interrupted)
-                .put("stop_reason", fitted.stopReason() == null ? "" : fitted.stopReason());
+    FittedModel fitted() {
+        return fitted;
     }
 
-    /** The last value of a metric, NaN when a run interrupted early never recorded it. */
-    static double lastOrNaN(Records r, String set, String metric) {
-        return r.has(set, metric) ? r.last(set, metric) : Double.NaN;
+    boolean interrupted() {
+        return interrupted;
+    }
+
+    /** Takes what the fit produced and closes the model. */
+    TrainingResult finish() {
+        try (fitted) {
+            // as R prints a module: weights and biases, not BatchNorm's running statistics
+            long parameters =
+                    fitted.block().getParameters().stream()
+                            .filter(p -> p.getValue().getType() != Parameter.Type.RUNNING_MEAN
+                                    && p.getValue().getType() != Parameter.Type.RUNNING_VAR)
+                            .mapToLong(p -> p.getValue().getArray().size())
+                            .sum();
+            return new TrainingResult(
+                    fitted.records(),
+                    epochSeconds,
+                    trainSamples,
+                    parameters,
+                    interrupted,
+                    fitted.stopReason() == null ? "" : fitted.stopReason());
+        }
     }
 }

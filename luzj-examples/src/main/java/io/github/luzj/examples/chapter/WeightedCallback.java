@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.chapter;
 
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;

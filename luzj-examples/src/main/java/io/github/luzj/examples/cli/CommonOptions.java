@@ -1,10 +1,14 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.cli;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import io.github.luzj.Luz;
 import io.github.luzj.LuzjException;
+import io.github.luzj.examples.chapter.Checkpointing;
+import io.github.luzj.examples.chapter.RunSettings;
 import io.github.luzj.io.OutputSet;
 import java.nio.file.Path;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Options every experiment takes. */
@@ -23,19 +27,13 @@ final class CommonOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: results/<command>).")
     Path out;
 
-    @Option(
-            names = "--limit",
-            paramLabel = "N",
-            description = "Use at most N training images (default: all).")
+    @Option(names = "--limit", paramLabel = "N", description = "Use at most N training images (default: all).")
     Integer limit;
 
-    @Option(
-            names = "--valid-limit",
-            paramLabel = "N",
-            description = "Use at most N validation images (default: all 10,000).")
+    @Option(names = "--valid-limit", paramLabel = "N", description = "Use at most N validation images (default: all 10,000).")
     Integer validLimit;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = RunSettings.DEFAULT_BATCH_SIZE, description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed for weights, shuffling and augmentation (default: ${DEFAULT-VALUE}).")
@@ -65,11 +63,11 @@ final class CommonOptions {
     }
 
     Device device() {
-        return switch (device.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (device.toLowerCase(Locale.ROOT)) {
             case "auto" -> Luz.defaultDevice();
             case "cpu" -> Device.cpu();
             case "gpu" -> {
-                if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+                if (Engine.getInstance().getGpuCount() == 0) {
                     throw new LuzjException(
                             "--device gpu, but DJL sees no GPU; use --device cpu or auto, or install"
                                     + " a CUDA build of PyTorch (see the README's GPU section)");
@@ -88,5 +86,16 @@ final class CommonOptions {
                 validLimit == null || validLimit >= 1, "--valid-limit must be >= 1, got %s", validLimit);
         LuzjException.check(
                 workers == null || workers >= 0, "--workers must be >= 0, got %s", workers);
+    }
+
+    /** The runs these options describe, with the given checkpoints and TensorBoard folder. */
+    RunSettings settings(Checkpointing checkpoints, Path tensorboard) {
+        return new RunSettings(
+                data, limit, validLimit, batchSize, seed, workers, device(), quiet, checkpoints, tensorboard);
+    }
+
+    /** The runs these options describe, with neither checkpoints nor TensorBoard logs. */
+    RunSettings settings() {
+        return settings(Checkpointing.NONE, null);
     }
 }

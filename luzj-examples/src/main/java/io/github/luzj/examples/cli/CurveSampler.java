@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.cli;
 
 import java.util.Arrays;
 

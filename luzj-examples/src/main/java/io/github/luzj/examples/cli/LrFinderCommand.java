@@ -1,17 +1,8 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.cli;
 
-import ai.djl.training.loss.Loss;
-import com.google.gson.JsonObject;
-import io.github.luzj.Luz;
-import io.github.luzj.SetupModel;
-import io.github.luzj.data.DataLoader;
-import io.github.luzj.io.OutputSet;
-import io.github.luzj.lrfinder.LrFinder;
-import io.github.luzj.lrfinder.LrFinderPlot;
-import io.github.luzj.lrfinder.LrFinderResult;
+import io.github.luzj.examples.chapter.LrFinderExperiment;
+import io.github.luzj.examples.chapter.LrSweepResult;
 import io.github.luzj.lrfinder.Suggestion;
-import io.github.luzj.optim.Optimizers;
-import io.github.luzj.vision.ChapterConvNet;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The chapter's 17.2.1: the LR finder on the batch-norm convnet with Adam and augmentation. */
+/** The chapter's 17.2.1, {@link LrFinderExperiment}. */
 @Command(
         name = "lr-finder",
         mixinStandardHelpOptions = true,
@@ -34,10 +25,10 @@ final class LrFinderCommand implements Callable<Integer> {
     @Option(names = "--end-lr", paramLabel = "LR", defaultValue = "0.3", description = "Last learning rate (default: ${DEFAULT-VALUE}).")
     double endLr;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "100", description = "Batches in the sweep (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = LrFinderExperiment.DEFAULT_STEPS, description = "Batches in the sweep (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--beta", paramLabel = "B", defaultValue = "0.9", description = "Smoothing of the loss (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--beta", paramLabel = "B", defaultValue = LrFinderExperiment.DEFAULT_BETA, description = "Smoothing of the loss (default: ${DEFAULT-VALUE}).")
     double beta;
 
     @Option(names = "--linear", description = "Space the learning rates linearly instead of log-spaced.")
@@ -50,52 +41,17 @@ final class LrFinderCommand implements Callable<Integer> {
     public Integer call() {
         common.validate();
         Path out = common.outOr("lr-finder");
-        LrFinder finder =
-                LrFinder.builder()
-                        .startLr(startLr)
-                        .endLr(endLr)
-                        .steps(steps)
-                        .beta(beta)
-                        .logSpaced(!linear)
-                        .stopOnDivergence(stopOnDivergence)
-                        .seed(common.seed)
-                        .build();
-        ChapterData data = ChapterData.load(common);
-        DataLoader train = data.trainLoader(common, ChapterData.augmentation());
-        SetupModel setup =
-                Luz.setup(ChapterConvNet.create(true), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
-                        .device(common.device());
-        long start = System.nanoTime();
-        LrFinderResult result = finder.run(setup, train);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        JsonObject suggestions = new JsonObject();
-        for (Suggestion s : result.suggestions()) {
-            suggestions.addProperty(s.name(), s.lr());
-        }
-        Summary summary = new Summary()
-                .put("command", "lr-finder")
-                .put("start_lr", startLr)
-                .put("end_lr", endLr)
-                .put("steps", steps)
-                .put("steps_run", result.steps())
-                .put("log_spaced", !linear)
-                .put("beta", beta)
-                .put("stop_reason", result.stopReason().toString())
-                .put("train_samples", train.sampleCount())
-                .put("seconds", seconds)
-                .put("suggestions", suggestions);
-        OutputSet.write(out, stage -> {
-            result.writeCsv(stage.resolve("lr_finder.csv"));
-            LrFinderPlot.defaults().writePng(result, stage.resolve("lr_finder.png"));
-            LrFinderPlot.defaults().writeSvg(result, stage.resolve("lr_finder.svg"));
-            summary.write(stage.resolve("summary.json"));
-        });
+        LrSweepResult result =
+                LrFinderExperiment.run(
+                        common.settings(),
+                        new LrFinderExperiment.Sweep(startLr, endLr, steps, beta, !linear, stopOnDivergence));
+        Outputs.write(out, result);
         if (!common.quiet) {
-            for (Suggestion s : result.suggestions()) {
+            for (Suggestion s : result.finder().suggestions()) {
                 System.out.println("Suggested lr (" + s.label() + ")");
             }
         }
-        System.out.printf(Locale.ROOT, "Wrote %s (%d steps)%n", out.resolve("lr_finder.csv"), result.steps());
+        System.out.printf(Locale.ROOT, "Wrote %s (%d steps)%n", out.resolve("lr_finder.csv"), result.finder().steps());
         return 0;
     }
 }

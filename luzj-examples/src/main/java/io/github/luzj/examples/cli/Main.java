@@ -1,7 +1,8 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.cli;
 
-import io.github.luzj.LuzjException;
+import io.github.luzj.examples.chapter.ErrorReport;
 import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,10 +27,7 @@ import picocli.CommandLine.Command;
             ChapterCommand.class,
             CommandLine.HelpCommand.class
         })
-public final class Main implements java.util.concurrent.Callable<Integer> {
-
-    /** Exit code for user errors (bad input, missing data). */
-    public static final int USER_ERROR = 2;
+public final class Main implements Callable<Integer> {
 
     /** No experiment named: a usage error, as for an unknown option. */
     @Override
@@ -40,7 +38,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                         .filter(name -> !name.equals("help")).toList())
                 + " (--help for the list)");
         cli.getErr().flush();
-        return USER_ERROR;
+        return ErrorReport.USER_ERROR;
     }
 
     /**
@@ -67,29 +65,14 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                     PrintWriter err = e.getCommandLine().getErr();
                     err.println("error: " + e.getMessage());
                     err.println("Run with --help for the options.");
-                    return USER_ERROR;
+                    return ErrorReport.USER_ERROR;
                 });
         return cli.execute(args);
     }
 
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         boolean debug = parsed.hasMatchedOption("--debug") || hasDebug(parsed);
-        PrintWriter err = cmd.getErr();
-        Throwable userError = findUserError(e);
-        if (userError != null) {
-            err.println("error: " + userError.getMessage());
-            if (debug) {
-                e.printStackTrace(err);
-            } else {
-                err.println("(run with --debug for the stack trace)");
-            }
-            err.flush();
-            return USER_ERROR;
-        }
-        err.println("error: unexpected failure: " + e);
-        e.printStackTrace(err);
-        err.flush();
-        return 1;
+        return ErrorReport.print(e, debug, cmd.getErr());
     }
 
     private static boolean hasDebug(CommandLine.ParseResult parsed) {
@@ -99,14 +82,5 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             }
         }
         return false;
-    }
-
-    private static Throwable findUserError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof LuzjException) {
-                return t;
-            }
-        }
-        return null;
     }
 }

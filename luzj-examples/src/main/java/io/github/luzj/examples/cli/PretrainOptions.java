@@ -1,6 +1,7 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.cli;
 
 import io.github.luzj.LuzjException;
+import io.github.luzj.examples.chapter.PretrainSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -9,11 +10,6 @@ import picocli.CommandLine.Option;
  * ResNet-18 on Fashion-MNIST first, since no ImageNet weights can be downloaded.
  */
 final class PretrainOptions {
-
-    /** The only dataset luzj pretrains on. */
-    static final String FASHION_MNIST = "fashion-mnist";
-
-    static final int DEFAULT_EPOCHS = 2;
 
     @Option(
             names = "--pretrain",
@@ -27,7 +23,7 @@ final class PretrainOptions {
     @Option(
             names = "--pretrain-epochs",
             paramLabel = "N",
-            description = "Pretraining epochs (default: " + DEFAULT_EPOCHS + ").")
+            description = "Pretraining epochs (default: " + PretrainSettings.DEFAULT_EPOCHS + ").")
     Integer epochs;
 
     @Option(
@@ -46,33 +42,29 @@ final class PretrainOptions {
                             + " the jar.")
     Path data;
 
-    /** True for {@code --pretrain-data bundled}: the Fashion-MNIST subset in the jar. */
-    boolean bundled() {
-        return data != null && data.toString().equals("bundled");
+    private int epochs() {
+        return epochs == null ? PretrainSettings.DEFAULT_EPOCHS : epochs;
     }
 
-    boolean enabled() {
-        return dataset != null;
-    }
-
-    int epochs() {
-        return epochs == null ? DEFAULT_EPOCHS : epochs;
-    }
-
-    /** Checks the options and their combination with {@code --weights} and {@code --resume}. */
-    void validate(Path weights, boolean resume) {
-        if (!enabled()) {
+    /**
+     * Checks the options and their combination with {@code --weights} and {@code --resume}.
+     *
+     * @return the pretraining, null without {@code --pretrain}
+     */
+    PretrainSettings settings(Path weights, boolean resume) {
+        if (dataset == null) {
             String stray = epochs != null ? "--pretrain-epochs"
                     : limit != null ? "--pretrain-limit"
                     : data != null ? "--pretrain-data" : null;
             LuzjException.check(
-                    stray == null, "%s needs --pretrain %s; add it or drop %s", stray, FASHION_MNIST, stray);
-            return;
+                    stray == null, "%s needs --pretrain %s; add it or drop %s", stray,
+                    PretrainSettings.FASHION_MNIST, stray);
+            return null;
         }
         LuzjException.check(
-                FASHION_MNIST.equals(dataset),
+                PretrainSettings.FASHION_MNIST.equals(dataset),
                 "--pretrain must be %s, got '%s'; it is the dataset luzj can pretrain on offline",
-                FASHION_MNIST,
+                PretrainSettings.FASHION_MNIST,
                 dataset);
         LuzjException.check(
                 weights == null,
@@ -85,5 +77,6 @@ final class PretrainOptions {
                         + " run it again without --resume");
         LuzjException.check(epochs() >= 1, "--pretrain-epochs must be >= 1, got %d", epochs());
         LuzjException.check(limit == null || limit >= 1, "--pretrain-limit must be >= 1, got %s", limit);
+        return new PretrainSettings(dataset, epochs(), limit, data);
     }
 }

@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.chapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.luzj.examples.cli.CliErrorsTest;
 import io.github.luzj.vision.ResNet18;
 import io.github.luzj.vision.ResNet18StateDict;
 import io.github.luzj.vision.Safetensors;

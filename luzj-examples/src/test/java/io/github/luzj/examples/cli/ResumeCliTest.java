@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

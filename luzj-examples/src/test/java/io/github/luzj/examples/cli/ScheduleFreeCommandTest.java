@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import io.github.luzj.examples.chapter.ScheduleFreeExperiment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class ScheduleFreeCommandTest {
                 out.toString(), "--tensorboard", tb.toString()))).isZero();
         JsonObject s = ResumeCliTest.summary(out);
         assertThat(s.get("command").getAsString()).isEqualTo("schedule-free");
-        assertThat(s.get("lr").getAsDouble()).isEqualTo(Double.parseDouble(ScheduleFreeCommand.DEFAULT_LR));
+        assertThat(s.get("lr").getAsDouble()).isEqualTo(Double.parseDouble(ScheduleFreeExperiment.DEFAULT_LR));
         assertThat(s.get("optimizer").getAsString()).startsWith("AdamWScheduleFree(lr=0.005");
         assertThat(s.get("epochs").getAsInt()).isEqualTo(1);
         assertThat(s.get("steps_per_epoch").getAsInt()).isEqualTo(5); // 640 images, batch 128

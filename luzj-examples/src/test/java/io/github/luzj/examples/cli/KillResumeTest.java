@@ -1,4 +1,4 @@
-package io.github.luzj.examples;
+package io.github.luzj.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.luzj.examples.chapter.Checkpointing;
 import io.github.luzj.io.Checkpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -62,7 +63,7 @@ class KillResumeTest {
         Path full = tmp.resolve("full");
         assertThat(run(tmp, full, tmp.resolve("full-ckpt"), false, null, 0).code()).isZero();
         Path ckpt = tmp.resolve("ckpt");
-        Path last = ckpt.resolve(CheckpointOptions.LAST);
+        Path last = ckpt.resolve(Checkpointing.LAST);
         long stepBefore = -1;
         int resumes = 0;
         for (int t = 0; t < trials; t++) {
