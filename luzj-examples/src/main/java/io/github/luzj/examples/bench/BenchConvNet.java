@@ -1,6 +1,5 @@
 package io.github.luzj.examples.bench;
 
-import io.github.luzj.examples.chapter.RunSettings;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
@@ -15,6 +14,7 @@ import io.github.luzj.data.HostBatch;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.data.Subset;
 import io.github.luzj.data.Transform;
+import io.github.luzj.examples.chapter.RunSettings;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.lrfinder.LrFinder;
 import io.github.luzj.optim.OptimizerSpec;

@@ -1,6 +1,5 @@
 package io.github.luzj.examples.bench;
 
-import io.github.luzj.examples.chapter.RunSettings;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -16,6 +15,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import io.github.luzj.examples.chapter.RunSettings;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.vision.ChapterConvNet;

@@ -1,6 +1,5 @@
 package io.github.luzj.examples.bench;
 
-import io.github.luzj.examples.chapter.RunSettings;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
@@ -9,6 +8,7 @@ import io.github.luzj.LuzjException;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.data.Subset;
+import io.github.luzj.examples.chapter.RunSettings;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.vision.ExpandChannels;

@@ -1,5 +1,6 @@
 package io.github.luzj.examples.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 
@@ -38,7 +39,7 @@ record BenchTiming(double wall, double cpu) {
 
     private static double processCpuSeconds() {
         if (ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os) {
+                instanceof OperatingSystemMXBean os) {
             long ns = os.getProcessCpuTime();
             return ns < 0 ? Double.NaN : ns / 1e9;
         }

@@ -27,7 +27,7 @@ public final class BatchNormExperiment {
         DataLoader train = data.trainLoader(run, ChapterData.augmentation());
         DataLoader valid = data.validLoader(run, null);
         TrainingResult training =
-                TrainingRun.train(
+                TrainingRun.fit(
                         run,
                         ChapterConvNet.create(batchNorm),
                         Optimizers.adam().lr(lr),
@@ -39,7 +39,8 @@ public final class BatchNormExperiment {
                                 "command", "batchnorm",
                                 "--lr", lr,
                                 "--no-batchnorm", !batchNorm,
-                                "--batch-size", run.batchSize()));
+                                "--batch-size", run.batchSize()))
+                        .finish();
         return new BatchNormResult(training, batchNorm, lr, run.batchSize(), run.seed());
     }
 }

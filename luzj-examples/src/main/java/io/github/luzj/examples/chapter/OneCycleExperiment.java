@@ -33,7 +33,7 @@ public final class OneCycleExperiment {
         // call_on = "on_batch_end"; the callback takes epochs and steps per epoch from the fit
         var schedule = LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(maxLr), "on_batch_end");
         TrainingResult training =
-                TrainingRun.train(
+                TrainingRun.fit(
                         run,
                         ChapterConvNet.create(true),
                         Optimizers.adam(),
@@ -47,7 +47,8 @@ public final class OneCycleExperiment {
                                 // the schedule spans the epochs given: more epochs, another schedule
                                 "schedule", "one-cycle over " + epochs + " epochs of " + train.size() + " steps",
                                 "--batch-size", run.batchSize()),
-                        schedule);
+                        schedule)
+                        .finish();
         return new OneCycleResult(training, maxLr, train.size(), run.batchSize(), run.seed());
     }
 }

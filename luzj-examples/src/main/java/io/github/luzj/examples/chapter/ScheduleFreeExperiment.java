@@ -36,7 +36,7 @@ public final class ScheduleFreeExperiment {
         OptimizerSpec optimizer =
                 Optimizers.scheduleFreeAdamW().lr(lr).warmupSteps(warmupSteps).weightDecay(weightDecay);
         TrainingResult training =
-                TrainingRun.train(
+                TrainingRun.fit(
                         run,
                         ChapterConvNet.create(true),
                         optimizer,
@@ -49,7 +49,8 @@ public final class ScheduleFreeExperiment {
                                 "--lr", lr,
                                 "--warmup-steps", warmupSteps,
                                 "--weight-decay", weightDecay,
-                                "--batch-size", run.batchSize()));
+                                "--batch-size", run.batchSize()))
+                        .finish();
         return new ScheduleFreeResult(
                 training, optimizer.toString(), lr, warmupSteps, weightDecay, train.size(),
                 run.batchSize(), run.seed());

@@ -96,20 +96,6 @@ final class TrainingRun {
         }
     }
 
-    /** Fits as {@link #fit} does and returns the result, the model closed. */
-    static TrainingResult train(
-            RunSettings run,
-            Block block,
-            OptimizerSpec optimizer,
-            DataLoader train,
-            DataLoader valid,
-            int epochs,
-            String command,
-            Map<String, ?> config,
-            Callback... callbacks) {
-        return fit(run, block, optimizer, train, valid, epochs, command, config, callbacks).finish();
-    }
-
     FittedModel fitted() {
         return fitted;
     }

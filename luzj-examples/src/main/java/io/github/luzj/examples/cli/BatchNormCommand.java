@@ -1,6 +1,5 @@
 package io.github.luzj.examples.cli;
 
-import io.github.luzj.LuzjException;
 import io.github.luzj.examples.chapter.BatchNormExperiment;
 import io.github.luzj.examples.chapter.BatchNormResult;
 import java.nio.file.Path;
@@ -18,8 +17,7 @@ final class BatchNormCommand implements Callable<Integer> {
 
     @Mixin TrainingOptions training;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Mixin EpochsOption epochOption;
 
     @Option(names = "--lr", paramLabel = "LR", defaultValue = BatchNormExperiment.DEFAULT_LR, description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
@@ -30,7 +28,7 @@ final class BatchNormCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         training.validate();
-        LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        int epochs = epochOption.epochs();
         Path out = training.common.outOr(noBatchNorm ? "no-batchnorm" : "batchnorm");
         BatchNormResult result = BatchNormExperiment.run(training.settings(), epochs, lr, !noBatchNorm);
         return Outputs.write(out, result);

@@ -3,8 +3,8 @@ package io.github.luzj.examples.cli;
 import io.github.luzj.examples.chapter.ErrorReport;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar luzj-examples.jar <experiment> [options]}: the chapter's experiments, one

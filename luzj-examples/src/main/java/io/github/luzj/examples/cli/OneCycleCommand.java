@@ -18,8 +18,7 @@ final class OneCycleCommand implements Callable<Integer> {
 
     @Mixin TrainingOptions training;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Mixin EpochsOption epochOption;
 
     @Option(names = "--max-lr", paramLabel = "LR", defaultValue = "0.01", description = "One-cycle's max_lr (default: ${DEFAULT-VALUE}).")
     double maxLr;
@@ -27,7 +26,7 @@ final class OneCycleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         training.validate();
-        LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        int epochs = epochOption.epochs();
         LuzjException.check(
                 Double.isFinite(maxLr) && maxLr > 0, "--max-lr must be a finite number > 0, got %s", maxLr);
         Path out = training.common.outOr("one-cycle");

@@ -16,11 +16,6 @@ import picocli.CommandLine.Option;
         description = "Train the chapter's convnet with schedule-free AdamW at a constant rate, no scheduler.")
 final class ScheduleFreeCommand implements Callable<Integer> {
 
-    @Mixin TrainingOptions training;
-
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
     @Option(names = "--lr", paramLabel = "LR", defaultValue = ScheduleFreeExperiment.DEFAULT_LR, description = "The constant learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
@@ -30,10 +25,14 @@ final class ScheduleFreeCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", paramLabel = "WD", defaultValue = "0", description = "Weight decay, taken at y as the reference does (default: ${DEFAULT-VALUE}).")
     double weightDecay;
 
+    @Mixin TrainingOptions training;
+
+    @Mixin EpochsOption epochOption;
+
     @Override
     public Integer call() {
         training.validate();
-        LuzjException.check(epochs >= 1, "--epochs must be >= 1, got %d", epochs);
+        int epochs = epochOption.epochs();
         LuzjException.check(
                 Double.isFinite(lr) && lr > 0, "--lr must be a finite number > 0, got %s", lr);
         LuzjException.check(warmupSteps >= 0, "--warmup-steps must be >= 0, got %d", warmupSteps);
