@@ -93,8 +93,11 @@ public final class TransferExperiment {
         }
     }
 
-    /** One trained arm: the frozen-backbone fit, then the optional fine-tuning. */
-    private record Arm(TrainingResult training, double fineTuneSeconds) {}
+    /**
+     * One trained arm: the frozen-backbone fit, then the optional fine-tuning, and the
+     * parameters trainable at its end (all of them after fine-tuning).
+     */
+    private record Arm(TrainingResult training, double fineTuneSeconds, long trainableParameters) {}
 
     private Arm fit(FineTunable model, Block block, DataLoader train, DataLoader valid, RunSettings armRun) {
         OptimizerSpec adam =
@@ -119,6 +122,7 @@ public final class TransferExperiment {
                                 "--backbone-lr-factor", settings.backboneLrFactor(),
                                 "--batch-size", run.batchSize()));
         double fineTuneSeconds = 0;
+        long trainable;
         TrainingResult training;
         try {
             if (settings.fineTuneEpochs() > 0 && !fit.interrupted()) {
@@ -133,10 +137,11 @@ public final class TransferExperiment {
                                 .build());
                 fineTuneSeconds = (System.nanoTime() - t) / 1e9;
             }
+            trainable = model.summary().trainable(); // counted while the parameters are open
         } finally {
             training = fit.finish(); // the model is closed also when the fine-tuning fails
         }
-        return new Arm(training, fineTuneSeconds);
+        return new Arm(training, fineTuneSeconds, trainable);
     }
 
     /** The comparison's other arm: the same head, seed, epochs and data on a random backbone. */
@@ -147,7 +152,7 @@ public final class TransferExperiment {
         ResNet18 net = PretrainBackbones.random(run.seed(), manager);
         Arm arm = fit(net, net, train, valid, run.withoutCheckpoints());
         return new BaselineResult(
-                arm.training, net.summary().trainable(), settings.fineTuneEpochs(), run.seed());
+                arm.training, arm.trainableParameters, settings.fineTuneEpochs(), run.seed());
     }
 
     private static void printComparison(PretrainResult pre, double accuracy, BaselineResult baseline) {
