@@ -1,7 +1,6 @@
 package io.github.luzj.examples.chapter;
 
 import ai.djl.Device;
-import io.github.luzj.Luz;
 import io.github.luzj.LuzjException;
 import io.github.luzj.data.FashionMnist;
 import io.github.luzj.data.Mnist;
@@ -124,7 +123,7 @@ public final class Chapter {
     private RunSettings runs(String dataArg, Integer limit, Integer validLimit) {
         return new RunSettings(
                 dataArg, limit, validLimit, Integer.parseInt(RunSettings.DEFAULT_BATCH_SIZE), settings.seed(), null,
-                Luz.defaultDevice(), false, Checkpointing.NONE, null);
+                null, false, Checkpointing.NONE, null);
     }
 
     private List<Step> plan(String dataArg) {

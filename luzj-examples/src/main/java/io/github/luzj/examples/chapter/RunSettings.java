@@ -1,6 +1,7 @@
 package io.github.luzj.examples.chapter;
 
 import ai.djl.Device;
+import io.github.luzj.Luz;
 import java.nio.file.Path;
 
 /**
@@ -14,7 +15,8 @@ import java.nio.file.Path;
  * @param batchSize the training batch size
  * @param seed seeds weights, shuffling and augmentation
  * @param workers data-loading threads, null for the loader's default
- * @param device where to train
+ * @param device where to train; null for the GPU when DJL sees one, else the CPU, decided when
+ *     first asked (which loads the engine)
  * @param quiet no progress bar or epoch lines
  * @param checkpoints where and how checkpoints are written, {@link Checkpointing#NONE} for none
  * @param tensorboard the TensorBoard log folder, null for none
@@ -33,6 +35,16 @@ public record RunSettings(
 
     /** The batch size when not told, as the CLI's option default. */
     public static final String DEFAULT_BATCH_SIZE = "128";
+
+    /**
+     * Where to train.
+     *
+     * @return the device given, else the GPU when DJL sees one, else the CPU
+     */
+    @Override
+    public Device device() {
+        return device != null ? device : Luz.defaultDevice();
+    }
 
     /** The same runs without checkpoints: the transfer baseline's, the chapter's. */
     public RunSettings withoutCheckpoints() {

@@ -2,7 +2,6 @@ package io.github.luzj.examples.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import io.github.luzj.Luz;
 import io.github.luzj.LuzjException;
 import io.github.luzj.examples.chapter.Checkpointing;
 import io.github.luzj.examples.chapter.RunSettings;
@@ -62,9 +61,10 @@ final class CommonOptions {
         return dir;
     }
 
-    Device device() {
+    /** The device asked for, null for auto: decided when training starts, as the engine loads. */
+    private Device device() {
         return switch (device.toLowerCase(Locale.ROOT)) {
-            case "auto" -> Luz.defaultDevice();
+            case "auto" -> null;
             case "cpu" -> Device.cpu();
             case "gpu" -> {
                 if (Engine.getInstance().getGpuCount() == 0) {
