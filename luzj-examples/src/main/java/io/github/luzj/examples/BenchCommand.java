@@ -18,15 +18,17 @@ import picocli.CommandLine.Option;
 /**
  * Measures luzj on this machine: the chapter's convnet under {@code fit} against a hand-written
  * DJL loop, the cost of augmentation, of the LR finder and of memory, and frozen against
- * trainable ResNet-18 epochs; writes {@code bench.json} and prints a table. Every figure is the
+ * trainable ResNet-18 epochs, and plain PyTorch in the same rounds when it is installed
+ * ({@link BenchPyTorch}); writes {@code bench.json} and prints a table. Every figure is the
  * median of {@code --epochs} rounds taken after a warm-up, the variants alternating within each
  * round. {@code docs/performance.md} explains the figures and keeps the latest table.
  */
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measure fit against a plain DJL loop, augmentation, the LR finder, memory"
-                + " and frozen ResNet-18 epochs; write bench.json.")
+        description = "Measure fit against a plain DJL loop and plain PyTorch (when a Python with"
+                + " torch is installed), augmentation, the LR finder, memory and frozen ResNet-18"
+                + " epochs; write bench.json.")
 final class BenchCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;
