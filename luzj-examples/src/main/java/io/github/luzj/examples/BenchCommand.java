@@ -159,6 +159,7 @@ final class BenchCommand implements Callable<Integer> {
         describe(report, convnet.loader(train, null), r, loadBefore, loadAfter);
         report.json().put("pytorch", pytorchVersion != null ? pytorchVersion : "skipped: " + pytorchSkipped);
         addFigures(report, o, c, r);
+        addPageFaults(report, c, convnet.loader(train, null).size());
         addRatios(report, c, r);
         if (pytorchVersion != null) {
             addPyTorch(report, c);
@@ -331,6 +332,24 @@ final class BenchCommand implements Callable<Integer> {
             return Double.NaN;
         }
         return (residentMb.get(1) - residentMb.get(0)) / residentMb.get(0);
+    }
+
+    /**
+     * The minor page faults per batch of fit and of the plain DJL loop: how many freshly mapped
+     * pages the native allocator had the kernel zero, a count no other process's load changes
+     * (see docs/performance.md on the allocator). Left out where /proc cannot tell.
+     */
+    private static void addPageFaults(BenchReport report, BenchConvNet.Results c, int batches) {
+        List<Double> fit = perBatch(batches, c.fit());
+        if (fit.stream().anyMatch(f -> f.isNaN())) {
+            return;
+        }
+        report.figure("fit_page_faults_per_batch", "fit, minor page faults", "per batch", fit, List.of())
+                .figure("raw_page_faults_per_batch", "plain DJL loop, minor page faults", "per batch", perBatch(batches, c.raw()), List.of());
+    }
+
+    private static List<Double> perBatch(int batches, List<BenchTiming> runs) {
+        return BenchTiming.pageFaults(runs).stream().map(f -> f / batches).toList();
     }
 
     private static List<Double> perSecond(int samples, List<BenchTiming> runs) {
