@@ -235,7 +235,21 @@ final class BenchCommand implements Callable<Integer> {
                 .put("optimizer", BenchConvNet.adam(fused).toString())
                 .put("lr_steps", lrSteps)
                 .put("resnet_samples", r.samples())
-                .put("resnet_weights", r.weights());
+                .put("resnet_weights", r.weights())
+                .put("allocator_env", allocatorEnvironment());
+    }
+
+    /**
+     * The environment variables that change the native allocator (bin/luzj sets the first two),
+     * "unset" for those not set: the page faults and the speed depend on them.
+     */
+    private static String allocatorEnvironment() {
+        List<String> out = new ArrayList<>();
+        for (String name : List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX", "LD_PRELOAD")) {
+            String v = System.getenv(name);
+            out.add(name + "=" + (v == null ? "unset" : v));
+        }
+        return String.join(" ", out);
     }
 
     private static void addFigures(
