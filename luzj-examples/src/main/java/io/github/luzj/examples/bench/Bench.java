@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Measures luzj on this machine: the chapter's convnet under {@code fit} against a hand-written
  * DJL loop, the cost of augmentation, of the LR finder and of memory, and frozen against
- * trainable ResNet-18 epochs, each figure with its target. Every figure is the median of the
+ * trainable ResNet-18 epochs, and plain PyTorch in the same rounds when it is installed
+ * ({@link BenchPyTorch}), each figure with its target. Every figure is the median of the
  * rounds taken after a warm-up, the variants alternating within each round.
  * {@code docs/performance.md} explains the figures and keeps the latest table.
  */
@@ -110,7 +111,9 @@ public final class Bench {
         describe(report, convnet.loader(train, null), r, loadBefore, loadAfter);
         report.json().put("pytorch", pytorchVersion != null ? pytorchVersion : "skipped: " + pytorchSkipped);
         addFigures(report, o, c, r);
+        addPageFaults(report, c, convnet.loader(train, null).size());
         addRatios(report, c, r);
+        report.ratio("adam_exact_vs_djl", "Adam step, luzj exact / DJL", paired(o.exact(), o.djl()), Target.atMost(1.2));
         if (pytorchVersion != null) {
             addPyTorch(report, c);
         }
@@ -182,7 +185,21 @@ public final class Bench {
                 .put("optimizer", BenchConvNet.adam(settings.fused()).toString())
                 .put("lr_steps", settings.lrSteps())
                 .put("resnet_samples", r.samples())
-                .put("resnet_weights", r.weights());
+                .put("resnet_weights", r.weights())
+                .put("allocator_env", allocatorEnvironment());
+    }
+
+    /**
+     * The environment variables that change the native allocator (bin/luzj sets the first two),
+     * "unset" for those not set: the page faults and the speed depend on them.
+     */
+    private static String allocatorEnvironment() {
+        List<String> out = new ArrayList<>();
+        for (String name : List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX", "LD_PRELOAD")) {
+            String v = System.getenv(name);
+            out.add(name + "=" + (v == null ? "unset" : v));
+        }
+        return String.join(" ", out);
     }
 
     private static void addFigures(
@@ -279,6 +296,24 @@ public final class Bench {
             return Double.NaN;
         }
         return (residentMb.get(1) - residentMb.get(0)) / residentMb.get(0);
+    }
+
+    /**
+     * The minor page faults per batch of fit and of the plain DJL loop: how many freshly mapped
+     * pages the native allocator had the kernel zero, a count no other process's load changes
+     * (see docs/performance.md on the allocator). Left out where /proc cannot tell.
+     */
+    private static void addPageFaults(BenchReport report, BenchConvNet.Results c, int batches) {
+        List<Double> fit = perBatch(batches, c.fit());
+        if (fit.stream().anyMatch(f -> f.isNaN())) {
+            return;
+        }
+        report.figure("fit_page_faults_per_batch", "fit, minor page faults", "per batch", fit, List.of())
+                .figure("raw_page_faults_per_batch", "plain DJL loop, minor page faults", "per batch", perBatch(batches, c.raw()), List.of());
+    }
+
+    private static List<Double> perBatch(int batches, List<BenchTiming> runs) {
+        return BenchTiming.pageFaults(runs).stream().map(f -> f / batches).toList();
     }
 
     private static List<Double> perSecond(int samples, List<BenchTiming> runs) {

@@ -263,7 +263,7 @@ final class BenchConvNet {
         log.line("the LR finder stopped after %d of %d steps; its time is scaled to %d steps",
                 done[0], sweepSteps, sweepSteps);
         double f = (double) sweepSteps / done[0];
-        return new BenchTiming(t.wall() * f, t.cpu() * f);
+        return t.scaled(f);
     }
 
     private FittedModel setUp(DataLoader warmUp) {

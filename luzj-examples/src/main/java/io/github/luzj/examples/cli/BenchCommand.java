@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measure fit against a plain DJL loop, augmentation, the LR finder, memory"
-                + " and frozen ResNet-18 epochs; write bench.json.")
+        description = "Measure fit against a plain DJL loop and plain PyTorch (when a Python with"
+                + " torch is installed), augmentation, the LR finder, memory and frozen ResNet-18"
+                + " epochs; write bench.json.")
 final class BenchCommand implements Callable<Integer> {
 
     @Mixin CommonOptions common;

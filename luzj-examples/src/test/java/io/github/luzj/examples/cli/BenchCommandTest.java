@@ -60,6 +60,10 @@ class BenchCommandTest {
             assertThat(json.has(key)).as(key).isTrue();
             assertThat(json.getAsJsonObject("targets").get(key).getAsString()).as(key).isNotBlank();
         }
+        // Linux: the count of freshly mapped pages each batch made the kernel zero
+        assertThat(json.get("fit_page_faults_per_batch").getAsDouble()).isNotNegative();
+        assertThat(json.get("raw_page_faults_per_batch").getAsDouble()).isNotNegative();
+        assertThat(json.getAsJsonArray("fit_page_faults_per_batch_runs")).hasSize(1);
         double fit = json.get("fit_samples_per_second").getAsDouble();
         double raw = json.get("raw_djl_samples_per_second").getAsDouble();
         assertThat(json.get("fit_vs_raw").getAsDouble()).isCloseTo(fit / raw, within(1e-9));
@@ -73,6 +77,7 @@ class BenchCommandTest {
         assertThat(json.get("train_samples").getAsInt()).isEqualTo(64);
         assertThat(json.get("intra_op_threads").getAsInt()).isEqualTo(1);
         assertThat(json.get("resnet_weights").getAsString()).isNotBlank();
+        assertThat(json.get("allocator_env").getAsString()).contains("MALLOC_MMAP_THRESHOLD_=").contains("LD_PRELOAD=");
         assertThat(json.getAsJsonObject("targets").get("fit_vs_raw").getAsString()).isEqualTo(">= 0.9700");
         assertThat(json.get("pytorch").getAsString()).startsWith("skipped: no Python with torch");
         for (String key : PYTORCH) {
