@@ -8,7 +8,6 @@ import com.google.gson.JsonObject;
 import io.github.luzj.FittedModel;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.fit.FitOptions;
 import java.io.IOException;
@@ -24,7 +23,7 @@ class AutoResumeTest {
     /** Fails once, at the given epoch and batch (batch -1: at the epoch's end). */
     private static Callback crashOnce(int epoch, int batch, boolean[] crashed) {
         Phase at = batch < 0 ? Phase.EPOCH_END : Phase.TRAIN_BATCH_END;
-        return Callbacks.on(at, ctx -> {
+        return Callback.on(at, ctx -> {
             if (!crashed[0] && ctx.epoch() == epoch && (batch < 0 || ctx.batchIndex() == batch)) {
                 crashed[0] = true;
                 throw new IllegalStateException("simulated crash");

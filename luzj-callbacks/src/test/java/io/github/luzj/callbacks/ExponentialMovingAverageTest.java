@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.luzj.FittedModel;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitOptions;
@@ -42,7 +41,7 @@ class ExponentialMovingAverageTest {
     private static List<float[]> fit(ExponentialMovingAverage ema, List<FittedModel> out) {
         List<float[]> seen = new ArrayList<>();
         Callback record =
-                Callbacks.on(Phase.FIT_BEGIN, ctx -> seen.add(flat(ctx.block())),
+                Callback.on(Phase.FIT_BEGIN, ctx -> seen.add(flat(ctx.block())),
                         Phase.TRAIN_BATCH_AFTER_STEP);
         FittedModel m =
                 Fixtures.linear(Optimizers.sgd().lr(0.05))
@@ -108,7 +107,7 @@ class ExponentialMovingAverageTest {
     @Test
     void aResumedFitContinuesTheAverageExactly(@TempDir Path dir) {
         Path ckpt = dir.resolve("ckpt");
-        Callback save = Callbacks.on(Phase.EPOCH_END, ctx -> {
+        Callback save = Callback.on(Phase.EPOCH_END, ctx -> {
             if (ctx.epoch() == 1) {
                 ctx.saveCheckpoint(ckpt);
             }

@@ -126,7 +126,7 @@ final class Fixtures {
      * beginning; after the first step (the optimizer's state) the count must stay flat.
      */
     static Callback arrayCounter(java.util.List<Integer> counts) {
-        return io.github.luzj.callback.Callbacks.on(
+        return io.github.luzj.callback.Callback.on(
                 io.github.luzj.callback.Phase.TRAIN_BATCH_BEGIN,
                 ctx -> counts.add(ctx.model().getNDManager().getManagedArrays().size()));
     }

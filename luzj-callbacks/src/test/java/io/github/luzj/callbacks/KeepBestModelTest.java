@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.luzj.FittedModel;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,7 @@ class KeepBestModelTest {
 
     /** Every epoch's parameters, BatchNorm statistics included, copied to the host. */
     private static Callback recorder(List<float[][]> byEpoch) {
-        return Callbacks.on(Phase.EPOCH_END, ctx -> byEpoch.add(Fixtures.parameters(ctx.block())));
+        return Callback.on(Phase.EPOCH_END, ctx -> byEpoch.add(Fixtures.parameters(ctx.block())));
     }
 
     private static int argBest(double[] values, boolean max) {

@@ -167,7 +167,7 @@ class TensorBoardLoggerTest {
     void anEpochsEventsAreOnDiskWhenTheEpochEnds(@TempDir Path dir) {
         TensorBoardLogger tb = LuzCallbacks.tensorboard(dir);
         List<Integer> seen = new ArrayList<>();
-        var probe = io.github.luzj.callback.Callbacks.on(
+        var probe = io.github.luzj.callback.Callback.on(
                 io.github.luzj.callback.Phase.EPOCH_BEGIN, ctx -> {
                     if (ctx.epoch() == 2) {
                         try {

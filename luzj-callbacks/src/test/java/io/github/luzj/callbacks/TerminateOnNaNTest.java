@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import io.github.luzj.FittedModel;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.optim.Optimizers;
@@ -42,7 +41,7 @@ class TerminateOnNaNTest {
     @Test
     void theMessageNamesTheLastGoodCheckpoint(@TempDir Path dir) {
         // the loss turns NaN at the third batch of epoch 3; its gradients poison the weights
-        Callback poison = Callbacks.on(Phase.TRAIN_BATCH_AFTER_LOSS, ctx -> {
+        Callback poison = Callback.on(Phase.TRAIN_BATCH_AFTER_LOSS, ctx -> {
             if (ctx.epoch() == 3 && ctx.batchIndex() == 2) {
                 ctx.setLoss(ctx.loss().mul(Float.NaN));
             }

@@ -2,7 +2,10 @@ package io.github.luzj.callback;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
+import io.github.luzj.base.Checks;
+import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Something the fit loop calls at the phases it declares.
@@ -18,11 +21,53 @@ import java.util.Set;
  * {@link #state()} / {@link #loadState} so that a checkpoint can carry it.
  *
  * <pre>{@code
- * Callback printer = Callbacks.on(Phase.EPOCH_END,
+ * Callback printer = Callback.on(Phase.EPOCH_END,
  *         ctx -> System.out.println("epoch " + ctx.epoch() + " done"));
  * }</pre>
  */
 public interface Callback {
+
+    /**
+     * A callback that runs {@code action} at one or more phases (luz's {@code luz_callback}).
+     *
+     * @param phase the first phase
+     * @param action what to do
+     * @param more further phases
+     * @return the callback
+     */
+    static Callback on(Phase phase, Consumer<Context> action, Phase... more) {
+        Checks.notNull("action", action, "pass what the callback should do, as ctx -> ...");
+        Checks.notNull("phase", phase, "pass the phase to run at, e.g. Phase.EPOCH_END");
+        Set<Phase> phases = EnumSet.of(phase, more);
+        return new Callback() {
+            @Override
+            public Set<Phase> callOn() {
+                return phases;
+            }
+
+            @Override
+            public void on(Phase p, Context ctx) {
+                action.accept(ctx);
+            }
+
+            @Override
+            public String name() {
+                return "lambda callback at " + phases;
+            }
+        };
+    }
+
+    /**
+     * A callback that runs {@code action} at the phase with luz's name {@code luzName} (for
+     * example {@code "on_batch_end"}).
+     *
+     * @param luzName the phase's luz name
+     * @param action what to do
+     * @return the callback
+     */
+    static Callback on(String luzName, Consumer<Context> action) {
+        return on(Phase.parse(luzName), action);
+    }
 
     /**
      * Returns the phases at which this callback wants to be called.

@@ -18,7 +18,6 @@ import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
 import io.github.luzj.SetupModel;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.FloatTensor;
@@ -125,7 +124,7 @@ class ChannelsLastTest {
         for (boolean on : new boolean[] {true, false}) {
             float[] change = {Float.NaN};
             Callback probe =
-                    Callbacks.on(
+                    Callback.on(
                             Phase.TRAIN_BATCH_BEGIN,
                             ctx -> {
                                 NDArray x = ctx.input().head();

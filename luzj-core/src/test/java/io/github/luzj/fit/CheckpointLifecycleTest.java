@@ -8,7 +8,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.luzj.FittedModel;
 import io.github.luzj.base.LuzjException;
-import io.github.luzj.callback.Callbacks;
+import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.checkpoint.Checkpoint;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ class CheckpointLifecycleTest {
                 .valid(ResumeTest.valid())
                 .epochs(1)
                 .verbose(false)
-                .callbacks(Callbacks.on(Phase.EPOCH_END, ctx -> ctx.saveCheckpoint(ckpt)));
+                .callbacks(Callback.on(Phase.EPOCH_END, ctx -> ctx.saveCheckpoint(ckpt)));
     }
 
     static void fit(FitOptions.Builder b) {

@@ -13,7 +13,6 @@ import io.github.luzj.Luz;
 import io.github.luzj.SetupModel;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.optim.OptimizerSpec;
@@ -47,7 +46,7 @@ class GradientAccumulationTest {
         OptimizerSpec adam = Optimizers.adam().lr(0.01);
         List<Long> stepsSeen = new ArrayList<>();
         Callback beforeStep =
-                Callbacks.on(Phase.TRAIN_BATCH_BEFORE_STEP, ctx -> stepsSeen.add(ctx.globalStep()));
+                Callback.on(Phase.TRAIN_BATCH_BEFORE_STEP, ctx -> stepsSeen.add(ctx.globalStep()));
         try (FittedModel big =
                         setup(adam).fit(FitOptions.builder(train(16)).epochs(3).verbose(false)
                                 .build());
@@ -79,7 +78,7 @@ class GradientAccumulationTest {
     void theEpochsLastBatchStepsAndStepsPerEpochCountsSteps() {
         List<Integer> stepsPerEpoch = new ArrayList<>();
         Callback probe =
-                Callbacks.on(Phase.FIT_BEGIN, ctx -> stepsPerEpoch.add(ctx.stepsPerEpoch()));
+                Callback.on(Phase.FIT_BEGIN, ctx -> stepsPerEpoch.add(ctx.stepsPerEpoch()));
         // 64 samples in batches of 8: 8 batches, k = 3 steps after batches 3, 6 and 8
         try (FittedModel m =
                 setup(Optimizers.sgd())
@@ -100,7 +99,7 @@ class GradientAccumulationTest {
     void aCheckpointInTheMiddleOfAnAccumulationResumesExactly(@TempDir Path dir) {
         Path ckpt = dir.resolve("mid");
         Callback atBatch6OfEpoch2 =
-                Callbacks.on(
+                Callback.on(
                         Phase.TRAIN_BATCH_END,
                         ctx -> {
                             if (ctx.epoch() == 2 && ctx.batchIndex() == 5) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.luzj.FittedModel;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.checkpoint.Checkpoint;
 import io.github.luzj.record.Records;
@@ -31,7 +30,7 @@ class InterruptedResumeTest {
                         .epochs(EPOCHS)
                         .verbose(false)
                         .callbacks(callbacks)
-                        .callbacks(Callbacks.on(Phase.EPOCH_END, ctx -> ctx.saveCheckpoint(ckpt)))
+                        .callbacks(Callback.on(Phase.EPOCH_END, ctx -> ctx.saveCheckpoint(ckpt)))
                         .resumeFrom(resume ? ckpt : null)
                         .overwriteCheckpoints(!resume)
                         .build());
@@ -40,7 +39,7 @@ class InterruptedResumeTest {
     /** Saves and aborts at the {@code n}-th batch end (training and validation counted). */
     static Callback interruptAt(int n, Path ckpt) {
         int[] seen = {0};
-        return Callbacks.on(
+        return Callback.on(
                 Phase.TRAIN_BATCH_END,
                 ctx -> {
                     if (++seen[0] == n) {

@@ -11,7 +11,6 @@ import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
@@ -100,7 +99,7 @@ class PhaseOrderTest {
     @Test
     void onBatchEndFiresOncePerTrainingBatch() {
         int[] calls = {0};
-        Callback cb = Callbacks.on("on_batch_end", ctx -> calls[0]++);
+        Callback cb = Callback.on("on_batch_end", ctx -> calls[0]++);
         DataLoader train = loader(10, 3); // 4 batches
         try (FittedModel ignored =
                 Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.sgd())
@@ -148,7 +147,7 @@ class PhaseOrderTest {
                         return 5;
                     }
                 };
-        Callback early = Callbacks.on(Phase.FIT_BEGIN, c -> order.add("early"));
+        Callback early = Callback.on(Phase.FIT_BEGIN, c -> order.add("early"));
         Callback failing =
                 new Callback() {
                     public Set<Phase> callOn() {
@@ -181,7 +180,7 @@ class PhaseOrderTest {
 
     @Test
     void stopTrainingEndsAfterTheEpochButNotBeforeMinEpochs() {
-        Callback stopper = Callbacks.on(Phase.EPOCH_END, ctx -> ctx.stopTraining("test"));
+        Callback stopper = Callback.on(Phase.EPOCH_END, ctx -> ctx.stopTraining("test"));
         try (FittedModel fitted =
                 Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
                         .fit(
@@ -232,7 +231,7 @@ class PhaseOrderTest {
         Recorder rec = new Recorder();
         List<String> seen = new ArrayList<>();
         Callback probe =
-                Callbacks.on(
+                Callback.on(
                         Phase.VALID_BATCH_AFTER_LOSS,
                         ctx ->
                                 seen.add(ctx.batchIndex() + "/" + ctx.validBatches()
@@ -267,7 +266,7 @@ class PhaseOrderTest {
     @Test
     void aLossReplacedAtValidBatchAfterLossIsTheOneEvaluateAverages() {
         Callback zero =
-                Callbacks.on(Phase.VALID_BATCH_AFTER_LOSS, ctx -> ctx.setLoss(ctx.loss().mul(0)));
+                Callback.on(Phase.VALID_BATCH_AFTER_LOSS, ctx -> ctx.setLoss(ctx.loss().mul(0)));
         DataLoader data = loader(6, 4);
         try (FittedModel fitted =
                 Luz.setup(net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
@@ -286,13 +285,13 @@ class PhaseOrderTest {
                 ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
             Recorder rec = new Recorder();
             Callback abort =
-                    Callbacks.on(Phase.VALID_BATCH_END, ctx -> ctx.abortTraining("Ctrl-C"));
+                    Callback.on(Phase.VALID_BATCH_END, ctx -> ctx.abortTraining("Ctrl-C"));
             assertThatThrownBy(() -> fitted.evaluate(data, abort, rec))
                     .isInstanceOf(LuzjException.class)
                     .hasMessageContaining("evaluate stopped after batch 1 of 2: Ctrl-C");
             assertThat(rec.seen).endsWith(Phase.VALID_BATCH_END, Phase.VALID_END).hasSize(6);
             Callback abortPredict =
-                    Callbacks.on(Phase.PREDICT_BATCH_END, ctx -> ctx.abortTraining("Ctrl-C"));
+                    Callback.on(Phase.PREDICT_BATCH_END, ctx -> ctx.abortTraining("Ctrl-C"));
             assertThatThrownBy(() -> fitted.predict(data, m, abortPredict))
                     .isInstanceOf(LuzjException.class)
                     .hasMessageContaining("predict stopped after batch 1 of 2: Ctrl-C");

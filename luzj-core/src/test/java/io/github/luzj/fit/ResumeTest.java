@@ -14,7 +14,6 @@ import io.github.luzj.Luz;
 import io.github.luzj.SetupModel;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.optim.Optimizers;
@@ -84,7 +83,7 @@ class ResumeTest {
                                                 .epochs(1)
                                                 .verbose(false)
                                                 .callbacks(
-                                                        Callbacks.on(
+                                                        Callback.on(
                                                                 Phase.EPOCH_END,
                                                                 ctx -> ctx.saveCheckpoint(ckpt)))
                                                 .build());
@@ -109,7 +108,7 @@ class ResumeTest {
     void aCheckpointMidEpochResumesAtTheNextBatch(@TempDir Path dir) {
         Path ckpt = dir.resolve("mid");
         Callback atBatch3OfEpoch2 =
-                Callbacks.on(
+                Callback.on(
                         Phase.TRAIN_BATCH_END,
                         ctx -> {
                             if (ctx.epoch() == 2 && ctx.batchIndex() == 2) {
@@ -143,14 +142,14 @@ class ResumeTest {
     void anEpochCutShortAndCheckpointedAtItsEndResumesItsRemainingBatches(@TempDir Path dir) {
         Path ckpt = dir.resolve("cut");
         Callback stopMidEpoch2 =
-                Callbacks.on(
+                Callback.on(
                         Phase.TRAIN_BATCH_END,
                         ctx -> {
                             if (ctx.epoch() == 2 && ctx.batchIndex() == 1) {
                                 ctx.abortTraining("test stop");
                             }
                         });
-        Callback saveAtEpochEnd = Callbacks.on(Phase.EPOCH_END, ctx -> ctx.saveCheckpoint(ckpt));
+        Callback saveAtEpochEnd = Callback.on(Phase.EPOCH_END, ctx -> ctx.saveCheckpoint(ckpt));
         try (FittedModel full =
                         setup().fit(FitOptions.builder(train()).epochs(3).verbose(false).build());
                 FittedModel cut =
@@ -205,7 +204,7 @@ class ResumeTest {
                                 FitOptions.builder(train())
                                         .epochs(1)
                                         .verbose(false)
-                                        .callbacks(Callbacks.on(Phase.FIT_END, c -> c.saveCheckpoint(ckpt)))
+                                        .callbacks(Callback.on(Phase.FIT_END, c -> c.saveCheckpoint(ckpt)))
                                         .build())) {
             // a different architecture cannot take these weights
         }

@@ -11,7 +11,6 @@ import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
 import io.github.luzj.SetupModel;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.optim.Optimizers;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ class ScheduleFreeFitTest {
     void validationEvaluationAndTheFittedModelAreAtXWithRecomputedBatchNorm() {
         Map<String, float[]> seen = new HashMap<>();
         Callback probe =
-                Callbacks.on(
+                Callback.on(
                         Phase.TRAIN_END,
                         ctx -> {
                             FittedModelProbe.put(seen, ctx.phase().name(), ctx.block());
@@ -72,7 +71,7 @@ class ScheduleFreeFitTest {
     void batchNormStatisticsAreRecomputedAtX() {
         Map<String, float[]> seen = new HashMap<>();
         Callback probe =
-                Callbacks.on(
+                Callback.on(
                         Phase.TRAIN_END,
                         ctx -> FittedModelProbe.putStatistics(seen, ctx.phase().name(), ctx.block()),
                         Phase.VALID_BEGIN);
@@ -93,7 +92,7 @@ class ScheduleFreeFitTest {
         Path mid = dir.resolve("mid");
         Path end = dir.resolve("end");
         Callback saves =
-                Callbacks.on(
+                Callback.on(
                         Phase.TRAIN_BATCH_END,
                         ctx -> {
                             if (ctx.phase() == Phase.EPOCH_END && ctx.epoch() == 1) {

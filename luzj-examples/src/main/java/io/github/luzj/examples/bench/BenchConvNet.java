@@ -6,7 +6,6 @@ import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.BatchIterator;
 import io.github.luzj.data.DataLoader;
@@ -241,7 +240,7 @@ final class BenchConvNet {
         List<Double> readings = new ArrayList<>();
         int every = Math.max(1, data.size() / MEMORY_READINGS);
         Callback reader =
-                Callbacks.on(
+                Callback.on(
                         Phase.TRAIN_BATCH_END,
                         ctx -> {
                             if ((ctx.batchIndex() + 1) % every == 0) {

@@ -4,7 +4,6 @@ import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.base.OutputSet;
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.checkpoint.Checkpoint;
 import io.github.luzj.checkpoint.CheckpointLock;
@@ -91,7 +90,7 @@ public record Checkpointing(Path dir, boolean resume, boolean overwrite) {
         if (last != null) {
             cbs.add(
                     new WeightedCallback(
-                            Callbacks.on(Phase.EPOCH_END, ctx -> ctx.saveCheckpoint(last)), 100));
+                            Callback.on(Phase.EPOCH_END, ctx -> ctx.saveCheckpoint(last)), 100));
         }
         cbs.add(interruption.callback(last, resumeHint));
         return cbs;

@@ -1,7 +1,6 @@
 package io.github.luzj.examples.chapter;
 
 import io.github.luzj.callback.Callback;
-import io.github.luzj.callback.Callbacks;
 import io.github.luzj.callback.Phase;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -45,7 +44,7 @@ final class Interruption implements AutoCloseable {
      * whose validation is cut short is validated again on resume.
      */
     Callback callback(Path checkpoint, String resumeHint) {
-        return Callbacks.on(
+        return Callback.on(
                 Phase.TRAIN_BATCH_END,
                 ctx -> {
                     if (!requested.get() || happened) {
