@@ -11,6 +11,14 @@ public final class BatchNormExperiment {
     /** Adam's learning rate when not told, as the CLI's option default. */
     public static final String DEFAULT_LR = "0.001";
 
+    /** Which convnet the experiment trains: the chapter's with batch norm, or the same without. */
+    public enum Layers {
+        /** batch normalization after each convolution, as the chapter builds it */
+        WITH_BATCH_NORM,
+        /** the same convnet without batch normalization, the comparison's baseline */
+        WITHOUT_BATCH_NORM
+    }
+
     private BatchNormExperiment() {}
 
     /**
@@ -19,10 +27,11 @@ public final class BatchNormExperiment {
      * @param run the data, seed, device and checkpoint settings
      * @param epochs epochs, at least 1
      * @param lr Adam's learning rate
-     * @param batchNorm false to leave batch normalization out, for the comparison
+     * @param layers the convnet with batch normalization, or without it for the comparison
      * @return the run's history and figures
      */
-    public static BatchNormResult run(RunSettings run, int epochs, double lr, boolean batchNorm) {
+    public static BatchNormResult run(RunSettings run, int epochs, double lr, Layers layers) {
+        boolean batchNorm = layers == Layers.WITH_BATCH_NORM;
         ChapterData data = ChapterData.load(run);
         DataLoader train = data.trainLoader(run, ChapterData.augmentation());
         DataLoader valid = data.validLoader(run, null);

@@ -140,10 +140,10 @@ public final class Chapter {
         List<Step> steps = new ArrayList<>();
         steps.add(new Step("Batch normalization", "batchnorm",
                 concat(List.of("batchnorm", "--epochs", e), d, limits),
-                () -> BatchNormExperiment.run(limited, epochs, adamLr, true)));
+                () -> BatchNormExperiment.run(limited, epochs, adamLr, BatchNormExperiment.Layers.WITH_BATCH_NORM)));
         steps.add(new Step("Without batch normalization", "no-batchnorm",
                 concat(List.of("batchnorm", "--no-batchnorm", "--epochs", e), d, limits),
-                () -> BatchNormExperiment.run(limited, epochs, adamLr, false)));
+                () -> BatchNormExperiment.run(limited, epochs, adamLr, BatchNormExperiment.Layers.WITHOUT_BATCH_NORM)));
         steps.add(new Step("Learning rate finder", "lr-finder",
                 concat(List.of("lr-finder", "--start-lr", "1e-4", "--end-lr", "0.3"), d, quick ? List.of("--limit", "6000") : List.of()),
                 () -> LrFinderExperiment.run(

@@ -1,6 +1,7 @@
 package io.github.luzj.examples.cli;
 
 import io.github.luzj.examples.chapter.BatchNormExperiment;
+import io.github.luzj.examples.chapter.BatchNormExperiment.Layers;
 import io.github.luzj.examples.chapter.BatchNormResult;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,7 +31,8 @@ final class BatchNormCommand implements Callable<Integer> {
         training.validate();
         int epochs = epochOption.epochs();
         Path out = training.common.outOr(noBatchNorm ? "no-batchnorm" : "batchnorm");
-        BatchNormResult result = BatchNormExperiment.run(training.settings(), epochs, lr, !noBatchNorm);
+        BatchNormResult result = BatchNormExperiment.run(training.settings(), epochs, lr,
+                noBatchNorm ? Layers.WITHOUT_BATCH_NORM : Layers.WITH_BATCH_NORM);
         return Outputs.write(out, result);
     }
 }
