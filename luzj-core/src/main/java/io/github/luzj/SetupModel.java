@@ -54,9 +54,13 @@ public final class SetupModel implements Fittable {
      * Turns channels-last staging of image batches on (the default) or off. With it on, every
      * 4-D feature batch reaches the model with its usual NCHW shape but NHWC memory, which
      * LibTorch's convolutions and batch norm run faster on a CPU; the results agree with NCHW's
-     * within float rounding. Turn it off to get DJL's NCHW layout bit for bit, or for a model
-     * whose first layer is not a convolution and that reshapes 3-channel images (a copy per
-     * batch).
+     * within float rounding. The convolution kernels of a block that the fit initializes are
+     * then created channels-last too ({@link io.github.luzj.data.ChannelsLastWeights}), as
+     * PyTorch's {@code model.to(memory_format=torch.channels_last)} does, so that LibTorch does
+     * not copy each kernel into that layout on every pass; a block initialized before (loaded,
+     * pretrained, or by you) keeps its layout. Turn it off to get DJL's NCHW layout bit for bit,
+     * or for a model whose first layer is not a convolution and that reshapes 3-channel images
+     * (a copy per batch).
      *
      * @param on true for channels-last, false for NCHW
      * @return a new set-up model

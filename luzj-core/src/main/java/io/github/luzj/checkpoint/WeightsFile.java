@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.github.luzj.base.LuzjException;
+import io.github.luzj.data.ChannelsLastWeights;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -113,7 +114,7 @@ final class WeightsFile {
             }
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray target = e.getValue().getArray();
-                read.get(e.getKey()).toType(target.getDataType(), false).copyTo(target);
+                ChannelsLastWeights.copyInto(target, read.get(e.getKey()).toType(target.getDataType(), false));
             }
         }
     }

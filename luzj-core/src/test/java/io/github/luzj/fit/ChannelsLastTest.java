@@ -150,4 +150,33 @@ class ChannelsLastTest {
             }
         }
     }
+
+    @Test
+    void theSwitchAlsoDecidesTheLayoutOfTheKernelsFitCreates() {
+        for (boolean on : new boolean[] {true, false}) {
+            SequentialBlock block = net();
+            try (FittedModel ignored =
+                    Luz.setup(block, Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                            .channelsLast(on)
+                            .fit(FitOptions.builder(loader(images(4, 3))).epochs(1).verbose(false).build())) {
+                int kernels = 0;
+                for (var p : block.getParameters()) {
+                    NDArray w = p.getValue().getArray();
+                    if (w.getShape().dimension() == 4) {
+                        kernels++;
+                        // of a copy (duplicate keeps the strides): the NHWC view of a channels-last
+                        // kernel is contiguous, so writing through its reshape changes the copy
+                        try (NDArray copy = w.duplicate()) {
+                            float before = copy.sum().getFloat();
+                            copy.transpose(0, 2, 3, 1).reshape(-1).addi(1);
+                            assertThat(copy.sum().getFloat() != before)
+                                    .as("%s with channelsLast(%s), after training", p.getKey(), on)
+                                    .isEqualTo(on);
+                        }
+                    }
+                }
+                assertThat(kernels).isEqualTo(2);
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.github.luzj.base.LuzjException;
+import io.github.luzj.data.ChannelsLastWeights;
 import io.github.luzj.data.HostStaging;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.LuzOptimizer;
@@ -108,7 +109,12 @@ public final class Session implements AutoCloseable {
         }
         if (!block.isInitialized()) {
             try {
-                block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
+                if (recipe.channelsLast()) {
+                    ChannelsLastWeights.initialize(
+                            block, model.getNDManager(), DataType.FLOAT32, inputShape);
+                } else {
+                    block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
+                }
             } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new LuzjException(
                         "the model does not accept input of shape " + inputShape + ": "

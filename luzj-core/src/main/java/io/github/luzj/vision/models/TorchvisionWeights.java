@@ -1,10 +1,11 @@
 package io.github.luzj.vision.models;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.github.luzj.base.LuzjException;
+import io.github.luzj.data.ChannelsLastWeights;
 import io.github.luzj.weights.StateDict;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -85,8 +86,10 @@ final class TorchvisionWeights {
             throw new LuzjException(problems(source, missing, unexpected, wrongShape));
         }
         for (Map.Entry<String, Parameter> e : expected.entrySet()) {
-            float[] values = sd.get(e.getKey()).tensor().data();
-            e.getValue().getArray().set(FloatBuffer.wrap(values));
+            NDArray target = e.getValue().getArray();
+            try (NDArray values = target.getManager().create(sd.get(e.getKey()).tensor().data(), target.getShape())) {
+                ChannelsLastWeights.copyInto(target, values);
+            }
         }
     }
 
