@@ -16,14 +16,12 @@ import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
-import io.github.luzj.data.FloatTensor;
-import io.github.luzj.data.Sample;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.metric.Metrics;
 import io.github.luzj.optim.Optimizers;
+import io.github.luzj.testing.Synthetic;
 import io.github.luzj.vision.models.ChapterConvNet;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,27 +33,7 @@ import org.junit.jupiter.api.Test;
 class BatchNormFoldingTest {
 
     private static SampleDataset digits(int n, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[][] xs = new float[n][28 * 28];
-        float[] ys = new float[n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < xs[i].length; j++) {
-                xs[i][j] = (float) rng.nextDouble();
-            }
-            ys[i] = rng.nextInt(10);
-        }
-        return new SampleDataset() {
-            @Override
-            public int size() {
-                return n;
-            }
-
-            @Override
-            public Sample get(int index) {
-                return new Sample(
-                        new FloatTensor(xs[index], new long[] {1, 28, 28}), FloatTensor.scalar(ys[index]));
-            }
-        };
+        return Synthetic.randomImages(n, 1, 28, 10, seed);
     }
 
     private static DataLoader loader(SampleDataset data, boolean shuffle) {

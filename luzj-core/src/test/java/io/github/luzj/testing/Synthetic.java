@@ -48,4 +48,40 @@ public final class Synthetic {
             }
         };
     }
+
+    /**
+     * Random images: {@code channels}×{@code side}×{@code side} pixels uniform in [0, 1), each
+     * with a random class in [0, {@code classes}).
+     *
+     * @param n examples
+     * @param channels channels
+     * @param side height and width
+     * @param classes classes
+     * @param seed the seed
+     * @return the dataset
+     */
+    public static SampleDataset randomImages(int n, int channels, int side, int classes, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[][] xs = new float[n][channels * side * side];
+        float[] ys = new float[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < xs[i].length; j++) {
+                xs[i][j] = (float) rng.nextDouble();
+            }
+            ys[i] = rng.nextInt(classes);
+        }
+        return new SampleDataset() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public Sample get(int index) {
+                return new Sample(
+                        new FloatTensor(xs[index], new long[] {channels, side, side}),
+                        FloatTensor.scalar(ys[index]));
+            }
+        };
+    }
 }

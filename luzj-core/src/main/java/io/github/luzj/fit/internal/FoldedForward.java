@@ -105,6 +105,13 @@ final class FoldedForward implements AutoCloseable {
         return x -> block.forward(ps, x, false);
     }
 
+    /** A convolution's weight and bias, and the per-channel a and c of the batch norm beside it. */
+    private record Pair(NDArray w, NDArray b, NDArray a, NDArray c) {
+        long channels() {
+            return a.getShape().get(0);
+        }
+    }
+
     /** Walks a block and builds its stages, counting the folded pairs. */
     private static final class Folder {
         private final ParameterStore ps;
@@ -160,21 +167,13 @@ final class FoldedForward implements AutoCloseable {
 
         /** W' = W·a[out], b' = a·b + c. */
         private Stage convThenNorm(Conv2d conv, Block norm) {
-            NDArray w = weight(conv);
-            if (w == null) {
+            Pair p = pair(conv, norm, 0);
+            if (p == null) {
                 return null;
             }
-            long channels = w.getShape().get(0);
-            NDArray[] ac = affine(norm, channels, w);
-            if (ac == null) {
-                return null;
-            }
-            NDArray a = ac[0];
-            NDArray c = ac[1];
             // the probe's arrays first: a result belongs to its first operand's manager, this pass's
-            NDArray folded = a.reshape(channels, 1, 1, 1).mul(w);
-            NDArray b = bias(conv);
-            NDArray bias = b == null ? c : a.mul(b).add(c);
+            NDArray folded = p.a.reshape(p.channels(), 1, 1, 1).mul(p.w);
+            NDArray bias = p.b == null ? p.c : p.a.mul(p.b).add(p.c);
             return fusedConv(conv, folded, bias);
         }
 
@@ -183,21 +182,36 @@ final class FoldedForward implements AutoCloseable {
             if (conv.getGroups() != 1 || !allZero(conv.getPadding())) {
                 return null;
             }
-            NDArray w = weight(conv);
-            if (w == null) {
+            Pair p = pair(conv, norm, 1);
+            if (p == null) {
                 return null;
             }
-            long channels = w.getShape().get(1);
-            NDArray[] ac = affine(norm, channels, w);
+            Shape perInput = new Shape(1, p.channels(), 1, 1);
+            NDArray folded = p.a.reshape(perInput).mul(p.w);
+            NDArray shift = p.c.reshape(perInput).mul(p.w).sum(new int[] {1, 2, 3});
+            NDArray bias = p.b == null ? shift : shift.add(p.b);
+            return fusedConv(conv, folded, bias);
+        }
+
+        /**
+         * The convolution's weight and bias (null without one) with the batch norm's {@code a}
+         * and {@code c} over the weight's axis {@code axis} (0 for the outputs, 1 for the
+         * inputs), or null when they cannot be folded.
+         */
+        private Pair pair(Conv2d conv, Block norm, int axis) {
+            NDArray w = ps.getValue(conv.getParameters().get("weight"), device, false);
+            if (w.getShape().dimension() != 4) {
+                return null;
+            }
+            NDArray[] ac = affine(norm, w.getShape().get(axis), w);
             if (ac == null) {
                 return null;
             }
-            Shape perInput = new Shape(1, channels, 1, 1);
-            NDArray folded = ac[0].reshape(perInput).mul(w);
-            NDArray shift = ac[1].reshape(perInput).mul(w).sum(new int[] {1, 2, 3});
-            NDArray b = bias(conv);
-            NDArray bias = b == null ? shift : shift.add(b);
-            return fusedConv(conv, folded, bias);
+            NDArray b =
+                    conv.isIncludeBias()
+                            ? ps.getValue(conv.getParameters().get("bias"), device, false)
+                            : null;
+            return new Pair(w, b, ac[0], ac[1]);
         }
 
         private static Stage fusedConv(Conv2d conv, NDArray weight, NDArray bias) {
@@ -236,17 +250,6 @@ final class FoldedForward implements AutoCloseable {
             NDArray y = out.head();
             y.attach(manager);
             return y;
-        }
-
-        private NDArray weight(Conv2d conv) {
-            NDArray w = ps.getValue(conv.getParameters().get("weight"), device, false);
-            return w.getShape().dimension() == 4 ? w : null;
-        }
-
-        private NDArray bias(Conv2d conv) {
-            return conv.isIncludeBias()
-                    ? ps.getValue(conv.getParameters().get("bias"), device, false)
-                    : null;
         }
 
         private static boolean isConv(Block b) {
