@@ -34,19 +34,7 @@ public final class Synthetic {
             }
             ys[i] = best;
         }
-        return new SampleDataset() {
-            @Override
-            public int size() {
-                return n;
-            }
-
-            @Override
-            public Sample get(int index) {
-                return new Sample(
-                        new FloatTensor(xs[index], new long[] {features}),
-                        FloatTensor.scalar(ys[index]));
-            }
-        };
+        return of(xs, ys, features);
     }
 
     /**
@@ -70,17 +58,20 @@ public final class Synthetic {
             }
             ys[i] = rng.nextInt(classes);
         }
+        return of(xs, ys, channels, side, side);
+    }
+
+    /** Examples {@code xs[i]} of shape {@code shape} with the scalar labels {@code ys[i]}. */
+    private static SampleDataset of(float[][] xs, float[] ys, long... shape) {
         return new SampleDataset() {
             @Override
             public int size() {
-                return n;
+                return xs.length;
             }
 
             @Override
             public Sample get(int index) {
-                return new Sample(
-                        new FloatTensor(xs[index], new long[] {channels, side, side}),
-                        FloatTensor.scalar(ys[index]));
+                return new Sample(new FloatTensor(xs[index], shape), FloatTensor.scalar(ys[index]));
             }
         };
     }
