@@ -68,7 +68,8 @@ final class FoldedForward implements AutoCloseable {
         }
         NDManager manager = parent.newSubManager(session.device());
         try (GradMode ignored = GradMode.off()) {
-            Folder folder = new Folder(ps, manager, session.device());
+            Folder folder =
+                    new Folder(ps, manager, session.device(), session.recipe().channelsLast());
             Stage plan = folder.stage(block);
             // with nothing folded, the block's own forward, exactly as without folding
             return new FoldedForward(manager, folder.fused == 0 ? asIs(block, ps) : plan, folder.fused);
@@ -117,12 +118,14 @@ final class FoldedForward implements AutoCloseable {
         private final ParameterStore ps;
         private final NDManager manager;
         private final Device device;
+        private final boolean channelsLast;
         int fused;
 
-        Folder(ParameterStore ps, NDManager manager, Device device) {
+        Folder(ParameterStore ps, NDManager manager, Device device, boolean channelsLast) {
             this.ps = ps;
             this.manager = manager;
             this.device = device;
+            this.channelsLast = channelsLast;
         }
 
         Stage stage(Block block) {
@@ -214,7 +217,10 @@ final class FoldedForward implements AutoCloseable {
             return new Pair(w, b, ac[0], ac[1]);
         }
 
-        private static Stage fusedConv(Conv2d conv, NDArray weight, NDArray bias) {
+        private Stage fusedConv(Conv2d conv, NDArray folded, NDArray bias) {
+            // batches staged channels-last stay so through the network, and LibTorch would copy
+            // a kernel laid out otherwise into their layout on every batch
+            NDArray weight = channelsLast ? channelsLastCopy(folded) : folded;
             Shape stride = conv.getStride();
             Shape padding = conv.getPadding();
             Shape dilation = conv.getDilation();
@@ -250,6 +256,17 @@ final class FoldedForward implements AutoCloseable {
             NDArray y = out.head();
             y.attach(manager);
             return y;
+        }
+
+        /**
+         * {@code w}, same shape and values, with NHWC memory: the transposed view copied in its own
+         * order (a reshape of a non-contiguous view copies; of a channels-last kernel, it does
+         * not), then viewed back in the original shape.
+         */
+        private static NDArray channelsLastCopy(NDArray w) {
+            long[] s = w.getShape().getShape();
+            return w.transpose(0, 2, 3, 1).reshape(s[0], -1).reshape(s[0], s[2], s[3], s[1])
+                    .transpose(0, 3, 1, 2);
         }
 
         private static boolean isConv(Block b) {

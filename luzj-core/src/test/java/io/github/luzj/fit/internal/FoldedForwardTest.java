@@ -51,13 +51,17 @@ class FoldedForwardTest {
      * {@code fold} says) and unfolded on the same random batch.
      */
     private static Run run(Block block, Shape input, boolean fold) {
+        return run(block, input, fold, true);
+    }
+
+    private static Run run(Block block, Shape input, boolean fold, boolean channelsLast) {
         Recipe recipe =
                 new Recipe(
                         Loss.softmaxCrossEntropyLoss(),
                         Optimizers.adam(),
                         List.of(),
                         Device.cpu(),
-                        true,
+                        channelsLast,
                         fold);
         Model model = Model.newInstance("fold");
         model.setBlock(block);
@@ -105,6 +109,14 @@ class FoldedForwardTest {
     void theChaptersConvnetFoldsEachOfItsFourBatchNormsIntoTheNextConvolution() {
         // conv, ReLU, BN, conv, ...: every BN is followed by an unpadded convolution
         Run run = run(ChapterConvNet.withBatchNorm(), new Shape(4, 1, 28, 28), true);
+        assertThat(run.fusedPairs).isEqualTo(4);
+        assertAgree(run);
+    }
+
+    @Test
+    void withNchwStagingTheFoldedKernelsAgreeToo() {
+        // channels-last staging gets its folded kernels copied channels-last; NCHW keeps them
+        Run run = run(ChapterConvNet.withBatchNorm(), new Shape(4, 1, 28, 28), true, false);
         assertThat(run.fusedPairs).isEqualTo(4);
         assertAgree(run);
     }
