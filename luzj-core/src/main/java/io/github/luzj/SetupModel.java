@@ -31,7 +31,7 @@ public final class SetupModel implements Fittable {
             OptimizerSpec optimizer,
             List<Metric> metrics,
             Device device) {
-        this(block, model, new Recipe(loss, optimizer, metrics, device, true));
+        this(block, model, new Recipe(loss, optimizer, metrics, device, true, true));
     }
 
     private SetupModel(Block block, Model model, Recipe recipe) {
@@ -76,6 +76,32 @@ public final class SetupModel implements Fittable {
      */
     public boolean channelsLast() {
         return recipe.channelsLast();
+    }
+
+    /**
+     * Turns the folding of batch norm into convolutions on (the default) or off, for the forward
+     * passes that do not train: {@code evaluate}, {@code predict} and a fit's validation. In eval
+     * mode a batch norm scales and shifts each channel by constants, so a convolution right before
+     * it, or right after it without padding, can take them into its weights and bias, and the
+     * batch norm's pass over the activations goes away, as PyTorch's {@code torch.fx} fusion does.
+     * Only DJL {@code Conv2d}/{@code BatchNorm} neighbours inside {@code SequentialBlock}s are
+     * folded; the outputs agree with the unfolded model's within float rounding. Turn it off to get
+     * the block's own forward pass bit for bit.
+     *
+     * @param on true to fold, false to run every batch norm
+     * @return a new set-up model
+     */
+    public SetupModel foldBatchNorm(boolean on) {
+        return new SetupModel(block, model, recipe.withFoldBatchNorm(on));
+    }
+
+    /**
+     * Tells whether batch norm is folded into convolutions at inference.
+     *
+     * @return true unless {@link #foldBatchNorm(boolean)} turned it off
+     */
+    public boolean foldBatchNorm() {
+        return recipe.foldBatchNorm();
     }
 
     /**

@@ -20,12 +20,10 @@ import io.github.luzj.SetupModel;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
-import io.github.luzj.data.FloatTensor;
-import io.github.luzj.data.Sample;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.optim.Optimizers;
+import io.github.luzj.testing.Synthetic;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Channels-last staging (the default) trains to the same numbers as NCHW, within rounding. */
@@ -35,28 +33,7 @@ class ChannelsLastTest {
     private static final int SIDE = 8;
 
     private static SampleDataset images(int n, long seed) {
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[][] xs = new float[n][CHANNELS * SIDE * SIDE];
-        float[] ys = new float[n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < xs[i].length; j++) {
-                xs[i][j] = (float) rng.nextDouble();
-            }
-            ys[i] = rng.nextInt(4);
-        }
-        return new SampleDataset() {
-            @Override
-            public int size() {
-                return n;
-            }
-
-            @Override
-            public Sample get(int index) {
-                return new Sample(
-                        new FloatTensor(xs[index], new long[] {CHANNELS, SIDE, SIDE}),
-                        FloatTensor.scalar(ys[index]));
-            }
-        };
+        return Synthetic.randomImages(n, CHANNELS, SIDE, 4, seed);
     }
 
     private static SequentialBlock net() {

@@ -34,17 +34,44 @@ public final class Synthetic {
             }
             ys[i] = best;
         }
+        return of(xs, ys, features);
+    }
+
+    /**
+     * Random images: {@code channels}×{@code side}×{@code side} pixels uniform in [0, 1), each
+     * with a random class in [0, {@code classes}).
+     *
+     * @param n examples
+     * @param channels channels
+     * @param side height and width
+     * @param classes classes
+     * @param seed the seed
+     * @return the dataset
+     */
+    public static SampleDataset randomImages(int n, int channels, int side, int classes, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[][] xs = new float[n][channels * side * side];
+        float[] ys = new float[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < xs[i].length; j++) {
+                xs[i][j] = (float) rng.nextDouble();
+            }
+            ys[i] = rng.nextInt(classes);
+        }
+        return of(xs, ys, channels, side, side);
+    }
+
+    /** Examples {@code xs[i]} of shape {@code shape} with the scalar labels {@code ys[i]}. */
+    private static SampleDataset of(float[][] xs, float[] ys, long... shape) {
         return new SampleDataset() {
             @Override
             public int size() {
-                return n;
+                return xs.length;
             }
 
             @Override
             public Sample get(int index) {
-                return new Sample(
-                        new FloatTensor(xs[index], new long[] {features}),
-                        FloatTensor.scalar(ys[index]));
+                return new Sample(new FloatTensor(xs[index], shape), FloatTensor.scalar(ys[index]));
             }
         };
     }

@@ -20,8 +20,13 @@ public final class BatchErrors {
 
     /** Runs {@code block} on {@code x}. */
     static NDList forward(Block block, ParameterStore ps, NDList x, boolean training) {
+        return forward(in -> block.forward(ps, in, training), x);
+    }
+
+    /** Runs a forward pass of a block's made by luzj (batch norm folded) on {@code x}. */
+    static NDList forward(UnaryOperator<NDList> pass, NDList x) {
         try {
-            return block.forward(ps, x, training);
+            return pass.apply(x);
         } catch (IllegalArgumentException | IllegalStateException | EngineException e) {
             throw forwardFailed(x.head(), e);
         }

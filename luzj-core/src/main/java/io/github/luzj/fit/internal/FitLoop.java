@@ -353,7 +353,10 @@ public final class FitLoop {
 
     /** Validates; false when an abort (Ctrl-C) cut validation short. */
     private boolean validEpoch(Sets sets) {
-        return validRunner.run(valid, 1, new ValidStep(ctx, session, sets.valid));
+        // folded from this epoch's weights, and only for this validation
+        try (FoldedForward forward = FoldedForward.of(session, session.model().getNDManager())) {
+            return validRunner.run(valid, 1, new ValidStep(ctx, session, sets.valid, forward));
+        }
     }
 
     private void recordHyperparameters(int epoch) {

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * luz's {@code evaluate} and {@code predict}: forward passes with {@code training = false}, in the
- * same {@link BatchRunner} as the fit, firing their phases at the callbacks they are given.
+ * luz's {@code evaluate} and {@code predict}: forward passes with {@code training = false} (batch
+ * norm folded into the convolutions, {@link FoldedForward}), in the same {@link BatchRunner} as
+ * the fit, firing their phases at the callbacks they are given.
  */
 public final class Inference {
 
@@ -38,13 +39,14 @@ public final class Inference {
         BatchErrors.requireLabels(data, "the data to evaluate", "evaluate");
         FitContext ctx = prepare(session, data, callbacks);
         ctx.training = false;
-        try (NDManager mm = session.model().getNDManager().newSubManager()) {
+        try (NDManager mm = session.model().getNDManager().newSubManager();
+                FoldedForward forward = FoldedForward.of(session, mm)) {
             SetSums sums = new SetSums(mm, session.metrics());
             ctx.fire(Phase.VALID_BEGIN);
             boolean done =
                     new BatchRunner(mm, session.device(), session.newStaging())
                             .within(ctx)
-                            .run(data, 1, new ValidStep(ctx, session, sums));
+                            .run(data, 1, new ValidStep(ctx, session, sums, forward));
             ctx.fire(Phase.VALID_END);
             checkNotAborted(ctx, done, "evaluate");
             return new MetricValues(sums.computeAndReset());
@@ -68,19 +70,15 @@ public final class Inference {
             Session session, DataLoader data, NDManager manager, List<Callback> callbacks) {
         FitContext ctx = prepare(session, data, callbacks);
         List<NDArray> parts = new ArrayList<>();
-        try (NDManager scratch = manager.newSubManager(session.device())) {
+        try (NDManager scratch = manager.newSubManager(session.device());
+                FoldedForward forward = FoldedForward.of(session, scratch)) {
             ctx.fire(Phase.PREDICT_BEGIN);
             boolean done =
                     new BatchRunner(scratch, session.device(), session.newStaging())
                             .within(ctx)
                             .run(data, 1, (hb, x, y, index) -> {
                                 ctx.fire(Phase.PREDICT_BATCH_BEGIN);
-                                ctx.pred =
-                                        BatchErrors.forward(
-                                                session.model().getBlock(),
-                                                session.parameterStore(),
-                                                x,
-                                                false);
+                                ctx.pred = forward.forward(x);
                                 ctx.fire(Phase.PREDICT_BATCH_END);
                                 NDArray out = ctx.pred.head();
                                 out.attach(scratch);

@@ -17,9 +17,16 @@ import java.util.List;
  * @param metrics the metrics beyond the loss
  * @param device the training device
  * @param channelsLast true to stage image batches channels-last ({@link HostStaging})
+ * @param foldBatchNorm true to fold batch norm into the convolutions next to it in forward passes
+ *     without training ({@link FoldedForward})
  */
 public record Recipe(
-        Loss loss, OptimizerSpec optimizer, List<Metric> metrics, Device device, boolean channelsLast) {
+        Loss loss,
+        OptimizerSpec optimizer,
+        List<Metric> metrics,
+        Device device,
+        boolean channelsLast,
+        boolean foldBatchNorm) {
 
     /**
      * Copies the metrics, so that the recipe stays as it was made.
@@ -29,6 +36,7 @@ public record Recipe(
      * @param metrics the metrics beyond the loss
      * @param device the training device
      * @param channelsLast true to stage image batches channels-last
+     * @param foldBatchNorm true to fold batch norm into convolutions at inference
      */
     public Recipe {
         metrics = List.copyOf(metrics);
@@ -41,7 +49,7 @@ public record Recipe(
      * @return the recipe
      */
     public Recipe withDevice(Device device) {
-        return new Recipe(loss, optimizer, metrics, device, channelsLast);
+        return new Recipe(loss, optimizer, metrics, device, channelsLast, foldBatchNorm);
     }
 
     /**
@@ -51,11 +59,21 @@ public record Recipe(
      * @return the recipe
      */
     public Recipe withChannelsLast(boolean on) {
-        return new Recipe(loss, optimizer, metrics, device, on);
+        return new Recipe(loss, optimizer, metrics, device, on, foldBatchNorm);
+    }
+
+    /**
+     * Returns this recipe with batch-norm folding at inference on or off.
+     *
+     * @param on true to fold
+     * @return the recipe
+     */
+    public Recipe withFoldBatchNorm(boolean on) {
+        return new Recipe(loss, optimizer, metrics, device, channelsLast, on);
     }
 
     /** The same loss, optimizer, device and layout, with no metric (a trial such as the LR finder's). */
     Recipe withoutMetrics() {
-        return new Recipe(loss, optimizer, List.of(), device, channelsLast);
+        return new Recipe(loss, optimizer, List.of(), device, channelsLast, foldBatchNorm);
     }
 }

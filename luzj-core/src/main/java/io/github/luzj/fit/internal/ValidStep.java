@@ -1,29 +1,25 @@
 package io.github.luzj.fit.internal;
 
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.HostBatch;
 
 /**
  * A validation batch, as fit's validation and {@code evaluate} both run it: forward with
- * {@code training = false}, loss, sums, with the validation batch phases; an abort (Ctrl-C)
+ * {@code training = false} (batch norm folded, {@link FoldedForward}), loss, sums, with the validation batch phases; an abort (Ctrl-C)
  * stops after the batch.
  */
 final class ValidStep implements BatchRunner.Step {
 
     private final FitContext ctx;
-    private final Block block;
-    private final ParameterStore ps;
+    private final FoldedForward forward;
     private final Loss loss;
     private final SetSums sums;
 
-    ValidStep(FitContext ctx, Session session, SetSums sums) {
+    ValidStep(FitContext ctx, Session session, SetSums sums, FoldedForward forward) {
         this.ctx = ctx;
-        this.block = session.model().getBlock();
-        this.ps = session.parameterStore();
+        this.forward = forward;
         this.loss = session.loss();
         this.sums = sums;
     }
@@ -31,7 +27,7 @@ final class ValidStep implements BatchRunner.Step {
     @Override
     public boolean run(HostBatch host, NDList x, NDList y, int index) {
         ctx.fire(Phase.VALID_BATCH_BEGIN);
-        ctx.pred = BatchErrors.forward(block, ps, x, false);
+        ctx.pred = forward.forward(x);
         ctx.fire(Phase.VALID_BATCH_AFTER_PRED);
         ctx.loss = BatchErrors.loss(loss, y, ctx.pred);
         ctx.fire(Phase.VALID_BATCH_AFTER_LOSS);

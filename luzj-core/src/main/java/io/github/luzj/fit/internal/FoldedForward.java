@@ -1,0 +1,289 @@
+package io.github.luzj.fit.internal;
+
+import ai.djl.Device;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import io.github.luzj.base.GradMode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A block's forward pass with {@code training = false} and batch normalization folded into the
+ * convolutions next to it, as PyTorch's {@code torch.fx} fuse, oneDNN and TensorRT do for
+ * inference: in eval mode a batch norm is {@code y = a·x + c} per channel, which a convolution
+ * before it or after it can absorb into its weights and bias, so the batch-norm pass over the
+ * activations goes away.
+ *
+ * <p>The folded weights are computed once, when the pass is made, from the weights and running
+ * statistics of that moment; they do not follow later changes, so a pass is made for one
+ * {@code evaluate}, {@code predict} or validation and closed after it (closing frees them).
+ *
+ * <p>The walk goes through DJL {@link SequentialBlock}s, nested ones included, and folds two
+ * kinds of neighbours: a {@link Conv2d} followed by a {@link BatchNorm} (always exact), and a
+ * {@code BatchNorm} followed by a {@code Conv2d} without padding and with one group (padding
+ * would add zeros that the batch norm never shifted, so a padded one is left as it is). Each batch
+ * norm's {@code a} and {@code c} are read by running the block itself on two probe inputs, which
+ * keeps its epsilon and flags exactly as it has them; when that fails or does not give one value
+ * per channel (a batch norm over another axis), the pair runs unfolded. Every other block runs as
+ * it is, so the outputs are the unfolded block's within float rounding.
+ */
+final class FoldedForward implements AutoCloseable {
+
+    /** One stage of the pass. */
+    private interface Stage {
+        NDList run(NDList x);
+    }
+
+    private final NDManager manager;
+    private final Stage plan;
+    private final int fusedPairs;
+
+    private FoldedForward(NDManager manager, Stage plan, int fusedPairs) {
+        this.manager = manager;
+        this.plan = plan;
+        this.fusedPairs = fusedPairs;
+    }
+
+    /**
+     * Makes the pass of {@code session}'s block, folded unless the session's recipe turns folding
+     * off. Call it after the block is initialized.
+     *
+     * @param session the session, whose weights the pass reads now
+     * @param parent the manager the folded weights' manager descends from
+     * @return the pass; close it after the last batch
+     */
+    static FoldedForward of(Session session, NDManager parent) {
+        Block block = session.model().getBlock();
+        ParameterStore ps = session.parameterStore();
+        if (!session.recipe().foldBatchNorm()) {
+            return new FoldedForward(null, asIs(block, ps), 0);
+        }
+        NDManager manager = parent.newSubManager(session.device());
+        try (GradMode ignored = GradMode.off()) {
+            Folder folder =
+                    new Folder(ps, manager, session.device(), session.recipe().channelsLast());
+            Stage plan = folder.stage(block);
+            // with nothing folded, the block's own forward, exactly as without folding
+            return new FoldedForward(manager, folder.fused == 0 ? asIs(block, ps) : plan, folder.fused);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the pass on {@code x}; a failure the engine reports becomes the forward pass's
+     * {@link io.github.luzj.base.LuzjException} ({@link BatchErrors}).
+     *
+     * @param x the features
+     * @return the block's output
+     */
+    NDList forward(NDList x) {
+        return BatchErrors.forward(plan::run, x);
+    }
+
+    /** The number of batch norms folded into a convolution. */
+    int fusedPairs() {
+        return fusedPairs;
+    }
+
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    private static Stage asIs(Block block, ParameterStore ps) {
+        return x -> block.forward(ps, x, false);
+    }
+
+    /** A convolution's weight and bias, and the per-channel a and c of the batch norm beside it. */
+    private record Pair(NDArray w, NDArray b, NDArray a, NDArray c) {
+        long channels() {
+            return a.getShape().get(0);
+        }
+    }
+
+    /** Walks a block and builds its stages, counting the folded pairs. */
+    private static final class Folder {
+        private final ParameterStore ps;
+        private final NDManager manager;
+        private final Device device;
+        private final boolean channelsLast;
+        int fused;
+
+        Folder(ParameterStore ps, NDManager manager, Device device, boolean channelsLast) {
+            this.ps = ps;
+            this.manager = manager;
+            this.device = device;
+            this.channelsLast = channelsLast;
+        }
+
+        Stage stage(Block block) {
+            // a subclass may forward differently; only DJL's own sequence is walked
+            if (block.getClass() != SequentialBlock.class
+                    || ((SequentialBlock) block).isReturnIntermediate()) {
+                return asIs(block, ps);
+            }
+            List<Block> children = new ArrayList<>(block.getChildren().values());
+            List<Stage> stages = new ArrayList<>();
+            for (int i = 0; i < children.size(); i++) {
+                Block child = children.get(i);
+                Block next = i + 1 < children.size() ? children.get(i + 1) : null;
+                Stage folded = next == null ? null : foldPair(child, next);
+                if (folded != null) {
+                    stages.add(folded);
+                    fused++;
+                    i++;
+                } else {
+                    stages.add(stage(child));
+                }
+            }
+            return x -> {
+                NDList current = x;
+                for (Stage s : stages) {
+                    current = s.run(current);
+                }
+                return current;
+            };
+        }
+
+        /** The folded convolution of {@code first} and {@code second}, or null to run them apart. */
+        private Stage foldPair(Block first, Block second) {
+            if (isConv(first) && isBatchNorm(second)) {
+                return convThenNorm((Conv2d) first, second);
+            }
+            if (isBatchNorm(first) && isConv(second)) {
+                return normThenConv(first, (Conv2d) second);
+            }
+            return null;
+        }
+
+        /** W' = W·a[out], b' = a·b + c. */
+        private Stage convThenNorm(Conv2d conv, Block norm) {
+            Pair p = pair(conv, norm, 0);
+            if (p == null) {
+                return null;
+            }
+            // the probe's arrays first: a result belongs to its first operand's manager, this pass's
+            NDArray folded = p.a.reshape(p.channels(), 1, 1, 1).mul(p.w);
+            NDArray bias = p.b == null ? p.c : p.a.mul(p.b).add(p.c);
+            return fusedConv(conv, folded, bias);
+        }
+
+        /** W' = W·a[in], b' = b + Σ over (in, kh, kw) of W·c[in]; only without padding. */
+        private Stage normThenConv(Block norm, Conv2d conv) {
+            if (conv.getGroups() != 1 || !allZero(conv.getPadding())) {
+                return null;
+            }
+            Pair p = pair(conv, norm, 1);
+            if (p == null) {
+                return null;
+            }
+            Shape perInput = new Shape(1, p.channels(), 1, 1);
+            NDArray folded = p.a.reshape(perInput).mul(p.w);
+            NDArray shift = p.c.reshape(perInput).mul(p.w).sum(new int[] {1, 2, 3});
+            NDArray bias = p.b == null ? shift : shift.add(p.b);
+            return fusedConv(conv, folded, bias);
+        }
+
+        /**
+         * The convolution's weight and bias (null without one) with the batch norm's {@code a}
+         * and {@code c} over the weight's axis {@code axis} (0 for the outputs, 1 for the
+         * inputs), or null when they cannot be folded.
+         */
+        private Pair pair(Conv2d conv, Block norm, int axis) {
+            NDArray w = ps.getValue(conv.getParameters().get("weight"), device, false);
+            if (w.getShape().dimension() != 4) {
+                return null;
+            }
+            NDArray[] ac = affine(norm, w.getShape().get(axis), w);
+            if (ac == null) {
+                return null;
+            }
+            NDArray b =
+                    conv.isIncludeBias()
+                            ? ps.getValue(conv.getParameters().get("bias"), device, false)
+                            : null;
+            return new Pair(w, b, ac[0], ac[1]);
+        }
+
+        private Stage fusedConv(Conv2d conv, NDArray folded, NDArray bias) {
+            // batches staged channels-last stay so through the network, and LibTorch would copy
+            // a kernel laid out otherwise into their layout on every batch
+            NDArray weight = channelsLast ? channelsLastCopy(folded) : folded;
+            Shape stride = conv.getStride();
+            Shape padding = conv.getPadding();
+            Shape dilation = conv.getDilation();
+            int groups = conv.getGroups();
+            return x ->
+                    Conv2d.conv2d(x.singletonOrThrow(), weight, bias, stride, padding, dilation, groups);
+        }
+
+        /**
+         * The batch norm's eval-mode {@code a} and {@code c} over {@code channels} channels, read
+         * by running it on zeros (which gives c) and ones (a + c), or null when it does not give one
+         * value per channel of a (1, channels, 1, 1) input.
+         */
+        private NDArray[] affine(Block norm, long channels, NDArray like) {
+            Shape probe = new Shape(1, channels, 1, 1);
+            try {
+                NDArray c = runNorm(norm, manager.zeros(probe, like.getDataType(), device), probe);
+                NDArray aPlusC = runNorm(norm, manager.ones(probe, like.getDataType(), device), probe);
+                if (c == null || aPlusC == null) {
+                    return null;
+                }
+                return new NDArray[] {aPlusC.sub(c).reshape(channels), c.reshape(channels)};
+            } catch (IllegalArgumentException | IllegalStateException | EngineException e) {
+                return null; // not a per-channel batch norm of this convolution: left unfolded
+            }
+        }
+
+        private NDArray runNorm(Block norm, NDArray probe, Shape shape) {
+            NDList out = norm.forward(ps, new NDList(probe), false);
+            if (out.size() != 1 || !out.head().getShape().equals(shape)) {
+                return null;
+            }
+            NDArray y = out.head();
+            y.attach(manager);
+            return y;
+        }
+
+        /**
+         * {@code w}, same shape and values, with NHWC memory: the transposed view copied in its own
+         * order (a reshape of a non-contiguous view copies; of a channels-last kernel, it does
+         * not), then viewed back in the original shape.
+         */
+        private static NDArray channelsLastCopy(NDArray w) {
+            long[] s = w.getShape().getShape();
+            return w.transpose(0, 2, 3, 1).reshape(s[0], -1).reshape(s[0], s[2], s[3], s[1])
+                    .transpose(0, 3, 1, 2);
+        }
+
+        private static boolean isConv(Block b) {
+            return b.getClass() == Conv2d.class;
+        }
+
+        private static boolean isBatchNorm(Block b) {
+            return b.getClass() == BatchNorm.class;
+        }
+
+        private static boolean allZero(Shape s) {
+            for (long d : s.getShape()) {
+                if (d != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}
