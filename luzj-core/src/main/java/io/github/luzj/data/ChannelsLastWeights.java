@@ -93,7 +93,7 @@ public final class ChannelsLastWeights {
      * @param nchw a 4-D array
      * @return the copy, in {@code nchw}'s manager
      */
-    static NDArray copyOf(NDArray nchw) {
+    public static NDArray copyOf(NDArray nchw) {
         long[] s = nchw.getShape().getShape();
         try (NDArray nhwcView = nchw.transpose(0, 2, 3, 1);
                 NDArray flat = nhwcView.reshape(s[0], -1);

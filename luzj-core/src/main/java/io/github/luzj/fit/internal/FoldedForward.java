@@ -12,6 +12,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import io.github.luzj.base.GradMode;
+import io.github.luzj.data.ChannelsLastWeights;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -220,7 +221,7 @@ final class FoldedForward implements AutoCloseable {
         private Stage fusedConv(Conv2d conv, NDArray folded, NDArray bias) {
             // batches staged channels-last stay so through the network, and LibTorch would copy
             // a kernel laid out otherwise into their layout on every batch
-            NDArray weight = channelsLast ? channelsLastCopy(folded) : folded;
+            NDArray weight = channelsLast ? ChannelsLastWeights.copyOf(folded) : folded;
             Shape stride = conv.getStride();
             Shape padding = conv.getPadding();
             Shape dilation = conv.getDilation();
@@ -256,17 +257,6 @@ final class FoldedForward implements AutoCloseable {
             NDArray y = out.head();
             y.attach(manager);
             return y;
-        }
-
-        /**
-         * {@code w}, same shape and values, with NHWC memory: the transposed view copied in its own
-         * order (a reshape of a non-contiguous view copies; of a channels-last kernel, it does
-         * not), then viewed back in the original shape.
-         */
-        private static NDArray channelsLastCopy(NDArray w) {
-            long[] s = w.getShape().getShape();
-            return w.transpose(0, 2, 3, 1).reshape(s[0], -1).reshape(s[0], s[2], s[3], s[1])
-                    .transpose(0, 3, 1, 2);
         }
 
         private static boolean isConv(Block b) {
