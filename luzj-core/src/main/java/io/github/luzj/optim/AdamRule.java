@@ -65,7 +65,11 @@ final class AdamRule implements UpdateRule {
             g = g.add(concat(slots, false).mul(weightDecay));
         }
         long step = slots.get(0).state().step;
-        updateFlat(group, step, moments, g);
+        if (moments.onHost()) {
+            updateOnHost(group, step, moments, g);
+        } else {
+            updateFlat(group, step, moments, g);
+        }
         for (int i = 0; i < slots.size(); i++) {
             slots.get(i).weight().addi(moments.scratchView(i));
         }
@@ -95,6 +99,27 @@ final class AdamRule implements UpdateRule {
         // param.addcdiv_(exp_avg, denom, value=-step_size): (value * m) / denom
         scratch.set(ALL, moments.expAvg());
         scratch.muli(-stepSize).divi(denom);
+    }
+
+    /**
+     * {@link #updateFlat} in two passes of Java over the arrays' memory around the engine's
+     * square root ({@link HostAdamPass}): the same floats, without its dozen passes, its copies
+     * into the scratch array and the scalar array each engine operation with a number creates.
+     */
+    private static void updateOnHost(
+            ParamGroup group, long step, FlatMoments moments, NDArray g) {
+        double beta1 = group.momentum();
+        double beta2 = group.beta2();
+        double biasCorrection1 = 1 - Math.pow(beta1, step);
+        double biasCorrection2 = 1 - Math.pow(beta2, step);
+        double stepSize = group.lr() / biasCorrection1;
+        double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+        HostAdamPass pass =
+                new HostAdamPass(beta1, beta2, biasCorrection2Sqrt, group.eps(), stepSize);
+        pass.advanceMoments(
+                FlatMoments.floats(g), moments.expAvgFloats(), moments.expAvgSqFloats());
+        NDArray root = moments.expAvgSq().sqrt();
+        pass.step(FlatMoments.floats(root), moments.expAvgFloats(), moments.scratchFloats());
     }
 
     /** The whole of a 1-D array, for an exact copy into it ({@code copy_}). */

@@ -25,28 +25,49 @@ import org.junit.jupiter.api.Test;
  */
 class FlatAdamTest {
 
-    private static final int[] SIZES = {6, 1, 12, 3, 40};
-    private static final int STEPS = 7;
+    /**
+     * Parameters to train and how their gradients look.
+     *
+     * @param sizes each parameter's number of elements
+     * @param decades the gradients' magnitudes span this many powers of ten, from 1e-2 up
+     * @param lowest the smallest power of ten a gradient's magnitude starts at
+     */
+    private record Layout(int[] sizes, int decades, int lowest) {
 
-    /** A parameter's gradient at a step: mixed signs and magnitudes, different every time. */
-    private static float[] grad(int param, int step) {
-        float[] g = new float[SIZES[param]];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = (float) (Math.sin(1.3 * step + 0.7 * i + param) * Math.pow(10, (i + param) % 4 - 2));
+        /** A parameter's gradient at a step: mixed signs and magnitudes, different every time. */
+        float[] grad(int param, int step) {
+            float[] g = new float[sizes[param]];
+            for (int i = 0; i < g.length; i++) {
+                double magnitude = Math.pow(10, (i + param) % decades + lowest);
+                g[i] = (float) (Math.sin(1.3 * step + 0.7 * i + param) * magnitude);
+            }
+            return g;
         }
-        return g;
+
+        float[] init(int param) {
+            float[] w = new float[sizes[param]];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) Math.cos(0.9 * i - param) * (param + 1);
+            }
+            return w;
+        }
     }
 
-    private static float[] init(int param) {
-        float[] w = new float[SIZES[param]];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) Math.cos(0.9 * i - param) * (param + 1);
-        }
-        return w;
-    }
+    /** Small parameters, gradients from 1e-2 to 10. */
+    private static final Layout SMALL = new Layout(new int[] {6, 1, 12, 3, 40}, 4, -2);
 
     /**
-     * Trains {@link #SIZES} parameters, lr and beta1 moving every step; returns every
+     * Parameters larger than the engine's vector width and its split between threads (32,768
+     * elements), with lengths that leave remainders, and gradients from 1e-30 to 1e20: squared
+     * they go below float's normal range, to zero, and above it, to infinity.
+     */
+    private static final Layout LARGE_EXTREME =
+            new Layout(new int[] {4099, 1, 70001, 37, 17}, 51, -30);
+
+    private static final int STEPS = 7;
+
+    /**
+     * Trains the layout's parameters, lr and beta1 moving every step; returns every
      * parameter's values after every step.
      *
      * @param flat which steps go through {@code step()}, the others through {@code update} per
@@ -55,13 +76,17 @@ class FlatAdamTest {
      * @param checkpointAt a step after which the state is saved and loaded back, or -1
      */
     private static List<float[][]> train(
-            OptimizerSpec spec, IntPredicate flat, IntPredicate[] hasGrad, int checkpointAt)
+            OptimizerSpec spec,
+            Layout layout,
+            IntPredicate flat,
+            IntPredicate[] hasGrad,
+            int checkpointAt)
             throws IOException {
         List<float[][]> trace = new ArrayList<>();
         try (Params params = new Params()) {
             List<Parameter> ps = new ArrayList<>();
-            for (int p = 0; p < SIZES.length; p++) {
-                ps.add(params.add("p" + p, init(p)));
+            for (int p = 0; p < layout.sizes().length; p++) {
+                ps.add(params.add("p" + p, layout.init(p)));
             }
             try (LuzOptimizer opt = spec.build(params.byName)) {
                 ParamGroup group = opt.groups().get(0);
@@ -71,7 +96,7 @@ class FlatAdamTest {
                     Map<Parameter, float[]> grads = new LinkedHashMap<>();
                     for (int p = 0; p < ps.size(); p++) {
                         if (hasGrad[p].test(t)) {
-                            grads.put(ps.get(p), grad(p, t));
+                            grads.put(ps.get(p), layout.grad(p, t));
                         }
                     }
                     params.backward(grads);
@@ -107,7 +132,7 @@ class FlatAdamTest {
     }
 
     private static IntPredicate[] always() {
-        IntPredicate[] all = new IntPredicate[SIZES.length];
+        IntPredicate[] all = new IntPredicate[SMALL.sizes().length];
         IntPredicate every = t -> true;
         java.util.Arrays.fill(all, every);
         return all;
@@ -115,22 +140,32 @@ class FlatAdamTest {
 
     private static void assertBitwiseEqual(OptimizerSpec spec, IntPredicate[] hasGrad, int checkpointAt)
             throws IOException {
-        assertBitwiseEqual(spec, t -> true, hasGrad, checkpointAt);
+        assertBitwiseEqual(spec, SMALL, t -> true, hasGrad, checkpointAt);
     }
 
     private static void assertBitwiseEqual(
             OptimizerSpec spec, IntPredicate flatSteps, IntPredicate[] hasGrad, int checkpointAt)
             throws IOException {
-        List<float[][]> flat = train(spec, flatSteps, hasGrad, checkpointAt);
-        List<float[][]> single = train(spec, t -> false, hasGrad, -1);
+        assertBitwiseEqual(spec, SMALL, flatSteps, hasGrad, checkpointAt);
+    }
+
+    private static void assertBitwiseEqual(
+            OptimizerSpec spec,
+            Layout layout,
+            IntPredicate flatSteps,
+            IntPredicate[] hasGrad,
+            int checkpointAt)
+            throws IOException {
+        List<float[][]> flat = train(spec, layout, flatSteps, hasGrad, checkpointAt);
+        List<float[][]> single = train(spec, layout, t -> false, hasGrad, -1);
         for (int t = 0; t < STEPS; t++) {
-            for (int p = 0; p < SIZES.length; p++) {
+            for (int p = 0; p < layout.sizes().length; p++) {
                 float[] a = flat.get(t)[p];
                 float[] b = single.get(t)[p];
                 assertThat(floatBits(a)).as("%s: parameter %d after step %d", spec, p, t + 1).containsExactly(floatBits(b));
             }
         }
-        assertThat(flat.get(STEPS - 1)[4]).as("the weights moved").isNotEqualTo(init(4));
+        assertThat(flat.get(STEPS - 1)[4]).as("the weights moved").isNotEqualTo(layout.init(4));
     }
 
     private static int[] floatBits(float[] values) {
@@ -154,6 +189,20 @@ class FlatAdamTest {
     @Test
     void adamWConcatenatedEqualsPerParameterBitwise() throws IOException {
         assertBitwiseEqual(Optimizers.adamW().weightDecay(0.05), always(), -1);
+    }
+
+    @Test
+    void largeParametersWithExtremeGradientsConcatenatedEqualPerParameterBitwise()
+            throws IOException {
+        assertBitwiseEqual(Optimizers.adam(), LARGE_EXTREME, t -> true, always(), -1);
+        assertBitwiseEqual(
+                Optimizers.adam().weightDecay(0.01).eps(1e-6),
+                LARGE_EXTREME,
+                t -> true,
+                always(),
+                -1);
+        assertBitwiseEqual(
+                Optimizers.adamW().weightDecay(0.05), LARGE_EXTREME, t -> true, always(), -1);
     }
 
     @Test
