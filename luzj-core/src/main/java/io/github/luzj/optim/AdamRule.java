@@ -83,22 +83,18 @@ final class AdamRule implements UpdateRule {
      * operands in the same order, so every float is the same.
      */
     private static void updateFlat(ParamGroup group, long step, FlatMoments moments, NDArray g) {
-        double beta1 = group.momentum();
-        double beta2 = group.beta2();
+        Scalars c = Scalars.of(group, step);
         NDArray scratch = moments.scratch();
         // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): (value * g) * g
         scratch.set(ALL, g);
-        moments.expAvgSq().muli(beta2).addi(scratch.muli(1 - beta2).muli(g));
+        moments.expAvgSq().muli(c.beta2()).addi(scratch.muli(1 - c.beta2()).muli(g));
         // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-        moments.expAvg().muli(beta1).addi(g.muli(1 - beta1));
-        double biasCorrection1 = 1 - Math.pow(beta1, step);
-        double biasCorrection2 = 1 - Math.pow(beta2, step);
-        double stepSize = group.lr() / biasCorrection1;
-        double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-        NDArray denom = moments.expAvgSq().sqrt().divi(biasCorrection2Sqrt).addi(group.eps());
+        moments.expAvg().muli(c.beta1()).addi(g.muli(1 - c.beta1()));
+        NDArray denom =
+                moments.expAvgSq().sqrt().divi(c.biasCorrection2Sqrt()).addi(c.eps());
         // param.addcdiv_(exp_avg, denom, value=-step_size): (value * m) / denom
         scratch.set(ALL, moments.expAvg());
-        scratch.muli(-stepSize).divi(denom);
+        scratch.muli(-c.stepSize()).divi(denom);
     }
 
     /**
@@ -108,14 +104,7 @@ final class AdamRule implements UpdateRule {
      */
     private static void updateOnHost(
             ParamGroup group, long step, FlatMoments moments, NDArray g) {
-        double beta1 = group.momentum();
-        double beta2 = group.beta2();
-        double biasCorrection1 = 1 - Math.pow(beta1, step);
-        double biasCorrection2 = 1 - Math.pow(beta2, step);
-        double stepSize = group.lr() / biasCorrection1;
-        double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-        HostAdamPass pass =
-                new HostAdamPass(beta1, beta2, biasCorrection2Sqrt, group.eps(), stepSize);
+        HostAdamPass pass = new HostAdamPass(Scalars.of(group, step));
         pass.advanceMoments(
                 FlatMoments.floats(g), moments.expAvgFloats(), moments.expAvgSqFloats());
         NDArray root = moments.expAvgSq().sqrt();
@@ -177,20 +166,41 @@ final class AdamRule implements UpdateRule {
      */
     private static NDArray update(
             ParamGroup group, long step, NDArray expAvg, NDArray expAvgSq, NDArray g) {
-        double beta1 = group.momentum();
-        double beta2 = group.beta2();
+        Scalars c = Scalars.of(group, step);
         // Temporaries are changed in place where PyTorch chains onto a fresh result, which gives
         // the same floats with half the allocations (each the size of the parameters).
         // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-        expAvg.muli(beta1).addi(g.mul(1 - beta1));
+        expAvg.muli(c.beta1()).addi(g.mul(1 - c.beta1()));
         // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): (value * g) * g
-        expAvgSq.muli(beta2).addi(g.mul(1 - beta2).muli(g));
-        double biasCorrection1 = 1 - Math.pow(beta1, step);
-        double biasCorrection2 = 1 - Math.pow(beta2, step);
-        double stepSize = group.lr() / biasCorrection1;
-        double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-        NDArray denom = expAvgSq.sqrt().divi(biasCorrection2Sqrt).addi(group.eps());
+        expAvgSq.muli(c.beta2()).addi(g.mul(1 - c.beta2()).muli(g));
+        NDArray denom = expAvgSq.sqrt().divi(c.biasCorrection2Sqrt()).addi(c.eps());
         // param.addcdiv_(exp_avg, denom, value=-step_size): (value * m) / denom
-        return expAvg.mul(-stepSize).divi(denom);
+        return expAvg.mul(-c.stepSize()).divi(denom);
+    }
+
+    /**
+     * A step's scalars, in double as PyTorch computes them.
+     *
+     * @param beta1 {@code betas[0]}, read at this step
+     * @param beta2 {@code betas[1]}
+     * @param stepSize {@code lr / (1 - beta1^t)}
+     * @param biasCorrection2Sqrt {@code sqrt(1 - beta2^t)}
+     * @param eps added to the denominator
+     */
+    record Scalars(
+            double beta1, double beta2, double stepSize, double biasCorrection2Sqrt, double eps) {
+
+        static Scalars of(ParamGroup group, long step) {
+            double beta1 = group.momentum();
+            double beta2 = group.beta2();
+            double biasCorrection1 = 1 - Math.pow(beta1, step);
+            double biasCorrection2 = 1 - Math.pow(beta2, step);
+            return new Scalars(
+                    beta1,
+                    beta2,
+                    group.lr() / biasCorrection1,
+                    Math.sqrt(biasCorrection2),
+                    group.eps());
+        }
     }
 }

@@ -26,21 +26,16 @@ final class HostAdamPass {
     /**
      * Rounds the step's scalars to float, as the engine does for each operation.
      *
-     * @param beta1 {@code betas[0]}
-     * @param beta2 {@code betas[1]}
-     * @param biasCorrection2Sqrt {@code sqrt(1 - beta2^t)}
-     * @param eps added to the denominator
-     * @param stepSize {@code lr / (1 - beta1^t)}
+     * @param c the step's scalars
      */
-    HostAdamPass(
-            double beta1, double beta2, double biasCorrection2Sqrt, double eps, double stepSize) {
-        this.beta1 = (float) beta1;
-        this.oneMinusBeta1 = (float) (1 - beta1);
-        this.beta2 = (float) beta2;
-        this.oneMinusBeta2 = (float) (1 - beta2);
-        this.biasCorrection2Sqrt = (float) biasCorrection2Sqrt;
-        this.eps = (float) eps;
-        this.negativeStepSize = (float) -stepSize;
+    HostAdamPass(AdamRule.Scalars c) {
+        this.beta1 = (float) c.beta1();
+        this.oneMinusBeta1 = (float) (1 - c.beta1());
+        this.beta2 = (float) c.beta2();
+        this.oneMinusBeta2 = (float) (1 - c.beta2());
+        this.biasCorrection2Sqrt = (float) c.biasCorrection2Sqrt();
+        this.eps = (float) c.eps();
+        this.negativeStepSize = (float) -c.stepSize();
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
@@ -19,7 +20,11 @@ final class Params implements AutoCloseable {
     final Map<String, Parameter> byName = new LinkedHashMap<>();
 
     Parameter add(String name, float... values) {
-        NDArray array = manager.create(values);
+        return add(name, DataType.FLOAT32, values);
+    }
+
+    Parameter add(String name, DataType type, float... values) {
+        NDArray array = manager.create(values).toType(type, false);
         array.setRequiresGradient(true);
         Parameter p =
                 Parameter.builder()
