@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
+import java.nio.FloatBuffer;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,19 +57,24 @@ final class AdamRule implements UpdateRule {
         }
         double lr = group.lr();
         double weightDecay = group.weightDecay();
-        NDArray g = concat(slots, true);
-        if (decoupled) {
-            for (Slot s : slots) {
-                decay(s.weight(), 1 - lr * weightDecay);
-            }
-        } else if (weightDecay != 0) {
-            g = g.add(concat(slots, false).mul(weightDecay));
-        }
+        boolean l2 = !decoupled && weightDecay != 0;
         long step = slots.get(0).state().step;
-        if (moments.onHost()) {
-            updateOnHost(group, step, moments, g);
+        if (moments.onHost() && !l2) {
+            // the gradients are read where they are: no concatenation
+            List<NDArray> grads = slots.stream().map(s -> s.grad().flatten()).toList();
+            decayAll(slots, lr, weightDecay);
+            updateOnHost(group, step, moments, grads);
         } else {
-            updateFlat(group, step, moments, g);
+            NDArray g = concat(slots, true);
+            decayAll(slots, lr, weightDecay);
+            if (l2) {
+                g = g.add(concat(slots, false).mul(weightDecay));
+            }
+            if (moments.onHost()) {
+                updateOnHost(group, step, moments, List.of(g));
+            } else {
+                updateFlat(group, step, moments, g);
+            }
         }
         for (int i = 0; i < slots.size(); i++) {
             slots.get(i).weight().addi(moments.scratchView(i));
@@ -101,12 +107,19 @@ final class AdamRule implements UpdateRule {
      * {@link #updateFlat} in two passes of Java over the arrays' memory around the engine's
      * square root ({@link HostAdamPass}): the same floats, without its dozen passes, its copies
      * into the scratch array and the scalar array each engine operation with a number creates.
+     *
+     * @param grads the gradients, flat, in the layout's order (or all of them concatenated)
      */
     private static void updateOnHost(
-            ParamGroup group, long step, FlatMoments moments, NDArray g) {
+            ParamGroup group, long step, FlatMoments moments, List<NDArray> grads) {
         HostAdamPass pass = new HostAdamPass(Scalars.of(group, step));
-        pass.advanceMoments(
-                FlatMoments.floats(g), moments.expAvgFloats(), moments.expAvgSqFloats());
+        int at = 0;
+        for (NDArray g : grads) {
+            // 1-D, so contiguous: a view of the gradient's memory, or a copy if it is strided
+            FloatBuffer floats = FlatMoments.floats(g);
+            pass.advanceMoments(floats, at, moments.expAvgFloats(), moments.expAvgSqFloats());
+            at += floats.limit();
+        }
         NDArray root = moments.expAvgSq().sqrt();
         pass.step(FlatMoments.floats(root), moments.expAvgFloats(), moments.scratchFloats());
     }
@@ -135,6 +148,15 @@ final class AdamRule implements UpdateRule {
             parts.add((grads ? s.grad() : s.weight()).flatten());
         }
         return NDArrays.concat(parts);
+    }
+
+    /** AdamW's decay of every weight (nothing for Adam), before the step is added. */
+    private void decayAll(List<Slot> slots, double lr, double weightDecay) {
+        if (decoupled) {
+            for (Slot s : slots) {
+                decay(s.weight(), 1 - lr * weightDecay);
+            }
+        }
     }
 
     /** AdamW's decay; a factor of exactly 1 (no weight decay) leaves every float as it is. */

@@ -42,18 +42,20 @@ final class HostAdamPass {
      * Advances the moments in place: the step's first half, before the engine takes the square
      * root of {@code expAvgSq}.
      *
-     * @param grad the gradients, read only
+     * @param grad gradients, read only
+     * @param offset where their moments start
      * @param expAvg the first moments
      * @param expAvgSq the second moments
      */
-    void advanceMoments(FloatBuffer grad, FloatBuffer expAvg, FloatBuffer expAvgSq) {
+    void advanceMoments(FloatBuffer grad, int offset, FloatBuffer expAvg, FloatBuffer expAvgSq) {
         int n = grad.limit();
         for (int i = 0; i < n; i++) {
             float g = grad.get(i);
+            int j = offset + i;
             // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): (value * g) * g
-            expAvgSq.put(i, expAvgSq.get(i) * beta2 + oneMinusBeta2 * g * g);
+            expAvgSq.put(j, expAvgSq.get(j) * beta2 + oneMinusBeta2 * g * g);
             // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-            expAvg.put(i, expAvg.get(i) * beta1 + g * oneMinusBeta1);
+            expAvg.put(j, expAvg.get(j) * beta1 + g * oneMinusBeta1);
         }
     }
 

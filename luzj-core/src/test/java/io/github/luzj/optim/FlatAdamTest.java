@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -34,8 +35,14 @@ class FlatAdamTest {
      * @param decades the gradients' magnitudes span this many powers of ten, from 1e-2 up
      * @param lowest the smallest power of ten a gradient's magnitude starts at
      * @param type the parameters' data type
+     * @param kernel if not null, the first parameter is a convolution kernel of this shape,
+     *     laid out channels-last as the fit loop creates kernels
      */
-    private record Layout(int[] sizes, int decades, int lowest, DataType type) {
+    private record Layout(int[] sizes, int decades, int lowest, DataType type, Shape kernel) {
+
+        Layout(int[] sizes, int decades, int lowest, DataType type) {
+            this(sizes, decades, lowest, type, null);
+        }
 
         /** A parameter's gradient at a step: mixed signs and magnitudes, different every time. */
         float[] grad(int param, int step) {
@@ -72,6 +79,10 @@ class FlatAdamTest {
     private static final Layout LARGE_EXTREME =
             new Layout(new int[] {4099, 1, 33001, 37, 17}, 51, -30, DataType.FLOAT32);
 
+    /** A channels-last kernel among 1-D parameters: its gradient is strided too. */
+    private static final Layout CHANNELS_LAST =
+            new Layout(new int[] {240, 5, 12}, 4, -2, DataType.FLOAT32, new Shape(4, 5, 3, 4));
+
     private static final int STEPS = 7;
 
     /**
@@ -94,7 +105,10 @@ class FlatAdamTest {
         try (Params params = new Params()) {
             List<Parameter> ps = new ArrayList<>();
             for (int p = 0; p < layout.sizes().length; p++) {
-                ps.add(params.add("p" + p, layout.type(), layout.init(p)));
+                ps.add(
+                        p == 0 && layout.kernel() != null
+                                ? params.addChannelsLast("p0", layout.kernel(), layout.init(p))
+                                : params.add("p" + p, layout.type(), layout.init(p)));
             }
             try (LuzOptimizer opt = spec.build(params.byName)) {
                 ParamGroup group = opt.groups().get(0);
@@ -176,7 +190,7 @@ class FlatAdamTest {
                         .isEqualTo(-1);
             }
         }
-        assertThat(flat.get(STEPS - 1)[4]).as("the weights moved").isNotEqualTo(flat.get(0)[4]);
+        assertThat(flat.get(STEPS - 1)[0]).as("the weights moved").isNotEqualTo(flat.get(0)[0]);
     }
 
     /** Every value's bits, float32 or float64. */
@@ -226,6 +240,15 @@ class FlatAdamTest {
         assertBitwiseEqual(Optimizers.adam(), SMALL_DOUBLE, t -> true, always(), -1);
         assertBitwiseEqual(
                 Optimizers.adamW().weightDecay(0.05), SMALL_DOUBLE, t -> true, always(), -1);
+    }
+
+    @Test
+    void channelsLastKernelsConcatenatedEqualPerParameterBitwise() throws IOException {
+        assertBitwiseEqual(Optimizers.adam(), CHANNELS_LAST, t -> true, always(), -1);
+        assertBitwiseEqual(
+                Optimizers.adam().weightDecay(0.01), CHANNELS_LAST, t -> true, always(), -1);
+        assertBitwiseEqual(
+                Optimizers.adamW().weightDecay(0.05), CHANNELS_LAST, t -> true, always(), -1);
     }
 
     @Test
