@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-import java.nio.FloatBuffer;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +20,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>{@link #applyAll} runs the same operations once on each group's parameters concatenated
  * ({@link FlatMoments}): the same values bit for bit, in a dozen native calls a step instead of a
- * dozen per parameter, which for a small convnet is most of the step's cost. On the CPU in
- * float32 the arithmetic runs in Java over the arrays' memory ({@link HostAdamPass}), in two
- * passes instead of a dozen, with only the square root and the write-back into the weights left
- * to the engine.
+ * dozen per parameter, which for a small convnet is most of the step's cost.
  *
  * <p>{@code beta1} is read at every step and used both in the moment update and in the bias
  * correction {@code 1 - beta1^t}, as PyTorch does when a scheduler cycles {@code betas[0]}.
@@ -60,25 +56,16 @@ final class AdamRule implements UpdateRule {
         }
         double lr = group.lr();
         double weightDecay = group.weightDecay();
-        boolean l2 = !decoupled && weightDecay != 0;
-        long step = slots.get(0).state().step;
-        if (moments.onHost() && !l2) {
-            // the gradients are read where they are: no concatenation
-            List<NDArray> grads = slots.stream().map(s -> s.grad().flatten()).toList();
-            decayAll(slots, lr, weightDecay);
-            updateOnHost(group, step, moments, grads);
-        } else {
-            NDArray g = concat(slots, true);
-            decayAll(slots, lr, weightDecay);
-            if (l2) {
-                g = g.add(concat(slots, false).mul(weightDecay));
+        NDArray g = concat(slots, true);
+        if (decoupled) {
+            for (Slot s : slots) {
+                decay(s.weight(), 1 - lr * weightDecay);
             }
-            if (moments.onHost()) {
-                updateOnHost(group, step, moments, List.of(g));
-            } else {
-                updateFlat(group, step, moments, g);
-            }
+        } else if (weightDecay != 0) {
+            g = g.add(concat(slots, false).mul(weightDecay));
         }
+        long step = slots.get(0).state().step;
+        updateFlat(group, step, moments, g);
         for (int i = 0; i < slots.size(); i++) {
             slots.get(i).weight().addi(moments.scratchView(i));
         }
@@ -92,39 +79,22 @@ final class AdamRule implements UpdateRule {
      * operands in the same order, so every float is the same.
      */
     private static void updateFlat(ParamGroup group, long step, FlatMoments moments, NDArray g) {
-        Scalars c = Scalars.of(group, step);
+        double beta1 = group.momentum();
+        double beta2 = group.beta2();
         NDArray scratch = moments.scratch();
         // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): (value * g) * g
         scratch.set(ALL, g);
-        moments.expAvgSq().muli(c.beta2()).addi(scratch.muli(1 - c.beta2()).muli(g));
+        moments.expAvgSq().muli(beta2).addi(scratch.muli(1 - beta2).muli(g));
         // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-        moments.expAvg().muli(c.beta1()).addi(g.muli(1 - c.beta1()));
-        NDArray denom =
-                moments.expAvgSq().sqrt().divi(c.biasCorrection2Sqrt()).addi(c.eps());
+        moments.expAvg().muli(beta1).addi(g.muli(1 - beta1));
+        double biasCorrection1 = 1 - Math.pow(beta1, step);
+        double biasCorrection2 = 1 - Math.pow(beta2, step);
+        double stepSize = group.lr() / biasCorrection1;
+        double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+        NDArray denom = moments.expAvgSq().sqrt().divi(biasCorrection2Sqrt).addi(group.eps());
         // param.addcdiv_(exp_avg, denom, value=-step_size): (value * m) / denom
         scratch.set(ALL, moments.expAvg());
-        scratch.muli(-c.stepSize()).divi(denom);
-    }
-
-    /**
-     * {@link #updateFlat} in two passes of Java over the arrays' memory around the engine's
-     * square root ({@link HostAdamPass}): the same floats, without its dozen passes, its copies
-     * into the scratch array and the scalar array each engine operation with a number creates.
-     *
-     * @param grads the gradients, flat, in the layout's order (or all of them concatenated)
-     */
-    private static void updateOnHost(
-            ParamGroup group, long step, FlatMoments moments, List<NDArray> grads) {
-        HostAdamPass pass = new HostAdamPass(Scalars.of(group, step));
-        int at = 0;
-        for (NDArray g : grads) {
-            // 1-D, so contiguous: a view of the gradient's memory, or a copy if it is strided
-            FloatBuffer floats = FlatMoments.floats(g);
-            pass.advanceMoments(floats, at, moments.expAvgFloats(), moments.expAvgSqFloats());
-            at += floats.limit();
-        }
-        NDArray root = moments.expAvgSq().sqrt();
-        pass.step(FlatMoments.floats(root), moments.expAvgFloats(), moments.scratchFloats());
+        scratch.muli(-stepSize).divi(denom);
     }
 
     /** The whole of a 1-D array, for an exact copy into it ({@code copy_}). */
@@ -151,15 +121,6 @@ final class AdamRule implements UpdateRule {
             parts.add((grads ? s.grad() : s.weight()).flatten());
         }
         return NDArrays.concat(parts);
-    }
-
-    /** AdamW's decay of every weight (nothing for Adam), before the step is added. */
-    private void decayAll(List<Slot> slots, double lr, double weightDecay) {
-        if (decoupled) {
-            for (Slot s : slots) {
-                decay(s.weight(), 1 - lr * weightDecay);
-            }
-        }
     }
 
     /** AdamW's decay; a factor of exactly 1 (no weight decay) leaves every float as it is. */
@@ -191,41 +152,20 @@ final class AdamRule implements UpdateRule {
      */
     private static NDArray update(
             ParamGroup group, long step, NDArray expAvg, NDArray expAvgSq, NDArray g) {
-        Scalars c = Scalars.of(group, step);
+        double beta1 = group.momentum();
+        double beta2 = group.beta2();
         // Temporaries are changed in place where PyTorch chains onto a fresh result, which gives
         // the same floats with half the allocations (each the size of the parameters).
         // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-        expAvg.muli(c.beta1()).addi(g.mul(1 - c.beta1()));
+        expAvg.muli(beta1).addi(g.mul(1 - beta1));
         // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): (value * g) * g
-        expAvgSq.muli(c.beta2()).addi(g.mul(1 - c.beta2()).muli(g));
-        NDArray denom = expAvgSq.sqrt().divi(c.biasCorrection2Sqrt()).addi(c.eps());
+        expAvgSq.muli(beta2).addi(g.mul(1 - beta2).muli(g));
+        double biasCorrection1 = 1 - Math.pow(beta1, step);
+        double biasCorrection2 = 1 - Math.pow(beta2, step);
+        double stepSize = group.lr() / biasCorrection1;
+        double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+        NDArray denom = expAvgSq.sqrt().divi(biasCorrection2Sqrt).addi(group.eps());
         // param.addcdiv_(exp_avg, denom, value=-step_size): (value * m) / denom
-        return expAvg.mul(-c.stepSize()).divi(denom);
-    }
-
-    /**
-     * A step's scalars, in double as PyTorch computes them.
-     *
-     * @param beta1 {@code betas[0]}, read at this step
-     * @param beta2 {@code betas[1]}
-     * @param stepSize {@code lr / (1 - beta1^t)}
-     * @param biasCorrection2Sqrt {@code sqrt(1 - beta2^t)}
-     * @param eps added to the denominator
-     */
-    record Scalars(
-            double beta1, double beta2, double stepSize, double biasCorrection2Sqrt, double eps) {
-
-        static Scalars of(ParamGroup group, long step) {
-            double beta1 = group.momentum();
-            double beta2 = group.beta2();
-            double biasCorrection1 = 1 - Math.pow(beta1, step);
-            double biasCorrection2 = 1 - Math.pow(beta2, step);
-            return new Scalars(
-                    beta1,
-                    beta2,
-                    group.lr() / biasCorrection1,
-                    Math.sqrt(biasCorrection2),
-                    group.eps());
-        }
+        return expAvg.mul(-stepSize).divi(denom);
     }
 }

@@ -1,13 +1,8 @@
 package io.github.luzj.optim;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -32,10 +27,6 @@ final class FlatMoments {
     private final NDArray scratch;
     private final List<NDArray> scratchViews;
     private final long[] offsets;
-    /** The flat arrays' memory, when it is host memory (see {@link #onHost}), else null. */
-    private final FloatBuffer expAvgFloats;
-    private final FloatBuffer expAvgSqFloats;
-    private final FloatBuffer scratchFloats;
 
     private FlatMoments(
             List<ParamState> states,
@@ -52,29 +43,6 @@ final class FlatMoments {
         this.offsets = offsets;
         this.expAvgViews = states.stream().map(s -> s.expAvg).toList();
         this.expAvgSqViews = states.stream().map(s -> s.expAvgSq).toList();
-        boolean host = isHostFloat(expAvg);
-        this.expAvgFloats = host ? floats(expAvg) : null;
-        this.expAvgSqFloats = host ? floats(expAvgSq) : null;
-        this.scratchFloats = host ? floats(scratch) : null;
-    }
-
-    /** A PyTorch float32 array in host memory, whose memory Java can read and write directly. */
-    private static boolean isHostFloat(NDArray a) {
-        return a instanceof PtNDArray
-                && a.getDevice().equals(Device.cpu())
-                && a.getDataType() == DataType.FLOAT32;
-    }
-
-    /**
-     * The memory of a contiguous float32 PyTorch array in host memory, as floats: reads and
-     * writes go to the array itself. Valid while the array is open.
-     *
-     * @param contiguous a contiguous array for which {@link #isHostFloat} holds (a strided one
-     *     would be copied, and writes to the copy lost)
-     * @return its memory
-     */
-    static FloatBuffer floats(NDArray contiguous) {
-        return JniUtils.getByteBuffer((PtNDArray) contiguous, true).asFloatBuffer();
     }
 
     /**
@@ -138,10 +106,7 @@ final class FlatMoments {
      * @return true if the layout can be used as it is
      */
     boolean covers(List<UpdateRule.Slot> slots) {
-        if (expAvg.isReleased()
-                || expAvgSq.isReleased()
-                || scratch.isReleased()
-                || slots.size() != states.size()) {
+        if (expAvg.isReleased() || slots.size() != states.size()) {
             return false;
         }
         for (int i = 0; i < slots.size(); i++) {
@@ -172,31 +137,6 @@ final class FlatMoments {
      */
     NDArray scratch() {
         return scratch;
-    }
-
-    /**
-     * Tells whether the flat arrays are float32 in host memory, so that {@link #expAvgFloats},
-     * {@link #expAvgSqFloats} and {@link #scratchFloats} give their memory.
-     *
-     * @return true on the CPU with float32 parameters
-     */
-    boolean onHost() {
-        return expAvgFloats != null;
-    }
-
-    /** {@link #expAvg}'s memory; only if {@link #onHost}. */
-    FloatBuffer expAvgFloats() {
-        return expAvgFloats;
-    }
-
-    /** {@link #expAvgSq}'s memory; only if {@link #onHost}. */
-    FloatBuffer expAvgSqFloats() {
-        return expAvgSqFloats;
-    }
-
-    /** {@link #scratch}'s memory; only if {@link #onHost}. */
-    FloatBuffer scratchFloats() {
-        return scratchFloats;
     }
 
     /**

@@ -67,7 +67,7 @@ class FlatAdamTest {
     private static final Layout SMALL =
             new Layout(new int[] {6, 1, 12, 3, 40}, 4, -2, DataType.FLOAT32);
 
-    /** The same in float64, which the engine's operations update rather than Java's. */
+    /** The same in float64. */
     private static final Layout SMALL_DOUBLE =
             new Layout(SMALL.sizes(), 4, -2, DataType.FLOAT64);
 
