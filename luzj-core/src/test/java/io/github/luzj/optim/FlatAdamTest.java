@@ -3,6 +3,8 @@ package io.github.luzj.optim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -12,6 +14,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,28 +28,65 @@ import org.junit.jupiter.api.Test;
  */
 class FlatAdamTest {
 
-    private static final int[] SIZES = {6, 1, 12, 3, 40};
-    private static final int STEPS = 7;
+    /**
+     * Parameters to train and how their gradients look.
+     *
+     * @param sizes each parameter's number of elements
+     * @param decades the gradients' magnitudes span this many powers of ten, from 1e-2 up
+     * @param lowest the smallest power of ten a gradient's magnitude starts at
+     * @param type the parameters' data type
+     * @param kernel if not null, the first parameter is a convolution kernel of this shape,
+     *     laid out channels-last as the fit loop creates kernels
+     */
+    private record Layout(int[] sizes, int decades, int lowest, DataType type, Shape kernel) {
 
-    /** A parameter's gradient at a step: mixed signs and magnitudes, different every time. */
-    private static float[] grad(int param, int step) {
-        float[] g = new float[SIZES[param]];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = (float) (Math.sin(1.3 * step + 0.7 * i + param) * Math.pow(10, (i + param) % 4 - 2));
+        Layout(int[] sizes, int decades, int lowest, DataType type) {
+            this(sizes, decades, lowest, type, null);
         }
-        return g;
+
+        /** A parameter's gradient at a step: mixed signs and magnitudes, different every time. */
+        float[] grad(int param, int step) {
+            float[] g = new float[sizes[param]];
+            for (int i = 0; i < g.length; i++) {
+                double magnitude = Math.pow(10, (i + param) % decades + lowest);
+                g[i] = (float) (Math.sin(1.3 * step + 0.7 * i + param) * magnitude);
+            }
+            return g;
+        }
+
+        float[] init(int param) {
+            float[] w = new float[sizes[param]];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) Math.cos(0.9 * i - param) * (param + 1);
+            }
+            return w;
+        }
     }
 
-    private static float[] init(int param) {
-        float[] w = new float[SIZES[param]];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) Math.cos(0.9 * i - param) * (param + 1);
-        }
-        return w;
-    }
+    /** Small parameters, gradients from 1e-2 to 10. */
+    private static final Layout SMALL =
+            new Layout(new int[] {6, 1, 12, 3, 40}, 4, -2, DataType.FLOAT32);
+
+    /** The same in float64. */
+    private static final Layout SMALL_DOUBLE =
+            new Layout(SMALL.sizes(), 4, -2, DataType.FLOAT64);
 
     /**
-     * Trains {@link #SIZES} parameters, lr and beta1 moving every step; returns every
+     * Parameters larger than the engine's vector width and its split between threads (32,768
+     * elements), with lengths that leave remainders, and gradients from 1e-30 to 1e20: squared
+     * they go below float's normal range, to zero, and above it, to infinity.
+     */
+    private static final Layout LARGE_EXTREME =
+            new Layout(new int[] {4099, 1, 33001, 37, 17}, 51, -30, DataType.FLOAT32);
+
+    /** A channels-last kernel among 1-D parameters: its gradient is strided too. */
+    private static final Layout CHANNELS_LAST =
+            new Layout(new int[] {240, 5, 12}, 4, -2, DataType.FLOAT32, new Shape(4, 5, 3, 4));
+
+    private static final int STEPS = 7;
+
+    /**
+     * Trains the layout's parameters, lr and beta1 moving every step; returns every
      * parameter's values after every step.
      *
      * @param flat which steps go through {@code step()}, the others through {@code update} per
@@ -54,14 +94,21 @@ class FlatAdamTest {
      * @param hasGrad which parameters get a gradient at a step (the others keep none)
      * @param checkpointAt a step after which the state is saved and loaded back, or -1
      */
-    private static List<float[][]> train(
-            OptimizerSpec spec, IntPredicate flat, IntPredicate[] hasGrad, int checkpointAt)
+    private static List<long[][]> train(
+            OptimizerSpec spec,
+            Layout layout,
+            IntPredicate flat,
+            IntPredicate[] hasGrad,
+            int checkpointAt)
             throws IOException {
-        List<float[][]> trace = new ArrayList<>();
+        List<long[][]> trace = new ArrayList<>();
         try (Params params = new Params()) {
             List<Parameter> ps = new ArrayList<>();
-            for (int p = 0; p < SIZES.length; p++) {
-                ps.add(params.add("p" + p, init(p)));
+            for (int p = 0; p < layout.sizes().length; p++) {
+                ps.add(
+                        p == 0 && layout.kernel() != null
+                                ? params.addChannelsLast("p0", layout.kernel(), layout.init(p))
+                                : params.add("p" + p, layout.type(), layout.init(p)));
             }
             try (LuzOptimizer opt = spec.build(params.byName)) {
                 ParamGroup group = opt.groups().get(0);
@@ -71,7 +118,7 @@ class FlatAdamTest {
                     Map<Parameter, float[]> grads = new LinkedHashMap<>();
                     for (int p = 0; p < ps.size(); p++) {
                         if (hasGrad[p].test(t)) {
-                            grads.put(ps.get(p), grad(p, t));
+                            grads.put(ps.get(p), layout.grad(p, t));
                         }
                     }
                     params.backward(grads);
@@ -89,9 +136,9 @@ class FlatAdamTest {
                             }
                         }
                     }
-                    float[][] values = new float[ps.size()][];
+                    long[][] values = new long[ps.size()][];
                     for (int p = 0; p < ps.size(); p++) {
-                        values[p] = Params.values(ps.get(p));
+                        values[p] = bits(ps.get(p).getArray());
                     }
                     trace.add(values);
                     if (t == checkpointAt) {
@@ -107,34 +154,52 @@ class FlatAdamTest {
     }
 
     private static IntPredicate[] always() {
-        IntPredicate[] all = new IntPredicate[SIZES.length];
+        IntPredicate[] all = new IntPredicate[SMALL.sizes().length];
         IntPredicate every = t -> true;
-        java.util.Arrays.fill(all, every);
+        Arrays.fill(all, every);
         return all;
     }
 
     private static void assertBitwiseEqual(OptimizerSpec spec, IntPredicate[] hasGrad, int checkpointAt)
             throws IOException {
-        assertBitwiseEqual(spec, t -> true, hasGrad, checkpointAt);
+        assertBitwiseEqual(spec, SMALL, t -> true, hasGrad, checkpointAt);
     }
 
     private static void assertBitwiseEqual(
             OptimizerSpec spec, IntPredicate flatSteps, IntPredicate[] hasGrad, int checkpointAt)
             throws IOException {
-        List<float[][]> flat = train(spec, flatSteps, hasGrad, checkpointAt);
-        List<float[][]> single = train(spec, t -> false, hasGrad, -1);
-        for (int t = 0; t < STEPS; t++) {
-            for (int p = 0; p < SIZES.length; p++) {
-                float[] a = flat.get(t)[p];
-                float[] b = single.get(t)[p];
-                assertThat(floatBits(a)).as("%s: parameter %d after step %d", spec, p, t + 1).containsExactly(floatBits(b));
-            }
-        }
-        assertThat(flat.get(STEPS - 1)[4]).as("the weights moved").isNotEqualTo(init(4));
+        assertBitwiseEqual(spec, SMALL, flatSteps, hasGrad, checkpointAt);
     }
 
-    private static int[] floatBits(float[] values) {
-        int[] bits = new int[values.length];
+    private static void assertBitwiseEqual(
+            OptimizerSpec spec,
+            Layout layout,
+            IntPredicate flatSteps,
+            IntPredicate[] hasGrad,
+            int checkpointAt)
+            throws IOException {
+        List<long[][]> flat = train(spec, layout, flatSteps, hasGrad, checkpointAt);
+        List<long[][]> single = train(spec, layout, t -> false, hasGrad, -1);
+        for (int t = 0; t < STEPS; t++) {
+            for (int p = 0; p < layout.sizes().length; p++) {
+                long[] a = flat.get(t)[p];
+                long[] b = single.get(t)[p];
+                // the first element that differs, -1 for none (containsExactly is quadratic)
+                assertThat(Arrays.mismatch(a, b))
+                        .as("%s: parameter %d after step %d, first differing element", spec, p, t + 1)
+                        .isEqualTo(-1);
+            }
+        }
+        assertThat(flat.get(STEPS - 1)[0]).as("the weights moved").isNotEqualTo(flat.get(0)[0]);
+    }
+
+    /** Every value's bits, float32 or float64. */
+    private static long[] bits(NDArray array) {
+        if (array.getDataType() == DataType.FLOAT64) {
+            return Arrays.stream(array.toDoubleArray()).mapToLong(Double::doubleToRawLongBits).toArray();
+        }
+        float[] values = array.toFloatArray();
+        long[] bits = new long[values.length];
         for (int i = 0; i < values.length; i++) {
             bits[i] = Float.floatToRawIntBits(values[i]);
         }
@@ -154,6 +219,36 @@ class FlatAdamTest {
     @Test
     void adamWConcatenatedEqualsPerParameterBitwise() throws IOException {
         assertBitwiseEqual(Optimizers.adamW().weightDecay(0.05), always(), -1);
+    }
+
+    @Test
+    void largeParametersWithExtremeGradientsConcatenatedEqualPerParameterBitwise()
+            throws IOException {
+        assertBitwiseEqual(Optimizers.adam(), LARGE_EXTREME, t -> true, always(), -1);
+        assertBitwiseEqual(
+                Optimizers.adam().weightDecay(0.01).eps(1e-6),
+                LARGE_EXTREME,
+                t -> true,
+                always(),
+                -1);
+        assertBitwiseEqual(
+                Optimizers.adamW().weightDecay(0.05), LARGE_EXTREME, t -> true, always(), -1);
+    }
+
+    @Test
+    void float64ParametersConcatenatedEqualPerParameterBitwise() throws IOException {
+        assertBitwiseEqual(Optimizers.adam(), SMALL_DOUBLE, t -> true, always(), -1);
+        assertBitwiseEqual(
+                Optimizers.adamW().weightDecay(0.05), SMALL_DOUBLE, t -> true, always(), -1);
+    }
+
+    @Test
+    void channelsLastKernelsConcatenatedEqualPerParameterBitwise() throws IOException {
+        assertBitwiseEqual(Optimizers.adam(), CHANNELS_LAST, t -> true, always(), -1);
+        assertBitwiseEqual(
+                Optimizers.adam().weightDecay(0.01), CHANNELS_LAST, t -> true, always(), -1);
+        assertBitwiseEqual(
+                Optimizers.adamW().weightDecay(0.05), CHANNELS_LAST, t -> true, always(), -1);
     }
 
     @Test

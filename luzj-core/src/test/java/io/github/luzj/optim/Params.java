@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
@@ -19,7 +21,25 @@ final class Params implements AutoCloseable {
     final Map<String, Parameter> byName = new LinkedHashMap<>();
 
     Parameter add(String name, float... values) {
-        NDArray array = manager.create(values);
+        return add(name, DataType.FLOAT32, values);
+    }
+
+    Parameter add(String name, DataType type, float... values) {
+        return register(name, manager.create(values).toType(type, false));
+    }
+
+    /**
+     * Adds a 4-D parameter laid out channels-last ({@code [out, kh, kw, in]} in memory), as
+     * the fit loop creates convolution kernels; its gradients come out in that layout too.
+     */
+    Parameter addChannelsLast(String name, Shape shape, float... values) {
+        NDArray dense = manager.create(values, shape);
+        NDArray nhwc = dense.transpose(0, 2, 3, 1).flatten();
+        Shape memory = new Shape(shape.get(0), shape.get(2), shape.get(3), shape.get(1));
+        return register(name, nhwc.reshape(memory).transpose(0, 3, 1, 2));
+    }
+
+    private Parameter register(String name, NDArray array) {
         array.setRequiresGradient(true);
         Parameter p =
                 Parameter.builder()
@@ -43,7 +63,8 @@ final class Params implements AutoCloseable {
             NDArray loss = null;
             for (Map.Entry<Parameter, float[]> e : grads.entrySet()) {
                 // g first, so that every temporary lands in the step's manager
-                NDArray term = step.create(e.getValue()).mul(e.getKey().getArray()).sum();
+                NDArray w = e.getKey().getArray();
+                NDArray term = step.create(e.getValue(), w.getShape()).mul(w).sum();
                 loss = loss == null ? term : loss.add(term);
             }
             gc.backward(loss);
