@@ -80,7 +80,7 @@ class ArchitectureTest {
                 .whereLayer("vision.models").mayOnlyAccessLayers("base", "data", "weights")
                 .whereLayer("djl").mayOnlyAccessLayers("base", "data", "metric")
                 .whereLayer("callback").mayOnlyAccessLayers("base", "optim", "record")
-                .whereLayer("checkpoint").mayOnlyAccessLayers("base", "optim", "record")
+                .whereLayer("checkpoint").mayOnlyAccessLayers("base", "data", "optim", "record")
                 .whereLayer("fit").mayOnlyAccessLayers(
                         "base", "data", "metric", "optim", "record", "loss", "djl", "callback",
                         "checkpoint")
