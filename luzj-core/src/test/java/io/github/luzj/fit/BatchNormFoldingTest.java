@@ -15,6 +15,7 @@ import io.github.luzj.SetupModel;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
+import io.github.luzj.data.ChannelsLastWeights;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.metric.Metrics;
@@ -129,5 +130,52 @@ class BatchNormFoldingTest {
         assertThat(setup.foldBatchNorm()).isTrue();
         assertThat(setup.foldBatchNorm(false).channelsLast(false).device(Device.cpu()).foldBatchNorm())
                 .isFalse();
+    }
+
+    /**
+     * Halves every weight at the pass's start and restores them at its end, as the EMA callback
+     * swaps its average in: the folded pass must be built from the weights the callbacks leave.
+     */
+    private static Callback halvingAtTheStart(Phase begin, Phase end) {
+        Map<String, float[]> saved = new java.util.HashMap<>();
+        return Callback.on(
+                begin,
+                ctx -> {
+                    for (var p : ctx.block().getParameters()) {
+                        NDArray w = p.getValue().getArray();
+                        if (ctx.phase() == begin) {
+                            saved.put(p.getKey(), w.toFloatArray());
+                        }
+                        float[] values = saved.get(p.getKey()).clone();
+                        if (ctx.phase() == begin) {
+                            for (int i = 0; i < values.length; i++) {
+                                values[i] *= 0.5f;
+                            }
+                        }
+                        try (NDArray v = w.getManager().create(values, w.getShape())) {
+                            ChannelsLastWeights.copyInto(w, v);
+                        }
+                    }
+                },
+                end);
+    }
+
+    @Test
+    void theFoldedPassUsesTheWeightsTheBeginCallbacksLeave() {
+        SampleDataset data = digits(32, 11);
+        try (FittedModel fitted =
+                        Luz.setup(ChapterConvNet.withBatchNorm(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                                .device(Device.cpu())
+                                .fit(FitOptions.builder(loader(data, true)).epochs(1).seed(5).verbose(false).build());
+                NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Comparison evaluated = new Comparison();
+            fitted.evaluate(loader(data, false), halvingAtTheStart(Phase.VALID_BEGIN, Phase.VALID_END), evaluated.callback());
+            assertThat(evaluated.batches).isEqualTo(2);
+            assertThat(evaluated.worst).as("evaluate folded the swapped-in weights").isLessThan(1e-5);
+            Comparison predicted = new Comparison();
+            fitted.predict(loader(data, false), m, halvingAtTheStart(Phase.PREDICT_BEGIN, Phase.PREDICT_END), predicted.callback());
+            assertThat(predicted.batches).isEqualTo(2);
+            assertThat(predicted.worst).as("predict folded the swapped-in weights").isLessThan(1e-5);
+        }
     }
 }

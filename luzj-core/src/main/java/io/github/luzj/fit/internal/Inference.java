@@ -39,14 +39,17 @@ public final class Inference {
         BatchErrors.requireLabels(data, "the data to evaluate", "evaluate");
         FitContext ctx = prepare(session, data, callbacks);
         ctx.training = false;
-        try (NDManager mm = session.model().getNDManager().newSubManager();
-                FoldedForward forward = FoldedForward.of(session, mm)) {
+        try (NDManager mm = session.model().getNDManager().newSubManager()) {
             SetSums sums = new SetSums(mm, session.metrics());
             ctx.fire(Phase.VALID_BEGIN);
-            boolean done =
-                    new BatchRunner(mm, session.device(), session.newStaging())
-                            .within(ctx)
-                            .run(data, 1, new ValidStep(ctx, session, sums, forward));
+            boolean done;
+            // folded after VALID_BEGIN, from the weights its callbacks leave (the EMA swaps its
+            // average in there), as the fit's validation does
+            try (FoldedForward forward = FoldedForward.of(session, mm)) {
+                done = new BatchRunner(mm, session.device(), session.newStaging())
+                        .within(ctx)
+                        .run(data, 1, new ValidStep(ctx, session, sums, forward));
+            }
             ctx.fire(Phase.VALID_END);
             checkNotAborted(ctx, done, "evaluate");
             return new MetricValues(sums.computeAndReset());
@@ -70,21 +73,23 @@ public final class Inference {
             Session session, DataLoader data, NDManager manager, List<Callback> callbacks) {
         FitContext ctx = prepare(session, data, callbacks);
         List<NDArray> parts = new ArrayList<>();
-        try (NDManager scratch = manager.newSubManager(session.device());
-                FoldedForward forward = FoldedForward.of(session, scratch)) {
+        try (NDManager scratch = manager.newSubManager(session.device())) {
             ctx.fire(Phase.PREDICT_BEGIN);
-            boolean done =
-                    new BatchRunner(scratch, session.device(), session.newStaging())
-                            .within(ctx)
-                            .run(data, 1, (hb, x, y, index) -> {
-                                ctx.fire(Phase.PREDICT_BATCH_BEGIN);
-                                ctx.pred = forward.forward(x);
-                                ctx.fire(Phase.PREDICT_BATCH_END);
-                                NDArray out = ctx.pred.head();
-                                out.attach(scratch);
-                                parts.add(out);
-                                return !ctx.aborted;
-                            });
+            boolean done;
+            // folded after PREDICT_BEGIN, from the weights its callbacks leave
+            try (FoldedForward forward = FoldedForward.of(session, scratch)) {
+                done = new BatchRunner(scratch, session.device(), session.newStaging())
+                        .within(ctx)
+                        .run(data, 1, (hb, x, y, index) -> {
+                            ctx.fire(Phase.PREDICT_BATCH_BEGIN);
+                            ctx.pred = forward.forward(x);
+                            ctx.fire(Phase.PREDICT_BATCH_END);
+                            NDArray out = ctx.pred.head();
+                            out.attach(scratch);
+                            parts.add(out);
+                            return !ctx.aborted;
+                        });
+            }
             ctx.fire(Phase.PREDICT_END);
             checkNotAborted(ctx, done, "predict");
             NDArray stacked = NDArrays.concat(new NDList(parts), 0);
