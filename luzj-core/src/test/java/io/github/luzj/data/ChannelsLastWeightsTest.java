@@ -19,6 +19,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
+import io.github.luzj.testing.Layouts;
 import org.junit.jupiter.api.Test;
 
 class ChannelsLastWeightsTest {
@@ -33,28 +34,6 @@ class ChannelsLastWeightsTest {
                 .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).build())
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(5).build());
-    }
-
-    /**
-     * Whether {@code a}'s memory runs channels-last: viewing it NHWC is then contiguous, so a
-     * reshape of that view is a view and writing through it changes the array (of a copy, to
-     * leave {@code a} alone; duplicate keeps the strides).
-     */
-    private static boolean channelsLastInMemory(NDArray a) {
-        try (NDArray copy = a.duplicate()) {
-            float before = copy.sum().getFloat();
-            copy.transpose(0, 2, 3, 1).reshape(-1).addi(1);
-            return copy.sum().getFloat() != before;
-        }
-    }
-
-    /** Whether {@code a} is contiguous in its own shape: a reshape of it is then a view. */
-    private static boolean contiguous(NDArray a) {
-        try (NDArray copy = a.duplicate()) {
-            float before = copy.sum().getFloat();
-            copy.reshape(-1).addi(1);
-            return copy.sum().getFloat() != before;
-        }
     }
 
     @Test
@@ -78,10 +57,10 @@ class ChannelsLastWeightsTest {
                 assertThat(y.toFloatArray()).as(b.get(i).getKey()).containsExactly(x.toFloatArray());
                 if (x.getShape().dimension() == 4) {
                     kernels++;
-                    assertThat(channelsLastInMemory(y)).as(b.get(i).getKey() + " laid out").isTrue();
-                    assertThat(channelsLastInMemory(x)).as(b.get(i).getKey() + " plain").isFalse();
+                    assertThat(Layouts.channelsLastInMemory(y)).as(b.get(i).getKey() + " laid out").isTrue();
+                    assertThat(Layouts.channelsLastInMemory(x)).as(b.get(i).getKey() + " plain").isFalse();
                 } else {
-                    assertThat(contiguous(y)).as(b.get(i).getKey()).isTrue();
+                    assertThat(Layouts.contiguous(y)).as(b.get(i).getKey()).isTrue();
                 }
             }
             assertThat(kernels).as("the two convolutions' kernels").isEqualTo(2);
@@ -121,7 +100,7 @@ class ChannelsLastWeightsTest {
                     .startsWith(0f, 4f, 8f);
             laidOut.set(new NDIndex("..."), plain);
             assertThat(laidOut.toFloatArray()).containsExactly(values);
-            assertThat(channelsLastInMemory(laidOut)).as("channels-last after set(index)").isTrue();
+            assertThat(Layouts.channelsLastInMemory(laidOut)).as("channels-last after set(index)").isTrue();
         }
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import io.github.luzj.data.ChannelsLastWeights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,10 +34,9 @@ final class Params implements AutoCloseable {
      * the fit loop creates convolution kernels; its gradients come out in that layout too.
      */
     Parameter addChannelsLast(String name, Shape shape, float... values) {
-        NDArray dense = manager.create(values, shape);
-        NDArray nhwc = dense.transpose(0, 2, 3, 1).flatten();
-        Shape memory = new Shape(shape.get(0), shape.get(2), shape.get(3), shape.get(1));
-        return register(name, nhwc.reshape(memory).transpose(0, 3, 1, 2));
+        try (NDArray dense = manager.create(values, shape)) {
+            return register(name, ChannelsLastWeights.copyOf(dense));
+        }
     }
 
     private Parameter register(String name, NDArray array) {

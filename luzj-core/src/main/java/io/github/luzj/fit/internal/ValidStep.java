@@ -7,8 +7,8 @@ import io.github.luzj.data.HostBatch;
 
 /**
  * A validation batch, as fit's validation and {@code evaluate} both run it: forward with
- * {@code training = false} (batch norm folded, {@link FoldedForward}), loss, sums, with the validation batch phases; an abort (Ctrl-C)
- * stops after the batch.
+ * {@code training = false} (batch norm folded, {@link FoldedForward}), loss, sums, with the
+ * validation batch phases; an abort (Ctrl-C) stops after the batch.
  */
 final class ValidStep implements BatchRunner.Step {
 
