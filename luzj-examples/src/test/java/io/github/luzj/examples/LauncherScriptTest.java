@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/luzj} runs the CLI with glibc's malloc settings, keeps the caller's own and passes
+ * {@code bin/luzj} runs the CLI with glibc's malloc settings and a pre-touched Java heap, keeps the
+ * caller's own settings (its JAVA_OPTS after the launcher's, so they win) and passes
  * the arguments through untouched; a stand-in {@code java} prints what it was given.
  */
 class LauncherScriptTest {
@@ -26,7 +27,7 @@ class LauncherScriptTest {
         Files.writeString(
                 java,
                 "#!/bin/sh\n"
-                        + "echo \"mmap=$MALLOC_MMAP_THRESHOLD_ trim=$MALLOC_TRIM_THRESHOLD_\"\n"
+                        + "echo \"arenas=$MALLOC_ARENA_MAX mmap=$MALLOC_MMAP_THRESHOLD_ trim=$MALLOC_TRIM_THRESHOLD_\"\n"
                         + "for a in \"$@\"; do echo \"arg=$a\"; done\n");
         java.toFile().setExecutable(true);
         Path jar = tmp.resolve("luzj-examples.jar");
@@ -36,6 +37,7 @@ class LauncherScriptTest {
         List<String> cmd = new ArrayList<>(List.of("sh", SCRIPT.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("MALLOC_ARENA_MAX");
         pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
         pb.environment().remove("MALLOC_TRIM_THRESHOLD_");
         pb.environment().remove("JAVA_OPTS");
@@ -49,12 +51,13 @@ class LauncherScriptTest {
     }
 
     @Test
-    void setsMallocsThresholdsAndPassesTheArgumentsThrough(@TempDir Path tmp) throws Exception {
+    void setsMallocsArenaAndThresholdsAndPassesTheArgumentsThrough(@TempDir Path tmp) throws Exception {
         Run r = run(tmp, Map.of(), "bench", "--out", "a folder with spaces");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().lines().toList())
                 .containsExactly(
-                        "mmap=67108864 trim=1073741824",
+                        "arenas=1 mmap=67108864 trim=1073741824",
+                        "arg=-XX:+AlwaysPreTouch",
                         "arg=-jar",
                         "arg=" + tmp.resolve("luzj-examples.jar"),
                         "arg=bench",
@@ -64,9 +67,15 @@ class LauncherScriptTest {
 
     @Test
     void keepsTheCallersOwnSettings(@TempDir Path tmp) throws Exception {
-        Run r = run(tmp, Map.of("MALLOC_MMAP_THRESHOLD_", "131072", "JAVA_OPTS", "-Xmx1g"), "--help");
+        Run r = run(tmp, Map.of(
+                                "MALLOC_ARENA_MAX", "4",
+                                "MALLOC_MMAP_THRESHOLD_", "131072",
+                                "JAVA_OPTS", "-XX:-AlwaysPreTouch -Xmx1g"),
+                        "--help");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("mmap=131072 trim=1073741824\narg=-Xmx1g\narg=-jar\n");
+        assertThat(r.out()).startsWith(
+                        "arenas=4 mmap=131072 trim=1073741824\n"
+                                + "arg=-XX:+AlwaysPreTouch\narg=-XX:-AlwaysPreTouch\narg=-Xmx1g\narg=-jar\n");
     }
 
     @Test

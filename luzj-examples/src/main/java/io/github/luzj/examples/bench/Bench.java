@@ -7,6 +7,7 @@ import io.github.luzj.data.SampleDataset;
 import io.github.luzj.examples.bench.BenchReport.Target;
 import io.github.luzj.examples.chapter.ChapterData;
 import io.github.luzj.examples.chapter.RunSettings;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,16 +187,17 @@ public final class Bench {
                 .put("lr_steps", settings.lrSteps())
                 .put("resnet_samples", r.samples())
                 .put("resnet_weights", r.weights())
-                .put("allocator_env", allocatorEnvironment());
+                .put("allocator_env", allocatorEnvironment())
+                .put("jvm_options", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     }
 
     /**
-     * The environment variables that change the native allocator (bin/luzj sets the first two),
+     * The environment variables that change the native allocator (bin/luzj sets the first three),
      * "unset" for those not set: the page faults and the speed depend on them.
      */
     private static String allocatorEnvironment() {
         List<String> out = new ArrayList<>();
-        for (String name : List.of("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX", "LD_PRELOAD")) {
+        for (String name : List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES", "LD_PRELOAD")) {
             String v = System.getenv(name);
             out.add(name + "=" + (v == null ? "unset" : v));
         }

@@ -77,7 +77,11 @@ class BenchCommandTest {
         assertThat(json.get("train_samples").getAsInt()).isEqualTo(64);
         assertThat(json.get("intra_op_threads").getAsInt()).isEqualTo(1);
         assertThat(json.get("resnet_weights").getAsString()).isNotBlank();
-        assertThat(json.get("allocator_env").getAsString()).contains("MALLOC_MMAP_THRESHOLD_=").contains("LD_PRELOAD=");
+        assertThat(json.get("allocator_env").getAsString())
+                .contains("MALLOC_ARENA_MAX=")
+                .contains("MALLOC_MMAP_THRESHOLD_=")
+                .contains("LD_PRELOAD=");
+        assertThat(json.has("jvm_options")).isTrue();
         assertThat(json.getAsJsonObject("targets").get("fit_vs_raw").getAsString()).isEqualTo(">= 0.9700");
         assertThat(json.get("pytorch").getAsString()).startsWith("skipped: no Python with torch");
         for (String key : PYTORCH) {
