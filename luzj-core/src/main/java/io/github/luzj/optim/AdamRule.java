@@ -1,8 +1,6 @@
 package io.github.luzj.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -56,13 +54,13 @@ final class AdamRule implements UpdateRule {
         }
         double lr = group.lr();
         double weightDecay = group.weightDecay();
-        NDArray g = concat(slots, true);
+        NDArray g = moments.concat(slots, true);
         if (decoupled) {
             for (Slot s : slots) {
                 decay(s.weight(), 1 - lr * weightDecay);
             }
         } else if (weightDecay != 0) {
-            g = g.add(concat(slots, false).mul(weightDecay));
+            g = g.add(moments.concat(slots, false).mul(weightDecay));
         }
         long step = slots.get(0).state().step;
         updateFlat(group, step, moments, g);
@@ -113,14 +111,6 @@ final class AdamRule implements UpdateRule {
             }
         }
         return true;
-    }
-
-    private static NDArray concat(List<Slot> slots, boolean grads) {
-        NDList parts = new NDList(slots.size());
-        for (Slot s : slots) {
-            parts.add((grads ? s.grad() : s.weight()).flatten());
-        }
-        return NDArrays.concat(parts);
     }
 
     /** AdamW's decay; a factor of exactly 1 (no weight decay) leaves every float as it is. */

@@ -3,6 +3,7 @@ package io.github.luzj.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import io.github.luzj.base.MemoryOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -16,6 +17,12 @@ import java.util.function.UnaryOperator;
  * bit for bit, with a dozen native calls per step instead of a dozen per parameter. The
  * per-parameter views keep everything else (checkpoints, DJL's one-parameter {@code update})
  * working on the same memory.
+ *
+ * <p>Each parameter's part runs in the order of the parameter's own memory: a channels-last
+ * kernel's part is NHWC, and its views have the kernel's strides. Its gradient (which LibTorch
+ * lays out like the kernel) then flattens into the concatenation without a copy, and the step
+ * adds to the kernel element for element in memory order. Which element sits where in the flat
+ * arrays changes no value, since every operation on them is elementwise.
  */
 final class FlatMoments {
 
@@ -27,6 +34,7 @@ final class FlatMoments {
     private final NDArray scratch;
     private final List<NDArray> scratchViews;
     private final long[] offsets;
+    private final boolean[] channelsLast;
 
     private FlatMoments(
             List<ParamState> states,
@@ -34,13 +42,15 @@ final class FlatMoments {
             NDArray expAvgSq,
             NDArray scratch,
             List<NDArray> scratchViews,
-            long[] offsets) {
+            long[] offsets,
+            boolean[] channelsLast) {
         this.states = states;
         this.expAvg = expAvg;
         this.expAvgSq = expAvgSq;
         this.scratch = scratch;
         this.scratchViews = scratchViews;
         this.offsets = offsets;
+        this.channelsLast = channelsLast;
         this.expAvgViews = states.stream().map(s -> s.expAvg).toList();
         this.expAvgSqViews = states.stream().map(s -> s.expAvgSq).toList();
     }
@@ -59,13 +69,17 @@ final class FlatMoments {
         NDList m = new NDList();
         NDList v = new NDList();
         long[] offsets = new long[slots.size() - 1];
+        boolean[] channelsLast = new boolean[slots.size()];
         long at = 0;
         for (int i = 0; i < slots.size(); i++) {
             UpdateRule.Slot s = slots.get(i);
             states.add(s.state());
             NDArray w = s.weight();
-            m.add(s.state().expAvg == null ? w.zerosLike().flatten() : s.state().expAvg.flatten());
-            v.add(s.state().expAvgSq == null ? w.zerosLike().flatten() : s.state().expAvgSq.flatten());
+            channelsLast[i] = MemoryOrder.channelsLast(w);
+            NDArray m0 = s.state().expAvg == null ? w.zerosLike() : s.state().expAvg;
+            NDArray v0 = s.state().expAvgSq == null ? w.zerosLike() : s.state().expAvgSq;
+            m.add(flatten(m0, channelsLast[i]));
+            v.add(flatten(v0, channelsLast[i]));
             at += w.size();
             if (i < offsets.length) {
                 offsets[i] = at;
@@ -82,11 +96,53 @@ final class FlatMoments {
             ParamState s = states.get(i);
             NDArray w = slots.get(i).weight();
             replace(s.expAvg, s.expAvgSq);
-            s.expAvg = keep.apply(mViews.get(i).reshape(w.getShape()));
-            s.expAvgSq = keep.apply(vViews.get(i).reshape(w.getShape()));
-            scratchViews.add(keep.apply(sViews.get(i).reshape(w.getShape())));
+            s.expAvg = keep.apply(inShape(mViews.get(i), w, channelsLast[i]));
+            s.expAvgSq = keep.apply(inShape(vViews.get(i), w, channelsLast[i]));
+            scratchViews.add(keep.apply(inShape(sViews.get(i), w, channelsLast[i])));
         }
-        return new FlatMoments(states, flatM, flatV, scratch, scratchViews, offsets);
+        return new FlatMoments(states, flatM, flatV, scratch, scratchViews, offsets, channelsLast);
+    }
+
+    /**
+     * A parameter-shaped array flattened in the parameter's memory order: a view when {@code a}
+     * has that order (a gradient, or a view of this layout), else a copy.
+     */
+    private static NDArray flatten(NDArray a, boolean channelsLast) {
+        if (!channelsLast) {
+            return a.flatten();
+        }
+        try (NDArray nhwc = a.transpose(0, 2, 3, 1)) {
+            return nhwc.flatten();
+        }
+    }
+
+    /** A flat part viewed in the parameter's shape, with the parameter's strides. */
+    private static NDArray inShape(NDArray part, NDArray weight, boolean channelsLast) {
+        long[] s = weight.getShape().getShape();
+        if (!channelsLast) {
+            return part.reshape(weight.getShape());
+        }
+        try (NDArray nhwc = part.reshape(s[0], s[2], s[3], s[1])) {
+            return nhwc.transpose(0, 3, 1, 2);
+        }
+    }
+
+    /**
+     * The concatenation of every slot's gradient ({@code grads}) or weight, each flattened in the
+     * order of this layout: for gradients laid out like their parameters, one copy in all (the
+     * concatenation itself).
+     *
+     * @param slots the slots this layout {@linkplain #covers covers}
+     * @param grads true for the gradients, false for the weights
+     * @return a fresh array
+     */
+    NDArray concat(List<UpdateRule.Slot> slots, boolean grads) {
+        NDList parts = new NDList(slots.size());
+        for (int i = 0; i < slots.size(); i++) {
+            UpdateRule.Slot s = slots.get(i);
+            parts.add(flatten(grads ? s.grad() : s.weight(), channelsLast[i]));
+        }
+        return NDArrays.concat(parts);
     }
 
     private static void replace(NDArray... old) {
@@ -140,7 +196,7 @@ final class FlatMoments {
     }
 
     /**
-     * Each parameter's part of {@link #scratch}, a view in its shape.
+     * Each parameter's part of {@link #scratch}, a view in its shape and with its strides.
      *
      * @param i the parameter's position in the layout
      * @return the view

@@ -19,6 +19,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
+import io.github.luzj.base.MemoryOrder;
 import io.github.luzj.testing.Layouts;
 import org.junit.jupiter.api.Test;
 
@@ -57,8 +58,8 @@ class ChannelsLastWeightsTest {
                 assertThat(y.toFloatArray()).as(b.get(i).getKey()).containsExactly(x.toFloatArray());
                 if (x.getShape().dimension() == 4) {
                     kernels++;
-                    assertThat(Layouts.channelsLastInMemory(y)).as(b.get(i).getKey() + " laid out").isTrue();
-                    assertThat(Layouts.channelsLastInMemory(x)).as(b.get(i).getKey() + " plain").isFalse();
+                    assertThat(MemoryOrder.channelsLast(y)).as(b.get(i).getKey() + " laid out").isTrue();
+                    assertThat(MemoryOrder.channelsLast(x)).as(b.get(i).getKey() + " plain").isFalse();
                 } else {
                     assertThat(Layouts.contiguous(y)).as(b.get(i).getKey()).isTrue();
                 }
@@ -100,7 +101,7 @@ class ChannelsLastWeightsTest {
                     .startsWith(0f, 4f, 8f);
             laidOut.set(new NDIndex("..."), plain);
             assertThat(laidOut.toFloatArray()).containsExactly(values);
-            assertThat(Layouts.channelsLastInMemory(laidOut)).as("channels-last after set(index)").isTrue();
+            assertThat(MemoryOrder.channelsLast(laidOut)).as("channels-last after set(index)").isTrue();
         }
     }
 }

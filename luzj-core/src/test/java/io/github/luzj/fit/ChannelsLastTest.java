@@ -17,6 +17,7 @@ import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
 import io.github.luzj.SetupModel;
+import io.github.luzj.base.MemoryOrder;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
@@ -24,7 +25,6 @@ import io.github.luzj.data.SampleDataset;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.testing.Synthetic;
 import java.util.Map;
-import io.github.luzj.testing.Layouts;
 import org.junit.jupiter.api.Test;
 
 /** Channels-last staging (the default) trains to the same numbers as NCHW, within rounding. */
@@ -142,7 +142,7 @@ class ChannelsLastTest {
                     NDArray w = p.getValue().getArray();
                     if (w.getShape().dimension() == 4) {
                         kernels++;
-                        assertThat(Layouts.channelsLastInMemory(w))
+                        assertThat(MemoryOrder.channelsLast(w))
                                 .as("%s with channelsLast(%s), after training", p.getKey(), on)
                                 .isEqualTo(on);
                     }

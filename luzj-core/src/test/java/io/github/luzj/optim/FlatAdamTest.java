@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.luzj.base.MemoryOrder;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -249,6 +250,35 @@ class FlatAdamTest {
                 Optimizers.adam().weightDecay(0.01), CHANNELS_LAST, t -> true, always(), -1);
         assertBitwiseEqual(
                 Optimizers.adamW().weightDecay(0.05), CHANNELS_LAST, t -> true, always(), -1);
+    }
+
+    @Test
+    void aChannelsLastKernelsPartRunsInItsMemoryOrder() throws IOException {
+        // per-parameter updates between the flat steps write through the strided views
+        assertBitwiseEqual(Optimizers.adam(), CHANNELS_LAST, t -> t % 2 == 0, always(), 3);
+        try (Params params = new Params()) {
+            Parameter kernel =
+                    params.addChannelsLast("k", CHANNELS_LAST.kernel(), CHANNELS_LAST.init(0));
+            Parameter bias = params.add("b", CHANNELS_LAST.init(1));
+            Map<Parameter, float[]> grads = new LinkedHashMap<>();
+            grads.put(kernel, CHANNELS_LAST.grad(0, 0));
+            grads.put(bias, CHANNELS_LAST.grad(1, 0));
+            params.backward(grads);
+            List<UpdateRule.Slot> slots = new ArrayList<>();
+            for (Parameter p : grads.keySet()) {
+                NDArray w = p.getArray();
+                slots.add(new UpdateRule.Slot(new ParamState(), w, JniUtils.getGradient((PtNDArray) w)));
+            }
+            FlatMoments moments = FlatMoments.of(slots, a -> a);
+            assertThat(MemoryOrder.channelsLast(slots.get(0).grad())).as("the gradient").isTrue();
+            assertThat(MemoryOrder.channelsLast(slots.get(0).state().expAvg)).isTrue();
+            assertThat(MemoryOrder.channelsLast(slots.get(0).state().expAvgSq)).isTrue();
+            assertThat(MemoryOrder.channelsLast(moments.scratchView(0))).isTrue();
+            float[] nhwc = slots.get(0).grad().transpose(0, 2, 3, 1).toFloatArray();
+            float[] expected = Arrays.copyOf(nhwc, nhwc.length + CHANNELS_LAST.sizes()[1]);
+            System.arraycopy(CHANNELS_LAST.grad(1, 0), 0, expected, nhwc.length, CHANNELS_LAST.sizes()[1]);
+            assertThat(moments.concat(slots, true).toFloatArray()).containsExactly(expected);
+        }
     }
 
     @Test
