@@ -2,6 +2,7 @@ package io.github.luzj.base;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Tells in which order a 4-D array's elements lie in memory, which DJL does not say: an array of
@@ -33,14 +34,42 @@ public final class MemoryOrder {
         try (GradMode ignored = GradMode.off();
                 NDArray probe = a.duplicate()) {
             probe.set(ALL, 0);
-            try (NDArray nhwc = probe.transpose(0, 2, 3, 1);
-                    NDArray flat = nhwc.reshape(-1)) {
+            try (NDArray flat = nhwcFlat(probe)) {
                 flat.addi(1);
             }
             try (NDArray written = probe.gt(0);
                     NDArray any = written.any()) {
                 return any.getBoolean();
             }
+        }
+    }
+
+    /**
+     * A 4-D array's elements in NHWC order, in one dimension: a view of its memory when that is
+     * channels-last, else a copy.
+     *
+     * @param a a 4-D array of shape {@code [n, c, h, w]}
+     * @return its elements, {@code n·h·w·c} of them, NHWC
+     */
+    public static NDArray nhwcFlat(NDArray a) {
+        try (NDArray nhwc = a.transpose(0, 2, 3, 1)) {
+            return nhwc.reshape(-1);
+        }
+    }
+
+    /**
+     * Views elements in NHWC order as an array of the NCHW shape {@code shape} whose memory is
+     * channels-last: the inverse of {@link #nhwcFlat}, with no copy when {@code nhwcOrdered} is
+     * contiguous.
+     *
+     * @param nhwcOrdered {@code n·h·w·c} elements in NHWC order, of any shape
+     * @param shape the NCHW shape {@code [n, c, h, w]}
+     * @return the view, of shape {@code shape}
+     */
+    public static NDArray channelsLastView(NDArray nhwcOrdered, Shape shape) {
+        long[] s = shape.getShape();
+        try (NDArray nhwc = nhwcOrdered.reshape(s[0], s[2], s[3], s[1])) {
+            return nhwc.transpose(0, 3, 1, 2);
         }
     }
 

@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import io.github.luzj.base.GradMode;
+import io.github.luzj.base.MemoryOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -87,18 +88,15 @@ public final class ChannelsLastWeights {
 
     /**
      * Returns a copy of a 4-D array, same shape and values, channels-last in memory. The
-     * transposed view is copied in its own order (a reshape of a non-contiguous view copies),
-     * then viewed back in the original shape.
+     * elements are copied in NHWC order (a reshape of the non-contiguous NHWC view of an NCHW
+     * array copies), then viewed back in the original shape.
      *
      * @param nchw a 4-D array
      * @return the copy, in {@code nchw}'s manager
      */
     public static NDArray copyOf(NDArray nchw) {
-        long[] s = nchw.getShape().getShape();
-        try (NDArray nhwcView = nchw.transpose(0, 2, 3, 1);
-                NDArray flat = nhwcView.reshape(s[0], -1);
-                NDArray nhwc = flat.reshape(s[0], s[2], s[3], s[1])) {
-            return nhwc.transpose(0, 3, 1, 2);
+        try (NDArray flat = MemoryOrder.nhwcFlat(nchw)) {
+            return MemoryOrder.channelsLastView(flat, nchw.getShape());
         }
     }
 

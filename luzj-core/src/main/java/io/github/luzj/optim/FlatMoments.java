@@ -108,23 +108,14 @@ final class FlatMoments {
      * has that order (a gradient, or a view of this layout), else a copy.
      */
     private static NDArray flatten(NDArray a, boolean channelsLast) {
-        if (!channelsLast) {
-            return a.flatten();
-        }
-        try (NDArray nhwc = a.transpose(0, 2, 3, 1)) {
-            return nhwc.flatten();
-        }
+        return channelsLast ? MemoryOrder.nhwcFlat(a) : a.flatten();
     }
 
     /** A flat part viewed in the parameter's shape, with the parameter's strides. */
     private static NDArray inShape(NDArray part, NDArray weight, boolean channelsLast) {
-        long[] s = weight.getShape().getShape();
-        if (!channelsLast) {
-            return part.reshape(weight.getShape());
-        }
-        try (NDArray nhwc = part.reshape(s[0], s[2], s[3], s[1])) {
-            return nhwc.transpose(0, 3, 1, 2);
-        }
+        return channelsLast
+                ? MemoryOrder.channelsLastView(part, weight.getShape())
+                : part.reshape(weight.getShape());
     }
 
     /**
