@@ -31,7 +31,7 @@ public final class SetupModel implements Fittable {
             OptimizerSpec optimizer,
             List<Metric> metrics,
             Device device) {
-        this(block, model, new Recipe(loss, optimizer, metrics, device, true, true));
+        this(block, model, new Recipe(loss, optimizer, metrics, device, true, true, true));
     }
 
     private SetupModel(Block block, Model model, Recipe recipe) {
@@ -102,6 +102,34 @@ public final class SetupModel implements Fittable {
      */
     public boolean foldBatchNorm() {
         return recipe.foldBatchNorm();
+    }
+
+    /**
+     * Turns on (the default) or off running a convolution whose output is a single pixel as one
+     * matrix product, in training and in every other forward pass. Such a convolution is the
+     * classifier head over a small feature map, like the chapter convnet's last layer (3×3,
+     * stride 2, over 4×4): each output is the dot product of the kernel with the input's top-left
+     * window, which a matrix product over the flattened input computes with far cheaper kernels
+     * than LibTorch's strided convolution, above all its input gradient. Only DJL {@code Conv2d}s
+     * without padding, dilation or groups inside {@code SequentialBlock}s are run so, and only on
+     * the batches whose shape gives them one output pixel; the results agree with the
+     * convolution's within float rounding. Turn it off to get the block's own forward pass bit for
+     * bit.
+     *
+     * @param on true for matrix products, false to run every convolution as it is
+     * @return a new set-up model
+     */
+    public SetupModel convolutionsAsMatmul(boolean on) {
+        return new SetupModel(block, model, recipe.withConvolutionsAsMatmul(on));
+    }
+
+    /**
+     * Tells whether one-pixel convolutions run as matrix products.
+     *
+     * @return true unless {@link #convolutionsAsMatmul(boolean)} turned it off
+     */
+    public boolean convolutionsAsMatmul() {
+        return recipe.convolutionsAsMatmul();
     }
 
     /**

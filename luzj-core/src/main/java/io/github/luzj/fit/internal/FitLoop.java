@@ -312,8 +312,7 @@ public final class FitLoop {
     private final class TrainStep implements BatchRunner.Step {
         private final int epoch;
         private final SetSums sums;
-        private final Block block = session.model().getBlock();
-        private final ParameterStore ps = session.parameterStore();
+        private final ForwardPass forward = ForwardPass.training(session);
         private final int k = options.accumulateGradBatches();
 
         TrainStep(int epoch, SetSums sums) {
@@ -328,7 +327,7 @@ public final class FitLoop {
             ctx.stepping = steps;
             ctx.fire(Phase.TRAIN_BATCH_BEGIN);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                ctx.pred = BatchErrors.forward(block, ps, x, true);
+                ctx.pred = forward.forward(x);
                 ctx.fire(Phase.TRAIN_BATCH_AFTER_PRED);
                 ctx.loss = BatchErrors.loss(session.loss(), y, ctx.pred);
                 ctx.fire(Phase.TRAIN_BATCH_AFTER_LOSS);
@@ -354,7 +353,7 @@ public final class FitLoop {
     /** Validates; false when an abort (Ctrl-C) cut validation short. */
     private boolean validEpoch(Sets sets) {
         // folded from this epoch's weights, and only for this validation
-        try (FoldedForward forward = FoldedForward.of(session, session.model().getNDManager())) {
+        try (ForwardPass forward = ForwardPass.inference(session, session.model().getNDManager())) {
             return validRunner.run(valid, 1, new ValidStep(ctx, session, sets.valid, forward));
         }
     }

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * luz's {@code evaluate} and {@code predict}: forward passes with {@code training = false} (batch
- * norm folded into the convolutions, {@link FoldedForward}), in the same {@link BatchRunner} as
+ * norm folded into the convolutions, {@link ForwardPass}), in the same {@link BatchRunner} as
  * the fit, firing their phases at the callbacks they are given.
  */
 public final class Inference {
@@ -45,7 +45,7 @@ public final class Inference {
             boolean done;
             // folded after VALID_BEGIN, from the weights its callbacks leave (the EMA swaps its
             // average in there), as the fit's validation does
-            try (FoldedForward forward = FoldedForward.of(session, mm)) {
+            try (ForwardPass forward = ForwardPass.inference(session, mm)) {
                 done = new BatchRunner(mm, session.device(), session.newStaging())
                         .within(ctx)
                         .run(data, 1, new ValidStep(ctx, session, sums, forward));
@@ -77,7 +77,7 @@ public final class Inference {
             ctx.fire(Phase.PREDICT_BEGIN);
             boolean done;
             // folded after PREDICT_BEGIN, from the weights its callbacks leave
-            try (FoldedForward forward = FoldedForward.of(session, scratch)) {
+            try (ForwardPass forward = ForwardPass.inference(session, scratch)) {
                 done = new BatchRunner(scratch, session.device(), session.newStaging())
                         .within(ctx)
                         .run(data, 1, (hb, x, y, index) -> {

@@ -18,7 +18,9 @@ import java.util.List;
  * @param device the training device
  * @param channelsLast true to stage image batches channels-last ({@link HostStaging})
  * @param foldBatchNorm true to fold batch norm into the convolutions next to it in forward passes
- *     without training ({@link FoldedForward})
+ *     without training ({@link ForwardPass})
+ * @param convolutionsAsMatmul true to run a convolution whose output is one pixel as a matrix
+ *     product, training or not ({@link OnePixelConvolution})
  */
 public record Recipe(
         Loss loss,
@@ -26,7 +28,8 @@ public record Recipe(
         List<Metric> metrics,
         Device device,
         boolean channelsLast,
-        boolean foldBatchNorm) {
+        boolean foldBatchNorm,
+        boolean convolutionsAsMatmul) {
 
     /**
      * Copies the metrics, so that the recipe stays as it was made.
@@ -37,6 +40,7 @@ public record Recipe(
      * @param device the training device
      * @param channelsLast true to stage image batches channels-last
      * @param foldBatchNorm true to fold batch norm into convolutions at inference
+     * @param convolutionsAsMatmul true to run one-pixel convolutions as matrix products
      */
     public Recipe {
         metrics = List.copyOf(metrics);
@@ -49,7 +53,7 @@ public record Recipe(
      * @return the recipe
      */
     public Recipe withDevice(Device device) {
-        return new Recipe(loss, optimizer, metrics, device, channelsLast, foldBatchNorm);
+        return new Recipe(loss, optimizer, metrics, device, channelsLast, foldBatchNorm, convolutionsAsMatmul);
     }
 
     /**
@@ -59,7 +63,7 @@ public record Recipe(
      * @return the recipe
      */
     public Recipe withChannelsLast(boolean on) {
-        return new Recipe(loss, optimizer, metrics, device, on, foldBatchNorm);
+        return new Recipe(loss, optimizer, metrics, device, on, foldBatchNorm, convolutionsAsMatmul);
     }
 
     /**
@@ -69,11 +73,21 @@ public record Recipe(
      * @return the recipe
      */
     public Recipe withFoldBatchNorm(boolean on) {
-        return new Recipe(loss, optimizer, metrics, device, channelsLast, on);
+        return new Recipe(loss, optimizer, metrics, device, channelsLast, on, convolutionsAsMatmul);
+    }
+
+    /**
+     * Returns this recipe with one-pixel convolutions as matrix products on or off.
+     *
+     * @param on true for matrix products
+     * @return the recipe
+     */
+    public Recipe withConvolutionsAsMatmul(boolean on) {
+        return new Recipe(loss, optimizer, metrics, device, channelsLast, foldBatchNorm, on);
     }
 
     /** The same loss, optimizer, device and layout, with no metric (a trial such as the LR finder's). */
     Recipe withoutMetrics() {
-        return new Recipe(loss, optimizer, List.of(), device, channelsLast, foldBatchNorm);
+        return new Recipe(loss, optimizer, List.of(), device, channelsLast, foldBatchNorm, convolutionsAsMatmul);
     }
 }

@@ -7,17 +7,17 @@ import io.github.luzj.data.HostBatch;
 
 /**
  * A validation batch, as fit's validation and {@code evaluate} both run it: forward with
- * {@code training = false} (batch norm folded, {@link FoldedForward}), loss, sums, with the
+ * {@code training = false} (batch norm folded, {@link ForwardPass}), loss, sums, with the
  * validation batch phases; an abort (Ctrl-C) stops after the batch.
  */
 final class ValidStep implements BatchRunner.Step {
 
     private final FitContext ctx;
-    private final FoldedForward forward;
+    private final ForwardPass forward;
     private final Loss loss;
     private final SetSums sums;
 
-    ValidStep(FitContext ctx, Session session, SetSums sums, FoldedForward forward) {
+    ValidStep(FitContext ctx, Session session, SetSums sums, ForwardPass forward) {
         this.ctx = ctx;
         this.forward = forward;
         this.loss = session.loss();

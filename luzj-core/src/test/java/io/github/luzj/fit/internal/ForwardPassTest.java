@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * Batch norm folded into convolutions gives the unfolded block's outputs within float rounding,
  * folds exactly the pairs it may, and leaves the others running as they are.
  */
-class FoldedForwardTest {
+class ForwardPassTest {
 
     /** What one pass gave: its output, the unfolded block's output, and the pairs it folded. */
     private record Run(float[] folded, float[] plain, int fusedPairs) {}
@@ -55,6 +55,11 @@ class FoldedForwardTest {
     }
 
     private static Run run(Block block, Shape input, boolean fold, boolean channelsLast) {
+        return run(block, input, fold, channelsLast, true);
+    }
+
+    private static Run run(
+            Block block, Shape input, boolean fold, boolean channelsLast, boolean matmul) {
         Recipe recipe =
                 new Recipe(
                         Loss.softmaxCrossEntropyLoss(),
@@ -62,7 +67,8 @@ class FoldedForwardTest {
                         List.of(),
                         Device.cpu(),
                         channelsLast,
-                        fold);
+                        fold,
+                        matmul);
         Model model = Model.newInstance("fold");
         model.setBlock(block);
         try (Session session = new Session(model, recipe);
@@ -79,7 +85,7 @@ class FoldedForwardTest {
                 array.set(values);
             }
             NDArray x = m.randomUniform(-1, 1, input);
-            try (FoldedForward forward = FoldedForward.of(session, m)) {
+            try (ForwardPass forward = ForwardPass.inference(session, m)) {
                 float[] folded = forward.forward(new NDList(x)).head().toFloatArray();
                 float[] plain =
                         block.forward(session.parameterStore(), new NDList(x), false)
@@ -179,7 +185,7 @@ class FoldedForwardTest {
 
     @Test
     void switchedOffTheBlockRunsAsItIs() {
-        Run run = run(ChapterConvNet.withBatchNorm(), new Shape(4, 1, 28, 28), false);
+        Run run = run(ChapterConvNet.withBatchNorm(), new Shape(4, 1, 28, 28), false, true, false);
         assertThat(run.fusedPairs).isZero();
         assertThat(run.folded).isEqualTo(run.plain);
     }

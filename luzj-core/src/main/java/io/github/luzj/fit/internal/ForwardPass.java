@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
@@ -17,15 +18,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A block's forward pass with {@code training = false} and batch normalization folded into the
- * convolutions next to it, as PyTorch's {@code torch.fx} fuse, oneDNN and TensorRT do for
- * inference: in eval mode a batch norm is {@code y = a·x + c} per channel, which a convolution
- * before it or after it can absorb into its weights and bias, so the batch-norm pass over the
- * activations goes away.
+ * A block's forward pass as luzj runs it: the block's own pass, with layers that compute the same
+ * function on cheaper kernels where the recipe allows it.
+ *
+ * <ul>
+ *   <li><b>Batch norm folded into the convolutions next to it</b>, without training only, as
+ *       PyTorch's {@code torch.fx} fuse, oneDNN and TensorRT do for inference: in eval mode a
+ *       batch norm is {@code y = a·x + c} per channel, which a convolution before it or after it
+ *       can absorb into its weights and bias, so the batch-norm pass over the activations goes
+ *       away.
+ *   <li><b>A convolution whose output is one pixel as a matrix product</b> ({@link
+ *       OnePixelConvolution}), training or not.
+ * </ul>
  *
  * <p>The folded weights are computed once, when the pass is made, from the weights and running
- * statistics of that moment; they do not follow later changes, so a pass is made for one
- * {@code evaluate}, {@code predict} or validation and closed after it (closing frees them).
+ * statistics of that moment; they do not follow later changes, so an inference pass is made for
+ * one {@code evaluate}, {@code predict} or validation and closed after it (closing frees them). A
+ * training pass holds no arrays: it reads the parameters on every batch, as the block does.
  *
  * <p>The walk goes through DJL {@link SequentialBlock}s, nested ones included, and folds two
  * kinds of neighbours: a {@link Conv2d} followed by a {@link BatchNorm} (always exact), and a
@@ -34,9 +43,10 @@ import java.util.List;
  * norm's {@code a} and {@code c} are read by running the block itself on two probe inputs, which
  * keeps its epsilon and flags exactly as it has them; when that fails or does not give one value
  * per channel (a batch norm over another axis), the pair runs unfolded. Every other block runs as
- * it is, so the outputs are the unfolded block's within float rounding.
+ * it is, so the outputs are the block's own within float rounding; with nothing to rewrite the
+ * pass is the block's own forward, bit for bit.
  */
-final class FoldedForward implements AutoCloseable {
+final class ForwardPass implements AutoCloseable {
 
     /** One stage of the pass. */
     private interface Stage {
@@ -46,38 +56,65 @@ final class FoldedForward implements AutoCloseable {
     private final NDManager manager;
     private final Stage plan;
     private final int fusedPairs;
+    private final int matmulConvolutions;
 
-    private FoldedForward(NDManager manager, Stage plan, int fusedPairs) {
+    private ForwardPass(NDManager manager, Stage plan, Folder folder) {
         this.manager = manager;
         this.plan = plan;
-        this.fusedPairs = fusedPairs;
+        this.fusedPairs = folder == null ? 0 : folder.fused;
+        this.matmulConvolutions = folder == null ? 0 : folder.matmul;
     }
 
     /**
-     * Makes the pass of {@code session}'s block, folded unless the session's recipe turns folding
-     * off. Call it after the block is initialized.
+     * Makes the pass of {@code session}'s block without training, batch norm folded and one-pixel
+     * convolutions as matrix products unless the session's recipe turns them off. Call it after
+     * the block is initialized.
      *
      * @param session the session, whose weights the pass reads now
      * @param parent the manager the folded weights' manager descends from
      * @return the pass; close it after the last batch
      */
-    static FoldedForward of(Session session, NDManager parent) {
-        Block block = session.model().getBlock();
-        ParameterStore ps = session.parameterStore();
-        if (!session.recipe().foldBatchNorm()) {
-            return new FoldedForward(null, asIs(block, ps), 0);
+    static ForwardPass inference(Session session, NDManager parent) {
+        Recipe recipe = session.recipe();
+        if (!recipe.foldBatchNorm() && !recipe.convolutionsAsMatmul()) {
+            return asIs(session, false);
         }
         NDManager manager = parent.newSubManager(session.device());
         try (GradMode ignored = GradMode.off()) {
-            Folder folder =
-                    new Folder(ps, manager, session.device(), session.recipe().channelsLast());
-            Stage plan = folder.stage(block);
-            // with nothing folded, the block's own forward, exactly as without folding
-            return new FoldedForward(manager, folder.fused == 0 ? asIs(block, ps) : plan, folder.fused);
+            return planned(session, manager, false, recipe.foldBatchNorm());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Makes the training pass of {@code session}'s block: its own forward with {@code training =
+     * true}, one-pixel convolutions as matrix products unless the recipe turns them off. Nothing
+     * is folded, and the pass holds no arrays.
+     *
+     * @param session the session
+     * @return the pass
+     */
+    static ForwardPass training(Session session) {
+        if (!session.recipe().convolutionsAsMatmul()) {
+            return asIs(session, true);
+        }
+        return planned(session, null, true, false);
+    }
+
+    private static ForwardPass asIs(Session session, boolean training) {
+        return new ForwardPass(null, asIs(session.model().getBlock(), session.parameterStore(), training), null);
+    }
+
+    private static ForwardPass planned(Session session, NDManager manager, boolean training, boolean fold) {
+        Block block = session.model().getBlock();
+        ParameterStore ps = session.parameterStore();
+        Folder folder = new Folder(ps, manager, session.device(), session.recipe(), training, fold);
+        Stage plan = folder.stage(block);
+        // with nothing rewritten, the block's own forward, exactly as without the rewrites
+        boolean rewritten = folder.fused + folder.matmul > 0;
+        return new ForwardPass(manager, rewritten ? plan : asIs(block, ps, training), folder);
     }
 
     /**
@@ -96,6 +133,11 @@ final class FoldedForward implements AutoCloseable {
         return fusedPairs;
     }
 
+    /** The number of convolutions that run as a matrix product (on batches shaped as at initialization). */
+    int matmulConvolutions() {
+        return matmulConvolutions;
+    }
+
     @Override
     public void close() {
         if (manager != null) {
@@ -103,8 +145,8 @@ final class FoldedForward implements AutoCloseable {
         }
     }
 
-    private static Stage asIs(Block block, ParameterStore ps) {
-        return x -> block.forward(ps, x, false);
+    private static Stage asIs(Block block, ParameterStore ps, boolean training) {
+        return x -> block.forward(ps, x, training);
     }
 
     /** A convolution's weight and bias, and the per-channel a and c of the batch norm beside it. */
@@ -114,33 +156,44 @@ final class FoldedForward implements AutoCloseable {
         }
     }
 
-    /** Walks a block and builds its stages, counting the folded pairs. */
+    /** Walks a block and builds its stages, counting the folded pairs and matrix-product convolutions. */
     private static final class Folder {
         private final ParameterStore ps;
         private final NDManager manager;
         private final Device device;
         private final boolean channelsLast;
+        private final boolean training;
+        private final boolean fold;
+        private final boolean matmulConvolutions;
         int fused;
+        int matmul;
 
-        Folder(ParameterStore ps, NDManager manager, Device device, boolean channelsLast) {
+        Folder(ParameterStore ps, NDManager manager, Device device, Recipe recipe, boolean training, boolean fold) {
             this.ps = ps;
             this.manager = manager;
             this.device = device;
-            this.channelsLast = channelsLast;
+            this.channelsLast = recipe.channelsLast();
+            this.training = training;
+            this.fold = fold;
+            this.matmulConvolutions = recipe.convolutionsAsMatmul();
         }
 
         Stage stage(Block block) {
+            if (isConv(block) && matmulConvolutions && OnePixelConvolution.fits((Conv2d) block)) {
+                matmul++;
+                return onePixel((Conv2d) block);
+            }
             // a subclass may forward differently; only DJL's own sequence is walked
             if (block.getClass() != SequentialBlock.class
                     || ((SequentialBlock) block).isReturnIntermediate()) {
-                return asIs(block, ps);
+                return asIs(block, ps, training);
             }
             List<Block> children = new ArrayList<>(block.getChildren().values());
             List<Stage> stages = new ArrayList<>();
             for (int i = 0; i < children.size(); i++) {
                 Block child = children.get(i);
                 Block next = i + 1 < children.size() ? children.get(i + 1) : null;
-                Stage folded = next == null ? null : foldPair(child, next);
+                Stage folded = fold && next != null ? foldPair(child, next) : null;
                 if (folded != null) {
                     stages.add(folded);
                     fused++;
@@ -155,6 +208,20 @@ final class FoldedForward implements AutoCloseable {
                     current = s.run(current);
                 }
                 return current;
+            };
+        }
+
+        /** The convolution's own forward, or a matrix product on the batches it gives one pixel. */
+        private Stage onePixel(Conv2d conv) {
+            Parameter weight = conv.getParameters().get("weight");
+            Parameter bias = conv.isIncludeBias() ? conv.getParameters().get("bias") : null;
+            Shape stride = conv.getStride();
+            return x -> {
+                NDArray in = x.singletonOrThrow();
+                NDArray w = ps.getValue(weight, in.getDevice(), training);
+                NDArray b = bias == null ? null : ps.getValue(bias, in.getDevice(), training);
+                NDArray y = OnePixelConvolution.apply(in, w, b, stride, channelsLast);
+                return y == null ? conv.forward(ps, x, training) : new NDList(y);
             };
         }
 
@@ -226,8 +293,14 @@ final class FoldedForward implements AutoCloseable {
             Shape padding = conv.getPadding();
             Shape dilation = conv.getDilation();
             int groups = conv.getGroups();
-            return x ->
-                    Conv2d.conv2d(x.singletonOrThrow(), weight, bias, stride, padding, dilation, groups);
+            boolean matmul = matmulConvolutions && OnePixelConvolution.fits(conv);
+            return x -> {
+                NDArray in = x.singletonOrThrow();
+                NDArray y = matmul ? OnePixelConvolution.apply(in, weight, bias, stride, channelsLast) : null;
+                return y != null
+                        ? new NDList(y)
+                        : Conv2d.conv2d(in, weight, bias, stride, padding, dilation, groups);
+            };
         }
 
         /**
