@@ -1,0 +1,97 @@
+package io.github.luzj.fit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.loss.Loss;
+import io.github.luzj.FittedModel;
+import io.github.luzj.Luz;
+import io.github.luzj.SetupModel;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.data.SampleDataset;
+import io.github.luzj.optim.Optimizers;
+import io.github.luzj.testing.Synthetic;
+import io.github.luzj.vision.models.ChapterConvNet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chapter convnet's one-pixel head as a matrix product (the default) in a whole fit, with
+ * batches channels-last and NCHW: the fit, {@code evaluate} and {@code predict} agree with the
+ * switched-off fit within float rounding, and the weights do not match it bit for bit, which shows
+ * that the switch reaches the training loop.
+ */
+class ConvolutionsAsMatmulTest {
+
+    private static DataLoader loader(SampleDataset data, boolean shuffle) {
+        return DataLoader.builder(data).batchSize(16).shuffle(shuffle).seed(3).workers(0).build();
+    }
+
+    /** The weights after the fit, the predictions, and the evaluated and last training loss. */
+    private static float[][] fitAndRead(boolean matmul, boolean channelsLast, SampleDataset data, NDManager out) {
+        SetupModel setup =
+                // SGD, not Adam: Adam's first steps move a weight by lr whatever its gradient's
+                // size, so a gradient of rounding size would decide a step of 1e-3
+                Luz.setup(ChapterConvNet.withBatchNorm(), Loss.softmaxCrossEntropyLoss(), Optimizers.sgd().lr(0.05))
+                        .device(Device.cpu())
+                        .channelsLast(channelsLast)
+                        .convolutionsAsMatmul(matmul);
+        try (FittedModel fitted =
+                setup.fit(FitOptions.builder(loader(data, true)).epochs(1).seed(5).verbose(false).build())) {
+            Map<String, Double> eval = fitted.evaluate(loader(data, false));
+            NDArray pred = fitted.predict(loader(data, false), out);
+            float[] weights =
+                    fitted.block().getParameters().values().stream()
+                            .map(p -> p.getArray().flatten())
+                            .reduce(NDArray::concat)
+                            .orElseThrow()
+                            .toFloatArray();
+            return new float[][] {
+                weights,
+                pred.toFloatArray(),
+                {eval.get("loss").floatValue(), (float) fitted.records().last("train", "loss")}
+            };
+        }
+    }
+
+    @Test
+    void aFitAgreesWithTheSwitchedOffFitWithinRoundingInEitherLayout() {
+        SampleDataset data = Synthetic.randomImages(48, 1, 28, 10, 21);
+        String[] what = {"weights after 3 steps", "predictions", "evaluate and train loss"};
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            for (boolean channelsLast : new boolean[] {true, false}) {
+                float[][] on = fitAndRead(true, channelsLast, data, m);
+                float[][] off = fitAndRead(false, channelsLast, data, m);
+                boolean bitForBit = true;
+                for (int k = 0; k < what.length; k++) {
+                    String as = what[k] + (channelsLast ? ", channels-last" : ", NCHW");
+                    assertThat(on[k]).as(as).hasSameSizeAs(off[k]);
+                    double worst = 0;
+                    for (int i = 0; i < off[k].length; i++) {
+                        worst = Math.max(worst, Math.abs(on[k][i] - off[k][i]) / (1 + Math.abs(off[k][i])));
+                        // only training moves the weights: equal bits would mean it ran the convolution
+                        bitForBit &= k > 0 || Float.floatToIntBits(on[k][i]) == Float.floatToIntBits(off[k][i]);
+                    }
+                    assertThat(worst).as(as).isLessThan(1e-4);
+                }
+                assertThat(bitForBit)
+                        .as("training ran the head as a matrix product (%s)", channelsLast ? "channels-last" : "NCHW")
+                        .isFalse();
+            }
+        }
+    }
+
+    @Test
+    void onByDefaultAndKeptThroughTheOtherSwitches() {
+        SetupModel setup =
+                Luz.setup(ChapterConvNet.withBatchNorm(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam());
+        assertThat(setup.convolutionsAsMatmul()).isTrue();
+        SetupModel off = setup.convolutionsAsMatmul(false);
+        assertThat(off.foldBatchNorm(false).channelsLast(false).device(Device.cpu()).convolutionsAsMatmul())
+                .isFalse();
+        assertThat(off.foldBatchNorm()).as("the other switches keep theirs").isTrue();
+        assertThat(off.channelsLast()).isTrue();
+    }
+}
