@@ -293,10 +293,14 @@ final class ForwardPass implements AutoCloseable {
             Shape padding = conv.getPadding();
             Shape dilation = conv.getDilation();
             int groups = conv.getGroups();
-            boolean matmul = matmulConvolutions && OnePixelConvolution.fits(conv);
+            // the folded kernel is fixed for the pass, so its padded rows are made once
+            OnePixelConvolution.Prepared head =
+                    matmulConvolutions
+                            ? OnePixelConvolution.prepare(conv, weight, bias, channelsLast)
+                            : null;
             return x -> {
                 NDArray in = x.singletonOrThrow();
-                NDArray y = matmul ? OnePixelConvolution.apply(in, weight, bias, stride, channelsLast) : null;
+                NDArray y = head == null ? null : head.apply(in);
                 return y != null
                         ? new NDList(y)
                         : Conv2d.conv2d(in, weight, bias, stride, padding, dilation, groups);

@@ -73,7 +73,6 @@ final class OnePixelConvolution {
         if (in.dimension() != 4 || k.dimension() != 4) {
             return null;
         }
-        long n = in.get(0);
         long h = in.get(2);
         long w = in.get(3);
         long kh = k.get(2);
@@ -81,21 +80,67 @@ final class OnePixelConvolution {
         if (!onePixel(h, w, kh, kw, stride)) {
             return null;
         }
-        NDArray flat;
-        NDArray kernel;
-        if (channelsLast) {
-            flat = x.transpose(0, 2, 3, 1).reshape(n, -1);
-            kernel = padded(weight.transpose(0, 2, 3, 1), 1, 2, h - kh, w - kw);
-        } else {
-            flat = x.reshape(n, -1);
-            kernel = padded(weight, 2, 3, h - kh, w - kw);
+        return product(x, rows(weight, h, w, channelsLast), bias, channelsLast);
+    }
+
+    /**
+     * Prepares the convolution {@code conv} with a kernel that stays as it is (inference, where
+     * the weights are fixed for the pass): the padded kernel is made once, not on every batch.
+     *
+     * @param conv the convolution, for its input shape and stride
+     * @param weight its kernel, {@code [f, c, kh, kw]}, in the manager the prepared rows are to
+     *     live in (a result belongs to its first operand's manager)
+     * @param bias its bias, or null
+     * @param channelsLast the order the input is flattened in, as for {@link #apply}
+     * @return the prepared product, or null when {@code conv} does not {@link #fits fit}
+     */
+    static Prepared prepare(Conv2d conv, NDArray weight, NDArray bias, boolean channelsLast) {
+        if (!fits(conv)) {
+            return null;
         }
-        NDArray rows = kernel.reshape(k.get(0), -1);
+        Shape in = conv.getInputShapes()[0];
+        long h = in.get(2);
+        long w = in.get(3);
+        return new Prepared(rows(weight, h, w, channelsLast), bias, h, w, channelsLast);
+    }
+
+    /** A prepared product for inputs of height {@code h} and width {@code w}. */
+    record Prepared(NDArray rows, NDArray bias, long h, long w, boolean channelsLast) {
+        /**
+         * Runs the product on {@code x}.
+         *
+         * @param x the input, {@code [n, c, h, w]}
+         * @return the output {@code [n, f, 1, 1]}, or null when {@code x} is of another shape
+         */
+        NDArray apply(NDArray x) {
+            Shape in = x.getShape();
+            if (in.dimension() != 4 || in.get(2) != h || in.get(3) != w) {
+                return null;
+            }
+            return product(x, rows, bias, channelsLast);
+        }
+    }
+
+    /** The kernel as the product's rows for an h×w input: zero-padded and flattened as the input is. */
+    private static NDArray rows(NDArray weight, long h, long w, boolean channelsLast) {
+        Shape k = weight.getShape();
+        NDArray kernel =
+                channelsLast
+                        ? padded(weight.transpose(0, 2, 3, 1), 1, 2, h - k.get(2), w - k.get(3))
+                        : padded(weight, 2, 3, h - k.get(2), w - k.get(3));
+        return kernel.reshape(k.get(0), -1);
+    }
+
+    /** {@code x} flattened times {@code rows} transposed, plus the bias, as {@code [n, f, 1, 1]}. */
+    private static NDArray product(NDArray x, NDArray rows, NDArray bias, boolean channelsLast) {
+        long n = x.getShape().get(0);
+        // NHWC memory flattened in NHWC order is a view; in NCHW order it would be a copy
+        NDArray flat = channelsLast ? x.transpose(0, 2, 3, 1).reshape(n, -1) : x.reshape(n, -1);
         NDArray y =
                 bias == null
                         ? Linear.linear(flat, rows).head()
                         : Linear.linear(flat, rows, bias).head();
-        return y.reshape(n, k.get(0), 1, 1);
+        return y.reshape(n, rows.getShape().get(0), 1, 1);
     }
 
     /** {@code a} with {@code extraH} zeros after axis {@code hAxis} and {@code extraW} after {@code wAxis}. */

@@ -150,6 +150,29 @@ class OnePixelConvolutionTest {
         }
     }
 
+    @Test
+    void aPreparedKernelGivesTheSameBitsAsOneMadePerBatchAndOnlyForItsShape() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            for (boolean nhwc : new boolean[] {true, false}) {
+                Conv2d conv = initialized(conv(0, 1, 1).build(), m, new Shape(2, 6, 4, 4));
+                NDArray w = m.randomUniform(-1, 1, new Shape(4, 6, 3, 3));
+                NDArray b = m.randomUniform(-1, 1, new Shape(4));
+                NDArray x = m.randomUniform(-1, 1, new Shape(5, 6, 4, 4));
+                if (nhwc) {
+                    w = nhwc(w);
+                    x = nhwc(x);
+                }
+                OnePixelConvolution.Prepared head = OnePixelConvolution.prepare(conv, w, b, nhwc);
+                assertThat(head).isNotNull();
+                float[] perBatch = OnePixelConvolution.apply(x, w, b, conv.getStride(), nhwc).toFloatArray();
+                assertThat(head.apply(x).toFloatArray()).as(nhwc ? "nhwc" : "nchw").isEqualTo(perBatch);
+                assertThat(head.apply(m.ones(new Shape(5, 6, 5, 5)))).as("another map size").isNull();
+            }
+            Conv2d padded = initialized(conv(1, 1, 1).build(), m, new Shape(2, 6, 2, 2));
+            assertThat(OnePixelConvolution.prepare(padded, m.ones(new Shape(4, 6, 3, 3)), null, true)).isNull();
+        }
+    }
+
     private static Conv2d.Builder conv(int padding, int dilation, int groups) {
         return Conv2d.builder()
                 .setKernelShape(new Shape(3, 3))
