@@ -1,6 +1,7 @@
 package io.github.luzj.fit.internal;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -80,7 +81,8 @@ final class OnePixelConvolution {
         if (!onePixel(h, w, kh, kw, stride)) {
             return null;
         }
-        return product(x, rows(weight, h, w, channelsLast), bias, channelsLast);
+        // the kernel's temporaries belong to the batch, not to the weight's (the model's) manager
+        return product(x, rows(weight, h, w, channelsLast, x.getManager()), bias, channelsLast);
     }
 
     /**
@@ -101,7 +103,7 @@ final class OnePixelConvolution {
         Shape in = conv.getInputShapes()[0];
         long h = in.get(2);
         long w = in.get(3);
-        return new Prepared(rows(weight, h, w, channelsLast), bias, h, w, channelsLast);
+        return new Prepared(rows(weight, h, w, channelsLast, weight.getManager()), bias, h, w, channelsLast);
     }
 
     /** A prepared product for inputs of height {@code h} and width {@code w}. */
@@ -121,14 +123,24 @@ final class OnePixelConvolution {
         }
     }
 
-    /** The kernel as the product's rows for an h×w input: zero-padded and flattened as the input is. */
-    private static NDArray rows(NDArray weight, long h, long w, boolean channelsLast) {
+    /**
+     * The kernel as the product's rows for an h×w input: zero-padded and flattened as the input
+     * is, every array made on the way owned by {@code owner} (a result belongs to its first
+     * operand's manager, here the weight's, which would keep them until the model closes).
+     */
+    private static NDArray rows(NDArray weight, long h, long w, boolean channelsLast, NDManager owner) {
         Shape k = weight.getShape();
-        NDArray kernel =
-                channelsLast
-                        ? padded(weight.transpose(0, 2, 3, 1), 1, 2, h - k.get(2), w - k.get(3))
-                        : padded(weight, 2, 3, h - k.get(2), w - k.get(3));
-        return kernel.reshape(k.get(0), -1);
+        NDArray kernel = channelsLast ? owned(weight.transpose(0, 2, 3, 1), owner) : weight;
+        NDArray padded = padded(kernel, channelsLast ? 1 : 2, channelsLast ? 2 : 3, h - k.get(2), w - k.get(3));
+        if (padded != kernel) {
+            owned(padded, owner);
+        }
+        return owned(padded.reshape(k.get(0), -1), owner);
+    }
+
+    private static NDArray owned(NDArray a, NDManager owner) {
+        a.attach(owner);
+        return a;
     }
 
     /** {@code x} flattened times {@code rows} transposed, plus the bias, as {@code [n, f, 1, 1]}. */

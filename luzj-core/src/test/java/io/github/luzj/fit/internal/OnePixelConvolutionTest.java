@@ -173,6 +173,29 @@ class OnePixelConvolutionTest {
         }
     }
 
+    @Test
+    void aBatchsProductLeavesNothingInTheKernelsManager() {
+        try (NDManager model = NDManager.newBaseManager(Device.cpu())) {
+            for (boolean nhwc : new boolean[] {true, false}) {
+                for (Shape input : new Shape[] {new Shape(3, 6, 4, 4), new Shape(3, 6, 3, 3)}) {
+                    NDArray w = model.randomUniform(-1, 1, new Shape(4, 6, 3, 3));
+                    NDArray b = model.randomUniform(-1, 1, new Shape(4));
+                    w = nhwc ? nhwc(w) : w;
+                    int before = model.getManagedArrays().size();
+                    try (NDManager batch = model.newSubManager()) {
+                        NDArray x = batch.randomUniform(-1, 1, input);
+                        NDArray y = OnePixelConvolution.apply(nhwc ? nhwc(x) : x, w, b, new Shape(2, 2), nhwc);
+                        assertThat(y).isNotNull();
+                    }
+                    // what a batch makes dies with the batch: the model's manager holds what it held
+                    assertThat(model.getManagedArrays().size())
+                            .as("%s %s", input, nhwc ? "nhwc" : "nchw")
+                            .isEqualTo(before);
+                }
+            }
+        }
+    }
+
     private static Conv2d.Builder conv(int padding, int dilation, int groups) {
         return Conv2d.builder()
                 .setKernelShape(new Shape(3, 3))
