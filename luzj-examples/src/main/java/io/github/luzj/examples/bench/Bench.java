@@ -241,6 +241,7 @@ public final class Bench {
                 .ratio("augmentation_vs_training", "augmentation alone / fit", paired(fit, walls(c.augmentationOnly())), Target.atLeast(20))
                 .ratio("lrfinder_vs_steps", "LR finder / plain steps", paired(walls(c.lrFinder()), walls(c.steps())), Target.atMost(1.05))
                 .ratio("rss_growth_per_epoch", "RSS growth per fit epoch after the first", growthPerEpoch(c.residentMb()), Target.below(0.01))
+                .ratio("ndarray_growth_per_epoch", "open NDArrays added per fit epoch", arrayGrowthPerEpoch(c.liveArrays()), Target.atMost(0))
                 .ratio("frozen_vs_trainable", "frozen / trainable ResNet epoch", paired(walls(r.frozen()), walls(r.trainable())), Target.atMost(0.5));
     }
 
@@ -284,6 +285,20 @@ public final class Bench {
             var += (i - meanX) * (i - meanX);
         }
         return cov / var / judged.get(0);
+    }
+
+    /**
+     * The NDArrays left open per epoch: an exact count, with no allocator's caching to blur it, so
+     * anything above zero is a leak (an array a batch makes that outlives it).
+     *
+     * @param liveArrays the engine's open NDArrays after each epoch
+     * @return the mean growth per epoch, NaN with one reading
+     */
+    static double arrayGrowthPerEpoch(List<Integer> liveArrays) {
+        if (liveArrays.size() < 2) {
+            return Double.NaN;
+        }
+        return (double) (liveArrays.get(liveArrays.size() - 1) - liveArrays.get(0)) / (liveArrays.size() - 1);
     }
 
     /**

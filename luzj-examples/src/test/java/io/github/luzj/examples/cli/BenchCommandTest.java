@@ -74,6 +74,9 @@ class BenchCommandTest {
         assertThat(json.get("memory_epochs").getAsInt()).isEqualTo(2);
         // three models' weights and optimizer state at least
         assertThat(json.getAsJsonArray("live_ndarrays_after_epoch").get(0).getAsInt()).isGreaterThan(50);
+        // an exact count: one epoch more leaves no array more open
+        assertThat(json.get("ndarray_growth_per_epoch").getAsDouble()).isZero();
+        assertThat(json.getAsJsonObject("met").get("ndarray_growth_per_epoch").getAsBoolean()).isTrue();
         assertThat(json.get("train_samples").getAsInt()).isEqualTo(64);
         assertThat(json.get("intra_op_threads").getAsInt()).isEqualTo(1);
         assertThat(json.get("resnet_weights").getAsString()).isNotBlank();
