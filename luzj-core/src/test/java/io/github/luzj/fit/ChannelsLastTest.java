@@ -23,8 +23,8 @@ import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.SampleDataset;
 import io.github.luzj.optim.Optimizers;
+import io.github.luzj.testing.FitReadings;
 import io.github.luzj.testing.Synthetic;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Channels-last staging (the default) trains to the same numbers as NCHW, within rounding. */
@@ -58,19 +58,7 @@ class ChannelsLastTest {
                         .channelsLast(channelsLast);
         try (FittedModel fitted =
                 setup.fit(FitOptions.builder(loader(data)).epochs(2).seed(5).verbose(false).build())) {
-            Map<String, Double> eval = fitted.evaluate(loader(data));
-            NDArray pred = fitted.predict(loader(data), out);
-            float[] weights =
-                    fitted.block().getParameters().values().stream()
-                            .map(p -> p.getArray().flatten())
-                            .reduce(NDArray::concat)
-                            .orElseThrow()
-                            .toFloatArray();
-            return new float[][] {
-                weights,
-                pred.toFloatArray(),
-                {eval.get("loss").floatValue(), (float) fitted.records().last("train", "loss")}
-            };
+            return FitReadings.read(fitted, loader(data), out);
         }
     }
 
@@ -83,11 +71,7 @@ class ChannelsLastTest {
             String[] what = {"weights after 2 epochs", "predictions", "evaluate and train loss"};
             for (int k = 0; k < what.length; k++) {
                 assertThat(last[k]).as(what[k]).hasSameSizeAs(first[k]);
-                double worst = 0;
-                for (int i = 0; i < first[k].length; i++) {
-                    worst = Math.max(worst, Math.abs(last[k][i] - first[k][i]) / (1 + Math.abs(first[k][i])));
-                }
-                assertThat(worst).as(what[k]).isLessThan(1e-4);
+                assertThat(FitReadings.worst(last[k], first[k])).as(what[k]).isLessThan(1e-4);
             }
         }
     }
