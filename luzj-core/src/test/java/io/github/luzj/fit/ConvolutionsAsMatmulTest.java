@@ -65,6 +65,35 @@ class ConvolutionsAsMatmulTest {
         }
     }
 
+    /** The NDArrays open in the whole engine: every manager descends from its root. */
+    private static int liveArrays() {
+        try (NDManager probe = NDManager.newBaseManager(Device.cpu())) {
+            return probe.getParentManager().getManagedArrays().size();
+        }
+    }
+
+    @Test
+    void trainingEvaluatingAndPredictingAgainLeaveNoArrayBehind() {
+        SampleDataset data = Synthetic.randomImages(32, 1, 28, 10, 22);
+        try (FittedModel fitted =
+                Luz.setup(ChapterConvNet.withBatchNorm(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                        .device(Device.cpu())
+                        .fit(FitOptions.builder(loader(data, true)).epochs(1).seed(5).verbose(false).build())) {
+            int[] after = new int[3];
+            for (int round = 0; round < after.length; round++) {
+                // a training epoch (the head's kernel padded per batch), then inference (prepared once)
+                fitted.fit(FitOptions.builder(loader(data, true)).epochs(1).seed(5).verbose(false).build());
+                fitted.evaluate(loader(data, false));
+                try (NDManager out = NDManager.newBaseManager(Device.cpu())) {
+                    fitted.predict(loader(data, false), out);
+                }
+                after[round] = liveArrays();
+            }
+            assertThat(after[2]).as("open arrays after each round: %s", Arrays.toString(after)).isEqualTo(after[0]);
+            assertThat(after[1]).isEqualTo(after[0]);
+        }
+    }
+
     @Test
     void onByDefaultAndKeptThroughTheOtherSwitches() {
         SetupModel setup =
