@@ -215,6 +215,14 @@ final class ForwardPass implements AutoCloseable {
         private Stage onePixel(Conv2d conv) {
             Parameter weight = conv.getParameters().get("weight");
             Parameter bias = conv.isIncludeBias() ? conv.getParameters().get("bias") : null;
+            if (!training) {
+                // the weights are fixed for an inference pass: its padded rows are made once
+                NDArray w = ps.getValue(weight, device, false);
+                NDArray b = bias == null ? null : ps.getValue(bias, device, false);
+                return prepared(
+                        OnePixelConvolution.prepare(conv, w, b, channelsLast, manager),
+                        x -> conv.forward(ps, x, false));
+            }
             Shape stride = conv.getStride();
             return x -> {
                 NDArray in = x.singletonOrThrow();
@@ -296,14 +304,20 @@ final class ForwardPass implements AutoCloseable {
             // the folded kernel is fixed for the pass, so its padded rows are made once
             OnePixelConvolution.Prepared head =
                     matmulConvolutions
-                            ? OnePixelConvolution.prepare(conv, weight, bias, channelsLast)
+                            ? OnePixelConvolution.prepare(conv, weight, bias, channelsLast, manager)
                             : null;
+            return prepared(head, x ->
+                    Conv2d.conv2d(x.singletonOrThrow(), weight, bias, stride, padding, dilation, groups));
+        }
+
+        /** The prepared product on the batches it was made for, {@code otherwise} on the rest. */
+        private static Stage prepared(OnePixelConvolution.Prepared head, Stage otherwise) {
+            if (head == null) {
+                return otherwise;
+            }
             return x -> {
-                NDArray in = x.singletonOrThrow();
-                NDArray y = head == null ? null : head.apply(in);
-                return y != null
-                        ? new NDList(y)
-                        : Conv2d.conv2d(in, weight, bias, stride, padding, dilation, groups);
+                NDArray y = head.apply(x.singletonOrThrow());
+                return y != null ? new NDList(y) : otherwise.run(x);
             };
         }
 

@@ -90,20 +90,21 @@ final class OnePixelConvolution {
      * the weights are fixed for the pass): the padded kernel is made once, not on every batch.
      *
      * @param conv the convolution, for its input shape and stride
-     * @param weight its kernel, {@code [f, c, kh, kw]}, in the manager the prepared rows are to
-     *     live in (a result belongs to its first operand's manager)
+     * @param weight its kernel, {@code [f, c, kh, kw]}
      * @param bias its bias, or null
      * @param channelsLast the order the input is flattened in, as for {@link #apply}
+     * @param owner the manager the prepared rows live in: the pass's, closed with it
      * @return the prepared product, or null when {@code conv} does not {@link #fits fit}
      */
-    static Prepared prepare(Conv2d conv, NDArray weight, NDArray bias, boolean channelsLast) {
+    static Prepared prepare(
+            Conv2d conv, NDArray weight, NDArray bias, boolean channelsLast, NDManager owner) {
         if (!fits(conv)) {
             return null;
         }
         Shape in = conv.getInputShapes()[0];
         long h = in.get(2);
         long w = in.get(3);
-        return new Prepared(rows(weight, h, w, channelsLast, weight.getManager()), bias, h, w, channelsLast);
+        return new Prepared(rows(weight, h, w, channelsLast, owner), bias, h, w, channelsLast);
     }
 
     /** A prepared product for inputs of height {@code h} and width {@code w}. */

@@ -184,6 +184,14 @@ class ForwardPassTest {
     }
 
     @Test
+    void unfoldedTheOnePixelHeadStillRunsAsAMatrixProductWithinRounding() {
+        Run run = run(ChapterConvNet.withBatchNorm(), new Shape(4, 1, 28, 28), false, true, true);
+        assertThat(run.fusedPairs).isZero();
+        assertAgree(run);
+        assertThat(run.folded).as("the head ran as a matrix product").isNotEqualTo(run.plain);
+    }
+
+    @Test
     void switchedOffTheBlockRunsAsItIs() {
         Run run = run(ChapterConvNet.withBatchNorm(), new Shape(4, 1, 28, 28), false, true, false);
         assertThat(run.fusedPairs).isZero();

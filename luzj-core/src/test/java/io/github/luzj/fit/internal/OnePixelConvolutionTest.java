@@ -162,14 +162,14 @@ class OnePixelConvolutionTest {
                     w = nhwc(w);
                     x = nhwc(x);
                 }
-                OnePixelConvolution.Prepared head = OnePixelConvolution.prepare(conv, w, b, nhwc);
+                OnePixelConvolution.Prepared head = OnePixelConvolution.prepare(conv, w, b, nhwc, m);
                 assertThat(head).isNotNull();
                 float[] perBatch = OnePixelConvolution.apply(x, w, b, conv.getStride(), nhwc).toFloatArray();
                 assertThat(head.apply(x).toFloatArray()).as(nhwc ? "nhwc" : "nchw").isEqualTo(perBatch);
                 assertThat(head.apply(m.ones(new Shape(5, 6, 5, 5)))).as("another map size").isNull();
             }
             Conv2d padded = initialized(conv(1, 1, 1).build(), m, new Shape(2, 6, 2, 2));
-            assertThat(OnePixelConvolution.prepare(padded, m.ones(new Shape(4, 6, 3, 3)), null, true)).isNull();
+            assertThat(OnePixelConvolution.prepare(padded, m.ones(new Shape(4, 6, 3, 3)), null, true, m)).isNull();
         }
     }
 
