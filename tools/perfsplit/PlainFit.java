@@ -1,0 +1,45 @@
+import ai.djl.training.loss.Loss;
+import io.github.luzj.FittedModel;
+import io.github.luzj.Luz;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.data.Mnist;
+import io.github.luzj.data.SampleDataset;
+import io.github.luzj.data.Split;
+import io.github.luzj.data.Subset;
+import io.github.luzj.fit.FitOptions;
+import io.github.luzj.optim.Optimizers;
+import io.github.luzj.vision.models.ChapterConvNet;
+import java.nio.file.Path;
+
+/**
+ * luzj's plain fit of the chapter's convnet (batch norm, Adam at 1e-3, batch 128), one epoch per
+ * fit call, on the first LIMIT MNIST training images; the same workload as pt_train.py. Prints
+ * each epoch's samples/s and, last, the CLOCK_MONOTONIC window (seconds) of the epochs after the
+ * first two and how many batches it holds, for run.sh to cut perf's samples to.
+ *
+ *   java -cp luzj-examples.jar PlainFit.java MNIST_DIR LIMIT EPOCHS
+ */
+public class PlainFit {
+    public static void main(String[] args) {
+        Path dir = Path.of(args[0]);
+        int limit = Integer.parseInt(args[1]);
+        int epochs = Integer.parseInt(args[2]);
+        SampleDataset train = Subset.first(Mnist.load(Split.TRAIN, dir), limit);
+        DataLoader loader = DataLoader.builder(train).batchSize(128).shuffle(true).seed(1).build();
+        DataLoader warmup = DataLoader.builder(Subset.first(train, 640)).batchSize(128).build();
+        try (FittedModel model = Luz.setup(ChapterConvNet.withBatchNorm(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                .fit(FitOptions.builder(warmup).epochs(1).seed(1).verbose(false).build())) {
+            long start = 0;
+            for (int e = 0; e < epochs; e++) {
+                if (e == 2) {
+                    start = System.nanoTime();
+                }
+                long t0 = System.nanoTime();
+                model.fit(FitOptions.builder(loader).epochs(1).seed(1).verbose(false).build());
+                System.out.printf("luzj epoch %d: %.0f samples/s%n", e, train.size() / ((System.nanoTime() - t0) / 1e9));
+            }
+            long end = System.nanoTime();
+            System.out.printf("window %.6f %.6f %d%n", start / 1e9, end / 1e9, (epochs - 2) * ((limit + 127) / 128));
+        }
+    }
+}
