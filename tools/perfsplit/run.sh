@@ -49,7 +49,7 @@ groups = [
     ("libc (malloc, memcpy)", ("libc.so", "libm.so")),
     ("kernel", ("[kernel",)),
 ]
-names = [g for g, _ in groups] + ["other", "total"]
+names = [g for g, _ in groups] + ["other"]
 per = {"luzj": [], "pytorch": []}
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.split"))):
     side = os.path.basename(path).split(".")[0]
@@ -61,11 +61,11 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.split"))):
         name = next((g for g, keys in groups if any(k in dso for k in keys)), "other")
         # one sample per 1/999 s of one thread's CPU time
         ms[name] += int(samples) / 0.999 / batches
-        ms["total"] += int(samples) / 0.999 / batches
+    ms["total"] = sum(ms.values())
     per[side].append(ms)
-print(f"CPU ms per batch, median of {len(per['luzj'])} runs each (both threads)")
+print(f"CPU ms per batch, median of {len(per['luzj'])} rounds each (both threads)")
 print(f"{'':58s} {'luzj':>8s} {'PyTorch':>8s} {'luzj - PyTorch':>15s}")
-for n in names:
+for n in names + ["total"]:
     a = statistics.median(r[n] for r in per["luzj"])
     b = statistics.median(r[n] for r in per["pytorch"])
     print(f"{n:58s} {a:8.1f} {b:8.1f} {a - b:15.1f}")
