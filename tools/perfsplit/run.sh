@@ -71,6 +71,8 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.split"))):
     batches = int(lines[0].split()[1])
     rows = []  # (thread, dso, ms): one sample per 1/999 s of one thread's CPU time
     for line in lines[1:]:
+        # "pct samples tid:comm dso"; a comm with spaces ("C2 CompilerThre") leaves its tail in
+        # dso, which the substring match of the groups ignores
         _, samples, thread, dso = line.split(None, 3)
         rows.append((thread.split(":")[0], dso, int(samples) / 0.999 / batches))
     ms = dict.fromkeys(names, 0.0)
@@ -93,7 +95,7 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.split"))):
         role = roles[0] if t == trainer else roles[1] if t == worker else roles[2]
         split[(role, "waiting" if any(k in dso for k in OPENMP) else "work")] += v
     threads[side].append(split)
-print(f"CPU ms per batch, median of {len(per['luzj'])} rounds each (both threads)")
+print(f"CPU ms per batch, median of {len(per['luzj'])} rounds each (all threads)")
 print(f"{'':58s} {'luzj':>8s} {'PyTorch':>8s} {'luzj - PyTorch':>15s}")
 for n in names + ["total"]:
     a = statistics.median(r[n] for r in per["luzj"])
