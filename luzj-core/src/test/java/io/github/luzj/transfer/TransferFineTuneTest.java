@@ -19,6 +19,33 @@ import org.junit.jupiter.api.Test;
 class TransferFineTuneTest {
 
     @Test
+    void theFrozenStageTrainsTheHeadAndLeavesTheBackboneAsItWas() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            ResNet18 net = Transfer.resnet18(ResnetFixtures.safetensors(), 10, manager);
+            float[] conv1 = weights(net, "conv1.weight");
+            float[] bn1 = weights(net, "bn1.weight");
+            float[] last = weights(net, "layer4.1.conv2.weight");
+            float[] head = weights(net, "fc.weight");
+            try (FittedModel fitted =
+                    FineTune.of(net, Loss.softmaxCrossEntropyLoss(), Optimizers.adam().lr(1e-3))
+                            .frozenEpochs(1)
+                            .unfrozenEpochs(0)
+                            .run(TransferTrainingTest.syntheticLoader(), null, new Metric[0])) {
+                assertThat(fitted.records().epochs()).isEqualTo(1);
+                assertThat(weights(net, "conv1.weight")).isEqualTo(conv1);
+                assertThat(weights(net, "bn1.weight")).isEqualTo(bn1);
+                assertThat(weights(net, "layer4.1.conv2.weight")).isEqualTo(last);
+                assertThat(weights(net, "fc.weight")).isNotEqualTo(head);
+                assertThat(net.summary().trainable()).isEqualTo(512 * 10 + 10);
+            }
+        }
+    }
+
+    private static float[] weights(ResNet18 net, String name) {
+        return net.torchvisionParameters().get(name).getArray().toFloatArray();
+    }
+
+    @Test
     void trainsTheHeadFrozenThenEverythingWithTheBackboneAtATenth() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             ResNet18 net = Transfer.resnet18(ResnetFixtures.safetensors(), 10, manager);

@@ -35,9 +35,16 @@ class ScheduleFreeCommandTest {
 
     @Test
     void badArgumentsAreOneLineAndExitCodeTwo(@TempDir Path tmp) {
-        assertThat(Main.execute(ResumeCliTest.args("schedule-free", "--lr", "-1", "--out",
-                tmp.toString()))).isEqualTo(2);
-        assertThat(Main.execute(ResumeCliTest.args("schedule-free", "--warmup-steps", "-3", "--out",
-                tmp.toString()))).isEqualTo(2);
+        assertOneLineError(CliErrorsTest.run(ResumeCliTest.args("schedule-free", "--lr", "-1", "--out",
+                tmp.toString())), "lr");
+        assertOneLineError(CliErrorsTest.run(ResumeCliTest.args("schedule-free", "--warmup-steps", "-3", "--out",
+                tmp.toString())), "warmup");
+    }
+
+    private static void assertOneLineError(CliErrorsTest.Run r, String names) {
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().lines().filter(l -> l.startsWith("error: ")).toList())
+                .singleElement().asString().contains(names);
+        assertThat(r.err()).doesNotContain("\tat ");
     }
 }
