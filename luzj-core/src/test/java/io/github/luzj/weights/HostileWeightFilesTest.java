@@ -208,7 +208,7 @@ class HostileWeightFilesTest {
         ByteBuffer.wrap(b, cen + 24, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 20);
         Files.write(bomb, b);
         assertThatThrownBy(() -> TorchScriptArchive.check(bomb)).isInstanceOf(LuzjException.class)
-                .hasMessageContaining("inflates past 1,048,576 bytes, the size it declares");
+                .hasMessageContaining("inflates past the 1,048,576 bytes it declares");
         Path stateDict = seed("PthReader", "archive-valid");
         assertThatThrownBy(() -> TorchScriptArchive.check(stateDict)).isInstanceOf(LuzjException.class)
                 .hasMessageContaining("without a code/ folder");

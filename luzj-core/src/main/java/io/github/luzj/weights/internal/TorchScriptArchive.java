@@ -13,13 +13,14 @@ import java.util.zip.ZipFile;
 
 /**
  * Checks a TorchScript file in Java before libtorch opens it: that it is a zip archive with the
- * {@code code/} folder {@code torch.jit.save} writes, and that no compressed entry inflates past
- * {@link #MAX_INFLATED_BYTES} or past the size it declares. A damaged or hostile archive so
- * fails with a message instead of exhausting native memory.
+ * {@code code/} folder {@code torch.jit.save} writes, and that its compressed entries together
+ * inflate to no more than {@link #MAX_INFLATED_BYTES}, none past the size it declares. A damaged
+ * or hostile archive so fails with a message instead of exhausting native memory or the CPU: the
+ * cap is on the sum because a central directory may point thousands of entries at one bomb.
  */
 public final class TorchScriptArchive {
 
-    /** The most any one compressed entry may inflate to; torch.jit.save stores entries uncompressed. */
+    /** The most all compressed entries together may inflate to; torch.jit.save stores entries uncompressed. */
     static final long MAX_INFLATED_BYTES = 1L << 30;
 
     private TorchScriptArchive() {}
@@ -30,32 +31,43 @@ public final class TorchScriptArchive {
      * @param file the {@code .pt} file
      */
     public static void check(Path file) {
+        check(file, MAX_INFLATED_BYTES);
+    }
+
+    /** {@link #check(Path)} with another budget for the compressed entries, for the tests. */
+    static void check(Path file, long maxInflated) {
         InputFiles.checkReadable(file, "TorchScript model", "pass a .pt file written by torch.jit.save");
         try (ZipFile zip = new ZipFile(file.toFile())) {
             boolean code = false;
             byte[] buffer = new byte[1 << 16];
+            long inflated = 0;
             for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
                 ZipEntry e = en.nextElement();
                 code |= e.getName().contains("/code/") || e.getName().startsWith("code/");
                 if (e.getMethod() == ZipEntry.STORED) {
                     continue; // its bytes are in the file: nothing to inflate
                 }
-                long cap = e.getSize() >= 0 ? Math.min(e.getSize(), MAX_INFLATED_BYTES)
-                        : MAX_INFLATED_BYTES;
+                long left = maxInflated - inflated;
+                boolean declared = e.getSize() >= 0 && e.getSize() <= left;
+                long cap = declared ? e.getSize() : left;
                 long total = 0;
                 try (InputStream in = zip.getInputStream(e)) {
                     for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                         total += n;
                         if (total > cap) {
                             throw new LuzjException(String.format(Locale.ROOT,
-                                    "cannot load TorchScript model %s: entry %s inflates past %,d bytes%s; the"
+                                    "cannot load TorchScript model %s: entry %s inflates past %s; the"
                                             + " archive is damaged or a zip bomb, not a file of"
                                             + " torch.jit.save",
-                                    file, e.getName(), cap,
-                                    cap < MAX_INFLATED_BYTES ? ", the size it declares" : ""));
+                                    file, e.getName(), declared
+                                            ? String.format(Locale.ROOT, "the %,d bytes it declares", cap)
+                                            : String.format(Locale.ROOT,
+                                                    "%,d bytes inflated from all its entries together",
+                                                    maxInflated)));
                         }
                     }
                 }
+                inflated += total;
             }
             if (!code) {
                 throw new LuzjException(
