@@ -82,15 +82,31 @@ final class DjlSampleDataset implements SampleDataset {
             }
             return new Sample(x, HostArrays.labels(labels, true, dataset));
         } catch (IOException | TranslateException e) {
-            throw new LuzjException(
-                    "cannot read record "
-                            + index
-                            + " of the DJL dataset "
-                            + dataset.getClass().getSimpleName()
-                            + ": "
-                            + e.getMessage(),
-                    e);
+            throw unreadable(index, e);
+        } catch (LuzjException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // DJL's iterator wraps a record it cannot decode (a damaged image in an ImageFolder)
+            // in IllegalStateException("Data loading failed"): the cause is what the user can fix
+            throw unreadable(index, e);
         }
+    }
+
+    private LuzjException unreadable(int index, Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new LuzjException(
+                "cannot read record "
+                        + index
+                        + " of the DJL dataset "
+                        + dataset.getClass().getSimpleName()
+                        + ": "
+                        + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName())
+                        + "; the record's file is damaged or in a format DJL cannot decode: replace or"
+                        + " remove it",
+                e);
     }
 
     /** A sampler of one batch holding one index. */

@@ -244,4 +244,30 @@ class DjlDatasetsTest {
                 .hasMessageContaining("has no sampler")
                 .hasMessageContaining("setSampling");
     }
+
+    @Test
+    void aRecordDjlCannotDecodeIsNamedWithItsCause() {
+        // DJL's iterator wraps what get() throws in IllegalStateException("Data loading failed"),
+        // as it does for a damaged image in an ImageFolder
+        RandomAccessDataset damaged =
+                new RandomAccessDataset(new ArrayDataset.Builder().setSampling(1, false)) {
+                    @Override
+                    public ai.djl.training.dataset.Record get(NDManager m, long index) throws IOException {
+                        throw new javax.imageio.IIOException("Error skipping PNG metadata");
+                    }
+
+                    @Override
+                    protected long availableSize() {
+                        return 3;
+                    }
+
+                    @Override
+                    public void prepare(Progress progress) {}
+                };
+        assertThatThrownBy(() -> DjlDatasets.samples(damaged).get(2))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("cannot read record 2 of the DJL dataset")
+                .hasMessageContaining("Error skipping PNG metadata")
+                .hasMessageContaining("replace or remove it");
+    }
 }
