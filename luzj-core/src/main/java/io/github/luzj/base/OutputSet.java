@@ -2,12 +2,17 @@ package io.github.luzj.base;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -16,6 +21,11 @@ import java.util.stream.Stream;
  * then {@value #MANIFEST} is written last to list them. A failure while writing (a full disk)
  * leaves the previous outputs untouched, never half old and half new; other files in the folder
  * are kept.
+ *
+ * <p>Only files an earlier set listed in its {@value #MANIFEST} are replaced. When the folder
+ * holds a file of the same name that luzj did not write (or a folder where a file goes), nothing
+ * in it is touched: the new set goes to a fresh folder beside it, and the error names both, so
+ * neither the user's file nor the run's results are lost.
  */
 public final class OutputSet {
 
@@ -34,36 +44,123 @@ public final class OutputSet {
         checkWritable(out, "output folder");
         Path abs = out.toAbsolutePath();
         Path stage = null;
+        List<String> moved = new ArrayList<>();
         try {
             Files.createDirectories(abs.getParent());
             stage = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".staging-");
             writer.write(stage);
-            Files.createDirectories(abs);
             List<String> names = new ArrayList<>();
             try (Stream<Path> files = Files.walk(stage)) {
                 for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                    Path rel = stage.relativize(f);
-                    Path target = abs.resolve(rel.toString());
-                    Files.createDirectories(target.getParent());
-                    AtomicFiles.move(f, target);
-                    names.add(rel.toString().replace('\\', '/'));
+                    names.add(stage.relativize(f).toString().replace('\\', '/'));
                 }
             }
-            JsonObject manifest = new JsonObject();
-            JsonArray list = new JsonArray();
-            names.forEach(list::add);
-            manifest.add("files", list);
-            AtomicFiles.writeString(abs.resolve(MANIFEST),
-                    new GsonBuilder().setPrettyPrinting().create().toJson(manifest) + "\n");
+            List<String> foreign = foreign(abs, names);
+            if (!foreign.isEmpty()) {
+                Path kept = keepAside(abs, stage, names);
+                stage = null;
+                throw new LuzjException(String.format(
+                        "%s already holds %s, which no earlier luzj run wrote there (its %s does not"
+                                + " list %s), so luzj left the folder as it was; this run's outputs are"
+                                + " in %s instead. Move %s away, or pass another folder",
+                        out, shown(foreign), MANIFEST, foreign.size() == 1 ? "it" : "them", kept,
+                        foreign.size() == 1 ? "it" : "them"));
+            }
+            Files.createDirectories(abs);
+            for (String name : names) {
+                Path target = abs.resolve(name);
+                Files.createDirectories(target.getParent());
+                AtomicFiles.move(stage.resolve(name), target);
+                moved.add(name);
+            }
+            writeManifest(abs, names);
         } catch (IOException e) {
             throw new LuzjException(
-                    "cannot write the outputs into " + out + ": " + e + "; the previous outputs"
-                            + " there are unchanged; check that the folder is writable and the"
-                            + " disk has room",
+                    "cannot write the outputs into " + out + ": " + e + "; " + (moved.isEmpty()
+                            ? "the previous outputs there are unchanged"
+                            : "these were already replaced: " + shown(moved) + ", the others are as"
+                                    + " before")
+                            + "; check that the folder is writable and the disk has room",
                     e);
         } finally {
             AtomicFiles.deleteRecursively(stage);
         }
+    }
+
+    /**
+     * The names the set would write over that are not an earlier set's: an existing file the
+     * manifest does not list, or anything that is not a regular file (a folder, a link, or a
+     * file where one of the name's folders goes).
+     */
+    private static List<String> foreign(Path out, List<String> names) {
+        if (!Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        Set<String> ours = listed(out);
+        List<String> foreign = new ArrayList<>();
+        Path manifest = out.resolve(MANIFEST);
+        if (ours == null && Files.exists(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            foreign.add(MANIFEST); // not a list luzj wrote: it would be overwritten too
+            ours = Set.of();
+        } else if (ours == null) {
+            ours = Set.of();
+        }
+        for (String name : names) {
+            Path target = out.resolve(name);
+            for (Path p = target.getParent(); !p.equals(out); p = p.getParent()) {
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    foreign.add(out.relativize(p).toString().replace('\\', '/'));
+                }
+            }
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                    && (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) || !ours.contains(name))) {
+                foreign.add(name);
+            }
+        }
+        return foreign.stream().distinct().toList();
+    }
+
+    /** The files an earlier set's manifest lists, or null when there is no readable luzj manifest. */
+    private static Set<String> listed(Path out) {
+        Path manifest = out.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try {
+            JsonElement files = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject().get("files");
+            Set<String> names = new HashSet<>();
+            for (JsonElement e : files.getAsJsonArray()) {
+                names.add(e.getAsString());
+            }
+            return names;
+        } catch (IOException | RuntimeException e) {
+            return null; // damaged, or someone else's outputs.json: no file in the folder is ours
+        }
+    }
+
+    /** Moves the staged set to a new folder beside {@code out}, with its manifest. */
+    private static Path keepAside(Path out, Path stage, List<String> names) throws IOException {
+        Path kept = out.resolveSibling(out.getFileName() + "-new");
+        for (int i = 2; Files.exists(kept, LinkOption.NOFOLLOW_LINKS); i++) {
+            kept = out.resolveSibling(out.getFileName() + "-new-" + i);
+        }
+        Files.move(stage, kept);
+        writeManifest(kept, names);
+        return kept;
+    }
+
+    private static void writeManifest(Path dir, List<String> names) throws IOException {
+        JsonObject manifest = new JsonObject();
+        JsonArray list = new JsonArray();
+        names.forEach(list::add);
+        manifest.add("files", list);
+        AtomicFiles.writeString(dir.resolve(MANIFEST),
+                new GsonBuilder().setPrettyPrinting().create().toJson(manifest) + "\n");
+    }
+
+    private static String shown(List<String> names) {
+        return names.size() <= 3 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 3)) + " and " + (names.size() - 3) + " more";
     }
 
     /**

@@ -20,6 +20,7 @@ class OutputSetTest {
         Files.writeString(out.resolve("history.csv"), "old history");
         Files.writeString(out.resolve("summary.json"), "old summary");
         Files.writeString(out.resolve("notes.txt"), "the user's own file");
+        Files.writeString(out.resolve(OutputSet.MANIFEST), "{\"files\": [\"history.csv\", \"summary.json\"]}\n");
         return out;
     }
 
@@ -41,7 +42,7 @@ class OutputSetTest {
                 .hasMessageContaining("the previous outputs there are unchanged");
         assertThat(out.resolve("history.csv")).hasContent("old history");
         assertThat(out.resolve("summary.json")).hasContent("old summary");
-        assertThat(out.resolve(OutputSet.MANIFEST)).doesNotExist();
+        assertThat(out.resolve(OutputSet.MANIFEST)).content().contains("history.csv");
         assertNoStagingLeft();
     }
 
@@ -63,6 +64,44 @@ class OutputSetTest {
                 .doesNotContain("notes.txt");
         assertThat(Files.getLastModifiedTime(out.resolve(OutputSet.MANIFEST)).toMillis())
                 .isGreaterThanOrEqualTo(Files.getLastModifiedTime(out.resolve("history.csv")).toMillis());
+        assertNoStagingLeft();
+    }
+
+    @Test
+    void filesOfTheSameNameThatLuzjDidNotWriteAreLeftAndTheNewSetGoesBesideThem() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("mine"));
+        Files.writeString(out.resolve("history.csv"), "my own spreadsheet");
+        Files.writeString(out.resolve("notes.txt"), "notes");
+        assertThatThrownBy(() -> OutputSet.write(out, stage -> {
+            Files.writeString(stage.resolve("history.csv"), "new history");
+            Files.writeString(stage.resolve("summary.json"), "new summary");
+        })).isInstanceOf(LuzjException.class)
+                .hasMessageContaining(out + " already holds history.csv, which no earlier luzj run wrote there")
+                .hasMessageContaining("this run's outputs are in " + tmp.resolve("mine-new") + " instead");
+        assertThat(out.resolve("history.csv")).hasContent("my own spreadsheet");
+        assertThat(out.resolve("summary.json")).doesNotExist();
+        assertThat(out.resolve(OutputSet.MANIFEST)).doesNotExist();
+        assertThat(tmp.resolve("mine-new/history.csv")).hasContent("new history");
+        assertThat(tmp.resolve("mine-new/summary.json")).hasContent("new summary");
+        assertThat(tmp.resolve("mine-new").resolve(OutputSet.MANIFEST)).content().contains("summary.json");
+        assertNoStagingLeft();
+    }
+
+    @Test
+    void aFolderWhereAFileGoesOrAForeignManifestChangesNothing() throws IOException {
+        Path out = previousRun();
+        Files.delete(out.resolve("summary.json"));
+        Files.createDirectories(out.resolve("summary.json/inside"));
+        assertThatThrownBy(() -> OutputSet.write(out, stage -> {
+            Files.writeString(stage.resolve("history.csv"), "new history");
+            Files.writeString(stage.resolve("summary.json"), "new summary");
+        })).isInstanceOf(LuzjException.class).hasMessageContaining("already holds summary.json");
+        assertThat(out.resolve("history.csv")).hasContent("old history"); // not half new
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Files.writeString(other.resolve(OutputSet.MANIFEST), "{\"mine\": 1}");
+        assertThatThrownBy(() -> OutputSet.write(other, stage -> Files.writeString(stage.resolve("a.csv"), "a")))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("already holds " + OutputSet.MANIFEST);
+        assertThat(other.resolve(OutputSet.MANIFEST)).hasContent("{\"mine\": 1}");
         assertNoStagingLeft();
     }
 
