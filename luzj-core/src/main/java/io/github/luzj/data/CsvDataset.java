@@ -216,7 +216,7 @@ public final class CsvDataset implements SampleDataset {
          * @return this builder
          */
         public Builder features(String... columns) {
-            this.features = List.of(columns);
+            this.features = names("features", columns, "pass the feature columns' header names");
             return this;
         }
 
@@ -239,7 +239,7 @@ public final class CsvDataset implements SampleDataset {
          */
         public Builder classes(String... names) {
             this.categorical = true;
-            this.classes = List.of(names);
+            this.classes = names("classes", names, "pass the label's category names");
             return this;
         }
 
@@ -248,10 +248,25 @@ public final class CsvDataset implements SampleDataset {
          *
          * @param delimiter for example {@code ';'} or {@code '\t'}
          * @return this builder
+         * @throws LuzjException for a line break or the quote {@code '"'}
          */
         public Builder delimiter(char delimiter) {
+            if (delimiter == '\n' || delimiter == '\r' || delimiter == '"') {
+                throw Checks.fail("delimiter",
+                        "a character other than a line break or the quote '\"' (for example ','"
+                                + " ';' or '\\t')",
+                        "'" + (delimiter == '\n' ? "\\n" : delimiter == '\r' ? "\\r" : "\"") + "'");
+            }
             this.delimiter = delimiter;
             return this;
+        }
+
+        private static List<String> names(String argument, String[] values, String fix) {
+            Checks.notNull(argument, values, fix);
+            for (int i = 0; i < values.length; i++) {
+                Checks.notNull(argument + "[" + i + "]", values[i], fix);
+            }
+            return List.of(values);
         }
 
         /**

@@ -107,4 +107,34 @@ class CsvDatasetTest {
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("no CSV file at");
     }
+
+    @Test
+    void builderArgumentsAreChecked(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("t.csv"), "a;y\n1;2\n");
+        CsvDataset.Builder b = CsvDataset.builder(f);
+        assertThatThrownBy(() -> b.delimiter('"'))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageStartingWith("delimiter must be")
+                .hasMessageContaining("got '\"'");
+        assertThatThrownBy(() -> b.delimiter('\n'))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageStartingWith("delimiter must be")
+                .hasMessageContaining("got '\\n'");
+        assertThatThrownBy(() -> b.delimiter('\r'))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("got '\\r'");
+        assertThatThrownBy(() -> b.features((String[]) null))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageStartingWith("features is null");
+        assertThatThrownBy(() -> b.features("a", null))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageStartingWith("features[1] is null");
+        assertThatThrownBy(() -> b.classes((String[]) null))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageStartingWith("classes is null");
+        assertThatThrownBy(() -> b.classes("x", null))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageStartingWith("classes[1] is null");
+        assertThat(b.delimiter(';').features("a").label("y").build().size()).isEqualTo(1);
+    }
 }
