@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -187,6 +188,15 @@ public final class CsvDataset implements SampleDataset {
 
     /** What to read from the file. */
     public static final class Builder {
+        /** A plain decimal: sign, digits, a fraction, an exponent; no NaN, infinity, hex or suffix. */
+        private static final Pattern DECIMAL =
+                Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+        /** How spreadsheets, pandas and R write a missing or undefined number. */
+        private static final Pattern MISSING_MARK = Pattern.compile(
+                "(?i)[+-]?(?:nan|inf|infinity)|na|n/a|null|none|\\?|-");
+        private static final String MISSING = "fill in or drop the rows with missing values";
+        private static final String FINITE = "numbers must be finite decimals such as 3, -0.5 or 1.2e-3";
+
         private final Path file;
         private String label;
         private List<String> features;
@@ -352,16 +362,33 @@ public final class CsvDataset implements SampleDataset {
 
         private float number(CSVRecord r, String column, String what) {
             String v = r.get(column);
-            try {
-                return Float.parseFloat(v);
-            } catch (NumberFormatException e) {
-                throw new LuzjException(String.format(Locale.ROOT,
-                        "%s line %d, %s column '%s': '%s' is not a number%s",
-                        file, lineOf(r), what, column, v,
-                        what.equals("label")
-                                ? "; call categorical() to map label names to classes"
-                                : "; choose numeric columns with features(...)"));
+            String where = String.format(Locale.ROOT,
+                    "%s line %d, %s column '%s'", file, lineOf(r), what, column);
+            String t = v.trim();
+            if (t.isEmpty()) {
+                throw new LuzjException(where + ": the value is missing; " + MISSING);
             }
+            if (!DECIMAL.matcher(t).matches()) {
+                if (MISSING_MARK.matcher(t).matches()) {
+                    throw new LuzjException(String.format(Locale.ROOT,
+                            "%s: '%s' is not a finite number; %s (%s)", where, v, MISSING, FINITE));
+                }
+                throw new LuzjException(String.format(Locale.ROOT,
+                        "%s: '%s' is not a number; %s (%s; fill in or drop missing values)",
+                        where, v,
+                        what.equals("label")
+                                ? "call categorical() to map label names to classes"
+                                : "choose numeric columns with features(...)",
+                        FINITE));
+            }
+            float f = Float.parseFloat(t);
+            if (!Float.isFinite(f)) {
+                throw new LuzjException(String.format(Locale.ROOT,
+                        "%s: '%s' is beyond a float's range (about 3.4e38); rescale the column"
+                                + " (%s; fill in or drop missing values)",
+                        where, v, FINITE));
+            }
+            return f;
         }
 
         private float[] classIndices(String[] raw, List<String> names, List<CSVRecord> records) {

@@ -109,6 +109,39 @@ class CsvDatasetTest {
     }
 
     @Test
+    void onlyFiniteDecimalNumbersAreRead(@TempDir Path dir) throws Exception {
+        Path ok = Files.writeString(dir.resolve("ok.csv"), "a,y\n -1.5 ,2\n+3e2,.5\n4.,-6E-1\n1e-50,0\n");
+        CsvDataset d = CsvDataset.builder(ok).label("y").build();
+        assertThat(d.features()).isDeepEqualTo(new float[][] {{-1.5f}, {300f}, {4f}, {0f}});
+        assertThat(d.labels()).containsExactly(2f, 0.5f, -0.6f, 0f);
+        for (String bad : new String[] {"NaN", "nan", "Infinity", "-Infinity", "inf", "1e40", "-1e39",
+                "0x1p3", "1f", "2d", "1_000", "1e", "--1", ".", "NA", "?"}) {
+            Path f = Files.writeString(dir.resolve("bad.csv"), "a,y\n1,2\n" + bad + ",3\n");
+            assertThatThrownBy(() -> CsvDataset.builder(f).label("y").build())
+                    .as(bad)
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining(f + " line 3, feature column 'a': '" + bad + "'")
+                    .hasMessageContaining("numbers must be finite decimals")
+                    .hasMessageContaining("fill in or drop");
+            Path l = Files.writeString(dir.resolve("badlabel.csv"), "a,y\n1,2\n3," + bad + "\n");
+            assertThatThrownBy(() -> CsvDataset.builder(l).label("y").build())
+                    .as(bad)
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining(l + " line 3, label column 'y': '" + bad + "'")
+                    .hasMessageContaining("numbers must be finite decimals");
+        }
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "a,y\n1,2\n,3\n");
+        assertThatThrownBy(() -> CsvDataset.builder(empty).label("y").build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("line 3, feature column 'a': the value is missing")
+                .hasMessageContaining("fill in or drop the rows with missing values");
+        Path nan = Files.writeString(dir.resolve("nan.csv"), "a,y\n1,NaN\n");
+        assertThatThrownBy(() -> CsvDataset.builder(nan).label("y").build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("line 2, label column 'y': 'NaN' is not a finite number");
+    }
+
+    @Test
     void builderArgumentsAreChecked(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("t.csv"), "a;y\n1;2\n");
         CsvDataset.Builder b = CsvDataset.builder(f);
