@@ -1,10 +1,16 @@
 package io.github.luzj.data;
 
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.InputFiles;
 import io.github.luzj.base.LuzjException;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +20,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 
 /**
  * A table read from a CSV file with a header row (through Apache Commons CSV): numeric feature
@@ -286,53 +295,138 @@ public final class CsvDataset implements SampleDataset {
          * @throws LuzjException naming the file, line and column of a value that cannot be read
          */
         public CsvDataset build() {
-            Checks.check(
-                    Files.isRegularFile(file), "no CSV file at %s; check the path", file);
+            InputFiles.checkReadable(file, "CSV file", "check the path");
             CSVFormat format = CSVFormat.DEFAULT.builder()
                     .setDelimiter(delimiter)
                     .setHeader()
                     .setSkipHeaderRecord(true)
                     .setIgnoreEmptyLines(true)
                     .setTrim(true)
+                    // both checked in header(), to name the column
+                    .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
+                    .setAllowMissingColumnNames(true)
                     .get();
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-                    CSVParser parser = CSVParser.parse(in, format)) {
-                List<String> header = parser.getHeaderNames();
-                List<String> featureColumns = featureColumns(header);
-                List<CSVRecord> records = parser.getRecords();
-                Checks.check(!records.isEmpty(), "%s has a header but no rows", file);
-                float[][] rows = new float[records.size()][featureColumns.size()];
-                String[] rawLabels = label == null ? null : new String[records.size()];
-                for (int i = 0; i < records.size(); i++) {
-                    CSVRecord r = records.get(i);
-                    Checks.check(
-                            r.isConsistent(),
-                            "%s line %d has %d values but the header names %d columns",
-                            file, lineOf(r), r.size(), header.size());
-                    for (int j = 0; j < featureColumns.size(); j++) {
-                        rows[i][j] = number(r, featureColumns.get(j), "feature");
-                    }
-                    if (rawLabels != null) {
-                        rawLabels[i] = r.get(label);
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                skipByteOrderMark(in);
+                try (CSVParser parser = CSVParser.parse(in, format)) {
+                    return read(parser);
+                }
+            } catch (UncheckedIOException e) {
+                throw unreadable(e.getCause());
+            } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+                throw unreadable(e);
+            }
+        }
+
+        private CsvDataset read(CSVParser parser) {
+            List<String> header = header(parser.getHeaderNames());
+            List<String> featureColumns = featureColumns(header);
+            List<CSVRecord> records = parser.getRecords();
+            Checks.check(!records.isEmpty(), "%s has a header but no rows", file);
+            float[][] rows = new float[records.size()][featureColumns.size()];
+            String[] rawLabels = label == null ? null : new String[records.size()];
+            for (int i = 0; i < records.size(); i++) {
+                CSVRecord r = records.get(i);
+                Checks.check(
+                        r.isConsistent(),
+                        "%s line %d has %d values but the header names %d columns",
+                        file, lineOf(r), r.size(), header.size());
+                for (int j = 0; j < featureColumns.size(); j++) {
+                    rows[i][j] = number(r, featureColumns.get(j), "feature");
+                }
+                if (rawLabels != null) {
+                    rawLabels[i] = r.get(label);
+                }
+            }
+            List<String> classNames = List.of();
+            float[] labels = null;
+            if (rawLabels != null) {
+                if (categorical) {
+                    classNames = classes != null ? classes : sortedDistinct(rawLabels);
+                    labels = classIndices(rawLabels, classNames, records);
+                } else {
+                    labels = new float[records.size()];
+                    for (int i = 0; i < records.size(); i++) {
+                        labels[i] = number(records.get(i), label, "label");
                     }
                 }
-                List<String> classNames = List.of();
-                float[] labels = null;
-                if (rawLabels != null) {
-                    if (categorical) {
-                        classNames = classes != null ? classes : sortedDistinct(rawLabels);
-                        labels = classIndices(rawLabels, classNames, records);
-                    } else {
-                        labels = new float[records.size()];
-                        for (int i = 0; i < records.size(); i++) {
-                            labels[i] = number(records.get(i), label, "label");
+            }
+            return new CsvDataset(featureColumns, classNames, rows, labels);
+        }
+
+        /** Excel's "CSV UTF-8" starts with a byte order mark, which is not part of the first name. */
+        private static void skipByteOrderMark(BufferedReader in) throws IOException {
+            in.mark(1);
+            if (in.read() != '\uFEFF') {
+                in.reset();
+            }
+        }
+
+        private LuzjException unreadable(Throwable e) {
+            if (e instanceof CharacterCodingException) {
+                OptionalLong line = firstLineNotUtf8(file);
+                return new LuzjException(String.format(Locale.ROOT,
+                        "%s%s is not UTF-8 text (another encoding, or not a text file); save it as"
+                                + " UTF-8 (in Excel: CSV UTF-8) and read it again",
+                        file, line.isPresent() ? " line " + line.getAsLong() : ""), e);
+            }
+            if (e instanceof CSVException) {
+                return new LuzjException("cannot read the CSV file " + file + ": " + e.getMessage()
+                        + "; check the quotes there (a value holding the delimiter, a quote or a"
+                        + " line break goes in double quotes, its own quotes doubled)", e);
+            }
+            if (e instanceof IOException io) {
+                return InputFiles.unreadable(file, "CSV file", io);
+            }
+            return new LuzjException("cannot read the CSV file " + file + ": " + e.getMessage(), e);
+        }
+
+        /**
+         * Finds the line of the first byte that is not UTF-8: the reader decodes a buffer ahead of
+         * the parser, so the parser's line is not the one.
+         */
+        private static OptionalLong firstLineNotUtf8(Path file) {
+            ByteBuffer bytes;
+            try {
+                bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+            } catch (IOException | OutOfMemoryError e) {
+                return OptionalLong.empty();
+            }
+            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+            CharBuffer chars = CharBuffer.allocate(8192);
+            while (true) {
+                CoderResult result = decoder.decode(bytes, chars, true);
+                if (result.isError()) {
+                    long line = 1;
+                    for (int i = 0; i < bytes.position(); i++) {
+                        if (bytes.get(i) == '\n') {
+                            line++;
                         }
                     }
+                    return OptionalLong.of(line);
                 }
-                return new CsvDataset(featureColumns, classNames, rows, labels);
-            } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                throw new LuzjException("cannot read the CSV file " + file + ": " + e.getMessage(), e);
+                if (result.isUnderflow()) {
+                    return OptionalLong.empty();
+                }
+                chars.clear();
             }
+        }
+
+        private List<String> header(List<String> names) {
+            for (int i = 0; i < names.size(); i++) {
+                Checks.check(
+                        !names.get(i).isEmpty(),
+                        "%s: column %d of the header has no name; name every column in the first"
+                                + " line",
+                        file, i + 1);
+                int first = names.indexOf(names.get(i));
+                Checks.check(
+                        first == i,
+                        "%s: column name '%s' appears twice in the header (columns %d and %d);"
+                                + " give each column its own name",
+                        file, names.get(i), first + 1, i + 1);
+            }
+            return names;
         }
 
         private List<String> featureColumns(List<String> header) {
