@@ -87,7 +87,8 @@ public record ParameterManifest(long[] inputShape, Map<String, long[]> parameter
             Checks.check(input != null, "no input_shape");
             return new ParameterManifest(input, params);
         } catch (JsonParseException | IllegalStateException | NullPointerException
-                | ClassCastException e) {
+                | ClassCastException | UnsupportedOperationException e) {
+            // Gson's getAs... on an object or array of the wrong kind throws the last two
             throw new LuzjException(
                     source + " is not a luzj parameter list (" + e.getMessage()
                             + "); save the model again with FittedModel.save",
