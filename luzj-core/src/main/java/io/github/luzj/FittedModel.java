@@ -40,9 +40,6 @@ import java.util.Map;
  */
 public final class FittedModel implements Fittable, AutoCloseable {
 
-    static final String WEIGHTS_NAME = "luzj";
-    static final String RECORDS_FILE = "records.json";
-
     private final Session session;
 
     FittedModel(Session session) {
@@ -253,16 +250,19 @@ public final class FittedModel implements Fittable, AutoCloseable {
 
     /**
      * Saves the weights (with BatchNorm statistics) and the records to folder {@code dir},
-     * atomically (luz's {@code luz_save}).
+     * atomically (luz's {@code luz_save}). The folder is replaced whole, so it must be missing,
+     * empty or an earlier save's.
      *
      * @param dir the folder
+     * @throws LuzjException when {@code dir} is a file or holds anything else, touching nothing
      */
     public void save(Path dir) {
+        SavedModelFolder.checkWritable(dir);
         session.toEvaluationPoint();
         AtomicFiles.writeDirectory(
                 dir,
                 tmp -> {
-                    session.model().save(tmp, WEIGHTS_NAME);
+                    session.model().save(tmp, SavedModelFolder.WEIGHTS_NAME);
                     if (session.model().getBlock().isInitialized()) {
                         Files.writeString(
                                 tmp.resolve(ParameterManifest.FILE),
@@ -270,7 +270,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
                                 StandardCharsets.UTF_8);
                     }
                     Files.writeString(
-                            tmp.resolve(RECORDS_FILE),
+                            tmp.resolve(SavedModelFolder.RECORDS_FILE),
                             recordsJson(session.records(), session.loss().getName()),
                             StandardCharsets.UTF_8);
                 });
@@ -288,25 +288,27 @@ public final class FittedModel implements Fittable, AutoCloseable {
             throw new LuzjException(
                     "no saved model at " + dir + "; pass the folder that FittedModel.save wrote");
         }
+        Path manifest = dir.resolve(ParameterManifest.FILE);
+        if (!Files.isRegularFile(manifest)) {
+            // without it nothing says which architecture the weights are for
+            throw new LuzjException(
+                    "the saved model at " + dir + " is incomplete: " + ParameterManifest.FILE
+                            + " is missing; save the model again with FittedModel.save");
+        }
+        List<Path> weights = SavedModelFolder.weightsFiles(dir);
+        if (weights.isEmpty()) {
+            throw new LuzjException(
+                    "the saved model at " + dir + " is incomplete: its weights ("
+                            + SavedModelFolder.WEIGHTS_NAME + "-0000.params) are missing; save the"
+                            + " model again with FittedModel.save");
+        }
         Session session = setup.newSession(1);
         try {
-            Path manifest = dir.resolve(ParameterManifest.FILE);
-            if (Files.exists(manifest)) {
-                ParameterManifest.parse(Files.readString(manifest, StandardCharsets.UTF_8), manifest)
-                        .checkFits(session.model().getBlock(), session.model().getNDManager());
-            }
-            session.model().load(dir, WEIGHTS_NAME);
-            // DJL's load replaces the arrays without gradients; fitting again needs them
-            session.model()
-                    .getBlock()
-                    .getParameters()
-                    .forEach(
-                            p -> {
-                                if (p.getValue().requiresGradient()) {
-                                    p.getValue().getArray().setRequiresGradient(true);
-                                }
-                            });
-            Path records = dir.resolve(RECORDS_FILE);
+            ParameterManifest.parse(Files.readString(manifest, StandardCharsets.UTF_8), manifest)
+                    .checkFits(session.model().getBlock(), session.model().getNDManager());
+            weights.forEach(f -> ParamsFile.check(f, session.model().getBlock()));
+            loadWeights(dir, session);
+            Path records = dir.resolve(SavedModelFolder.RECORDS_FILE);
             if (Files.exists(records)) {
                 readRecords(records, session.records());
             }
@@ -314,13 +316,35 @@ public final class FittedModel implements Fittable, AutoCloseable {
         } catch (LuzjException e) {
             session.close();
             throw e;
-        } catch (IOException | MalformedModelException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             session.close();
             throw new LuzjException(
-                    "cannot load the model saved at " + dir + ": " + e.getMessage()
-                            + "; was it saved from the same architecture?",
+                    "cannot load the model saved at " + dir + ": " + e
+                            + "; save the model again with FittedModel.save",
                     e);
         }
+    }
+
+    private static void loadWeights(Path dir, Session session) {
+        try {
+            session.model().load(dir, SavedModelFolder.WEIGHTS_NAME);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            // ParamsFile has matched every count to the architecture: what is left is damage
+            throw new LuzjException(
+                    "the weights of the model saved at " + dir + " are damaged (" + e
+                            + "); save the model again with FittedModel.save",
+                    e);
+        }
+        // DJL's load replaces the arrays without gradients; fitting again needs them
+        session.model()
+                .getBlock()
+                .getParameters()
+                .forEach(
+                        p -> {
+                            if (p.getValue().requiresGradient()) {
+                                p.getValue().getArray().setRequiresGradient(true);
+                            }
+                        });
     }
 
     /** The records, with the loss's name ({@code "mse"} for {@code Losses.mse()}) beside "loss". */

@@ -2,6 +2,7 @@ package io.github.luzj.checkpoint;
 
 import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.LuzjException;
+import io.github.luzj.base.OwnedFolder;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.FileOutputStream;
@@ -12,9 +13,7 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -66,13 +65,9 @@ final class CheckpointFolder {
      * @throws LuzjException when something else is in the way, touching nothing
      */
     static String checkOwned(Path dir) {
-        if (!Files.exists(dir)) {
+        String fix = "choose another checkpoint folder";
+        if (!OwnedFolder.checkNotAFile(dir, "checkpoint folder", fix + " or move the file away")) {
             return null;
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new LuzjException(
-                    dir + " is a file, not a luzj checkpoint folder, and luzj leaves it alone;"
-                            + " choose another checkpoint folder or move the file away");
         }
         Path meta = dir.resolve(Checkpoint.META);
         if (Files.isRegularFile(meta)) {
@@ -85,21 +80,7 @@ final class CheckpointFolder {
                             + " \"" + Checkpoint.FORMAT + "\"), and luzj leaves it alone; choose"
                             + " another checkpoint folder or move it away");
         }
-        List<String> foreign = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(dir)) {
-            entries.map(p -> p.getFileName().toString())
-                    .filter(n -> !isOwnName(n))
-                    .sorted()
-                    .limit(3)
-                    .forEach(foreign::add);
-        } catch (IOException e) {
-            throw new LuzjException("cannot list " + dir + ": " + e + "; check its permissions", e);
-        }
-        if (!foreign.isEmpty()) {
-            throw new LuzjException(
-                    dir + " holds files luzj did not write (" + String.join(", ", foreign)
-                            + "), and luzj leaves them alone; choose another checkpoint folder");
-        }
+        OwnedFolder.checkOnlyOwn(dir, p -> isOwnName(p.getFileName().toString()), fix);
         return null;
     }
 

@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.github.luzj.base.EncodedArrays;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.ChannelsLastWeights;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,42 +50,12 @@ final class WeightsFile {
         }
     }
 
-    /**
-     * Checks the counts in an encoded array's header against the bytes there are, before DJL's
-     * decoder allocates by them: it makes an array of as many dimensions (and layout letters) as
-     * the header claims, so a damaged count would ask for gigabytes. The header is DJL's
-     * {@code NDArray.encode}: the magic as a UTF string (a short length, then bytes), the version
-     * (1 to 3), from version 2 a byte that says whether a name (UTF) follows, the sparse format
-     * and the data type (UTF), then the shape: the dimension count, a long each, the layout's
-     * length and a char each.
-     */
+    /** Refuses an encoded array whose header counts more than its bytes hold. */
     private static void checkShapeHeader(String name, byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        try {
-            skipUtf(b);
-            int version = b.getInt();
-            if (version > 1 && b.get() == 1) {
-                skipUtf(b);
-            }
-            skipUtf(b);
-            skipUtf(b);
-            int dims = b.getInt();
-            if (dims < 0 || dims > b.remaining() / Long.BYTES) {
-                throw damaged(name, "claims " + dims + " dimensions");
-            }
-            b.position(b.position() + dims * Long.BYTES);
-            int layout = b.getInt();
-            if (layout < 0 || layout > b.remaining() / Character.BYTES) {
-                throw damaged(name, "claims a layout of " + layout + " letters");
-            }
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw damaged(name, "has a header cut short");
+        String problem = EncodedArrays.arrayHeaderProblem(ByteBuffer.wrap(bytes));
+        if (problem != null) {
+            throw damaged(name, problem);
         }
-    }
-
-    private static void skipUtf(ByteBuffer b) {
-        int length = b.getShort() & 0xFFFF;
-        b.position(b.position() + length); // IllegalArgumentException past the end
     }
 
     private static LuzjException damaged(String name, String what) {

@@ -1,0 +1,187 @@
+package io.github.luzj;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.training.loss.Loss;
+import io.github.luzj.base.LuzjException;
+import io.github.luzj.checkpoint.ParameterManifest;
+import io.github.luzj.fit.FitOptions;
+import io.github.luzj.optim.Optimizers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@link FittedModel#save} may overwrite and what {@link Luz#load} makes of damaged files. */
+class SavedModelTest {
+
+    /** DJL@, the version, "luzj", "FLOAT32", one input, its name "data0", then its rank. */
+    static final int HEADER_RANK = 4 + 4 + 2 + 4 + 2 + 7 + 4 + 2 + 5;
+
+    @TempDir static Path shared;
+    static Path saved;
+    static byte[] weights;
+
+    @BeforeAll
+    static void saveOnce() throws Exception {
+        saved = shared.resolve("model");
+        try (FittedModel fitted = fitted()) {
+            fitted.save(saved);
+        }
+        weights = Files.readAllBytes(saved.resolve("luzj-0000.params"));
+    }
+
+    static FittedModel fitted() {
+        return Luz.setup(LuzApiTest.net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                .fit(FitOptions.builder(LuzApiTest.data(32, 3)).epochs(1).verbose(false).build());
+    }
+
+    static SetupModel setup() {
+        return Luz.setup(LuzApiTest.net(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam());
+    }
+
+    /** A copy of the saved model whose weights file holds {@code bytes}. */
+    static Path withWeights(Path dir, byte[] bytes) throws Exception {
+        Path copy = Files.createDirectories(dir.resolve("copy"));
+        for (String f : new String[] {ParameterManifest.FILE, "records.json"}) {
+            Files.copy(saved.resolve(f), copy.resolve(f));
+        }
+        Files.write(copy.resolve("luzj-0000.params"), bytes);
+        return copy;
+    }
+
+    @Test
+    void saveLeavesAFolderWithTheUsersFilesAlone(@TempDir Path dir) throws Exception {
+        Path thesis = Files.writeString(dir.resolve("thesis.txt"), "three years");
+        try (FittedModel fitted = fitted()) {
+            assertThatThrownBy(() -> fitted.save(dir))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("holds files luzj did not write (thesis.txt)")
+                    .hasMessageContaining("choose an empty or new folder");
+            // a folder under luzj's name is not luzj's: the save would delete it whole
+            Path other = Files.createDirectories(dir.resolve("other"));
+            Files.createDirectories(other.resolve("records.json"));
+            Files.writeString(other.resolve("records.json").resolve("notes"), "mine");
+            assertThatThrownBy(() -> fitted.save(other))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("(records.json)");
+            assertThat(other.resolve("records.json").resolve("notes")).hasContent("mine");
+            Path empty = Files.createDirectories(dir.resolve("empty"));
+            fitted.save(empty);
+            fitted.save(empty); // an earlier save is replaced
+            assertThat(empty.resolve("luzj-0000.params")).isRegularFile();
+        }
+        assertThat(thesis).hasContent("three years");
+    }
+
+    @Test
+    void saveNeverReplacesAFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("notes"), "mine");
+        try (FittedModel fitted = fitted()) {
+            assertThatThrownBy(() -> fitted.save(file))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("is a file, not a luzj saved-model folder");
+        }
+        assertThat(file).isRegularFile().hasContent("mine");
+    }
+
+    @Test
+    void aForgedDimensionCountIsNamedInsteadOfRunningOutOfMemory(@TempDir Path dir) throws Exception {
+        byte[] forged = weights.clone();
+        ByteBuffer.wrap(forged).putInt(firstArrayRank(forged), 0x7FFFFFF0);
+        assertThatThrownBy(() -> Luz.load(withWeights(dir, forged), setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("claims 2147483632 dimensions");
+    }
+
+    @Test
+    void aForgedInputShapeInTheHeaderIsNamed(@TempDir Path dir) throws Exception {
+        byte[] forged = weights.clone();
+        int rank = HEADER_RANK;
+        assertThat(ByteBuffer.wrap(forged).getInt(rank)).isEqualTo(2);
+        ByteBuffer.wrap(forged).putInt(rank, 0x7FFFFFF0);
+        assertThatThrownBy(() -> Luz.load(withWeights(dir, forged), setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("an input shape in its header claims 2147483632 dimensions");
+    }
+
+    @Test
+    void aForgedCountOutsideTheArraysIsRefused(@TempDir Path dir) throws Exception {
+        byte[] forged = weights.clone();
+        // the header's one shape ends it; then the sequential block's version byte, the count of
+        // its input shapes and the first one's rank, which DJL's readInputShapes allocates by
+        int rank = HEADER_RANK + 4 + 2 * 8 + 4 + 2 * 2 + 4 + 1 + 4;
+        assertThat(ByteBuffer.wrap(forged).getInt(rank)).isEqualTo(2);
+        ByteBuffer.wrap(forged).putInt(rank, 0x7FFFFFF0);
+        assertThatThrownBy(() -> Luz.load(withWeights(dir, forged), setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is damaged or not a luzj model file of this architecture:"
+                        + " its layout differs from the set-up model's at byte " + rank);
+    }
+
+    @Test
+    void damagedWeightsFilesAreNamed(@TempDir Path dir) throws Exception {
+        byte[] cut = java.util.Arrays.copyOf(weights, weights.length - 7);
+        assertThatThrownBy(() -> Luz.load(withWeights(dir.resolve("cut"), cut), setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is truncated");
+        byte[] notOurs = "PK\3\4 a zip, say".getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> Luz.load(withWeights(dir.resolve("zip"), notOurs), setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is not a luzj model file");
+        Path folder = withWeights(dir.resolve("folder"), weights);
+        Files.delete(folder.resolve("luzj-0000.params"));
+        Files.createDirectories(folder.resolve("luzj-0000.params"));
+        assertThatThrownBy(() -> Luz.load(folder, setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is a directory");
+    }
+
+    @Test
+    void aFolderWithoutItsParameterListIsIncomplete(@TempDir Path dir) throws Exception {
+        Path copy = withWeights(dir, weights);
+        Files.delete(copy.resolve(ParameterManifest.FILE));
+        assertThatThrownBy(() -> Luz.load(copy, setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is incomplete: parameters.json is missing");
+    }
+
+    @Test
+    void theUntouchedCopyLoads(@TempDir Path dir) throws Exception {
+        try (FittedModel loaded = Luz.load(withWeights(dir, weights), setup())) {
+            assertThat(loaded.records().values("train", "loss")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aParameterListOfTheWrongKindsIsNamed() {
+        assertThatThrownBy(() -> ParameterManifest.parse(
+                        "{\"input_shape\": [1, 4], \"parameters\": [{\"name\": {}}]}", "p.json"))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("p.json is not a luzj parameter list");
+    }
+
+    /** The offset of the first parameter array's dimension count: after "NDAR", its version, ... */
+    static int firstArrayRank(byte[] bytes) {
+        byte[] magic = {0, 4, 'N', 'D', 'A', 'R'};
+        for (int i = 0; i + magic.length < bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + magic.length, magic, 0, magic.length)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                b.position(i + magic.length);
+                int version = b.getInt();
+                if (version > 1 && b.get() == 1) {
+                    b.position(b.position() + 2 + (b.getShort(b.position()) & 0xFFFF));
+                }
+                for (int s = 0; s < 2; s++) {
+                    b.position(b.position() + 2 + (b.getShort(b.position()) & 0xFFFF));
+                }
+                return b.position();
+            }
+        }
+        throw new AssertionError("no encoded array");
+    }
+}
