@@ -377,7 +377,15 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
      * @throws LuzjException if the stream is no optimizer state or does not match the parameters
      */
     public void loadState(DataInputStream in) throws IOException {
-        StateSnapshot saved = StateSnapshot.read(in);
+        // the model's shapes bound what the reader allocates for a (possibly forged) stream
+        Map<String, Shape> modelShapes = new HashMap<>();
+        for (ParamGroup g : groups) {
+            for (int j = 0; j < g.parameters().size(); j++) {
+                Shape shape = g.parameters().get(j).getArray().getShape();
+                modelShapes.put(g.parameterNames().get(j), shape);
+            }
+        }
+        StateSnapshot saved = StateSnapshot.read(in, modelShapes);
         checkMatches(saved);
         for (int i = 0; i < groups.size(); i++) {
             StateSnapshot.GroupState s = saved.groups().get(i);

@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The optimizer's state copied to the host, and its binary format. Arrays are kept as their raw
@@ -146,14 +147,19 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
     }
 
     /**
-     * Reads a snapshot written by {@link #write}.
+     * Reads a snapshot written by {@link #write}. A saved array is read only when the model's
+     * parameter of that name can hold it, and never allocates more than the stream holds: a forged
+     * length fails with a message, not with an {@link OutOfMemoryError}.
      *
      * @param in the stream, left open
+     * @param modelShapes the shapes of the model's parameters by name, each saved array's bound
      * @return the snapshot
      * @throws IOException if reading fails
-     * @throws LuzjException if the stream is not an optimizer state or is cut short
+     * @throws LuzjException if the stream is not an optimizer state, is cut short, or holds an
+     *     array larger than the model's parameter of that name
      */
-    static StateSnapshot read(DataInputStream in) throws IOException {
+    static StateSnapshot read(DataInputStream in, Map<String, Shape> modelShapes)
+            throws IOException {
         try {
             int magic = in.readInt();
             Checks.check(
@@ -187,7 +193,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
                 int paramCount = readCount(in, "parameter count of group '" + name + "'");
                 List<ParamEntry> params = new ArrayList<>();
                 for (int j = 0; j < paramCount; j++) {
-                    params.add(readParam(in, version));
+                    params.add(readParam(in, version, modelShapes));
                 }
                 groups.add(new GroupState(name, lr, momentum, beta2, eps, wd, clock, params));
             }
@@ -200,7 +206,8 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
         }
     }
 
-    private static ParamEntry readParam(DataInputStream in, int version) throws IOException {
+    private static ParamEntry readParam(
+            DataInputStream in, int version, Map<String, Shape> modelShapes) throws IOException {
         String name = in.readUTF();
         int rank = in.readInt();
         Checks.check(
@@ -210,6 +217,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
                 rank,
                 MAX_RANK);
         long[] dims = new long[rank];
+        long elements = 1;
         for (int k = 0; k < rank; k++) {
             dims[k] = in.readLong();
             Checks.check(
@@ -217,22 +225,44 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
                     "corrupt optimizer state: parameter '%s' has dimension %s",
                     name,
                     dims[k]);
+            try {
+                // Shape.size() would wrap: [3, 6148914691236517205] gives -1 elements
+                elements = Math.multiplyExact(elements, dims[k]);
+            } catch (ArithmeticException e) {
+                throw new LuzjException(
+                        "corrupt optimizer state: parameter '" + name + "' has shape "
+                                + new Shape(dims) + ", more elements than a long counts; the"
+                                + " checkpoint is damaged, save it again",
+                        e);
+            }
         }
         Shape shape = new Shape(dims);
         long step = in.readLong();
         Checks.check(
                 step >= 0, "corrupt optimizer state: parameter '%s' has step %s", name, step);
+        Saved saved = new Saved(name, shape, elements, modelShapes.get(name));
         return new ParamEntry(
                 name,
                 shape,
                 step,
-                readArray(in, name, shape),
-                readArray(in, name, shape),
-                readArray(in, name, shape),
-                version >= 2 ? readArray(in, name, shape) : null,
-                version >= 2 ? readArray(in, name, shape) : null,
-                version >= 2 ? readArray(in, name, shape) : null);
+                readArray(in, saved),
+                readArray(in, saved),
+                readArray(in, saved),
+                version >= 2 ? readArray(in, saved) : null,
+                version >= 2 ? readArray(in, saved) : null,
+                version >= 2 ? readArray(in, saved) : null);
     }
+
+    /**
+     * What {@link #readArray} checks a saved array's length against.
+     *
+     * @param name the parameter's name
+     * @param shape its shape in the stream
+     * @param elements that shape's element count, counted without overflow
+     * @param model its shape in the model, or null when the model has no parameter of that name
+     *     ({@code LuzOptimizer} then refuses the state, naming it, once it is read)
+     */
+    private record Saved(String name, Shape shape, long elements, Shape model) {}
 
     private static void writeArray(DataOutputStream out, HostArray a) throws IOException {
         out.writeBoolean(a != null);
@@ -243,8 +273,7 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
         }
     }
 
-    private static HostArray readArray(DataInputStream in, String param, Shape shape)
-            throws IOException {
+    private static HostArray readArray(DataInputStream in, Saved p) throws IOException {
         if (!in.readBoolean()) {
             return null;
         }
@@ -254,23 +283,48 @@ record StateSnapshot(OptimizerSpec.Kind kind, boolean trainMode, List<GroupState
             type = DataType.valueOf(typeName);
         } catch (IllegalArgumentException e) {
             throw new LuzjException(
-                    "corrupt optimizer state: parameter '" + param + "' has unknown data type '"
+                    "corrupt optimizer state: parameter '" + p.name() + "' has unknown data type '"
                             + typeName + "'",
                     e);
         }
         int length = in.readInt();
-        long expected = shape.size() * type.getNumOfBytes();
+        long expected;
+        try {
+            expected = Math.multiplyExact(p.elements(), type.getNumOfBytes());
+        } catch (ArithmeticException e) {
+            expected = Long.MAX_VALUE; // no int length matches it
+        }
         Checks.check(
-                length == expected,
+                length >= 0 && length == expected,
                 "corrupt optimizer state: parameter '%s' has %s bytes of state for shape %s of"
                         + " %s, expected %s",
-                param,
+                p.name(),
                 length,
-                shape,
+                p.shape(),
                 type,
                 expected);
-        byte[] data = new byte[length];
-        in.readFully(data);
+        if (p.model() != null) {
+            // a state must match its parameter, so the live array bounds what is worth reading
+            long most = p.model().size() * type.getNumOfBytes();
+            Checks.check(
+                    length <= most,
+                    "optimizer state does not match the model: parameter '%s' has shape %s in the"
+                            + " saved state but %s in the model (%s bytes of %s state, at most %s"
+                            + " fit); load a state saved from the same model",
+                    p.name(),
+                    p.shape(),
+                    p.model(),
+                    length,
+                    type,
+                    most);
+        }
+        // grows with what is really there: a forged length on a short stream allocates nothing big
+        byte[] data = in.readNBytes(length);
+        if (data.length < length) {
+            throw new EOFException(
+                    "parameter '" + p.name() + "' announces " + length + " bytes, " + data.length
+                            + " follow");
+        }
         return new HostArray(type, data);
     }
 
