@@ -160,7 +160,8 @@ public final class Checkpoint {
         AtomicFiles.writeDurably(
                 dir.resolve(META), json, () -> CheckpointFolder.pauseIfAsked("meta", step));
         CheckpointFolder.pauseIfAsked("renamed", step);
-        CheckpointFolder.removeStale(dir, Set.of(weights.name(), opt.name()));
+        // luzj 0.1's fixed names are luzj's only if a luzj checkpoint.json was there before
+        CheckpointFolder.removeStale(dir, Set.of(weights.name(), opt.name()), existing != null);
         CheckpointFolder.removeLegacyTemporaries(dir);
     }
 
@@ -241,9 +242,10 @@ public final class Checkpoint {
      * @throws LuzjException when {@code dir} is not luzj's or cannot be deleted
      */
     public static void delete(Path dir) {
-        CheckpointFolder.checkOwned(dir);
+        // checkOwned returns luzj's checkpoint.json, the one thing that makes 0.1's names luzj's
+        String own = CheckpointFolder.checkOwned(dir);
         try {
-            CheckpointFolder.delete(dir);
+            CheckpointFolder.delete(dir, own != null);
         } catch (IOException e) {
             throw new LuzjException(
                     "cannot delete checkpoint " + dir + ": " + e + "; delete it by hand", e);

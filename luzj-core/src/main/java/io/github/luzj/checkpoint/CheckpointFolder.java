@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 /**
  * The files of a checkpoint folder and who owns them. luzj's own names are the only ones it ever
  * deletes: {@code checkpoint.json}, its temporaries, the binary files it names
- * ({@code weights-<step>-<tag>.params}, {@code optimizer-<step>-<tag>.bin}) and the lock.
+ * ({@code weights-<step>-<tag>.params}, {@code optimizer-<step>-<tag>.bin}) and the lock. luzj
+ * 0.1's fixed names ({@code weights.params}, {@code optimizer.bin}) are generic enough to be
+ * anyone's, so they count as luzj's only beside a luzj {@code checkpoint.json}.
  *
  * <p>A write never replaces a file in place: the binary files get new names, then
  * {@code checkpoint.json}, which names them, replaces the old one in one atomic rename. At every
@@ -32,7 +34,10 @@ final class CheckpointFolder {
 
     private static final Pattern BINARY =
             Pattern.compile("(weights-[0-9]+-[0-9a-f]{8}\\.params|optimizer-[0-9]+-[0-9a-f]{8}\\.bin)");
-    /** luzj 0.1's fixed names, replaced by the versioned ones above. */
+    /**
+     * luzj 0.1's fixed names, replaced by the versioned ones above; luzj's only where a luzj
+     * {@code checkpoint.json} vouches for them (or in luzj 0.1's own temporary folders).
+     */
     private static final Set<String> LEGACY = Set.of("weights.params", "optimizer.bin");
     private static final Pattern META_TEMP = Pattern.compile("\\.checkpoint\\.json\\.[0-9]+\\.tmp");
 
@@ -49,17 +54,25 @@ final class CheckpointFolder {
         return BINARY.matcher(name).matches();
     }
 
-    private static boolean isOwnName(String name) {
+    /**
+     * Tells whether {@code name} is one luzj writes.
+     *
+     * @param legacyToo whether luzj 0.1's fixed names count: only where a luzj
+     *     {@code checkpoint.json} sits beside them, or in luzj 0.1's temporary folders
+     */
+    private static boolean isOwnName(String name, boolean legacyToo) {
         return name.equals(Checkpoint.META)
                 || name.equals(CheckpointLock.FILE)
                 || isBinaryName(name)
-                || LEGACY.contains(name)
+                || (legacyToo && LEGACY.contains(name))
                 || META_TEMP.matcher(name).matches();
     }
 
     /**
      * Checks that luzj may write a checkpoint into {@code dir}: missing, empty, holding only
-     * files of luzj's naming, or holding a luzj {@code checkpoint.json}.
+     * files of luzj's naming, or holding a luzj {@code checkpoint.json}. Without that
+     * {@code checkpoint.json}, luzj 0.1's generic names ({@code weights.params},
+     * {@code optimizer.bin}) are someone else's files and the folder is refused.
      *
      * @return the text of luzj's {@code checkpoint.json} there, or null when there is none
      * @throws LuzjException when something else is in the way, touching nothing
@@ -80,7 +93,7 @@ final class CheckpointFolder {
                             + " \"" + Checkpoint.FORMAT + "\"), and luzj leaves it alone; choose"
                             + " another checkpoint folder or move it away");
         }
-        OwnedFolder.checkOnlyOwn(dir, p -> isOwnName(p.getFileName().toString()), fix);
+        OwnedFolder.checkOnlyOwn(dir, p -> isOwnName(p.getFileName().toString(), false), fix);
         return null;
     }
 
@@ -147,12 +160,18 @@ final class CheckpointFolder {
     /**
      * Deletes luzj's files that {@code checkpoint.json} does not name: the previous checkpoint's
      * and those of writes killed half-way. Failing to delete one is harmless.
+     *
+     * @param legacyToo whether to delete luzj 0.1's fixed names too: only when a luzj
+     *     {@code checkpoint.json} was there before this write (the caller's
+     *     {@link #checkOwned} said so), as the folder then held luzj 0.1's checkpoint
      */
-    static void removeStale(Path dir, Set<String> keep) {
+    static void removeStale(Path dir, Set<String> keep, boolean legacyToo) {
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path p : (Iterable<Path>) entries::iterator) {
                 String n = p.getFileName().toString();
-                boolean stale = isBinaryName(n) || LEGACY.contains(n) || META_TEMP.matcher(n).matches();
+                boolean stale = isBinaryName(n)
+                        || (legacyToo && LEGACY.contains(n))
+                        || META_TEMP.matcher(n).matches();
                 if (stale && !keep.contains(n)) {
                     Files.deleteIfExists(p);
                 }
@@ -174,7 +193,7 @@ final class CheckpointFolder {
             for (Path p : (Iterable<Path>) siblings::iterator) {
                 if (Files.isDirectory(p) && legacy.matcher(p.getFileName().toString()).matches()
                         && onlyOwnFiles(p)) {
-                    delete(p);
+                    delete(p, true);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -184,16 +203,21 @@ final class CheckpointFolder {
 
     private static boolean onlyOwnFiles(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.allMatch(p -> isOwnName(p.getFileName().toString()));
+            // the folder's name is luzj 0.1's temporary pattern, so its fixed names are luzj's
+            return entries.allMatch(p -> isOwnName(p.getFileName().toString(), true));
         }
     }
 
-    /** Deletes luzj's files from {@code dir}, then the folder when nothing else is left. */
-    static void delete(Path dir) throws IOException {
+    /**
+     * Deletes luzj's files from {@code dir}, then the folder when nothing else is left.
+     *
+     * @param legacyToo whether luzj 0.1's fixed names are luzj's here (see {@link #removeStale})
+     */
+    static void delete(Path dir, boolean legacyToo) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        removeStale(dir, Set.of());
+        removeStale(dir, Set.of(), legacyToo);
         Files.deleteIfExists(dir.resolve(Checkpoint.META));
         Files.deleteIfExists(dir.resolve(CheckpointLock.FILE));
         try (Stream<Path> left = Files.list(dir)) {

@@ -83,6 +83,31 @@ class CheckpointLifecycleTest {
     }
 
     @Test
+    void genericNamesAreLuzjsOnlyBesideALuzjCheckpointJson(@TempDir Path tmp) throws Exception {
+        // luzj 0.1's fixed names are anyone's: a user's own weights.params and optimizer.bin
+        Path last = Files.createDirectories(tmp.resolve("D").resolve("last"));
+        Files.writeString(last.resolve("weights.params"), "my weights");
+        Files.writeString(last.resolve("optimizer.bin"), "my optimizer");
+        assertThatThrownBy(() -> fit(options(last).overwriteCheckpoints(true)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("holds files luzj did not write (optimizer.bin, weights.params)");
+        assertThatThrownBy(() -> Checkpoint.delete(last))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("holds files luzj did not write");
+        assertThat(names(last)).containsExactly("optimizer.bin", "weights.params");
+        assertThat(Files.readString(last.resolve("weights.params"))).isEqualTo("my weights");
+        assertThat(Files.readString(last.resolve("optimizer.bin"))).isEqualTo("my optimizer");
+
+        // beside a luzj checkpoint.json they are luzj 0.1's checkpoint, replaced by the new one
+        Path old = Files.createDirectories(tmp.resolve("old"));
+        Files.writeString(old.resolve("checkpoint.json"), "{\"format\": \"luzj-checkpoint\", \"version\": 1}");
+        Files.writeString(old.resolve("weights.params"), "w");
+        Files.writeString(old.resolve("optimizer.bin"), "o");
+        fit(options(old).overwriteCheckpoints(true));
+        assertThat(names(old)).hasSize(4).doesNotContain("weights.params", "optimizer.bin");
+    }
+
+    @Test
     void theNextWriteRemovesWhatKilledWritesLeftAndDeleteKeepsOtherFiles(@TempDir Path tmp) throws Exception {
         Path ckpt = tmp.resolve("ckpt");
         fit(options(ckpt));
