@@ -183,11 +183,13 @@ public final class Checkpoint {
         checkSameSettings(dir, p.meta().run().config(), config);
         CheckpointFolder.verify(dir, p.weights(), "files.weights");
         CheckpointFolder.verify(dir, p.optimizer(), "files.optimizer");
+        String reading = p.weights().name();
         try {
-            try (DataInputStream in = dataIn(dir.resolve(p.weights().name()))) {
+            try (DataInputStream in = dataIn(dir.resolve(reading))) {
                 WeightsFile.readInto(block, in);
             }
-            try (DataInputStream in = dataIn(dir.resolve(p.optimizer().name()))) {
+            reading = p.optimizer().name();
+            try (DataInputStream in = dataIn(dir.resolve(reading))) {
                 optimizer.loadState(in);
             }
         } catch (IOException | LuzjException | IllegalArgumentException e) {
@@ -196,6 +198,10 @@ public final class Checkpoint {
                             + "; resume with the same architecture and optimizer, or start"
                             + " afresh",
                     e);
+        } catch (RuntimeException e) {
+            // the digests matched, so the file is as written but was forged or written damaged:
+            // a reader's slip must still end in one message, not in "unexpected failure"
+            throw damaged(dir, reading + " cannot be read (" + e + ")", e);
         }
         p.fill(records);
         return p.meta();
@@ -253,10 +259,15 @@ public final class Checkpoint {
     }
 
     static LuzjException damaged(Path dir, String what) {
+        return damaged(dir, what, null);
+    }
+
+    static LuzjException damaged(Path dir, String what, Throwable cause) {
         return new LuzjException(
                 "checkpoint " + dir + " is damaged: " + what + "; resume from another checkpoint,"
                         + " or start afresh (FitOptions.overwriteCheckpoints, the CLI's"
-                        + " --overwrite)");
+                        + " --overwrite)",
+                cause);
     }
 
     private static CheckpointMeta.Parsed read(Path dir) {

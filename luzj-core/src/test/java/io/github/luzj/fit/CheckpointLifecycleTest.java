@@ -129,6 +129,27 @@ class CheckpointLifecycleTest {
         assertThat(names(ckpt)).containsExactly("mine.txt");
     }
 
+    @Test
+    void anyOtherFailureWhileReadingTheBinaryFilesIsOneDamagedMessage(@TempDir Path tmp) throws Exception {
+        Path ckpt = tmp.resolve("ckpt");
+        fit(options(ckpt));
+        String weights = json(ckpt).getAsJsonObject("files").getAsJsonObject("weights").get("name").getAsString();
+        // a reader's slip that its own checks miss, as the forged optimizer files once were
+        ai.djl.nn.Block slips = new ai.djl.nn.SequentialBlock() {
+            @Override
+            public ai.djl.nn.ParameterList getParameters() {
+                throw new IllegalStateException("slipped");
+            }
+        };
+        assertThatThrownBy(() -> Checkpoint.load(ckpt, slips, null, new io.github.luzj.record.Records(),
+                        Checkpoint.info(ckpt).run().config()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("checkpoint " + ckpt + " is damaged: " + weights + " cannot be read"
+                        + " (java.lang.IllegalStateException: slipped)")
+                .hasMessageContaining("resume from another checkpoint")
+                .hasCauseInstanceOf(IllegalStateException.class);
+    }
+
     /** Rewrites checkpoint.json, resumes, and returns the message. */
     static String resumeAfter(Path ckpt, Consumer<JsonObject> damage) throws Exception {
         JsonObject j = json(ckpt);
