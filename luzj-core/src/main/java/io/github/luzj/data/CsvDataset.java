@@ -255,10 +255,19 @@ public final class CsvDataset implements SampleDataset {
          *
          * @param names the classes, in index order
          * @return this builder
+         * @throws LuzjException for no name, a null or a repeated one
          */
         public Builder classes(String... names) {
+            List<String> given = names("classes", names, "pass the label's category names");
+            Checks.check(!given.isEmpty(), "classes is empty; pass the label's category names, or use categorical()");
+            for (int i = 0; i < given.size(); i++) {
+                int first = given.indexOf(given.get(i));
+                // a repeated name would silently map to its first index
+                Checks.check(first == i, "classes names '%s' twice (classes[%d] and classes[%d]); each class"
+                        + " needs its own name", given.get(i), first, i);
+            }
             this.categorical = true;
-            this.classes = names("classes", names, "pass the label's category names");
+            this.classes = given;
             return this;
         }
 

@@ -230,6 +230,12 @@ class CsvDatasetTest {
         assertThatThrownBy(() -> b.classes("x", null))
                 .isInstanceOf(LuzjException.class)
                 .hasMessageStartingWith("classes[1] is null");
+        assertThatThrownBy(() -> b.classes())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageStartingWith("classes is empty");
+        assertThatThrownBy(() -> b.classes("cat", "dog", "cat"))
+                .isInstanceOf(LuzjException.class)
+                .hasMessage("classes names 'cat' twice (classes[0] and classes[2]); each class needs its own name");
         assertThat(b.delimiter(';').features("a").label("y").build().size()).isEqualTo(1);
     }
 }
