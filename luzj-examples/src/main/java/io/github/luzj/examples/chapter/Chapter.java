@@ -1,7 +1,6 @@
 package io.github.luzj.examples.chapter;
 
 import ai.djl.Device;
-import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.base.OutputSet;
 import io.github.luzj.data.FashionMnist;
@@ -9,6 +8,8 @@ import io.github.luzj.data.Mnist;
 import io.github.luzj.data.Split;
 import io.github.luzj.transfer.Transfer;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,7 +79,9 @@ public final class Chapter {
             sections.add(new ChapterReport.Section(s.title(), s.folder(), s.args(), results.get(s.folder())));
         }
         ChapterReport report = new ChapterReport(settings, dataArg, sections);
-        AtomicFiles.writeString(out.resolve("report.md"), report.markdown(minutes, failures));
+        // through OutputSet, like each experiment's files: a report.md of the user's is not replaced
+        OutputSet.write(out, stage -> Files.writeString(
+                stage.resolve("report.md"), report.markdown(stage, minutes, failures), StandardCharsets.UTF_8));
         System.out.printf(Locale.ROOT, "%nWrote %s (%.1f minutes)%n", out.resolve("report.md"), minutes);
         if (!failures.isEmpty()) {
             throw new LuzjException("some experiments failed: " + String.join(", ", failures) + "; see their errors above");

@@ -3,6 +3,7 @@ package io.github.luzj.examples.chapter;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.lrfinder.Suggestion;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,10 @@ final class ChapterReport {
         this.sections = sections;
     }
 
-    String markdown(double minutes, List<String> failures) {
+    /**
+     * The report's text; its comparison plots are written into {@code dir}, where the report goes.
+     */
+    String markdown(Path dir, double minutes, List<String> failures) {
         StringBuilder md = new StringBuilder("# Speeding up training: the chapter's experiments in luzj\n\n");
         md.append(String.format(
                 Locale.ROOT,
@@ -60,8 +64,8 @@ final class ChapterReport {
         if (!failures.isEmpty()) {
             md.append("\nFailed: ").append(String.join(", ", failures)).append("\n");
         }
-        md.append(batchNormComparison());
-        md.append(scheduleFreeComparison());
+        md.append(batchNormComparison(dir));
+        md.append(scheduleFreeComparison(dir));
         for (Section s : sections) {
             md.append("\n## ").append(s.title()).append("\n\n");
             md.append("`java -jar luzj-examples.jar ").append(String.join(" ", s.args())).append("`\n\n");
@@ -137,7 +141,7 @@ final class ChapterReport {
      * The first experiment's answer at equal epochs: both runs' histories side by side, and their
      * curves in one plot; empty when either run failed.
      */
-    private String batchNormComparison() {
+    private String batchNormComparison(Path dir) {
         TrainingResult with = training("batchnorm");
         TrainingResult without = training("no-batchnorm");
         if (with == null || without == null) {
@@ -145,7 +149,7 @@ final class ChapterReport {
         }
         try {
             RunComparison c = RunComparison.batchNorm(with.records(), without.records());
-            c.writePlot(settings.out().resolve(BATCH_NORM_PLOT));
+            c.writePlot(dir.resolve(BATCH_NORM_PLOT));
             return "\n## Batch normalization against none, epoch by epoch\n\n"
                     + "Same seed, data, augmentation and optimizer; bold marks the better run at"
                     + " each epoch.\n\n"
@@ -160,7 +164,7 @@ final class ChapterReport {
      * Schedule-free AdamW at a constant rate beside one-cycle, epoch by epoch: whether the
      * schedule the chapter tunes is needed at all; empty when either run failed.
      */
-    private String scheduleFreeComparison() {
+    private String scheduleFreeComparison(Path dir) {
         TrainingResult oneCycle = training("one-cycle");
         TrainingResult scheduleFree = training("schedule-free");
         if (oneCycle == null || scheduleFree == null) {
@@ -169,7 +173,7 @@ final class ChapterReport {
         try {
             RunComparison c =
                     RunComparison.of(scheduleFree.records(), "schedule-free", oneCycle.records(), "one-cycle");
-            c.writePlot(settings.out().resolve(SCHEDULE_FREE_PLOT));
+            c.writePlot(dir.resolve(SCHEDULE_FREE_PLOT));
             return "\n## Schedule-free AdamW against one-cycle, epoch by epoch\n\n"
                     + "Same seed, data, augmentation and network. One-cycle: Adam under a one-cycle"
                     + " schedule (max_lr 0.01) stepped every batch. Schedule-free: AdamW's"

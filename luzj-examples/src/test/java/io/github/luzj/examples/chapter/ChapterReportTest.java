@@ -63,7 +63,7 @@ class ChapterReportTest {
                 new ChapterReport.Section("Without batch normalization", "no-batchnorm", List.of("batchnorm", "--no-batchnorm"), batchNorm(false, 0.8, 0.85)),
                 new ChapterReport.Section("Transfer learning", "transfer", List.of("transfer"), null));
         String md = new ChapterReport(settings, "bundled", sections)
-                .markdown(1.5, List.of("Transfer learning (exit code 2)"));
+                .markdown(out, 1.5, List.of("Transfer learning (exit code 2)"));
         assertThat(md.lines())
                 .contains("| Batch normalization | 2 | 10000 | 0.9500 | 0.2500 | 3.5 |")
                 .contains("| Without batch normalization | 2 | 10000 | 0.8500 | 0.2500 | 3.5 |")
