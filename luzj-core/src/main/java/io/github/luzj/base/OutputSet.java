@@ -32,6 +32,9 @@ public final class OutputSet {
     /** The file written last, naming the files of the set. */
     public static final String MANIFEST = "outputs.json";
 
+    /** More than any list of outputs luzj writes; a larger file is not read. */
+    private static final long MAX_MANIFEST_BYTES = 1 << 20;
+
     private OutputSet() {}
 
     /**
@@ -42,19 +45,29 @@ public final class OutputSet {
      */
     public static void write(Path out, AtomicFiles.Writer writer) {
         checkWritable(out, "output folder");
-        Path abs = out.toAbsolutePath();
+        Path abs = out.toAbsolutePath().normalize();
         Path stage = null;
-        List<String> moved = new ArrayList<>();
+        List<String> names;
         try {
             Files.createDirectories(abs.getParent());
             stage = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".staging-");
+            openToOthers(stage);
             writer.write(stage);
-            List<String> names = new ArrayList<>();
+            names = new ArrayList<>();
             try (Stream<Path> files = Files.walk(stage)) {
                 for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                     names.add(stage.relativize(f).toString().replace('\\', '/'));
                 }
             }
+        } catch (IOException e) {
+            AtomicFiles.deleteRecursively(stage);
+            throw new LuzjException(
+                    "cannot write the outputs into " + out + ": " + e + "; the previous outputs there"
+                            + " are unchanged; check that the folder is writable and the disk has room",
+                    e);
+        }
+        List<String> moved = new ArrayList<>();
+        try {
             List<String> foreign = foreign(abs, names);
             if (!foreign.isEmpty()) {
                 Path kept = keepAside(abs, stage, names);
@@ -66,6 +79,7 @@ public final class OutputSet {
                         out, shown(foreign), MANIFEST, foreign.size() == 1 ? "it" : "them", kept,
                         foreign.size() == 1 ? "it" : "them"));
             }
+            Set<String> earlier = listed(abs);
             Files.createDirectories(abs);
             for (String name : names) {
                 Path target = abs.resolve(name);
@@ -73,17 +87,53 @@ public final class OutputSet {
                 AtomicFiles.move(stage.resolve(name), target);
                 moved.add(name);
             }
-            writeManifest(abs, names);
+            writeManifest(abs, stillThere(abs, earlier, names));
         } catch (IOException e) {
+            String kept = "";
+            if (moved.isEmpty()) {
+                // nothing replaced yet: the run's complete outputs are worth keeping
+                try {
+                    kept = "; this run's outputs are in " + keepAside(abs, stage, names);
+                    stage = null;
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+            }
             throw new LuzjException(
                     "cannot write the outputs into " + out + ": " + e + "; " + (moved.isEmpty()
-                            ? "the previous outputs there are unchanged"
+                            ? "the previous outputs there are unchanged" + kept
                             : "these were already replaced: " + shown(moved) + ", the others are as"
                                     + " before")
                             + "; check that the folder is writable and the disk has room",
                     e);
         } finally {
             AtomicFiles.deleteRecursively(stage);
+        }
+    }
+
+    /**
+     * The manifest's names after a set: the new ones and the earlier set's that are still there
+     * (a command writing fewer files than the last one leaves those as luzj's).
+     */
+    private static List<String> stillThere(Path out, Set<String> earlier, List<String> names) {
+        Set<String> all = new java.util.TreeSet<>(names);
+        if (earlier != null) {
+            for (String name : earlier) {
+                Path p = out.resolve(name).normalize();
+                if (p.startsWith(out) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    all.add(name);
+                }
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** The staging folder becomes the output folder: readable by others, as a created one is. */
+    private static void openToOthers(Path dir) throws IOException {
+        try {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: it keeps what it gives
         }
     }
 
@@ -123,10 +173,10 @@ public final class OutputSet {
     /** The files an earlier set's manifest lists, or null when there is no readable luzj manifest. */
     private static Set<String> listed(Path out) {
         Path manifest = out.resolve(MANIFEST);
-        if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
-            return null;
-        }
         try {
+            if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS) || Files.size(manifest) > MAX_MANIFEST_BYTES) {
+                return null; // luzj's lists are a few hundred bytes: this one is someone else's
+            }
             JsonElement files = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject().get("files");
             Set<String> names = new HashSet<>();
             for (JsonElement e : files.getAsJsonArray()) {
@@ -171,7 +221,11 @@ public final class OutputSet {
      * @param what the option or role, e.g. {@code "--out"}, for the message
      */
     public static void checkWritable(Path dir, String what) {
-        Path abs = dir.toAbsolutePath();
+        Path abs = dir.toAbsolutePath().normalize();
+        if (abs.getParent() == null) {
+            throw new LuzjException(
+                    what + " " + dir + " is the file system's root; pass a folder inside it");
+        }
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new LuzjException(
                     what + " " + dir + " is a file, not a folder; pass a folder (it is created"

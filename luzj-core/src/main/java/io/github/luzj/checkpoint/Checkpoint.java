@@ -160,8 +160,8 @@ public final class Checkpoint {
         AtomicFiles.writeDurably(
                 dir.resolve(META), json, () -> CheckpointFolder.pauseIfAsked("meta", step));
         CheckpointFolder.pauseIfAsked("renamed", step);
-        // luzj 0.1's fixed names are luzj's only if a luzj checkpoint.json was there before
-        CheckpointFolder.removeStale(dir, Set.of(weights.name(), opt.name()), existing != null);
+        // luzj 0.1's fixed names are luzj's only beside luzj 0.1's own checkpoint.json
+        CheckpointFolder.removeStale(dir, Set.of(weights.name(), opt.name()), CheckpointFolder.isLegacyMeta(existing));
         CheckpointFolder.removeLegacyTemporaries(dir);
     }
 
@@ -251,7 +251,7 @@ public final class Checkpoint {
         // checkOwned returns luzj's checkpoint.json, the one thing that makes 0.1's names luzj's
         String own = CheckpointFolder.checkOwned(dir);
         try {
-            CheckpointFolder.delete(dir, own != null);
+            CheckpointFolder.delete(dir, CheckpointFolder.isLegacyMeta(own));
         } catch (IOException e) {
             throw new LuzjException(
                     "cannot delete checkpoint " + dir + ": " + e + "; delete it by hand", e);

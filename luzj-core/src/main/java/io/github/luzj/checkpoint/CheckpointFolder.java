@@ -165,6 +165,24 @@ final class CheckpointFolder {
      *     {@code checkpoint.json} was there before this write (the caller's
      *     {@link #checkOwned} said so), as the folder then held luzj 0.1's checkpoint
      */
+    /**
+     * Whether {@code metaText}, a luzj {@code checkpoint.json} (or null), is luzj 0.1's, whose
+     * files had the fixed names: a later one names versioned files, so beside it those fixed
+     * names can only be someone else's.
+     */
+    static boolean isLegacyMeta(String metaText) {
+        if (metaText == null) {
+            return false;
+        }
+        try {
+            com.google.gson.JsonElement v =
+                    com.google.gson.JsonParser.parseString(metaText).getAsJsonObject().get("version");
+            return v == null || (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() && v.getAsInt() < 2);
+        } catch (RuntimeException e) {
+            return false; // not readable as luzj's: then nothing there is luzj's by name alone
+        }
+    }
+
     static void removeStale(Path dir, Set<String> keep, boolean legacyToo) {
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path p : (Iterable<Path>) entries::iterator) {

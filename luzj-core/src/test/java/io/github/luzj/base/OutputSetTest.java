@@ -106,6 +106,37 @@ class OutputSetTest {
     }
 
     @Test
+    void aSmallerSetKeepsTheEarlierOnesFilesAsLuzjs() throws IOException {
+        Path out = tmp.resolve("shared");
+        OutputSet.write(out, stage -> Files.writeString(stage.resolve("history.csv"), "run 1"));
+        OutputSet.write(out, stage -> Files.writeString(stage.resolve("schedule.csv"), "schedule"));
+        // a third run writes history.csv again: still luzj's, though the last set did not write it
+        OutputSet.write(out, stage -> Files.writeString(stage.resolve("history.csv"), "run 3"));
+        assertThat(out.resolve("history.csv")).hasContent("run 3");
+        assertThat(Files.readString(out.resolve(OutputSet.MANIFEST))).contains("history.csv", "schedule.csv");
+    }
+
+    @Test
+    void aRunsOutputsAreKeptWhenTheFolderCannotTakeThem() throws IOException {
+        Path dangling = Files.createSymbolicLink(tmp.resolve("gone-out"), tmp.resolve("nowhere"));
+        assertThatThrownBy(() -> OutputSet.write(dangling, stage -> Files.writeString(stage.resolve("a.csv"), "a")))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("this run's outputs are in " + tmp.resolve("gone-out-new"));
+        assertThat(tmp.resolve("gone-out-new/a.csv")).hasContent("a");
+        Path big = Files.createDirectories(tmp.resolve("big"));
+        try (var f = new java.io.RandomAccessFile(big.resolve(OutputSet.MANIFEST).toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: a manifest no luzj wrote, never read whole
+        }
+        assertThatThrownBy(() -> OutputSet.write(big, stage -> Files.writeString(stage.resolve("a.csv"), "a")))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("already holds " + OutputSet.MANIFEST);
+        assertThatThrownBy(() -> OutputSet.checkWritable(Path.of("/"), "--out"))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is the file system's root");
+        assertNoStagingLeft();
+    }
+
+    @Test
     void aFileOrAnUnusableParentIsFoundBeforeAnyWork() throws IOException {
         Path file = Files.writeString(tmp.resolve("results"), "x");
         assertThatThrownBy(() -> OutputSet.checkWritable(file, "--out"))

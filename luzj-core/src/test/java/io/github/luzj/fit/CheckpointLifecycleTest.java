@@ -105,6 +105,14 @@ class CheckpointLifecycleTest {
         Files.writeString(old.resolve("optimizer.bin"), "o");
         fit(options(old).overwriteCheckpoints(true));
         assertThat(names(old)).hasSize(4).doesNotContain("weights.params", "optimizer.bin");
+
+        // beside a later checkpoint.json, which names versioned files, they are the user's again
+        Files.writeString(old.resolve("weights.params"), "my export");
+        Files.writeString(old.resolve("optimizer.bin"), "my notes");
+        fit(options(old).overwriteCheckpoints(true));
+        Checkpoint.delete(old);
+        assertThat(names(old)).containsExactly("optimizer.bin", "weights.params");
+        assertThat(old.resolve("weights.params")).hasContent("my export");
     }
 
     @Test
