@@ -14,6 +14,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.InputFiles;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.checkpoint.ParameterManifest;
@@ -304,7 +305,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
         }
         Session session = setup.newSession(1);
         try {
-            ParameterManifest.parse(Files.readString(manifest, StandardCharsets.UTF_8), manifest)
+            ParameterManifest.parse(smallText(manifest), manifest)
                     .checkFits(session.model().getBlock(), session.model().getNDManager());
             weights.forEach(f -> ParamsFile.check(f, session.model().getBlock()));
             loadWeights(dir, session);
@@ -356,8 +357,14 @@ public final class FittedModel implements Fittable, AutoCloseable {
         return gson.toJson(root);
     }
 
+    /** luzj's JSON files of a saved model, bounded: a device or a huge file is refused unread. */
+    private static String smallText(Path file) {
+        return new String(InputFiles.readBounded(file, "saved-model file", 256L << 20,
+                "save the model again with FittedModel.save"), StandardCharsets.UTF_8);
+    }
+
     private static void readRecords(Path file, Records into) throws IOException {
-        JsonElement root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+        JsonElement root = JsonParser.parseString(smallText(file));
         if (!root.isJsonObject()) {
             throw new LuzjException(file + " holds no records object; save the model again");
         }

@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.github.luzj.base.EncodedArrays;
+import io.github.luzj.base.InputFiles;
 import io.github.luzj.base.LuzjException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -165,16 +166,9 @@ final class ParamsFile {
     }
 
     private static byte[] read(Path file, long limit) {
-        try {
-            long size = Files.size(file);
-            if (size > limit) {
-                throw damaged(file, "is not a luzj model file of this architecture: it is " + size
-                        + " bytes, far more than this model's weights take");
-            }
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new LuzjException("cannot read " + file + ": " + e + "; check its permissions", e);
-        }
+        // bounded, and only a regular file: a link to /dev/zero or a pipe is never read
+        return InputFiles.readBounded(file, "weights file", limit,
+                "it is not a luzj model file of this architecture; save the model again with FittedModel.save");
     }
 
     private static LuzjException damaged(Path file, String what) {

@@ -121,6 +121,22 @@ class SavedModelTest {
     }
 
     @Test
+    void devicesAndHugeFilesAreRefusedUnread(@TempDir Path dir) throws Exception {
+        Path zero = withWeights(dir.resolve("zero"), weights);
+        Files.createSymbolicLink(zero.resolve("luzj-0001.params"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> Luz.load(zero, setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is not a regular file");
+        Path huge = withWeights(dir.resolve("huge"), weights);
+        try (var f = new java.io.RandomAccessFile(huge.resolve("records.json").toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse
+        }
+        assertThatThrownBy(() -> Luz.load(huge, setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("more than luzj ever writes there");
+    }
+
+    @Test
     void damagedWeightsFilesAreNamed(@TempDir Path dir) throws Exception {
         byte[] cut = java.util.Arrays.copyOf(weights, weights.length - 7);
         assertThatThrownBy(() -> Luz.load(withWeights(dir.resolve("cut"), cut), setup()))

@@ -68,6 +68,30 @@ public final class InputFiles {
     }
 
     /**
+     * Reads a small regular file whole, never more than {@code maxBytes}: a device, a pipe or a
+     * file larger than anything luzj writes is refused before it is read.
+     *
+     * @param file the file
+     * @param what what the file is, e.g. {@code "records file"}
+     * @param maxBytes the most the file may hold
+     * @param fix what to do instead, ending the message
+     * @return the bytes
+     */
+    public static byte[] readBounded(Path file, String what, long maxBytes, String fix) {
+        checkReadable(file, what, fix);
+        try (var in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8));
+            if (bytes.length > maxBytes) {
+                throw new LuzjException(what + " " + file + " holds more than " + maxBytes
+                        + " bytes, more than luzj ever writes there; " + fix);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw unreadable(file, what, e);
+        }
+    }
+
+    /**
      * Tells whether a path exists in any form, a dangling or looping link included.
      *
      * @param file the path
