@@ -422,13 +422,15 @@ public final class CsvDataset implements SampleDataset {
         }
 
         private List<String> header(List<String> names) {
+            // first positions by name: a header of half a million columns is one pass, not n^2
+            java.util.Map<String, Integer> firstAt = new java.util.HashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 Checks.check(
                         !names.get(i).isEmpty(),
                         "%s: column %d of the header has no name; name every column in the first"
                                 + " line",
                         file, i + 1);
-                int first = names.indexOf(names.get(i));
+                int first = firstAt.computeIfAbsent(names.get(i), n -> firstAt.size());
                 Checks.check(
                         first == i,
                         "%s: column name '%s' appears twice in the header (columns %d and %d);"
@@ -474,11 +476,11 @@ public final class CsvDataset implements SampleDataset {
             if (!DECIMAL.matcher(t).matches()) {
                 if (MISSING_MARK.matcher(t).matches()) {
                     throw new LuzjException(String.format(Locale.ROOT,
-                            "%s: '%s' is not a finite number; %s (%s)", where, v, MISSING, FINITE));
+                            "%s: '%s' is not a finite number; %s (%s)", where, echo(v), MISSING, FINITE));
                 }
                 throw new LuzjException(String.format(Locale.ROOT,
                         "%s: '%s' is not a number; %s (%s; fill in or drop missing values)",
-                        where, v,
+                        where, echo(v),
                         what.equals("label")
                                 ? "call categorical() to map label names to classes"
                                 : "choose numeric columns with features(...)",
@@ -489,9 +491,14 @@ public final class CsvDataset implements SampleDataset {
                 throw new LuzjException(String.format(Locale.ROOT,
                         "%s: '%s' is beyond a float's range (about 3.4e38); rescale the column"
                                 + " (%s; fill in or drop missing values)",
-                        where, v, FINITE));
+                        where, echo(v), FINITE));
             }
             return f;
+        }
+
+        /** A value as an error message shows it: a 10 MB cell is not copied into the message. */
+        private static String echo(String v) {
+            return v.length() <= 40 ? v : v.substring(0, 40) + "... (" + v.length() + " characters)";
         }
 
         private float[] classIndices(String[] raw, List<String> names, List<CSVRecord> records) {

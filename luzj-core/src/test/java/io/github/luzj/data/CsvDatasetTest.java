@@ -161,6 +161,25 @@ class CsvDatasetTest {
     }
 
     @Test
+    void aWideHeaderAndAHugeCellAreHandledQuickly(@TempDir Path dir) throws Exception {
+        StringBuilder wide = new StringBuilder();
+        for (int c = 0; c < 200_000; c++) {
+            wide.append('c').append(c).append(',');
+        }
+        wide.append("y\n");
+        Path w = Files.writeString(dir.resolve("wide.csv"), wide);
+        // 200,000 names checked for repeats in one pass; the file has no rows
+        assertThatThrownBy(() -> CsvDataset.builder(w).label("y").build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageNotContaining("appears twice");
+        Path big = Files.writeString(dir.resolve("big.csv"), "a,y\n" + "9".repeat(1_000_000) + ",1\n");
+        assertThatThrownBy(() -> CsvDataset.builder(big).label("y").build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("'9999999999999999999999999999999999999999... (1000000 characters)'")
+                .matches(e -> e.getMessage().length() < 1000, "a short message");
+    }
+
+    @Test
     void bytesThatAreNotUtf8AreSaidSo(@TempDir Path dir) throws Exception {
         byte[] head = "a,y\n1,2\n3,".getBytes(StandardCharsets.UTF_8);
         byte[] latin1 = "caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
