@@ -258,10 +258,10 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @throws LuzjException when {@code dir} is a file or holds anything else, touching nothing
      */
     public void save(Path dir) {
-        SavedModelFolder.checkWritable(dir);
+        Path target = SavedModelFolder.checkWritable(dir);
         session.toEvaluationPoint();
         AtomicFiles.writeDirectory(
-                dir,
+                target,
                 tmp -> {
                     session.model().save(tmp, SavedModelFolder.WEIGHTS_NAME);
                     if (session.model().getBlock().isInitialized()) {

@@ -29,13 +29,26 @@ final class SavedModelFolder {
      * an earlier save.
      *
      * @param dir the folder to save to
+     * @return the folder to write: {@code dir}, or the folder a symbolic link {@code dir} leads to
      * @throws LuzjException when {@code dir} is a file or holds anything else, touching nothing
      */
-    static void checkWritable(Path dir) {
+    static Path checkWritable(Path dir) {
         String fix = "choose an empty or new folder for FittedModel.save";
-        if (OwnedFolder.checkNotAFile(dir, "saved-model folder", fix + ", or move the file away")) {
-            OwnedFolder.checkOnlyOwn(dir, SavedModelFolder::isOwn, fix + ", or delete them yourself");
+        Path target = dir;
+        if (Files.isSymbolicLink(dir)) {
+            // the save replaces a folder whole: through a link, the folder it points to, so that
+            // the user's link stays and leads to the new save
+            try {
+                target = dir.toRealPath();
+            } catch (IOException e) {
+                throw new LuzjException(dir + " is a symbolic link that leads nowhere ("
+                        + e.getMessage() + "); " + fix);
+            }
         }
+        if (OwnedFolder.checkNotAFile(target, "saved-model folder", fix + ", or move the file away")) {
+            OwnedFolder.checkOnlyOwn(target, SavedModelFolder::isOwn, fix + ", or delete them yourself");
+        }
+        return target;
     }
 
     private static boolean isOwn(Path p) {

@@ -121,6 +121,21 @@ class SavedModelTest {
     }
 
     @Test
+    void aSaveThroughALinkKeepsTheLinkAndReplacesTheFolderItLeadsTo(@TempDir Path dir) throws Exception {
+        Path real = dir.resolve("real");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        try (FittedModel fitted = fitted()) {
+            fitted.save(real);
+            fitted.save(link); // over the earlier save, through the link
+        }
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(real.resolve(ParameterManifest.FILE)).isRegularFile();
+        try (FittedModel loaded = Luz.load(link, setup())) {
+            assertThat(loaded.records().epochs()).isPositive();
+        }
+    }
+
+    @Test
     void devicesAndHugeFilesAreRefusedUnread(@TempDir Path dir) throws Exception {
         Path zero = withWeights(dir.resolve("zero"), weights);
         Files.createSymbolicLink(zero.resolve("luzj-0001.params"), Path.of("/dev/zero"));
