@@ -126,11 +126,17 @@ public final class AtomicFiles {
      * Writes a folder atomically: the writer fills a temporary folder, which then replaces
      * {@code target} (an existing folder is moved aside first and deleted only after the rename).
      *
-     * @param target the final folder
+     * @param folder the final folder
      * @param writer fills the temporary folder it is given
      */
-    public static void writeDirectory(Path target, Writer writer) {
+    public static void writeDirectory(Path folder, Writer writer) {
+        // "." or "a/.." would name no folder to move aside
+        Path target = folder.toAbsolutePath().normalize();
         Path parent = parentOf(target);
+        if (parent == null) {
+            throw new LuzjException("cannot write folder " + folder + ": it is the file system's root;"
+                    + " pass a folder inside it");
+        }
         Path tmp = null;
         Path old = null;
         try {
@@ -142,8 +148,9 @@ public final class AtomicFiles {
             }
             writer.write(tmp);
             if (Files.exists(target)) {
-                old = parent.resolve("." + target.getFileName() + ".old-" + System.nanoTime());
-                Files.move(target, old);
+                Path aside = parent.resolve("." + target.getFileName() + ".old-" + System.nanoTime());
+                Files.move(target, aside);
+                old = aside; // only now is the previous content there, for the message below
             }
             Files.move(tmp, target);
             tmp = null;

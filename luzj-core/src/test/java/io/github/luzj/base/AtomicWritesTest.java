@@ -36,6 +36,19 @@ class AtomicWritesTest {
     }
 
     @Test
+    void aFolderNamedThroughDotDotIsTheFolderItNames(@TempDir Path tmp) throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a").resolve("x")).getParent();
+        AtomicFiles.writeDirectory(a.resolve("x").resolve(".."), d -> Files.writeString(d.resolve("f"), "new"));
+        assertThat(a.resolve("f")).hasContent("new");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("a");
+        }
+        assertThatThrownBy(() -> AtomicFiles.writeDirectory(Path.of("/"), d -> { }))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("the file system's root");
+    }
+
+    @Test
     void aFileWriteThatFailsMidwayKeepsTheOldFileAndItsPermissions(@TempDir Path tmp) throws Exception {
         Path csv = tmp.resolve("history.csv");
         AtomicFiles.writeString(csv, "epoch\n1\n");
