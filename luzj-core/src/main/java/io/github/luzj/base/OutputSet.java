@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -173,17 +174,20 @@ public final class OutputSet {
     /** The files an earlier set's manifest lists, or null when there is no readable luzj manifest. */
     private static Set<String> listed(Path out) {
         Path manifest = out.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
         try {
-            if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS) || Files.size(manifest) > MAX_MANIFEST_BYTES) {
-                return null; // luzj's lists are a few hundred bytes: this one is someone else's
-            }
-            JsonElement files = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject().get("files");
+            // luzj's lists are a few hundred bytes: a larger one is someone else's, left unread
+            String text = new String(InputFiles.readBounded(manifest, "output list", MAX_MANIFEST_BYTES, ""),
+                    StandardCharsets.UTF_8);
+            JsonElement files = JsonParser.parseString(text).getAsJsonObject().get("files");
             Set<String> names = new HashSet<>();
             for (JsonElement e : files.getAsJsonArray()) {
                 names.add(e.getAsString());
             }
             return names;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return null; // damaged, or someone else's outputs.json: no file in the folder is ours
         }
     }

@@ -1,5 +1,7 @@
 package io.github.luzj.checkpoint;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.base.OwnedFolder;
@@ -23,7 +25,7 @@ import java.util.stream.Stream;
  * deletes: {@code checkpoint.json}, its temporaries, the binary files it names
  * ({@code weights-<step>-<tag>.params}, {@code optimizer-<step>-<tag>.bin}) and the lock. luzj
  * 0.1's fixed names ({@code weights.params}, {@code optimizer.bin}) are generic enough to be
- * anyone's, so they count as luzj's only beside a luzj {@code checkpoint.json}.
+ * anyone's, so they count as luzj's only beside luzj 0.1's own {@code checkpoint.json}.
  *
  * <p>A write never replaces a file in place: the binary files get new names, then
  * {@code checkpoint.json}, which names them, replaces the old one in one atomic rename. At every
@@ -35,10 +37,12 @@ final class CheckpointFolder {
     private static final Pattern BINARY =
             Pattern.compile("(weights-[0-9]+-[0-9a-f]{8}\\.params|optimizer-[0-9]+-[0-9a-f]{8}\\.bin)");
     /**
-     * luzj 0.1's fixed names, replaced by the versioned ones above; luzj's only where a luzj
+     * luzj 0.1's fixed names, replaced by the versioned ones above; luzj's only where luzj 0.1's
      * {@code checkpoint.json} vouches for them (or in luzj 0.1's own temporary folders).
      */
     private static final Set<String> LEGACY = Set.of("weights.params", "optimizer.bin");
+    /** The checkpoint.json version from which the binary files have the versioned names. */
+    private static final int VERSIONED_NAMES_SINCE = 2;
     private static final Pattern META_TEMP = Pattern.compile("\\.checkpoint\\.json\\.[0-9]+\\.tmp");
 
     /**
@@ -57,7 +61,7 @@ final class CheckpointFolder {
     /**
      * Tells whether {@code name} is one luzj writes.
      *
-     * @param legacyToo whether luzj 0.1's fixed names count: only where a luzj
+     * @param legacyToo whether luzj 0.1's fixed names count: only where luzj 0.1's
      *     {@code checkpoint.json} sits beside them, or in luzj 0.1's temporary folders
      */
     private static boolean isOwnName(String name, boolean legacyToo) {
@@ -158,14 +162,6 @@ final class CheckpointFolder {
     }
 
     /**
-     * Deletes luzj's files that {@code checkpoint.json} does not name: the previous checkpoint's
-     * and those of writes killed half-way. Failing to delete one is harmless.
-     *
-     * @param legacyToo whether to delete luzj 0.1's fixed names too: only when a luzj
-     *     {@code checkpoint.json} was there before this write (the caller's
-     *     {@link #checkOwned} said so), as the folder then held luzj 0.1's checkpoint
-     */
-    /**
      * Whether {@code metaText}, a luzj {@code checkpoint.json} (or null), is luzj 0.1's, whose
      * files had the fixed names: a later one names versioned files, so beside it those fixed
      * names can only be someone else's.
@@ -175,14 +171,20 @@ final class CheckpointFolder {
             return false;
         }
         try {
-            com.google.gson.JsonElement v =
-                    com.google.gson.JsonParser.parseString(metaText).getAsJsonObject().get("version");
-            return v == null || (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() && v.getAsInt() < 2);
+            JsonElement v = JsonParser.parseString(metaText).getAsJsonObject().get("version");
+            return v == null || (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() && v.getAsInt() < VERSIONED_NAMES_SINCE);
         } catch (RuntimeException e) {
             return false; // not readable as luzj's: then nothing there is luzj's by name alone
         }
     }
 
+    /**
+     * Deletes luzj's files that {@code checkpoint.json} does not name: the previous checkpoint's
+     * and those of writes killed half-way. Failing to delete one is harmless.
+     *
+     * @param legacyToo whether to delete luzj 0.1's fixed names too: only when the folder held
+     *     luzj 0.1's checkpoint before this write ({@link #isLegacyMeta})
+     */
     static void removeStale(Path dir, Set<String> keep, boolean legacyToo) {
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path p : (Iterable<Path>) entries::iterator) {
