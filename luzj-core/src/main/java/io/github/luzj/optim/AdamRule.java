@@ -27,6 +27,19 @@ final class AdamRule implements UpdateRule {
 
     private final boolean decoupled;
     private final Map<ParamGroup, FlatMoments> flat = new IdentityHashMap<>();
+    private final StepScalars.ByGroup scalars = new StepScalars.ByGroup(SCALARS);
+
+    /** The numbers of a step, one operand each ({@link StepScalars}). */
+    private static final int BETA1 = 0;
+    private static final int ONE_MINUS_BETA1 = 1;
+    private static final int BETA2 = 2;
+    private static final int ONE_MINUS_BETA2 = 3;
+    private static final int BIAS_CORRECTION2_SQRT = 4;
+    private static final int EPS = 5;
+    private static final int MINUS_STEP_SIZE = 6;
+    private static final int WEIGHT_DECAY = 7;
+    private static final int DECAY_FACTOR = 8;
+    private static final int SCALARS = 9;
 
     /**
      * Creates the rule.
@@ -52,18 +65,19 @@ final class AdamRule implements UpdateRule {
             flat.put(group, fresh);
             moments = fresh;
         }
+        StepScalars numbers = scalars.of(group, slots.get(0).weight(), keep);
         double lr = group.lr();
         double weightDecay = group.weightDecay();
         NDArray g = moments.concat(slots, true);
         if (decoupled) {
             for (Slot s : slots) {
-                decay(s.weight(), 1 - lr * weightDecay);
+                decay(s.weight(), 1 - lr * weightDecay, numbers);
             }
         } else if (weightDecay != 0) {
-            g = g.add(moments.concat(slots, false).mul(weightDecay));
+            g = g.add(moments.concat(slots, false).mul(numbers.operand(WEIGHT_DECAY, weightDecay, g)));
         }
         long step = slots.get(0).state().step;
-        updateFlat(group, step, moments, g);
+        updateFlat(group, step, moments, g, numbers);
         for (int i = 0; i < slots.size(); i++) {
             slots.get(i).weight().addi(moments.scratchView(i));
         }
@@ -76,23 +90,30 @@ final class AdamRule implements UpdateRule {
      * the weights in the scratch array. Each operation is one of {@link #update}'s, on the same
      * operands in the same order, so every float is the same.
      */
-    private static void updateFlat(ParamGroup group, long step, FlatMoments moments, NDArray g) {
+    private static void updateFlat(
+            ParamGroup group, long step, FlatMoments moments, NDArray g, StepScalars numbers) {
         double beta1 = group.momentum();
         double beta2 = group.beta2();
         NDArray scratch = moments.scratch();
+        NDArray m = moments.expAvg();
+        NDArray v = moments.expAvgSq();
         // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): (value * g) * g
         scratch.set(ALL, g);
-        moments.expAvgSq().muli(beta2).addi(scratch.muli(1 - beta2).muli(g));
+        v.muli(numbers.operand(BETA2, beta2, v))
+                .addi(scratch.muli(numbers.operand(ONE_MINUS_BETA2, 1 - beta2, v)).muli(g));
         // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-        moments.expAvg().muli(beta1).addi(g.muli(1 - beta1));
+        m.muli(numbers.operand(BETA1, beta1, m)).addi(g.muli(numbers.operand(ONE_MINUS_BETA1, 1 - beta1, m)));
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2 = 1 - Math.pow(beta2, step);
         double stepSize = group.lr() / biasCorrection1;
         double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-        NDArray denom = moments.expAvgSq().sqrt().divi(biasCorrection2Sqrt).addi(group.eps());
+        NDArray denom =
+                v.sqrt()
+                        .divi(numbers.operand(BIAS_CORRECTION2_SQRT, biasCorrection2Sqrt, v))
+                        .addi(numbers.operand(EPS, group.eps(), v));
         // param.addcdiv_(exp_avg, denom, value=-step_size): (value * m) / denom
-        scratch.set(ALL, moments.expAvg());
-        scratch.muli(-stepSize).divi(denom);
+        scratch.set(ALL, m);
+        scratch.muli(numbers.operand(MINUS_STEP_SIZE, -stepSize, m)).divi(denom);
     }
 
     /** The whole of a 1-D array, for an exact copy into it ({@code copy_}). */
@@ -114,9 +135,9 @@ final class AdamRule implements UpdateRule {
     }
 
     /** AdamW's decay; a factor of exactly 1 (no weight decay) leaves every float as it is. */
-    private static void decay(NDArray weight, double factor) {
+    private static void decay(NDArray weight, double factor, StepScalars numbers) {
         if (factor != 1) {
-            weight.muli(factor);
+            weight.muli(numbers.operand(DECAY_FACTOR, factor, weight));
         }
     }
 
@@ -127,13 +148,14 @@ final class AdamRule implements UpdateRule {
         double lr = group.lr();
         double weightDecay = group.weightDecay();
         state.startMoments(weight, keep);
+        StepScalars numbers = scalars.of(group, weight, keep);
         NDArray g = slot.grad();
         if (decoupled) {
-            decay(weight, 1 - lr * weightDecay);
+            decay(weight, 1 - lr * weightDecay, numbers);
         } else if (weightDecay != 0) {
-            g = g.add(weight.mul(weightDecay));
+            g = g.add(weight.mul(numbers.operand(WEIGHT_DECAY, weightDecay, weight)));
         }
-        weight.addi(update(group, state.step, state.expAvg, state.expAvgSq, g));
+        weight.addi(update(group, state.step, state.expAvg, state.expAvgSq, g, numbers));
     }
 
     /**
@@ -141,21 +163,31 @@ final class AdamRule implements UpdateRule {
      * operations one for one, in its order, so that float32 rounds as it does.
      */
     private static NDArray update(
-            ParamGroup group, long step, NDArray expAvg, NDArray expAvgSq, NDArray g) {
+            ParamGroup group,
+            long step,
+            NDArray expAvg,
+            NDArray expAvgSq,
+            NDArray g,
+            StepScalars numbers) {
         double beta1 = group.momentum();
         double beta2 = group.beta2();
         // Temporaries are changed in place where PyTorch chains onto a fresh result, which gives
         // the same floats with half the allocations (each the size of the parameters).
         // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-        expAvg.muli(beta1).addi(g.mul(1 - beta1));
+        expAvg.muli(numbers.operand(BETA1, beta1, expAvg))
+                .addi(g.mul(numbers.operand(ONE_MINUS_BETA1, 1 - beta1, expAvg)));
         // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2): (value * g) * g
-        expAvgSq.muli(beta2).addi(g.mul(1 - beta2).muli(g));
+        expAvgSq.muli(numbers.operand(BETA2, beta2, expAvgSq))
+                .addi(g.mul(numbers.operand(ONE_MINUS_BETA2, 1 - beta2, expAvgSq)).muli(g));
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2 = 1 - Math.pow(beta2, step);
         double stepSize = group.lr() / biasCorrection1;
         double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-        NDArray denom = expAvgSq.sqrt().divi(biasCorrection2Sqrt).addi(group.eps());
+        NDArray denom =
+                expAvgSq.sqrt()
+                        .divi(numbers.operand(BIAS_CORRECTION2_SQRT, biasCorrection2Sqrt, expAvgSq))
+                        .addi(numbers.operand(EPS, group.eps(), expAvgSq));
         // param.addcdiv_(exp_avg, denom, value=-step_size): (value * m) / denom
-        return expAvg.mul(-stepSize).divi(denom);
+        return expAvg.mul(numbers.operand(MINUS_STEP_SIZE, -stepSize, expAvg)).divi(denom);
     }
 }

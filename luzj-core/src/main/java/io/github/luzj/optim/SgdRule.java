@@ -20,24 +20,36 @@ import java.util.function.UnaryOperator;
  */
 final class SgdRule implements UpdateRule {
 
+    /** The numbers of a step, one operand each ({@link StepScalars}). */
+    private static final int WEIGHT_DECAY = 0;
+    private static final int MOMENTUM = 1;
+    private static final int ONE_MINUS_DAMPENING = 2;
+    private static final int MINUS_LR = 3;
+
+    private final StepScalars.ByGroup scalars = new StepScalars.ByGroup(4);
+
     @Override
     public void apply(ParamGroup group, Slot slot, UnaryOperator<NDArray> keep) {
         ParamState state = slot.state();
         NDArray weight = slot.weight();
+        StepScalars numbers = scalars.of(group, weight, keep);
         NDArray d = slot.grad();
         if (group.weightDecay() != 0) {
-            d = d.add(weight.mul(group.weightDecay()));
+            d = d.add(weight.mul(numbers.operand(WEIGHT_DECAY, group.weightDecay(), weight)));
         }
         double momentum = group.momentum();
         if (momentum != 0) {
+            NDArray mu = numbers.operand(MOMENTUM, momentum, weight);
             if (state.momentumBuffer == null) {
                 state.momentumBuffer = keep.apply(d.duplicate());
             } else {
-                state.momentumBuffer.muli(momentum).addi(d.mul(1 - group.dampening()));
+                state.momentumBuffer
+                        .muli(mu)
+                        .addi(d.mul(numbers.operand(ONE_MINUS_DAMPENING, 1 - group.dampening(), weight)));
             }
-            d = group.nesterov() ? d.add(state.momentumBuffer.mul(momentum)) : state.momentumBuffer;
+            d = group.nesterov() ? d.add(state.momentumBuffer.mul(mu)) : state.momentumBuffer;
         }
         // param.add_(d_p, alpha=-lr)
-        weight.addi(d.mul(-group.lr()));
+        weight.addi(d.mul(numbers.operand(MINUS_LR, -group.lr(), weight)));
     }
 }

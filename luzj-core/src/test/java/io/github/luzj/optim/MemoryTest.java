@@ -20,20 +20,21 @@ class MemoryTest {
     static Stream<Arguments> specs() {
         return Stream.of(
                 // Adam's two moments and its scratch space per parameter are views of three arrays
-                // per group (FlatMoments)
-                Arguments.of("adam+l2", Optimizers.adam().weightDecay(1e-2), 3, 3),
-                Arguments.of("adamw", Optimizers.adamW(), 3, 3),
+                // per group (FlatMoments); its numbers are one array per group and a view of it
+                // for each of the nine (StepScalars); SGD's four numbers likewise
+                Arguments.of("adam+l2", Optimizers.adam().weightDecay(1e-2), 3, 3 + 1 + 9),
+                Arguments.of("adamw", Optimizers.adamW(), 3, 3 + 1 + 9),
                 Arguments.of(
                         "sgd nesterov+wd",
                         Optimizers.sgd().momentum(0.9).nesterov(true).weightDecay(1e-3),
                         1,
-                        0),
+                        1 + 4),
                 Arguments.of(
                         "sgd dampening+wd",
                         Optimizers.sgd().momentum(0.9).dampening(0.3).weightDecay(1e-3),
                         1,
-                        0),
-                Arguments.of("sgd plain", Optimizers.sgd(), 0, 0));
+                        1 + 4),
+                Arguments.of("sgd plain", Optimizers.sgd(), 0, 1 + 4));
     }
 
     @ParameterizedTest(name = "{0}")
