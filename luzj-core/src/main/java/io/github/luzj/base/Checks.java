@@ -169,4 +169,15 @@ public final class Checks {
         }
         return v;
     }
+
+    /**
+     * Returns a value as an error message shows it: cut to 40 characters, so that a 10 MB cell
+     * or name is not copied into the message.
+     *
+     * @param v the value
+     * @return the value, or its start with its length
+     */
+    public static String echo(String v) {
+        return v.length() <= 40 ? v : v.substring(0, 40) + "... (" + v.length() + " characters)";
+    }
 }

@@ -317,8 +317,9 @@ public final class CsvDataset implements SampleDataset {
                     .get();
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 skipByteOrderMark(in);
-                try (CSVParser parser = CSVParser.parse(in, format)) {
-                    return read(parser);
+                LineStarts lines = new LineStarts(in);
+                try (CSVParser parser = CSVParser.parse(lines, format)) {
+                    return read(parser, lines);
                 }
             } catch (UncheckedIOException e) {
                 throw unreadable(e.getCause());
@@ -327,36 +328,42 @@ public final class CsvDataset implements SampleDataset {
             }
         }
 
-        private CsvDataset read(CSVParser parser) {
+        private CsvDataset read(CSVParser parser, LineStarts lines) {
             List<String> header = header(parser.getHeaderNames());
             List<String> featureColumns = featureColumns(header);
-            List<CSVRecord> records = parser.getRecords();
-            Checks.check(!records.isEmpty(), "%s has a header but no rows", file);
-            float[][] rows = new float[records.size()][featureColumns.size()];
-            String[] rawLabels = label == null ? null : new String[records.size()];
-            for (int i = 0; i < records.size(); i++) {
-                CSVRecord r = records.get(i);
+            List<float[]> rowList = new ArrayList<>();
+            List<String> rawLabelList = new ArrayList<>();
+            List<Long> lineList = new ArrayList<>();
+            for (CSVRecord r : parser) {
+                long line = lines.lineOf(r.getCharacterPosition());
                 Checks.check(
                         r.isConsistent(),
                         "%s line %d has %d values but the header names %d columns",
-                        file, lineOf(r), r.size(), header.size());
+                        file, line, r.size(), header.size());
+                float[] row = new float[featureColumns.size()];
                 for (int j = 0; j < featureColumns.size(); j++) {
-                    rows[i][j] = number(r, featureColumns.get(j), "feature");
+                    row[j] = number(r, line, featureColumns.get(j), "feature");
                 }
-                if (rawLabels != null) {
-                    rawLabels[i] = r.get(label);
+                rowList.add(row);
+                lineList.add(line);
+                if (label != null) {
+                    rawLabelList.add(r.get(label));
                 }
             }
+            Checks.check(!rowList.isEmpty(), "%s has a header but no rows", file);
+            float[][] rows = rowList.toArray(new float[0][]);
+            long[] lineOf = lineList.stream().mapToLong(Long::longValue).toArray();
+            String[] rawLabels = label == null ? null : rawLabelList.toArray(new String[0]);
             List<String> classNames = List.of();
             float[] labels = null;
             if (rawLabels != null) {
                 if (categorical) {
                     classNames = classes != null ? classes : sortedDistinct(rawLabels);
-                    labels = classIndices(rawLabels, classNames, records);
+                    labels = classIndices(rawLabels, classNames, lineOf);
                 } else {
-                    labels = new float[records.size()];
-                    for (int i = 0; i < records.size(); i++) {
-                        labels[i] = number(records.get(i), label, "label");
+                    labels = new float[rawLabels.length];
+                    for (int i = 0; i < rawLabels.length; i++) {
+                        labels[i] = number(rawLabels[i], lineOf[i], label, "label");
                     }
                 }
             }
@@ -408,7 +415,8 @@ public final class CsvDataset implements SampleDataset {
                 if (result.isError()) {
                     long line = 1;
                     for (int i = 0; i < bytes.position(); i++) {
-                        if (bytes.get(i) == '\n') {
+                        byte b = bytes.get(i); // LF, CRLF and a lone CR each end a line
+                        if (b == '\r' || (b == '\n' && (i == 0 || bytes.get(i - 1) != '\r'))) {
                             line++;
                         }
                     }
@@ -465,10 +473,13 @@ public final class CsvDataset implements SampleDataset {
             return features;
         }
 
-        private float number(CSVRecord r, String column, String what) {
-            String v = r.get(column);
+        private float number(CSVRecord r, long line, String column, String what) {
+            return number(r.get(column), line, column, what);
+        }
+
+        private float number(String v, long line, String column, String what) {
             String where = String.format(Locale.ROOT,
-                    "%s line %d, %s column '%s'", file, lineOf(r), what, column);
+                    "%s line %d, %s column '%s'", file, line, what, column);
             String t = v.trim();
             if (t.isEmpty()) {
                 throw new LuzjException(where + ": the value is missing; " + MISSING);
@@ -476,11 +487,11 @@ public final class CsvDataset implements SampleDataset {
             if (!DECIMAL.matcher(t).matches()) {
                 if (MISSING_MARK.matcher(t).matches()) {
                     throw new LuzjException(String.format(Locale.ROOT,
-                            "%s: '%s' is not a finite number; %s (%s)", where, echo(v), MISSING, FINITE));
+                            "%s: '%s' is not a finite number; %s (%s)", where, Checks.echo(v), MISSING, FINITE));
                 }
                 throw new LuzjException(String.format(Locale.ROOT,
                         "%s: '%s' is not a number; %s (%s; fill in or drop missing values)",
-                        where, echo(v),
+                        where, Checks.echo(v),
                         what.equals("label")
                                 ? "call categorical() to map label names to classes"
                                 : "choose numeric columns with features(...)",
@@ -491,17 +502,12 @@ public final class CsvDataset implements SampleDataset {
                 throw new LuzjException(String.format(Locale.ROOT,
                         "%s: '%s' is beyond a float's range (about 3.4e38); rescale the column"
                                 + " (%s; fill in or drop missing values)",
-                        where, echo(v), FINITE));
+                        where, Checks.echo(v), FINITE));
             }
             return f;
         }
 
-        /** A value as an error message shows it: a 10 MB cell is not copied into the message. */
-        private static String echo(String v) {
-            return v.length() <= 40 ? v : v.substring(0, 40) + "... (" + v.length() + " characters)";
-        }
-
-        private float[] classIndices(String[] raw, List<String> names, List<CSVRecord> records) {
+        private float[] classIndices(String[] raw, List<String> names, long[] lineOf) {
             Map<String, Integer> index = new HashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 index.put(names.get(i), i);
@@ -512,15 +518,11 @@ public final class CsvDataset implements SampleDataset {
                 if (c == null) {
                     throw new LuzjException(String.format(Locale.ROOT,
                             "%s line %d: label '%s' is not one of the classes %s",
-                            file, lineOf(records.get(i)), raw[i], names));
+                            file, lineOf[i], raw[i], names));
                 }
                 out[i] = c;
             }
             return out;
-        }
-
-        private static long lineOf(CSVRecord r) {
-            return r.getRecordNumber() + 1; // the header is line 1
         }
 
         private static List<String> sortedDistinct(String[] values) {

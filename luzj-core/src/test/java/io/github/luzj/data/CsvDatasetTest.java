@@ -180,6 +180,42 @@ class CsvDatasetTest {
     }
 
     @Test
+    void theLineNamedIsTheOneTheRowStartsOnWhateverComesBefore(@TempDir Path dir) throws Exception {
+        // blank lines (skipped), a quoted value over two lines, and each kind of line end
+        String[] texts = {
+            "x,y\n\n1,2\n\n\n3,oops\n",
+            "x,y\n1,\"2\n\"\n3,oops\n",
+            "x,y\r\n\r\n1,2\r\n\r\n\r\n3,oops\r\n",
+            "x,y\r\r1,2\r\r\r3,oops\r",
+            "x,y\n\n1,2\n\n\n3,oops",
+        };
+        int[] lines = {6, 4, 6, 6, 6};
+        for (int i = 0; i < texts.length; i++) {
+            Path f = Files.writeString(dir.resolve(i + ".csv"), texts[i]);
+            assertThatThrownBy(() -> CsvDataset.builder(f).features("y").build())
+                    .as(texts[i])
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining(f + " line " + lines[i] + ", feature column 'y'");
+        }
+        // far past the reader's first buffer, blank lines on the way
+        StringBuilder many = new StringBuilder("a,y\n");
+        for (int i = 0; i < 5000; i++) {
+            many.append(i).append(",1\n\n");
+        }
+        Path big = Files.writeString(dir.resolve("big.csv"), many.append("7\n"));
+        assertThatThrownBy(() -> CsvDataset.builder(big).build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining(big + " line 10002 has 1 values");
+        Path labels = Files.writeString(dir.resolve("l.csv"), "x,y\n\n1,a\n\n2,b\n");
+        assertThatThrownBy(() -> CsvDataset.builder(labels).label("y").classes("a").build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("line 5: label 'b' is not one of the classes [a]");
+        assertThatThrownBy(() -> CsvDataset.builder(labels).label("y").build())
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("line 3, label column 'y': 'a' is not a number");
+    }
+
+    @Test
     void bytesThatAreNotUtf8AreSaidSo(@TempDir Path dir) throws Exception {
         byte[] head = "a,y\n1,2\n3,".getBytes(StandardCharsets.UTF_8);
         byte[] latin1 = "caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
@@ -205,6 +241,16 @@ class CsvDatasetTest {
         assertThatThrownBy(() -> CsvDataset.builder(g).label("y").build())
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining(g + " line 5002 is not UTF-8 text");
+        // a lone CR ends a line too, and CRLF ends one, not two
+        for (String end : new String[] {"\r", "\r\n"}) {
+            byte[] text = ("a,y" + end + "1,2" + end + "3,").getBytes(StandardCharsets.UTF_8);
+            byte[] bad = Arrays.copyOf(text, text.length + 1);
+            bad[text.length] = (byte) 0xff;
+            Path h = Files.write(dir.resolve("cr" + end.length() + ".csv"), bad);
+            assertThatThrownBy(() -> CsvDataset.builder(h).label("y").build())
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining(h + " line 3 is not UTF-8 text");
+        }
     }
 
     @Test
