@@ -134,6 +134,8 @@ put(ST, "header-not-utf8", st(None, b"", raw_header=b'{"\xff\xfe":1}'))
 put(ST, "header-deep-nesting", st(None, b"", raw_header=b"{\"a\":" + b"[" * 5000 + b"]" * 5000 + b"}"))
 put(ST, "metadata-not-strings", st({"__metadata__": {"x": 1}}))
 put(ST, "zip-instead", b"PK\x03\x04" + b"\x00" * 12)
+put(ST, "repeated-name", st(None, data16, raw_header=b'{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},'
+                                                   b'"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}'))
 
 # ---- IDX -------------------------------------------------------------------------------------
 labels = struct.pack(">II", 0x801, 5) + bytes([0, 1, 2, 3, 4])
@@ -161,6 +163,7 @@ def case(kind, args, steps=50, **extra):
     return json.dumps(c)
 
 
+put(SCHED, "repeated-key", case("StepLR", {"step_size": 3})[:-1] + ', "steps": 40}')
 put(SCHED, "steps-1e9", case("StepLR", {"step_size": 3}, steps=1e9))
 put(SCHED, "steps-1e7", case("StepLR", {"step_size": 3}, steps=1e7))
 put(SCHED, "steps-1e12", case("StepLR", {"step_size": 3}, steps=1e12))

@@ -11,10 +11,10 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.InputFiles;
+import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.checkpoint.ParameterManifest;
@@ -364,7 +364,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
     }
 
     private static void readRecords(Path file, Records into) throws IOException {
-        JsonElement root = JsonParser.parseString(smallText(file));
+        JsonElement root = JsonText.parse(smallText(file));
         if (!root.isJsonObject()) {
             throw new LuzjException(file + " holds no records object; save the model again");
         }

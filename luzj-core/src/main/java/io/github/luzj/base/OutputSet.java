@@ -4,7 +4,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -181,7 +180,7 @@ public final class OutputSet {
             // luzj's lists are a few hundred bytes: a larger one is someone else's, left unread
             String text = new String(InputFiles.readBounded(manifest, "output list", MAX_MANIFEST_BYTES, ""),
                     StandardCharsets.UTF_8);
-            JsonElement files = JsonParser.parseString(text).getAsJsonObject().get("files");
+            JsonElement files = JsonText.parse(text).getAsJsonObject().get("files");
             Set<String> names = new HashSet<>();
             for (JsonElement e : files.getAsJsonArray()) {
                 names.add(e.getAsString());

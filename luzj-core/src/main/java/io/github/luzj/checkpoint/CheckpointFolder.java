@@ -1,8 +1,8 @@
 package io.github.luzj.checkpoint;
 
 import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.base.OwnedFolder;
 import java.io.BufferedOutputStream;
@@ -171,7 +171,7 @@ final class CheckpointFolder {
             return false;
         }
         try {
-            JsonElement v = JsonParser.parseString(metaText).getAsJsonObject().get("version");
+            JsonElement v = JsonText.parse(metaText).getAsJsonObject().get("version");
             return v == null || (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() && v.getAsInt() < VERSIONED_NAMES_SINCE);
         } catch (RuntimeException e) {
             return false; // not readable as luzj's: then nothing there is luzj's by name alone

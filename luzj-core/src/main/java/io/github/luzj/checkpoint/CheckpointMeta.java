@@ -6,8 +6,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.github.luzj.base.Checks;
+import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.record.Records;
 import io.github.luzj.record.RecordsJson;
@@ -100,7 +101,7 @@ final class CheckpointMeta {
      */
     static boolean hasFormatMarker(String text) {
         try {
-            JsonElement root = JsonParser.parseString(text);
+            JsonElement root = JsonText.parse(text);
             if (!root.isJsonObject()) {
                 return false;
             }
@@ -123,7 +124,7 @@ final class CheckpointMeta {
         Fields f = new Fields(dir);
         JsonElement parsed;
         try {
-            parsed = JsonParser.parseString(text);
+            parsed = JsonText.parse(text);
         } catch (JsonParseException | StackOverflowError e) {
             throw f.damaged(Checkpoint.META, "is not valid JSON (" + e.getMessage() + ")");
         }
@@ -351,8 +352,7 @@ final class CheckpointMeta {
             if (el == null || el.isJsonNull()) {
                 return "nothing";
             }
-            String s = el.toString();
-            return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+            return Checks.echo(el.toString());
         }
     }
 }

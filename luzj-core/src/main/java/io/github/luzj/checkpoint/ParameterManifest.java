@@ -12,6 +12,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,7 +76,7 @@ public record ParameterManifest(long[] inputShape, Map<String, long[]> parameter
      */
     public static ParameterManifest parse(String json, Object source) {
         try {
-            JsonObject root = new Gson().fromJson(json, JsonObject.class);
+            JsonObject root = JsonText.parse(json).getAsJsonObject();
             long[] input = new Gson().fromJson(root.get("input_shape"), long[].class);
             Map<String, long[]> params = new LinkedHashMap<>();
             for (JsonElement el : root.getAsJsonArray("parameters")) {

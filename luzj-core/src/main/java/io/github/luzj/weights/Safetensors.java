@@ -9,6 +9,7 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.github.luzj.base.InputFiles;
+import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.FloatTensor;
 import java.io.IOException;
@@ -173,6 +174,7 @@ public final class Safetensors {
             if (!el.isJsonObject()) {
                 throw notSafetensors(file, "its header is not a JSON object");
             }
+            JsonText.refuseRepeatedNames(json, Strictness.STRICT);
             return el.getAsJsonObject();
         } catch (JsonParseException | IOException | IllegalStateException e) {
             throw notSafetensors(file, "its header is not valid JSON (" + e.getMessage() + ")");

@@ -130,6 +130,7 @@ class HostileWeightFilesTest {
         safetensors("header-not-utf8").hasMessageContaining("not UTF-8");
         safetensors("header-deep-nesting").hasMessageContaining("not valid JSON");
         safetensors("metadata-not-strings").hasMessageContaining("__metadata__ is not an object of strings");
+        safetensors("repeated-name").hasMessageContaining("the name 'a' appears twice in one object");
     }
 
     @Test

@@ -3,10 +3,10 @@ package io.github.luzj.examples.cli;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.InputFiles;
+import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.base.OutputSet;
 import io.github.luzj.callbacks.lr.ScheduleCase;
@@ -96,7 +96,7 @@ final class ScheduleCommand implements Callable<Integer> {
                     "spec file %s has %,d bytes, more than the %,d a schedule case may have; pass"
                             + " the JSON of one case (see docs/learning-rate-schedulers.md)",
                     file, size, MAX_SPEC_BYTES);
-            JsonElement json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+            JsonElement json = JsonText.parse(Files.readString(file, StandardCharsets.UTF_8));
             if (!json.isJsonObject()) {
                 throw new IllegalStateException("it holds a " + (json.isJsonArray() ? "list"
                         : json.isJsonNull() ? "null" : "single value"));

@@ -79,6 +79,11 @@ public class CliErrorsTest {
         r = run("schedule", "--spec", spec.toString(), "--out", tmp.resolve("o").toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("is not a JSON object");
+        // Gson alone would train at the second lr without a word
+        Files.writeString(spec, "{\"optimizer\": {\"name\": \"sgd\", \"lr\": 0.1, \"lr\": 10}, \"scheduler\": {\"kind\": \"StepLR\", \"args\": {\"step_size\": 2}}, \"steps\": 5}");
+        r = run("schedule", "--spec", spec.toString(), "--out", tmp.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("the name 'lr' appears twice in one object").doesNotContain("\tat ");
     }
 
     @Test

@@ -40,7 +40,8 @@ class HostileFilesCliTest {
 
     /** The corpus's specs that describe a schedule luzj can simulate; every other one is damaged. */
     private static final Set<String> VALID_SPECS = Set.of("cyclic", "docs-cyclic",
-            "docs-one_cycle", "docs-step", "docs-warm_restarts", "plateau", "sequential",
+            "docs-one_cycle", "docs-step", "docs-warm_restarts", "docs-warmup_stable_decay", "plateau",
+            "sequential",
             "warm-restarts-huge-mult");
 
     @Test

@@ -1,0 +1,85 @@
+package io.github.luzj.base;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonIOException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonSyntaxException;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * JSON text as luzj reads its files and the user's: Gson's {@link JsonParser}, except that a name
+ * given twice in one object is refused.
+ *
+ * <p>Gson keeps the last of two equal names without a word, so {@code {"lr": 0.1, "lr": 10}} would
+ * train at 10 and a forged file could say one thing to a reader that takes the first and another
+ * to luzj. One of them is a mistake, and only the writer knows which.
+ */
+public final class JsonText {
+
+    private JsonText() {}
+
+    /**
+     * Parses {@code text} as {@link JsonParser#parseString} does, refusing repeated names.
+     *
+     * @param text the JSON text
+     * @return its value ({@code JsonNull} for an empty text)
+     * @throws JsonSyntaxException if it is not JSON, or an object in it names a key twice
+     */
+    public static JsonElement parse(String text) {
+        JsonElement value = JsonParser.parseString(text);
+        if (!value.isJsonNull()) { // an empty text is JsonNull too, and has no names
+            refuseRepeatedNames(text, Strictness.LENIENT);
+        }
+        return value;
+    }
+
+    /**
+     * Checks that no object in {@code text}, already parsed, names a key twice.
+     *
+     * @param text the JSON text
+     * @param strictness how strictly it was parsed, so that this pass reads it the same way
+     * @throws JsonSyntaxException naming the repeated key
+     */
+    public static void refuseRepeatedNames(String text, Strictness strictness) {
+        // A stack of the open objects' names; arrays push none, since a name is always the
+        // innermost open object's. The reader's nesting limit bounds the stack.
+        Deque<Set<String>> open = new ArrayDeque<>();
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(strictness);
+            while (true) {
+                switch (reader.peek()) {
+                    case BEGIN_OBJECT -> {
+                        reader.beginObject();
+                        open.push(new HashSet<>());
+                    }
+                    case END_OBJECT -> {
+                        reader.endObject();
+                        open.pop();
+                    }
+                    case BEGIN_ARRAY -> reader.beginArray();
+                    case END_ARRAY -> reader.endArray();
+                    case NAME -> {
+                        String name = reader.nextName();
+                        if (!open.peek().add(name)) {
+                            throw new JsonSyntaxException(
+                                    "the name '" + Checks.echo(name) + "' appears twice in one object");
+                        }
+                    }
+                    case END_DOCUMENT -> {
+                        return;
+                    }
+                    default -> reader.skipValue();
+                }
+            }
+        } catch (IOException e) {
+            throw new JsonIOException(e); // a StringReader fails only on malformed JSON, parsed before
+        }
+    }
+}
