@@ -28,6 +28,18 @@ final class ScheduleFreeRule implements UpdateRule {
 
     private static final NDIndex ALL = new NDIndex("...");
 
+    /** The numbers of a step, one operand each ({@link StepScalars}). */
+    private static final int BETA2 = 0;
+    private static final int ONE_MINUS_BETA2 = 1;
+    private static final int BIAS_CORRECTION2 = 2;
+    private static final int EPS = 3;
+    private static final int DECAY = 4;
+    private static final int LERP = 5;
+    private static final int Y_STEP = 6;
+    private static final int Z_STEP = 7;
+
+    private final StepScalars.ByGroup scalars = new StepScalars.ByGroup(8);
+
     private final OptimizerSpec.ScheduleFree hp;
     private final Map<ParamGroup, Clock> clocks = new IdentityHashMap<>();
 
@@ -64,18 +76,25 @@ final class ScheduleFreeRule implements UpdateRule {
                 state.z = keep.apply(y.duplicate());
                 state.expAvgSq = keep.apply(y.zerosLike());
             }
+            StepScalars numbers = scalars.of(group, y, keep);
             NDArray g = s.grad();
             // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1-beta2)
-            state.expAvgSq.muli(beta2).addi(g.mul(1 - beta2).muli(g));
+            state.expAvgSq
+                    .muli(numbers.operand(BETA2, beta2, y))
+                    .addi(g.mul(numbers.operand(ONE_MINUS_BETA2, 1 - beta2, y)).muli(g));
             // denom = exp_avg_sq.div(bias_correction2).sqrt_().add_(eps)
-            NDArray denom = state.expAvgSq.div(biasCorrection2).sqrt().addi(group.eps());
+            NDArray denom =
+                    state.expAvgSq
+                            .div(numbers.operand(BIAS_CORRECTION2, biasCorrection2, y))
+                            .sqrt()
+                            .addi(numbers.operand(EPS, group.eps(), y));
             NDArray normalized = g.div(denom);
             if (decay != 0) {
-                normalized.addi(y.mul(decay)); // weight decay taken at y
+                normalized.addi(y.mul(numbers.operand(DECAY, decay, y))); // weight decay taken at y
             }
-            lerpInPlace(y, state.z, ckp1);
-            y.addi(normalized.mul(lr * (beta1 * (1 - ckp1) - 1)));
-            state.z.subi(normalized.mul(lr));
+            lerpInPlace(y, state.z, ckp1, numbers);
+            y.addi(normalized.mul(numbers.operand(Y_STEP, lr * (beta1 * (1 - ckp1) - 1), y)));
+            state.z.subi(normalized.mul(numbers.operand(Z_STEP, lr, y)));
         }
         c.k++;
     }
@@ -88,27 +107,27 @@ final class ScheduleFreeRule implements UpdateRule {
     /** {@code p.lerp_(z, 1 - 1/beta1)}: from y to x. */
     static void toEval(ParamGroup group, ParamState state, NDArray weight) {
         if (state != null && state.z != null) {
-            lerpInPlace(weight, state.z, 1 - 1 / group.momentum());
+            lerpInPlace(weight, state.z, 1 - 1 / group.momentum(), StepScalars.fresh());
         }
     }
 
     /** {@code p.lerp_(z, 1 - beta1)}: from x back to y. */
     static void toTrain(ParamGroup group, ParamState state, NDArray weight) {
         if (state != null && state.z != null) {
-            lerpInPlace(weight, state.z, 1 - group.momentum());
+            lerpInPlace(weight, state.z, 1 - group.momentum(), StepScalars.fresh());
         }
     }
 
     /** {@code start.lerp_(end, w)} as PyTorch's CPU kernel computes it, in two branches. */
-    private static void lerpInPlace(NDArray start, NDArray end, double w) {
+    private static void lerpInPlace(NDArray start, NDArray end, double w, StepScalars numbers) {
         if (w == 0) {
             return;
         }
         NDArray diff = end.sub(start);
         if (Math.abs(w) < 0.5) {
-            start.addi(diff.muli(w));
+            start.addi(diff.muli(numbers.operand(LERP, w, diff)));
         } else {
-            start.set(ALL, end.sub(diff.muli(1 - w)));
+            start.set(ALL, end.sub(diff.muli(numbers.operand(LERP, 1 - w, diff))));
         }
     }
 }

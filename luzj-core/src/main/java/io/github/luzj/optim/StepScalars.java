@@ -70,6 +70,16 @@ final class StepScalars {
     }
 
     /**
+     * Operands that are a fresh number array at each use, as DJL's number operands are: for the
+     * steps too rare to keep operands for.
+     *
+     * @return the operands
+     */
+    static StepScalars fresh() {
+        return new StepScalars(null, null, List.of(), null, null);
+    }
+
+    /**
      * Makes {@code count} operands for arrays like {@code like} (same data type and device).
      *
      * @param like an array the operands will be used with

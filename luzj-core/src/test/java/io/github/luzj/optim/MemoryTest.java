@@ -34,7 +34,9 @@ class MemoryTest {
                         Optimizers.sgd().momentum(0.9).dampening(0.3).weightDecay(1e-3),
                         1,
                         1 + 4),
-                Arguments.of("sgd plain", Optimizers.sgd(), 0, 1 + 4));
+                Arguments.of("sgd plain", Optimizers.sgd(), 0, 1 + 4),
+                // z and the second moment per parameter; eight numbers
+                Arguments.of("schedule-free", Optimizers.scheduleFreeAdamW().weightDecay(1e-2), 2, 1 + 8));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -45,6 +47,7 @@ class MemoryTest {
             Parameter a = params.add("a", 1f, 2f, 3f);
             Parameter b = params.add("b", -1f, 0.5f);
             try (LuzOptimizer opt = spec.build(params.byName)) {
+                opt.train(); // schedule-free steps at y; the others ignore it
                 Map<Parameter, float[]> grads = new LinkedHashMap<>();
                 grads.put(a, new float[] {0.1f, -0.2f, 0.3f});
                 grads.put(b, new float[] {0.4f, -0.5f});
