@@ -1,6 +1,7 @@
 package io.github.luzj.callbacks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.gson.JsonElement;
@@ -165,14 +166,23 @@ public final class ExponentialMovingAverage implements Callback {
         double d = decayAt(updates);
         List<Pair<String, Parameter>> params = ctx.block().getParameters().stream().toList();
         List<NDArray> avg = average.arrays();
-        try (GradMode ignored = GradMode.off()) {
+        if (avg.isEmpty()) {
+            return;
+        }
+        // The two numbers made once for all parameters: DJL would make a tensor over a new
+        // buffer for each number operand, two per parameter and batch. They are the float64
+        // arrays DJL makes, so every float is the same.
+        NDManager manager = avg.get(0).getManager();
+        try (GradMode ignored = GradMode.off();
+                NDArray decay = manager.create(d);
+                NDArray rest = manager.create(1 - d)) {
             for (int i = 0; i < params.size(); i++) {
                 NDArray a = avg.get(i);
                 if (!a.getDataType().isFloating()) {
                     continue;
                 }
-                try (NDArray scaled = params.get(i).getValue().getArray().mul(1 - d)) {
-                    a.muli(d).addi(scaled);
+                try (NDArray scaled = params.get(i).getValue().getArray().mul(rest)) {
+                    a.muli(decay).addi(scaled);
                 }
             }
         }
