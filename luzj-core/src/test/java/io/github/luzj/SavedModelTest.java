@@ -191,6 +191,11 @@ class SavedModelTest {
                         "{\"input_shape\": [1, 4], \"parameters\": [{\"name\": {}}]}", "p.json"))
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("p.json is not a luzj parameter list");
+        assertThatThrownBy(() -> ParameterManifest.parse(
+                        "{\"input_shape\": [1, 2], \"parameters\": [{\"name\": \"w\", \"shape\": [3]},"
+                                + " {\"name\": \"w\", \"shape\": [5]}]}", "p.json"))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("p.json is not a luzj parameter list (it lists w twice)");
     }
 
     /** The offset of the first parameter array's dimension count: after "NDAR", its version, ... */

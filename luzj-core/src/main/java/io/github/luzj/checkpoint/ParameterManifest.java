@@ -81,9 +81,12 @@ public record ParameterManifest(long[] inputShape, Map<String, long[]> parameter
             Map<String, long[]> params = new LinkedHashMap<>();
             for (JsonElement el : root.getAsJsonArray("parameters")) {
                 JsonObject o = el.getAsJsonObject();
-                params.put(
-                        o.get("name").getAsString(),
-                        new Gson().fromJson(o.get("shape"), long[].class));
+                String name = o.get("name").getAsString();
+                Checks.check(
+                        params.put(name, new Gson().fromJson(o.get("shape"), long[].class)) == null,
+                        "%s is not a luzj parameter list (it lists %s twice); save the model again"
+                                + " with FittedModel.save",
+                        source, Checks.echo(name));
             }
             Checks.check(input != null, "no input_shape");
             return new ParameterManifest(input, params);
