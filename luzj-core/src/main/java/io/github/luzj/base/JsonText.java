@@ -68,8 +68,8 @@ public final class JsonText {
                     case NAME -> {
                         String name = reader.nextName();
                         if (!open.peek().add(name)) {
-                            throw new JsonSyntaxException(
-                                    "the name '" + Checks.echo(name) + "' appears twice in one object");
+                            throw new JsonSyntaxException("the name '" + Checks.echo(name)
+                                    + "' appears twice in one object");
                         }
                     }
                     case END_DOCUMENT -> {
@@ -79,7 +79,8 @@ public final class JsonText {
                 }
             }
         } catch (IOException e) {
-            throw new JsonIOException(e); // a StringReader fails only on malformed JSON, parsed before
+            // a StringReader fails only on malformed JSON, which the first pass refused
+            throw new JsonIOException(e);
         }
     }
 }

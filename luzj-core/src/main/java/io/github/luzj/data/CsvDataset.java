@@ -331,10 +331,12 @@ public final class CsvDataset implements SampleDataset {
         private CsvDataset read(CSVParser parser, LineStarts lines) {
             List<String> header = header(parser.getHeaderNames());
             List<String> featureColumns = featureColumns(header);
-            List<float[]> rowList = new ArrayList<>();
-            List<String> rawLabelList = new ArrayList<>();
-            List<Long> lineList = new ArrayList<>();
+            Map<String, Integer> given = classes == null ? null : indexOf(classes);
+            List<float[]> rows = new ArrayList<>();
+            List<String> names = new ArrayList<>(); // categorical labels, as written
+            float[] values = new float[64]; // numeric labels
             for (CSVRecord r : parser) {
+                // each row is checked as it comes, since only then is its line known
                 long line = lines.lineOf(r.getCharacterPosition());
                 Checks.check(
                         r.isConsistent(),
@@ -342,32 +344,46 @@ public final class CsvDataset implements SampleDataset {
                         file, line, r.size(), header.size());
                 float[] row = new float[featureColumns.size()];
                 for (int j = 0; j < featureColumns.size(); j++) {
-                    row[j] = number(r, line, featureColumns.get(j), "feature");
+                    row[j] = number(r.get(featureColumns.get(j)), line, featureColumns.get(j), "feature");
                 }
-                rowList.add(row);
-                lineList.add(line);
-                if (label != null) {
-                    rawLabelList.add(r.get(label));
+                if (label != null && categorical) {
+                    String name = r.get(label);
+                    if (given != null && !given.containsKey(name)) {
+                        throw new LuzjException(String.format(Locale.ROOT,
+                                "%s line %d: label '%s' is not one of the classes %s",
+                                file, line, Checks.echo(name), classes));
+                    }
+                    names.add(name);
+                } else if (label != null) {
+                    if (rows.size() == values.length) {
+                        values = Arrays.copyOf(values, values.length * 2);
+                    }
+                    values[rows.size()] = number(r.get(label), line, label, "label");
                 }
+                rows.add(row);
             }
-            Checks.check(!rowList.isEmpty(), "%s has a header but no rows", file);
-            float[][] rows = rowList.toArray(new float[0][]);
-            long[] lineOf = lineList.stream().mapToLong(Long::longValue).toArray();
-            String[] rawLabels = label == null ? null : rawLabelList.toArray(new String[0]);
+            Checks.check(!rows.isEmpty(), "%s has a header but no rows", file);
             List<String> classNames = List.of();
             float[] labels = null;
-            if (rawLabels != null) {
-                if (categorical) {
-                    classNames = classes != null ? classes : sortedDistinct(rawLabels);
-                    labels = classIndices(rawLabels, classNames, lineOf);
-                } else {
-                    labels = new float[rawLabels.length];
-                    for (int i = 0; i < rawLabels.length; i++) {
-                        labels[i] = number(rawLabels[i], lineOf[i], label, "label");
-                    }
+            if (label != null && categorical) {
+                classNames = classes != null ? classes : List.copyOf(new TreeSet<>(names));
+                Map<String, Integer> index = indexOf(classNames);
+                labels = new float[names.size()];
+                for (int i = 0; i < labels.length; i++) {
+                    labels[i] = index.get(names.get(i));
                 }
+            } else if (label != null) {
+                labels = Arrays.copyOf(values, rows.size());
             }
-            return new CsvDataset(featureColumns, classNames, rows, labels);
+            return new CsvDataset(featureColumns, classNames, rows.toArray(new float[0][]), labels);
+        }
+
+        private static Map<String, Integer> indexOf(List<String> names) {
+            Map<String, Integer> index = new HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                index.put(names.get(i), i);
+            }
+            return index;
         }
 
         /** Excel's "CSV UTF-8" starts with a byte order mark, which is not part of the first name. */
@@ -473,10 +489,6 @@ public final class CsvDataset implements SampleDataset {
             return features;
         }
 
-        private float number(CSVRecord r, long line, String column, String what) {
-            return number(r.get(column), line, column, what);
-        }
-
         private float number(String v, long line, String column, String what) {
             String where = String.format(Locale.ROOT,
                     "%s line %d, %s column '%s'", file, line, what, column);
@@ -505,28 +517,6 @@ public final class CsvDataset implements SampleDataset {
                         where, Checks.echo(v), FINITE));
             }
             return f;
-        }
-
-        private float[] classIndices(String[] raw, List<String> names, long[] lineOf) {
-            Map<String, Integer> index = new HashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                index.put(names.get(i), i);
-            }
-            float[] out = new float[raw.length];
-            for (int i = 0; i < raw.length; i++) {
-                Integer c = index.get(raw[i]);
-                if (c == null) {
-                    throw new LuzjException(String.format(Locale.ROOT,
-                            "%s line %d: label '%s' is not one of the classes %s",
-                            file, lineOf[i], raw[i], names));
-                }
-                out[i] = c;
-            }
-            return out;
-        }
-
-        private static List<String> sortedDistinct(String[] values) {
-            return List.copyOf(new TreeSet<>(Arrays.asList(values)));
         }
     }
 }

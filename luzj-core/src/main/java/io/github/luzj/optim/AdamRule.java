@@ -74,7 +74,8 @@ final class AdamRule implements UpdateRule {
                 decay(s.weight(), 1 - lr * weightDecay, numbers);
             }
         } else if (weightDecay != 0) {
-            g = g.add(moments.concat(slots, false).mul(numbers.operand(WEIGHT_DECAY, weightDecay, g)));
+            NDArray wd = numbers.operand(WEIGHT_DECAY, weightDecay, g);
+            g = g.add(moments.concat(slots, false).mul(wd));
         }
         long step = slots.get(0).state().step;
         updateFlat(group, step, moments, g, numbers);
@@ -102,7 +103,8 @@ final class AdamRule implements UpdateRule {
         v.muli(numbers.operand(BETA2, beta2, v))
                 .addi(scratch.muli(numbers.operand(ONE_MINUS_BETA2, 1 - beta2, v)).muli(g));
         // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-        m.muli(numbers.operand(BETA1, beta1, m)).addi(g.muli(numbers.operand(ONE_MINUS_BETA1, 1 - beta1, m)));
+        m.muli(numbers.operand(BETA1, beta1, m))
+                .addi(g.muli(numbers.operand(ONE_MINUS_BETA1, 1 - beta1, m)));
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2 = 1 - Math.pow(beta2, step);
         double stepSize = group.lr() / biasCorrection1;

@@ -43,9 +43,9 @@ final class SgdRule implements UpdateRule {
             if (state.momentumBuffer == null) {
                 state.momentumBuffer = keep.apply(d.duplicate());
             } else {
-                state.momentumBuffer
-                        .muli(mu)
-                        .addi(d.mul(numbers.operand(ONE_MINUS_DAMPENING, 1 - group.dampening(), weight)));
+                NDArray undamped =
+                        numbers.operand(ONE_MINUS_DAMPENING, 1 - group.dampening(), weight);
+                state.momentumBuffer.muli(mu).addi(d.mul(undamped));
             }
             d = group.nesterov() ? d.add(state.momentumBuffer.mul(mu)) : state.momentumBuffer;
         }

@@ -18,8 +18,8 @@ import java.util.function.UnaryOperator;
  * corrections, {@code eps}), as 0-dimensional arrays that the JVM rewrites in place.
  *
  * <p>DJL turns a number operand ({@code muli(0.9)}) into a new tensor over a new direct buffer,
- * and frees both after the call: 40-100 µs a call beside an operation on the convnet's 411,850
- * parameters, against 25-40 µs for the operation with a tensor operand (docs/performance.md,
+ * and frees both after the call: about 85 µs a call beside an operation on the convnet's 411,850
+ * parameters, against 35 µs for the operation with a 0-d array made once (docs/performance.md,
  * tenth session). On the CPU, DJL makes a tensor from a direct buffer over the buffer's own
  * memory, so here a step writes its numbers into one buffer from Java and the operands, views of
  * that tensor, hold them with no native call at all. An operand holds the number rounded to the
@@ -61,7 +61,12 @@ final class StepScalars {
     private final DataType type;
     private final Device device;
 
-    private StepScalars(ByteBuffer buffer, NDArray values, List<NDArray> operands, DataType type, Device device) {
+    private StepScalars(
+            ByteBuffer buffer,
+            NDArray values,
+            List<NDArray> operands,
+            DataType type,
+            Device device) {
         this.buffer = buffer;
         this.values = values;
         this.operands = operands;
@@ -90,12 +95,13 @@ final class StepScalars {
     static StepScalars of(NDArray like, int count, UnaryOperator<NDArray> keep) {
         DataType type = like.getDataType();
         Device device = like.getDevice();
-        if ((type != DataType.FLOAT32 && type != DataType.FLOAT64) || !Device.Type.CPU.equals(device.getDeviceType())) {
+        boolean cpu = Device.Type.CPU.equals(device.getDeviceType());
+        if ((type != DataType.FLOAT32 && type != DataType.FLOAT64) || !cpu) {
             return new StepScalars(null, null, List.of(), type, device);
         }
         NDManager manager = like.getManager();
-        ByteBuffer buffer =
-                ByteBuffer.allocateDirect(count * type.getNumOfBytes()).order(ByteOrder.nativeOrder());
+        ByteBuffer buffer = ByteBuffer.allocateDirect(count * type.getNumOfBytes());
+        buffer.order(ByteOrder.nativeOrder());
         NDArray values = keep.apply(manager.create(buffer, new Shape(count), type));
         List<NDArray> operands = new ArrayList<>();
         for (int i = 0; i < count; i++) {
