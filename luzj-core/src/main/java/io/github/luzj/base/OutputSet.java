@@ -32,6 +32,28 @@ public final class OutputSet {
     /** The file written last, naming the files of the set. */
     public static final String MANIFEST = "outputs.json";
 
+    /**
+     * The error when a set could not go where it was asked to and went to a fresh folder beside
+     * it instead, complete: the caller may fix what depends on the place (a report's links).
+     */
+    public static final class KeptAside extends LuzjException {
+        private final transient Path kept;
+
+        KeptAside(String message, Path kept, Throwable cause) {
+            super(message, cause);
+            this.kept = kept;
+        }
+
+        /**
+         * Returns where the set went.
+         *
+         * @return the folder beside the one asked for
+         */
+        public Path kept() {
+            return kept;
+        }
+    }
+
     /** More than any list of outputs luzj writes; a larger file is not read. */
     private static final long MAX_MANIFEST_BYTES = 1 << 20;
 
@@ -72,12 +94,12 @@ public final class OutputSet {
             if (!foreign.isEmpty()) {
                 Path kept = keepAside(abs, stage, names);
                 stage = null;
-                throw new LuzjException(String.format(
+                throw new KeptAside(String.format(
                         "%s already holds %s, which no earlier luzj run wrote there (its %s does not"
                                 + " list %s), so luzj left the folder as it was; this run's outputs are"
                                 + " in %s instead. Move %s away, or pass another folder",
                         out, shown(foreign), MANIFEST, foreign.size() == 1 ? "it" : "them", kept,
-                        foreign.size() == 1 ? "it" : "them"));
+                        foreign.size() == 1 ? "it" : "them"), kept, null);
             }
             Set<String> earlier = listed(abs);
             Files.createDirectories(abs);
@@ -89,23 +111,22 @@ public final class OutputSet {
             }
             writeManifest(abs, stillThere(abs, earlier, names));
         } catch (IOException e) {
-            String kept = "";
+            Path kept = null;
             if (moved.isEmpty()) {
                 // nothing replaced yet: the run's complete outputs are worth keeping
                 try {
-                    kept = "; this run's outputs are in " + keepAside(abs, stage, names);
+                    kept = keepAside(abs, stage, names);
                     stage = null;
                 } catch (IOException again) {
                     e.addSuppressed(again);
                 }
             }
-            throw new LuzjException(
-                    "cannot write the outputs into " + out + ": " + e + "; " + (moved.isEmpty()
-                            ? "the previous outputs there are unchanged" + kept
-                            : "these were already replaced: " + shown(moved) + ", the others are as"
-                                    + " before")
-                            + "; check that the folder is writable and the disk has room",
-                    e);
+            String message = "cannot write the outputs into " + out + ": " + e + "; " + (moved.isEmpty()
+                    ? "the previous outputs there are unchanged"
+                            + (kept != null ? "; this run's outputs are in " + kept : "")
+                    : "these were already replaced: " + shown(moved) + ", the others are as before")
+                    + "; check that the folder is writable and the disk has room";
+            throw kept != null ? new KeptAside(message, kept, e) : new LuzjException(message, e);
         } finally {
             AtomicFiles.deleteRecursively(stage);
         }

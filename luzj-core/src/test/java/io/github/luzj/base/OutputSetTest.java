@@ -75,9 +75,11 @@ class OutputSetTest {
         assertThatThrownBy(() -> OutputSet.write(out, stage -> {
             Files.writeString(stage.resolve("history.csv"), "new history");
             Files.writeString(stage.resolve("summary.json"), "new summary");
-        })).isInstanceOf(LuzjException.class)
+        })).isInstanceOf(OutputSet.KeptAside.class)
                 .hasMessageContaining(out + " already holds history.csv, which no earlier luzj run wrote there")
-                .hasMessageContaining("this run's outputs are in " + tmp.resolve("mine-new") + " instead");
+                .hasMessageContaining("this run's outputs are in " + tmp.resolve("mine-new") + " instead")
+                .extracting(e -> ((OutputSet.KeptAside) e).kept().toString())
+                .isEqualTo(tmp.resolve("mine-new").toAbsolutePath().normalize().toString());
         assertThat(out.resolve("history.csv")).hasContent("my own spreadsheet");
         assertThat(out.resolve("summary.json")).doesNotExist();
         assertThat(out.resolve(OutputSet.MANIFEST)).doesNotExist();
@@ -120,7 +122,7 @@ class OutputSetTest {
     void aRunsOutputsAreKeptWhenTheFolderCannotTakeThem() throws IOException {
         Path dangling = Files.createSymbolicLink(tmp.resolve("gone-out"), tmp.resolve("nowhere"));
         assertThatThrownBy(() -> OutputSet.write(dangling, stage -> Files.writeString(stage.resolve("a.csv"), "a")))
-                .isInstanceOf(LuzjException.class)
+                .isInstanceOf(OutputSet.KeptAside.class)
                 .hasMessageContaining("this run's outputs are in " + tmp.resolve("gone-out-new"));
         assertThat(tmp.resolve("gone-out-new/a.csv")).hasContent("a");
         Path big = Files.createDirectories(tmp.resolve("big"));

@@ -1,6 +1,7 @@
 package io.github.luzj.examples.chapter;
 
 import ai.djl.Device;
+import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.base.OutputSet;
 import io.github.luzj.data.FashionMnist;
@@ -80,8 +81,22 @@ public final class Chapter {
         }
         ChapterReport report = new ChapterReport(settings, dataArg, sections);
         // through OutputSet, like each experiment's files: a report.md of the user's is not replaced
-        OutputSet.write(out, stage -> Files.writeString(
-                stage.resolve("report.md"), report.markdown(stage, minutes, failures), StandardCharsets.UTF_8));
+        try {
+            OutputSet.write(out, stage -> Files.writeString(
+                    stage.resolve("report.md"), report.markdown(stage, "", minutes, failures),
+                    StandardCharsets.UTF_8));
+        } catch (OutputSet.KeptAside e) {
+            // the report went beside --out: its links to the experiments start from there
+            Path kept = e.kept();
+            String experiments = kept.relativize(out.toAbsolutePath().normalize()) + "/";
+            try {
+                AtomicFiles.writeString(kept.resolve("report.md"),
+                        report.markdown(kept, experiments, minutes, failures));
+            } catch (RuntimeException again) {
+                e.addSuppressed(again); // the report stays as written, its links from --out
+            }
+            throw e;
+        }
         System.out.printf(Locale.ROOT, "%nWrote %s (%.1f minutes)%n", out.resolve("report.md"), minutes);
         if (!failures.isEmpty()) {
             throw new LuzjException("some experiments failed: " + String.join(", ", failures) + "; see their errors above");

@@ -42,8 +42,11 @@ final class ChapterReport {
 
     /**
      * The report's text; its comparison plots are written into {@code dir}, where the report goes.
+     *
+     * @param experiments the path from the report's folder to the experiments' folder, ending in
+     *     '/', or "" when the report goes beside them
      */
-    String markdown(Path dir, double minutes, List<String> failures) {
+    String markdown(Path dir, String experiments, double minutes, List<String> failures) {
         StringBuilder md = new StringBuilder("# Speeding up training: the chapter's experiments in luzj\n\n");
         md.append(String.format(
                 Locale.ROOT,
@@ -73,7 +76,8 @@ final class ChapterReport {
             for (String img : List.of("history.png", "lr_finder.png", "lr.png")) {
                 if (Files.exists(settings.out().resolve(s.folder()).resolve(img))) {
                     md.append("![").append(s.title()).append(" ").append(img).append("](")
-                            .append(s.folder()).append('/').append(img).append(")\n\n");
+                            .append(experiments).append(s.folder()).append('/').append(img)
+                            .append(")\n\n");
                 }
             }
         }

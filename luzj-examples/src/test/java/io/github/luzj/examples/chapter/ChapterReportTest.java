@@ -3,6 +3,7 @@ package io.github.luzj.examples.chapter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.luzj.record.Records;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class ChapterReportTest {
                 new ChapterReport.Section("Without batch normalization", "no-batchnorm", List.of("batchnorm", "--no-batchnorm"), batchNorm(false, 0.8, 0.85)),
                 new ChapterReport.Section("Transfer learning", "transfer", List.of("transfer"), null));
         String md = new ChapterReport(settings, "bundled", sections)
-                .markdown(out, 1.5, List.of("Transfer learning (exit code 2)"));
+                .markdown(out, "", 1.5, List.of("Transfer learning (exit code 2)"));
         assertThat(md.lines())
                 .contains("| Batch normalization | 2 | 10000 | 0.9500 | 0.2500 | 3.5 |")
                 .contains("| Without batch normalization | 2 | 10000 | 0.8500 | 0.2500 | 3.5 |")
@@ -73,6 +74,23 @@ class ChapterReportTest {
                 .contains("`java -jar luzj-examples.jar batchnorm --no-batchnorm`");
         assertThat(md).contains("Total time: 1.5 minutes").doesNotContain("Schedule-free AdamW against");
         assertThat(out.resolve(ChapterReport.BATCH_NORM_PLOT)).isNotEmptyFile();
+    }
+
+    @Test
+    void aReportKeptBesideTheOutputFolderLinksBackIntoIt(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("results");
+        Files.createDirectories(out.resolve("batchnorm"));
+        Files.writeString(out.resolve("batchnorm/history.png"), "png");
+        Chapter.Settings settings = new Chapter.Settings("bundled", out, true, null, 1, false);
+        List<ChapterReport.Section> sections = List.of(new ChapterReport.Section(
+                "Batch normalization", "batchnorm", List.of("batchnorm"), batchNorm(true, 0.9)));
+        ChapterReport report = new ChapterReport(settings, "bundled", sections);
+        assertThat(report.markdown(out, "", 1, List.of()))
+                .contains("](batchnorm/history.png)");
+        Path kept = Files.createDirectories(tmp.resolve("results-new"));
+        assertThat(report.markdown(kept, "../results/", 1, List.of()))
+                .contains("](../results/batchnorm/history.png)");
+        assertThat(kept.resolve("../results/batchnorm/history.png")).exists();
     }
 
     @Test
