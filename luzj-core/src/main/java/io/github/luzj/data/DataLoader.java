@@ -66,7 +66,8 @@ public final class DataLoader {
      */
     public int size() {
         int n = dataset.size();
-        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        // in long: a batch size of Integer.MAX_VALUE ("everything at once") is one batch
+        return dropLast ? n / batchSize : (int) ((n + (long) batchSize - 1) / batchSize);
     }
 
     /**
@@ -130,11 +131,7 @@ public final class DataLoader {
      * @return {@code [batchSize, ...sample shape]}
      */
     public long[] featureShape() {
-        FloatTensor x = dataset.get(0).x();
-        if (transform != null) {
-            x = transform.apply(x, new SplittableRandom(seed));
-        }
-        return prepend(batchSize, x.shape());
+        return prepend(batchSize, load(0, seed, FIRST).x().shape());
     }
 
     /**
@@ -229,25 +226,16 @@ public final class DataLoader {
         long[] yShape = null;
         for (int i = 0; i < n; i++) {
             int index = order[from + i];
-            Sample s;
-            FloatTensor x;
-            try {
-                s = dataset.get(index);
-                x = s.x();
-                if (transform != null) {
-                    x = transform.apply(x, new SplittableRandom(mix(seed, epoch, index)));
-                }
-            } catch (RuntimeException e) {
-                throw new LuzjException(String.format(Locale.ROOT,
-                        "loading sample %d (batch %d of epoch %d) failed: %s",
-                        index, b + 1, epoch, e.getMessage() != null ? e.getMessage() : e), e);
-            }
+            Loaded loaded = load(index, mix(seed, epoch, index),
+                    String.format(Locale.ROOT, "batch %d of epoch %d", b + 1, epoch));
+            Sample s = loaded.sample();
+            FloatTensor x = loaded.x();
             if (xs == null) {
                 xShape = x.shape();
-                xs = new float[n * x.size()];
+                xs = new float[batchFloats(n, x.size(), "features")];
                 if (s.labeled()) {
                     yShape = s.y().shape();
-                    ys = new float[n * s.y().size()];
+                    ys = new float[batchFloats(n, s.y().size(), "labels")];
                 }
             } else {
                 checkSameShape(index, "features", xShape, x.shape());
@@ -272,7 +260,50 @@ public final class DataLoader {
      * @return true when the first example has a label
      */
     public boolean labeled() {
-        return dataset.get(0).labeled();
+        return load(0, seed, FIRST).sample().labeled();
+    }
+
+    /** The first sample, read before any batch: it sets the model's input shape. */
+    private static final String FIRST = "the first, read to set up the model";
+
+    /** A sample and its features after the transform. */
+    private record Loaded(Sample sample, FloatTensor x) {}
+
+    /**
+     * Reads sample {@code index} and transforms its features; whatever the dataset or the
+     * transform throws, or a null they return, is one error naming the sample and {@code where}.
+     */
+    private Loaded load(int index, long transformSeed, String where) {
+        try {
+            Sample s = dataset.get(index);
+            if (s == null) {
+                throw new LuzjException("the dataset's get(" + index + ") returned null; return a Sample");
+            }
+            FloatTensor x = s.x();
+            if (transform != null) {
+                x = transform.apply(x, new SplittableRandom(transformSeed));
+                if (x == null) {
+                    throw new LuzjException("the transform returned null; return the features it made");
+                }
+            }
+            return new Loaded(s, x);
+        } catch (RuntimeException e) {
+            throw new LuzjException(String.format(Locale.ROOT,
+                    "loading sample %d (%s) failed: %s",
+                    index, where, e.getMessage() != null ? e.getMessage() : e), e);
+        }
+    }
+
+    /** The floats of a batch of {@code n} samples of {@code size} each, if one array holds them. */
+    private static int batchFloats(int n, int size, String what) {
+        long floats = (long) n * size;
+        if (floats > Integer.MAX_VALUE - 8) {
+            throw new LuzjException(String.format(Locale.ROOT,
+                    "a batch of %d samples of %,d %s values each is %,d floats, more than one Java"
+                            + " array holds (2,147,483,639); lower the batch size",
+                    n, size, what, floats));
+        }
+        return (int) floats;
     }
 
     private static void checkSameLabelling(int index, boolean firstLabeled, Sample s) {

@@ -33,12 +33,18 @@ public final class Standardizer {
      */
     public static Standardizer fit(float[][] rows) {
         Checks.check(rows != null && rows.length > 0, "no rows to fit a standardizer on");
+        Checks.check(rows[0] != null, "row 0 is null; pass a value for every row");
         int d = rows[0].length;
         double[] mean = new double[d];
         double[] sq = new double[d];
-        for (float[] r : rows) {
+        for (int i = 0; i < rows.length; i++) {
+            float[] r = rows[i];
+            Checks.check(r != null, "row %d is null; pass a value for every row", i);
             Checks.check(r.length == d, "rows of %d and %d values; every row needs %d", d, r.length, d);
             for (int j = 0; j < d; j++) {
+                Checks.check(Float.isFinite(r[j]),
+                        "row %d, column %d is %s; fill in or drop missing values before fitting",
+                        i, j, r[j]);
                 mean[j] += r[j];
             }
         }
@@ -77,13 +83,17 @@ public final class Standardizer {
      * @return the standardizer
      */
     public static Standardizer of(double[] means, double[] stds) {
+        Checks.check(means != null && stds != null, "pass the means and the standard deviations");
         Checks.check(
                 means.length == stds.length,
                 "%d means but %d standard deviations; pass one of each per column",
                 means.length,
                 stds.length);
-        for (double s : stds) {
-            Checks.check(s > 0, "standard deviations must be > 0, got %s", Arrays.toString(stds));
+        for (int j = 0; j < stds.length; j++) {
+            Checks.check(stds[j] > 0 && Double.isFinite(stds[j]),
+                    "standard deviations must be finite and > 0, got %s", Arrays.toString(stds));
+            Checks.check(Double.isFinite(means[j]),
+                    "means must be finite numbers, got %s", Arrays.toString(means));
         }
         return new Standardizer(means.clone(), stds.clone());
     }

@@ -84,16 +84,21 @@ public final class TensorDataset implements SampleDataset {
      */
     public TensorDataset reshape(long... shape) {
         long n = 1;
+        boolean overflows = false;
         for (long d : shape) {
             Checks.check(d >= 1, "reshape sizes must be >= 1, got %s", Arrays.toString(shape));
-            n *= d;
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                overflows = true;
+            }
         }
         Checks.check(
-                n == rows[0].length,
-                "cannot reshape rows of %d values to %s (%d values); the sizes must multiply to %d",
+                !overflows && n == rows[0].length,
+                "cannot reshape rows of %d values to %s (%s values); the sizes must multiply to %d",
                 rows[0].length,
                 Arrays.toString(shape),
-                n,
+                overflows ? "more" : Long.toString(n),
                 rows[0].length);
         return new TensorDataset(rows, labels, shape.clone());
     }

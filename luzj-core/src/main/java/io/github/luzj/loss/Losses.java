@@ -4,7 +4,6 @@ import ai.djl.training.loss.L1Loss;
 import ai.djl.training.loss.L2Loss;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.loss.SigmoidBinaryCrossEntropyLoss;
-import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 
 /**
  * Losses under torch's names with torch's values (the mean over the batch), so that a
@@ -45,12 +44,13 @@ public final class Losses {
     /**
      * torch's {@code nn.CrossEntropyLoss()}, {@code "cross_entropy"}: raw scores {@code [N, C]}
      * (no softmax layer) against class indices {@code [N]}, {@code -log softmax(pred)[y]}
-     * averaged over the batch.
+     * averaged over the batch. A label that is not a whole number is refused, as torch refuses
+     * float class indices.
      *
      * @return the loss
      */
     public static Loss crossEntropy() {
-        return new SoftmaxCrossEntropyLoss("cross_entropy", 1f, -1, true, true);
+        return new ClassIndexCrossEntropy("cross_entropy");
     }
 
     /**

@@ -1,0 +1,39 @@
+package io.github.luzj.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import io.github.luzj.base.LuzjException;
+
+/**
+ * DJL's sparse softmax cross-entropy, refusing labels that are not whole numbers: DJL turns a
+ * label into a class index by truncating it, so 1.7 would train as class 1 without a word (torch
+ * refuses float class indices). A class index out of range the engine refuses itself.
+ */
+final class ClassIndexCrossEntropy extends SoftmaxCrossEntropyLoss {
+
+    ClassIndexCrossEntropy(String name) {
+        super(name, 1f, -1, true, true);
+    }
+
+    @Override
+    public NDArray evaluate(NDList labels, NDList predictions) {
+        NDArray y = labels.singletonOrThrow();
+        if (y.getDataType().isFloating()) {
+            boolean whole;
+            try (NDArray floor = y.floor();
+                    NDArray same = floor.eq(y);
+                    NDArray all = same.all()) {
+                whole = all.getBoolean();
+            }
+            if (!whole) {
+                throw new LuzjException(
+                        "the loss " + getName() + " takes class indices 0, 1, 2, ... as labels, but a"
+                                + " label of this batch is not a whole number (a fraction or NaN);"
+                                + " label each example with its class index, or use Losses.mse()"
+                                + " for a numeric target");
+            }
+        }
+        return super.evaluate(labels, predictions);
+    }
+}

@@ -1,0 +1,185 @@
+package io.github.luzj;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import io.github.luzj.base.LuzjException;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.data.FloatTensor;
+import io.github.luzj.data.Sample;
+import io.github.luzj.data.SampleDataset;
+import io.github.luzj.data.Standardizer;
+import io.github.luzj.data.TensorDataset;
+import io.github.luzj.fit.FitOptions;
+import io.github.luzj.loss.Losses;
+import io.github.luzj.optim.Optimizers;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The "your own data" API on input a hostile review found getting through: each case is one clear
+ * {@link LuzjException} (or the right result) where a raw exception, a silent truncation or an
+ * empty training came out before.
+ */
+class UserDataErrorsTest {
+
+    static float[][] rows(int n, int d) {
+        SplittableRandom r = new SplittableRandom(1);
+        float[][] x = new float[n][d];
+        for (float[] row : x) {
+            for (int j = 0; j < d; j++) {
+                row[j] = (float) r.nextGaussian();
+            }
+        }
+        return x;
+    }
+
+    static SequentialBlock net(int out) {
+        return new SequentialBlock().add(Linear.builder().setUnits(out).build());
+    }
+
+    static FittedModel fit(DataLoader train) {
+        return Luz.setup(net(2), Losses.crossEntropy(), Optimizers.adam())
+                .fit(FitOptions.builder(train).epochs(1).verbose(false).build());
+    }
+
+    /** A batch size of Integer.MAX_VALUE ("all at once") is one batch, not none. */
+    @Test
+    void hugeBatchSizeStillMakesOneBatch() {
+        DataLoader all = DataLoader.builder(TensorDataset.of(rows(8, 3), new int[8]))
+                .batchSize(Integer.MAX_VALUE).workers(0).build();
+        assertThat(all.size()).isEqualTo(1);
+        try (FittedModel f = fit(all)) {
+            assertThat(f.globalStep()).isEqualTo(1);
+        }
+    }
+
+    /** ... and predict over such a loader gives every row. */
+    @Test
+    void hugeBatchSizePredict() {
+        try (FittedModel f = fit(DataLoader.builder(TensorDataset.of(rows(8, 3), new int[8]))
+                .workers(0).build())) {
+            DataLoader all = DataLoader.builder(TensorDataset.of(rows(8, 3)))
+                    .batchSize(Integer.MAX_VALUE).build();
+            assertThat(f.predictRows(all)).hasNumberOfRows(8);
+
+        }
+    }
+
+    /** A transform failing on the first sample, read before any batch, is named like any other. */
+    @Test
+    void transformFailingOnFirstSampleIsOneLuzjException() {
+        DataLoader dl = DataLoader.builder(TensorDataset.of(rows(8, 3), new int[8])).workers(2)
+                .transform((x, rng) -> {
+                    throw new IllegalStateException("user transform bug");
+                }).build();
+        assertThatThrownBy(() -> fit(dl)).isInstanceOf(LuzjException.class)
+                .hasMessageContaining("loading sample 0 (the first, read to set up the model) failed:"
+                        + " user transform bug");
+
+    }
+
+    /** So is a dataset failing on it. */
+    @Test
+    void datasetFailingOnFirstSampleIsOneLuzjException() {
+        SampleDataset bad = new SampleDataset() {
+            @Override
+            public int size() {
+                return 8;
+            }
+
+            @Override
+            public Sample get(int index) {
+                throw new IllegalStateException("cannot open record " + index);
+            }
+        };
+        DataLoader dl = DataLoader.builder(bad).workers(2).build();
+        assertThatThrownBy(() -> fit(dl)).isInstanceOf(LuzjException.class)
+                .hasMessageContaining("loading sample 0 (the first, read to set up the model) failed:"
+                        + " cannot open record 0");
+
+    }
+
+    /** A transform returning null is named, with or without workers. */
+    @Test
+    void transformReturningNullIsOneLuzjException() {
+        for (int workers : new int[] {0, 2}) {
+            DataLoader dl = DataLoader.builder(TensorDataset.of(rows(8, 3), new int[8]))
+                    .workers(workers).transform((x, rng) -> null).build();
+            assertThatThrownBy(() -> fit(dl)).isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("the transform returned null");
+
+        }
+    }
+
+    /** A batch of more floats than one Java array holds is refused, not a wrapped size. */
+    @Test
+    void batchTooLargeForOneArrayIsOneLuzjException() {
+        FloatTensor big = new FloatTensor(new float[1 << 20], new long[] {1 << 20});
+        SampleDataset lazy = new SampleDataset() {
+            @Override
+            public int size() {
+                return 4096;
+            }
+
+            @Override
+            public Sample get(int index) {
+                return Sample.unlabeled(big);
+            }
+        };
+        DataLoader dl = DataLoader.builder(lazy).batchSize(2048).workers(0).build();
+        assertThatThrownBy(() -> dl.iterator(1).next()).isInstanceOf(LuzjException.class)
+                .hasMessageContaining("a batch of 2048 samples of 1,048,576 features values each is"
+                        + " 2,147,483,648 floats")
+                .hasMessageContaining("lower the batch size");
+
+    }
+
+    /** A reshape whose sizes multiply past a long is refused, not left to the engine. */
+    @Test
+    void reshapeOverflowIsRefused() {
+        TensorDataset t = TensorDataset.of(rows(8, 4), new int[8]);
+        assertThatThrownBy(() -> t.reshape(4611686018427387905L, 4))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("cannot reshape rows of 4 values to [4611686018427387905, 4] (more"
+                        + " values)");
+
+    }
+
+    /** Cross-entropy refuses fractional class labels, which DJL would truncate; whole ones train. */
+    @Test
+    void fractionalClassLabelsAreRefused() {
+        float[] y = new float[8];
+        y[3] = 0.5f;
+        y[4] = 1.7f;
+        DataLoader dl = DataLoader.builder(TensorDataset.of(rows(8, 3), y)).batchSize(4)
+                .workers(0).build();
+        assertThatThrownBy(() -> fit(dl)).isInstanceOf(LuzjException.class);
+
+    }
+
+    /** A standardizer refuses NaN and infinite values and statistics. */
+    @Test
+    void standardizerRefusesNonFiniteValues() {
+        float[][] r = rows(5, 2);
+        r[1][0] = Float.NaN;
+        assertThatThrownBy(() -> Standardizer.fit(r)).isInstanceOf(LuzjException.class)
+                .hasMessageContaining("row 1, column 0 is NaN");
+
+        assertThatThrownBy(() -> Standardizer.of(new double[] {Double.NaN}, new double[] {1}))
+                .isInstanceOf(LuzjException.class);
+        assertThatThrownBy(() -> Standardizer.of(new double[] {0}, new double[] {Double.POSITIVE_INFINITY}))
+                .isInstanceOf(LuzjException.class);
+    }
+
+    /** ... and null rows or statistics. */
+    @Test
+    void standardizerNullsAreLuzjExceptions() {
+        assertThatThrownBy(() -> Standardizer.fit(new float[][] {{1}, null}))
+                .isInstanceOf(LuzjException.class);
+        assertThatThrownBy(() -> Standardizer.of(null, new double[] {1}))
+                .isInstanceOf(LuzjException.class);
+    }
+}
