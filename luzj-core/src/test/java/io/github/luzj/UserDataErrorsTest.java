@@ -131,7 +131,7 @@ class UserDataErrorsTest {
         };
         DataLoader dl = DataLoader.builder(lazy).batchSize(2048).workers(0).build();
         assertThatThrownBy(() -> dl.iterator(1).next()).isInstanceOf(LuzjException.class)
-                .hasMessageContaining("a batch of 2048 samples of 1,048,576 features values each is"
+                .hasMessageContaining("a batch of 2048 samples of 1,048,576 feature values each is"
                         + " 2,147,483,648 floats")
                 .hasMessageContaining("lower the batch size");
 

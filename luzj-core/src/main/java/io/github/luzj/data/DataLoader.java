@@ -232,10 +232,10 @@ public final class DataLoader {
             FloatTensor x = loaded.x();
             if (xs == null) {
                 xShape = x.shape();
-                xs = new float[batchFloats(n, x.size(), "features")];
+                xs = new float[batchFloats(n, x.size(), "feature")];
                 if (s.labeled()) {
                     yShape = s.y().shape();
-                    ys = new float[batchFloats(n, s.y().size(), "labels")];
+                    ys = new float[batchFloats(n, s.y().size(), "label")];
                 }
             } else {
                 checkSameShape(index, "features", xShape, x.shape());
