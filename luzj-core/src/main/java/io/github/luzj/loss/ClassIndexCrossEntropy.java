@@ -1,5 +1,6 @@
 package io.github.luzj.loss;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
@@ -9,6 +10,10 @@ import io.github.luzj.base.LuzjException;
  * DJL's sparse softmax cross-entropy, refusing labels that are not whole numbers: DJL turns a
  * label into a class index by truncating it, so 1.7 would train as class 1 without a word (torch
  * refuses float class indices). A class index out of range the engine refuses itself.
+ *
+ * <p>The check reads one boolean back from the labels' device each batch. On the CPU that is a
+ * copy of one byte; on a GPU it would make the host wait for the forward pass at every batch, so
+ * there labels are taken as they are.
  */
 final class ClassIndexCrossEntropy extends SoftmaxCrossEntropyLoss {
 
@@ -19,7 +24,7 @@ final class ClassIndexCrossEntropy extends SoftmaxCrossEntropyLoss {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray y = labels.singletonOrThrow();
-        if (y.getDataType().isFloating()) {
+        if (y.getDataType().isFloating() && Device.Type.CPU.equals(y.getDevice().getDeviceType())) {
             boolean whole;
             try (NDArray floor = y.floor();
                     NDArray same = floor.eq(y);

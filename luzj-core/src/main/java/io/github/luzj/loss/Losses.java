@@ -44,8 +44,8 @@ public final class Losses {
     /**
      * torch's {@code nn.CrossEntropyLoss()}, {@code "cross_entropy"}: raw scores {@code [N, C]}
      * (no softmax layer) against class indices {@code [N]}, {@code -log softmax(pred)[y]}
-     * averaged over the batch. A label that is not a whole number is refused, as torch refuses
-     * float class indices.
+     * averaged over the batch. On the CPU, a label that is not a whole number is refused, as
+     * torch refuses float class indices (DJL would truncate it).
      *
      * @return the loss
      */
