@@ -133,6 +133,9 @@ public final class ExponentialMovingAverage implements Callback {
             case FIT_BEGIN -> begin(ctx);
             case TRAIN_BATCH_AFTER_STEP -> update(ctx);
             case VALID_BEGIN -> {
+                Checks.check(average != null && live != null,
+                        "%s holds no average: it makes one during fit; pass it to fit first, then to"
+                                + " evaluate", name());
                 live.copyFrom(ctx.block());
                 average.writeTo(ctx.block());
             }

@@ -55,6 +55,10 @@ public final class GradientClipping implements Callback {
     private GradientClipping(boolean byNorm, double limit, double normType) {
         this.byNorm = byNorm;
         this.limit = Checks.positive(byNorm ? "maxNorm" : "clipValue", limit);
+        if ((float) limit == 0) { // the clip runs in float: a smaller limit would zero every gradient
+            throw Checks.fail(byNorm ? "maxNorm" : "clipValue", "at least 1.4e-45, the smallest float",
+                    Checks.fmt(limit));
+        }
         if (!(normType > 0)) {
             throw Checks.fail("normType", "> 0 (2 for L2, Double.POSITIVE_INFINITY for max)",
                     Checks.fmt(normType));

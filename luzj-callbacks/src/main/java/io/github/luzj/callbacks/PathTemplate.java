@@ -102,7 +102,22 @@ final class PathTemplate {
                     "format '" + spec + "' of {epoch} in path template '" + template
                             + "' has a precision, which whole numbers do not take; use 02d");
         }
-        return "%" + s.group(1) + s.group(2) + (s.group(3) == null ? "" : s.group(3)) + type;
+        // Python reads "0.3f" and "00d" as a zero fill without a width, which pads nothing; Java's
+        // Formatter refuses a 0 flag without a width, so the flag goes with the width it needs
+        String width = s.group(2).replaceFirst("^0+", "");
+        if (width.length() > 3 || (!width.isEmpty() && Integer.parseInt(width) > 255)) {
+            throw new LuzjException(
+                    "format '" + spec + "' of {" + name + "} in path template '" + template
+                            + "' is wider than 255, the longest file name; use a width such as 02d");
+        }
+        String precision = s.group(3) == null ? "" : s.group(3);
+        if (precision.length() > 3) {
+            throw new LuzjException(
+                    "format '" + spec + "' of {" + name + "} in path template '" + template
+                            + "' has a precision above 99; use one such as .4f");
+        }
+        String flag = width.isEmpty() ? "" : s.group(1);
+        return "%" + flag + width + precision + type;
     }
 
     /**

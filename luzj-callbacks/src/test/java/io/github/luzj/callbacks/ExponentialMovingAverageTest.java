@@ -131,6 +131,21 @@ class ExponentialMovingAverageTest {
     }
 
     @Test
+    void anAverageNotMadeByAFitIsSaidSoAndTheSameOneTwiceInAFitIsRefused() {
+        ExponentialMovingAverage ema = LuzCallbacks.ema(0.9);
+        try (FittedModel m = Fixtures.fitClasses(Fixtures.classifier(), 1, false)) {
+            assertThatThrownBy(() -> m.evaluate(Fixtures.validClasses(), ema))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("holds no average: it makes one during fit; pass it to fit"
+                            + " first");
+        }
+        // a second entry would copy the average it had swapped in as the live weights
+        assertThatThrownBy(() -> Fixtures.fitClasses(Fixtures.classifier(), 1, true, ema, ema))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is passed twice to one fit");
+    }
+
+    @Test
     void aDecayOutsideTheRangeIsRefused() {
         assertThatThrownBy(() -> LuzCallbacks.ema(1.0))
                 .isInstanceOf(LuzjException.class)

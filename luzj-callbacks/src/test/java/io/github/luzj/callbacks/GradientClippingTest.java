@@ -187,6 +187,10 @@ class GradientClippingTest {
                 .isInstanceOf(LuzjException.class)
                 .hasMessage("normType must be > 0 (2 for L2, Double.POSITIVE_INFINITY for max),"
                         + " got -2");
+        // the clip runs in float, where this limit is 0 and would zero every gradient
+        assertThatThrownBy(() -> GradientClipping.byValue(1e-50))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("clipValue must be at least 1.4e-45, the smallest float");
         assertThatThrownBy(() -> GradientClipping.byValue(1).normType(2))
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("normType applies to clipping by norm");

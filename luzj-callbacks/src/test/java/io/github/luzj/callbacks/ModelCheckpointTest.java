@@ -164,6 +164,21 @@ class ModelCheckpointTest {
     }
 
     @Test
+    void pythonsZeroFillWithoutAWidthPadsNothingAndHugeWidthsAreRefusedAtConstruction() {
+        ModelCheckpoint cb = LuzCallbacks.modelCheckpoint("ck/e{epoch:0d}-{epoch:00d}-{valid_loss:0.3f}");
+        FakeContext ctx = new FakeContext();
+        cb.on(Phase.FIT_BEGIN, ctx);
+        cb.on(Phase.EPOCH_END, ctx.validLoss(3, 0.25));
+        assertThat(ctx.checkpoints).containsExactly(Path.of("ck/e3-3-0.250"));
+        assertThatThrownBy(() -> LuzCallbacks.modelCheckpoint("ck/{epoch:99999999999d}"))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is wider than 255");
+        assertThatThrownBy(() -> LuzCallbacks.modelCheckpoint("ck/{valid_loss:.9999f}"))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("has a precision above 99");
+    }
+
+    @Test
     void badTemplatesAreRefusedAtConstruction() {
         assertThatThrownBy(() -> LuzCallbacks.modelCheckpoint("ck/{foo}"))
                 .isInstanceOf(LuzjException.class)

@@ -6,9 +6,11 @@ import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,14 @@ final class CallbackList {
      */
     public CallbackList(List<? extends Callback> callbacks) {
         this.all = List.copyOf(callbacks);
+        Set<Callback> once = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Callback cb : all) {
+            if (!once.add(cb)) {
+                // a callback keeps state: given twice it would count each epoch and batch twice
+                throw new LuzjException("callback " + cb.name() + " is passed twice to one fit; pass it"
+                        + " once, or make a second one for a second role");
+            }
+        }
         Map<String, Integer> seen = new HashMap<>();
         for (Callback cb : all) {
             int n = seen.merge(cb.name(), 1, Integer::sum);
