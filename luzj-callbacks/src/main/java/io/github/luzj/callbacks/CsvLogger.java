@@ -1,10 +1,16 @@
 package io.github.luzj.callbacks;
 
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.InputFiles;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.record.RecordsCsv;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
@@ -58,7 +64,7 @@ public final class CsvLogger implements Callback {
 
     @Override
     public Set<Phase> callOn() {
-        return EnumSet.of(Phase.EPOCH_END);
+        return EnumSet.of(Phase.FIT_BEGIN, Phase.EPOCH_END);
     }
 
     @Override
@@ -68,6 +74,32 @@ public final class CsvLogger implements Callback {
 
     @Override
     public void on(Phase phase, Context ctx) {
-        RecordsCsv.writeHistory(ctx.records(), path);
+        if (phase == Phase.FIT_BEGIN) {
+            refuseForeignFile();
+        } else {
+            RecordsCsv.writeHistory(ctx.records(), path);
+        }
+    }
+
+    /**
+     * A file already at the path is rewritten only when it is a history luzj wrote (its first line
+     * the {@code epoch} header): before any training, so a user's file is never replaced.
+     */
+    private void refuseForeignFile() {
+        if (!Files.isRegularFile(path)) {
+            return; // missing, or a folder the first write names
+        }
+        byte[] start;
+        try (InputStream in = Files.newInputStream(path)) {
+            start = in.readNBytes(4096);
+        } catch (IOException e) {
+            throw InputFiles.unreadable(path, "CSV log", e);
+        }
+        String first = new String(start, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        if (start.length > 0 && !first.equals("epoch") && !first.startsWith("epoch,")) {
+            throw new LuzjException("the CSV log " + path + " already holds a file that is not a luzj"
+                    + " history (its first line is '" + Checks.echo(first) + "'), and luzj leaves it"
+                    + " alone; pass another file to csvLogger, or move that one away");
+        }
     }
 }

@@ -1,8 +1,10 @@
 package io.github.luzj.callbacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.luzj.FittedModel;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.fit.FitOptions;
@@ -78,6 +80,30 @@ class CsvLoggerTest {
                 assertThat(files.map(p -> p.getFileName().toString())).containsExactly("h.csv");
             }
             assertThat(lines(csv)).hasSize(3).first().isEqualTo("epoch,train_loss");
+        }
+    }
+
+    @Test
+    void aFileThatIsNotALuzjHistoryIsLeftAloneAndNothingTrains(@TempDir Path dir) throws IOException {
+        Path csv = Files.writeString(dir.resolve("data.csv"), "x,y\n1,2\n3,4\n");
+        List<Integer> batches = new ArrayList<>();
+        Callback count = Callback.on(Phase.TRAIN_BATCH_END, ctx -> batches.add(ctx.batchIndex()));
+        assertThatThrownBy(() -> Fixtures.fitClasses(
+                        Fixtures.classifier(), 1, false, count, LuzCallbacks.csvLogger(csv)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("the CSV log " + csv + " already holds a file that is not a luzj"
+                        + " history (its first line is 'x,y')");
+        assertThat(csv).hasContent("x,y\n1,2\n3,4\n");
+        assertThat(batches).as("refused before any training").isEmpty();
+        // an empty file, or a history of an earlier run, is written over
+        Files.writeString(csv, "");
+        try (FittedModel ignored = Fixtures.fitClasses(
+                Fixtures.classifier(), 1, false, LuzCallbacks.csvLogger(csv))) {
+            assertThat(lines(csv)).first().isEqualTo("epoch,train_loss");
+        }
+        try (FittedModel ignored = Fixtures.fitClasses(
+                Fixtures.classifier(), 2, false, LuzCallbacks.csvLogger(csv))) {
+            assertThat(lines(csv)).hasSize(3);
         }
     }
 }
