@@ -160,7 +160,8 @@ public final class LrSchedulerCallback implements Callback {
     /** How often the schedule steps in one epoch at its phase. */
     private int stepsPerEpoch(Context ctx) {
         if (stepAt.isTrainBatch()) {
-            return ctx.stepsPerEpoch();
+            // a phase before the optimizer's step runs at every batch, accumulation or not
+            return stepsPerOptimizerStep() ? ctx.stepsPerEpoch() : ctx.trainBatches();
         }
         if (stepAt.name().startsWith("VALID_BATCH")) {
             return Math.max(ctx.validBatches(), 1);

@@ -119,6 +119,21 @@ class LrSchedulerFitTest {
     }
 
     @Test
+    void beforeTheOptimizersStepTheScheduleStepsAtEveryBatchAccumulationOrNot() {
+        // 100 samples in batches of 2 with k = 2: a schedule at on_train_batch_begin runs 50 times
+        // an epoch, not the 25 optimizer steps; built for 25 it died midway through epoch 1
+        LrSchedulerCallback cb =
+                LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01), "on_train_batch_begin");
+        try (FittedModel fitted =
+                Luz.setup(Linear.builder().setUnits(1).build(), Loss.l2Loss(),
+                                Optimizers.sgd().lr(0.1))
+                        .fit(FitOptions.builder(data(100, 2)).epochs(2).callbacks(cb)
+                                .accumulateGradBatches(2).verbose(false).build())) {
+            assertThat(cb.scheduler().lastEpoch()).isEqualTo(100);
+        }
+    }
+
+    @Test
     void theChaptersOneCycleMovesAdamsBeta1AsPyTorchDoes() {
         // the chapter's schedule exactly: Adam, max_lr 0.01, 5 epochs x 469 batches
         var oracle = Oracle.byName("chapter_one_cycle_adam");
