@@ -47,6 +47,10 @@ public final class LrSchedulerCallback implements Callback {
     private final Monitor monitor;
     private LrScheduler scheduler;
     private JsonObject pendingState;
+    /** The steps the running schedule was built for, -1 when open-ended or not built yet. */
+    private long plannedSteps = -1;
+    /** The steps the checkpoint's schedule was built for, -1 when unknown (older checkpoints). */
+    private long pendingPlanned = -1;
 
     private LrSchedulerCallback(
             SchedulerSpec spec, Phase stepAt, Monitor monitor) {
@@ -142,10 +146,21 @@ public final class LrSchedulerCallback implements Callback {
         if (phase == Phase.FIT_BEGIN) {
             SchedulerSpec completed = spec.withFitDefaults(ctx.fitEpochs(), stepsPerEpoch(ctx));
             checkLength(completed, ctx);
+            long planned = completed.plannedSteps();
+            if (pendingState != null && pendingPlanned >= 0 && planned != pendingPlanned) {
+                // the saved step count continues on a curve of another length: neither schedule
+                throw new LuzjException(String.format(Locale.ROOT,
+                        "the checkpoint's %s schedule was built for %d steps but this fit's is %d;"
+                                + " a fixed-length schedule cannot change its length midway, so"
+                                + " resume with the epochs it was written with",
+                        spec.kind(), pendingPlanned, planned));
+            }
             scheduler = completed.build(ctx.optimizer().groups());
+            plannedSteps = planned;
             if (pendingState != null) {
                 scheduler.loadState(pendingState);
                 pendingState = null;
+                pendingPlanned = -1;
             }
         } else if (phase == stepAt) {
             if (stepsPerOptimizerStep() && !ctx.optimizerStepped()) {
@@ -223,6 +238,10 @@ public final class LrSchedulerCallback implements Callback {
         o.addProperty("kind", spec.kind());
         if (scheduler != null || pendingState != null) {
             o.add("scheduler", scheduler != null ? scheduler.state() : pendingState.deepCopy());
+            long planned = scheduler != null ? plannedSteps : pendingPlanned;
+            if (planned >= 0) {
+                o.addProperty("planned_steps", planned);
+            }
         }
         return o;
     }
@@ -234,6 +253,9 @@ public final class LrSchedulerCallback implements Callback {
             return; // nothing saved, or saved before the fit began: nothing scheduled yet
         }
         JsonObject saved = o.getAsJsonObject("scheduler");
+        JsonElement planned = o.get("planned_steps");
+        pendingPlanned = planned != null && planned.isJsonPrimitive()
+                && planned.getAsJsonPrimitive().isNumber() ? planned.getAsLong() : -1;
         if (scheduler != null) {
             scheduler.loadState(saved);
         } else {

@@ -1,11 +1,13 @@
 package io.github.luzj.callbacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.nn.core.Linear;
 import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callbacks.lr.LrSchedulers;
 import io.github.luzj.callbacks.lr.Oracle;
 import io.github.luzj.data.DataLoader;
@@ -16,8 +18,10 @@ import io.github.luzj.fit.FitOptions;
 import io.github.luzj.optim.OptimizerSpec;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.record.Records;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real fits of a one-unit linear model: the learning rate and momentum / {@code beta1} the
@@ -130,6 +134,37 @@ class LrSchedulerFitTest {
                         .fit(FitOptions.builder(data(100, 2)).epochs(2).callbacks(cb)
                                 .accumulateGradBatches(2).verbose(false).build())) {
             assertThat(cb.scheduler().lastEpoch()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void aFixedLengthScheduleResumedIntoALongerFitIsRefusedAndTheSameLengthResumes(@TempDir Path tmp) {
+        Path dir = tmp.resolve("ck");
+        try (FittedModel ignored = Fixtures.classifier(Optimizers.adam().lr(0.01))
+                .fit(FitOptions.builder(Fixtures.trainClasses()).epochs(2).verbose(false)
+                        .callbacks(LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01), "on_batch_end"),
+                                LuzCallbacks.modelCheckpoint(dir.toString()))
+                        .build())) {
+            // the checkpoint holds the schedule built for 2 epochs
+        }
+        // 4 epochs would continue the 2-epoch step count on a 4-epoch curve: neither schedule
+        assertThatThrownBy(() -> Fixtures.classifier(Optimizers.adam().lr(0.01))
+                        .fit(FitOptions.builder(Fixtures.trainClasses()).epochs(4).verbose(false)
+                                .resumeFrom(dir)
+                                .callbacks(LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01),
+                                        "on_batch_end"),
+                                        LuzCallbacks.modelCheckpoint(tmp.resolve("ck4").toString()))
+                                .build()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("the checkpoint's OneCycleLR schedule was built for")
+                .hasMessageContaining("resume with the epochs it was written with");
+        try (FittedModel resumed = Fixtures.classifier(Optimizers.adam().lr(0.01))
+                .fit(FitOptions.builder(Fixtures.trainClasses()).epochs(2).verbose(false)
+                        .resumeFrom(dir)
+                        .callbacks(LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.01), "on_batch_end"),
+                                LuzCallbacks.modelCheckpoint(tmp.resolve("ck2").toString()))
+                        .build())) {
+            assertThat(resumed.records().steps()).isNotEmpty();
         }
     }
 
