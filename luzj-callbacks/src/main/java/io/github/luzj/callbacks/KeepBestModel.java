@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * model, its optimizer and any predictor keep working, and frees the copy. The optimizer's
  * state and the records stay those of the last epoch, as in luz.
  *
+ * <p>A validation metric is judged on the weights validation ran on, which are not the live ones
+ * when another callback swaps its own in for validation (the {@link ExponentialMovingAverage}'s
+ * average): so with a {@code valid_} monitor the weights are copied at {@link Phase#VALID_BEGIN},
+ * after any such swap, into a second buffer, which becomes the kept copy when the epoch improves
+ * (two copies of the weights then, no more copying than one a validated epoch).
+ *
  * <p>A checkpoint carries the best value and epoch (the monitor's state), not the copy, which
  * lives in memory only: after a resume an epoch must beat the best of the whole run to be kept,
  * and when the best epoch was trained before the resume its weights are gone, so the model keeps
@@ -47,6 +53,9 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
     private NDManager memory;
     private final List<String> names = new ArrayList<>();
     private final List<NDArray> copies = new ArrayList<>();
+    /** The weights this epoch's validation ran on, taken at its beginning. */
+    private List<NDArray> validated = new ArrayList<>();
+    private int validatedEpoch = -1;
     /** The best epoch a resumed checkpoint brought, 0 for a fresh fit. */
     private int bestBeforeFit;
 
@@ -70,7 +79,7 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
 
     @Override
     protected Set<Phase> phases() {
-        return EnumSet.of(Phase.EPOCH_END, Phase.FIT_END);
+        return EnumSet.of(Phase.VALID_BEGIN, Phase.EPOCH_END, Phase.FIT_END);
     }
 
     @Override
@@ -104,9 +113,21 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
                     name(),
                     bestBeforeFit);
         }
-        if (phase == Phase.EPOCH_END) {
+        if (phase == Phase.VALID_BEGIN) {
+            if (monitoredName(ctx).startsWith("valid_")) {
+                copy(ctx, validated);
+                validatedEpoch = ctx.epoch();
+            }
+        } else if (phase == Phase.EPOCH_END) {
             if (observe(monitored(ctx), ctx.epoch())) {
-                copy(ctx);
+                if (validatedEpoch == ctx.epoch()) {
+                    List<NDArray> kept = new ArrayList<>(copies); // the two buffers change roles
+                    copies.clear();
+                    copies.addAll(validated);
+                    validated = kept;
+                } else {
+                    copy(ctx, copies);
+                }
             }
         } else if (phase == Phase.FIT_END && holdsCopy()) {
             restore(ctx);
@@ -120,21 +141,26 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
         }
     }
 
-    private void copy(Context ctx) {
+    /** Copies every parameter into {@code into}, made in this callback's memory at first use. */
+    private void copy(Context ctx, List<NDArray> into) {
         List<Pair<String, Parameter>> params = ctx.block().getParameters().stream().toList();
         try (GradMode ignored = GradMode.off()) {
-            if (copies.isEmpty()) {
+            if (memory == null) {
                 memory = ctx.model().getNDManager().newSubManager();
                 memory.setName("luzj-keep-best-model");
+            }
+            if (names.isEmpty()) {
+                params.forEach(p -> names.add(p.getKey()));
+            }
+            if (into.isEmpty()) {
                 for (Pair<String, Parameter> p : params) {
                     NDArray c = p.getValue().getArray().duplicate();
                     c.attach(memory);
-                    names.add(p.getKey());
-                    copies.add(c);
+                    into.add(c);
                 }
             } else {
                 for (int i = 0; i < params.size(); i++) {
-                    copies.get(i).set(ALL, params.get(i).getValue().getArray());
+                    into.get(i).set(ALL, params.get(i).getValue().getArray());
                 }
             }
         }
@@ -164,6 +190,8 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
             memory = null;
         }
         copies.clear();
+        validated.clear();
+        validatedEpoch = -1;
         names.clear();
     }
 }

@@ -69,4 +69,15 @@ class KeepBestModelTest {
         // the best value and epoch, not the weights
         assertThat(keep.state().getAsJsonObject().keySet()).containsExactlyInAnyOrder("monitor", "best", "best_epoch");
     }
+
+    @Test
+    void withAnAverageValidatedInPlaceOfTheLiveWeightsTheValidatedWeightsAreKept() {
+        // validation runs on the EMA's average; the live weights were never validated
+        KeepBestModel keep = LuzCallbacks.keepBestModel();
+        ExponentialMovingAverage ema = LuzCallbacks.ema(0.9);
+        try (FittedModel fitted = Fixtures.fitClasses(Fixtures.classifier(), 4, true, ema, keep)) {
+            assertThat(fitted.evaluate(Fixtures.validClasses()).get("loss"))
+                    .isCloseTo(keep.best().getAsDouble(), org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
 }
