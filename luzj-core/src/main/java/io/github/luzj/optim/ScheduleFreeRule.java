@@ -69,6 +69,7 @@ final class ScheduleFreeRule implements UpdateRule {
         c.weightSum += weight;
         double ckp1 = c.weightSum == 0 ? 0 : weight / c.weightSum;
         double decay = group.weightDecay();
+        StepScalars numbers = scalars.of(group, slots.get(0).weight(), keep);
         for (Slot s : slots) {
             ParamState state = s.state();
             NDArray y = s.weight();
@@ -76,7 +77,6 @@ final class ScheduleFreeRule implements UpdateRule {
                 state.z = keep.apply(y.duplicate());
                 state.expAvgSq = keep.apply(y.zerosLike());
             }
-            StepScalars numbers = scalars.of(group, y, keep);
             NDArray g = s.grad();
             // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1-beta2)
             state.expAvgSq

@@ -36,15 +36,13 @@ final class CallbackList {
     public CallbackList(List<? extends Callback> callbacks) {
         this.all = List.copyOf(callbacks);
         Set<Callback> once = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<String, Integer> seen = new HashMap<>();
         for (Callback cb : all) {
             if (!once.add(cb)) {
                 // a callback keeps state: given twice it would count each epoch and batch twice
                 throw new LuzjException("callback " + cb.name() + " is passed twice to one fit; pass it"
                         + " once, or make a second one for a second role");
             }
-        }
-        Map<String, Integer> seen = new HashMap<>();
-        for (Callback cb : all) {
             int n = seen.merge(cb.name(), 1, Integer::sum);
             keys.add(n == 1 ? cb.name() : cb.name() + "#" + n);
         }
