@@ -8,6 +8,7 @@ import io.github.luzj.callback.Phase;
 import io.github.luzj.checkpoint.Checkpoint;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -28,6 +29,12 @@ import java.util.Set;
  *         .build();
  * }</pre>
  *
+ * <p>The folder is the callback's alone: since it is overwritten at every save and deleted at the
+ * end, a checkpoint anything else writes there (a {@link ModelCheckpoint} given the same folder,
+ * a callback of yours) would be lost. So before each save and before deleting it checks that the
+ * folder still holds what it last found or wrote there, and otherwise stops the fit with a
+ * {@link LuzjException}, leaving the other writer's checkpoint in place.
+ *
  * <p>Its weight is {@value #WEIGHT}, the highest of luzj's callbacks (luz gives it
  * {@code Inf}): at an epoch's end it runs last, so the saved state includes what every other
  * callback did at that phase.
@@ -39,6 +46,8 @@ public final class AutoResume implements Callback {
 
     private final Path dir;
     private final int everyBatches;
+    /** What the folder held when this fit last looked: a checkpoint's info, or null for none. */
+    private Object seen;
 
     private AutoResume(Path dir, int everyBatches) {
         this.dir = Checks.notNull("dir", dir, "pass the folder to keep the run's state in");
@@ -89,8 +98,9 @@ public final class AutoResume implements Callback {
     @Override
     public Set<Phase> callOn() {
         return everyBatches > 0
-                ? EnumSet.of(Phase.TRAIN_BATCH_END, Phase.EPOCH_END, Phase.FIT_END)
-                : EnumSet.of(Phase.EPOCH_END, Phase.FIT_END);
+                ? EnumSet.of(Phase.FIT_BEGIN, Phase.TRAIN_BATCH_END, Phase.EPOCH_END,
+                        Phase.FIT_END)
+                : EnumSet.of(Phase.FIT_BEGIN, Phase.EPOCH_END, Phase.FIT_END);
     }
 
     @Override
@@ -101,16 +111,49 @@ public final class AutoResume implements Callback {
     @Override
     public void on(Phase phase, Context ctx) {
         switch (phase) {
+            case FIT_BEGIN -> seen = current();
             case TRAIN_BATCH_END -> {
                 int done = ctx.batchIndex() + 1;
                 // the epoch's last batch is saved at the epoch's end, with its metrics
                 if (done % everyBatches == 0 && done < ctx.trainBatches()) {
-                    ctx.saveCheckpoint(dir);
+                    save(ctx);
                 }
             }
-            case EPOCH_END -> ctx.saveCheckpoint(dir);
-            case FIT_END -> delete();
+            case EPOCH_END -> save(ctx);
+            case FIT_END -> {
+                checkOnlyWriter("deleted");
+                delete();
+            }
             default -> { }
+        }
+    }
+
+    private void save(Context ctx) {
+        checkOnlyWriter("overwritten");
+        ctx.saveCheckpoint(dir);
+        seen = current();
+    }
+
+    private Object current() {
+        if (!Checkpoint.exists(dir)) {
+            return null;
+        }
+        try {
+            return Checkpoint.info(dir);
+        } catch (LuzjException e) {
+            return e.getMessage(); // damaged before the fit: the same damage is no other writer
+        }
+    }
+
+    private void checkOnlyWriter(String fate) {
+        Object now = current();
+        if (!Objects.equals(now, seen)) {
+            String what = now instanceof Checkpoint.Info info ? info.describe() : "a checkpoint";
+            throw new LuzjException(
+                    "the resume folder " + dir + " now holds a checkpoint AutoResume did not write ("
+                            + what + "): something else in this fit saves there, a ModelCheckpoint"
+                            + " given the same folder or a callback of yours, and AutoResume would"
+                            + " have " + fate + " it; give AutoResume a folder of its own");
         }
     }
 

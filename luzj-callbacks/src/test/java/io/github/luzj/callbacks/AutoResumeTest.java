@@ -146,4 +146,39 @@ class AutoResumeTest {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("notes.txt");
         }
     }
+
+    @Test
+    void aModelCheckpointInTheSameFolderIsRefusedAndKept(@TempDir Path tmp) throws IOException {
+        Path dir = tmp.resolve("state");
+        // ModelCheckpoint runs first at an epoch's end; AutoResume would overwrite its best
+        // checkpoint at every epoch and delete it at the fit's end
+        assertThatThrownBy(() -> Fixtures.classifier().fit(FitOptions.builder(Fixtures.trainClasses())
+                        .valid(Fixtures.validClasses()).epochs(3).verbose(false)
+                        .callbacks(LuzCallbacks.modelCheckpoint(dir).saveBestOnly(true),
+                                LuzCallbacks.autoResume(dir))
+                        .build()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("the resume folder " + dir + " now holds a checkpoint"
+                        + " AutoResume did not write (epoch 1 of 3")
+                .hasMessageContaining("give AutoResume a folder of its own");
+        assertThat(position(dir)).as("ModelCheckpoint's epoch-1 checkpoint stays").containsExactly(1, 0);
+    }
+
+    @Test
+    void aCallbackSavingIntoTheFolderMidEpochIsFoundBeforeTheFitEndDeletesIt(@TempDir Path tmp)
+            throws IOException {
+        Path dir = tmp.resolve("state");
+        Callback mine = Callback.on(Phase.TRAIN_BATCH_END, ctx -> {
+            if (ctx.epoch() == 3 && ctx.batchIndex() == 1) {
+                ctx.saveCheckpoint(dir);
+            }
+        });
+        assertThatThrownBy(() -> Fixtures.classifier().fit(FitOptions.builder(Fixtures.trainClasses())
+                        .valid(Fixtures.validClasses()).epochs(3).verbose(false)
+                        .callbacks(mine, LuzCallbacks.autoResume(dir)).build()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("AutoResume did not write (epoch 2 + 2 batches of 3")
+                .hasMessageContaining("would have overwritten it");
+        assertThat(position(dir)).containsExactly(2, 2);
+    }
 }
