@@ -20,7 +20,10 @@ import java.util.Map;
  * <p>Each checkpoint is a folder written by {@link Context#saveCheckpoint} (weights, BatchNorm
  * statistics, optimizer, records, position and every callback's state), atomically: a crash
  * mid-write leaves the previous folder intact. Resume from one with
- * {@link io.github.luzj.fit.FitOptions.Builder#resumeFrom}.
+ * {@link io.github.luzj.fit.FitOptions.Builder#resumeFrom}. With an
+ * {@link ExponentialMovingAverage} the monitor judges the average, and the folder holds the live
+ * weights with the average in the EMA's state: resumed with {@code epochs} set to its epoch, the
+ * fit trains nothing and ends with the average that was validated.
  *
  * <p>The path is a template: {@code {epoch}}, {@code {monitor}} (the monitored value) and any
  * recorded metric such as {@code {valid_loss}} or {@code {train_acc}} are filled in, with an

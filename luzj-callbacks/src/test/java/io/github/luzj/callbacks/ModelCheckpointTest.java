@@ -201,4 +201,27 @@ class ModelCheckpointTest {
                 .isInstanceOf(LuzjException.class)
                 .hasMessageStartingWith("path is null");
     }
+
+    @Test
+    void withAnAverageTheBestCheckpointResumesToTheWeightsThatWereValidated(@TempDir Path dir) {
+        // validation runs on the EMA's average; the checkpoint holds the live weights (to train
+        // on from) with the average in the EMA's state, and the fit's end swaps the average in
+        Path best = dir.resolve("best");
+        double bestLoss;
+        try (FittedModel fitted = Fixtures.fitClasses(Fixtures.classifier(), 4, true,
+                LuzCallbacks.ema(0.9), LuzCallbacks.modelCheckpoint(best).saveBestOnly(true))) {
+            bestLoss = java.util.Arrays.stream(fitted.records().values("valid", "loss"))
+                    .min().orElseThrow();
+        }
+        int epoch = Checkpoint.info(best).position().epochsDone();
+        try (FittedModel resumed = Fixtures.classifier().fit(
+                io.github.luzj.fit.FitOptions.builder(Fixtures.trainClasses())
+                        .valid(Fixtures.validClasses()).epochs(epoch).verbose(false)
+                        .callbacks(LuzCallbacks.ema(0.9),
+                                LuzCallbacks.modelCheckpoint(dir.resolve("again")).saveBestOnly(true))
+                        .resumeFrom(best).build())) {
+            assertThat(resumed.evaluate(Fixtures.validClasses()).get("loss"))
+                    .isCloseTo(bestLoss, org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
 }
