@@ -182,4 +182,22 @@ class UserDataErrorsTest {
         assertThatThrownBy(() -> Standardizer.of(null, new double[] {1}))
                 .isInstanceOf(LuzjException.class);
     }
+
+    /** An index past either end is one LuzjException from every dataset, not a raw IOOBE. */
+    @Test
+    void anIndexOutsideADatasetIsNamedWithTheValidRange() {
+        TensorDataset tensors = TensorDataset.of(rows(3, 2), new int[3]);
+        SampleDataset[] all = {
+            tensors,
+            io.github.luzj.data.Subset.first(tensors, 2),
+        };
+        for (SampleDataset d : all) {
+            for (int bad : new int[] {-1, d.size()}) {
+                assertThatThrownBy(() -> d.get(bad))
+                        .isExactlyInstanceOf(LuzjException.class)
+                        .hasMessage("index " + bad + " is outside the dataset of " + d.size()
+                                + " examples; pass 0 to " + (d.size() - 1));
+            }
+        }
+    }
 }

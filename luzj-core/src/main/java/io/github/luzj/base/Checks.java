@@ -126,6 +126,22 @@ public final class Checks {
     }
 
     /**
+     * A dataset's index, the one check behind every {@code SampleDataset.get} of luzj's.
+     *
+     * @param index the index asked for
+     * @param size the dataset's size
+     * @return {@code index} when in {@code [0, size)}
+     */
+    public static int index(int index, int size) {
+        if (index < 0 || index >= size) {
+            throw new LuzjException(String.format(Locale.ROOT,
+                    "index %d is outside the dataset of %,d examples; pass %s", index, size,
+                    size == 0 ? "a dataset with examples" : "0 to " + (size - 1)));
+        }
+        return index;
+    }
+
+    /**
      * An upper bound, with the reason for it: step counts that would not finish or fit.
      *
      * @param name the argument's name

@@ -192,7 +192,7 @@ public final class CsvDataset implements SampleDataset {
 
     @Override
     public Sample get(int index) {
-        return data.get(index);
+        return data.get(index); // TensorDataset checks the index
     }
 
     /** What to read from the file. */

@@ -3,7 +3,6 @@ package io.github.luzj.data;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Grayscale images with class labels held as bytes in memory, handed out as torchvision's
@@ -80,7 +79,7 @@ public final class ImageDataset implements SampleDataset {
 
     @Override
     public Sample get(int index) {
-        Objects.checkIndex(index, labels.length);
+        Checks.index(index, labels.length);
         int n = rows * cols;
         float[] x = new float[n];
         int offset = index * n;
@@ -98,7 +97,7 @@ public final class ImageDataset implements SampleDataset {
      * @return the label, in {@code [0, classes())}
      */
     public int label(int index) {
-        Objects.checkIndex(index, labels.length);
+        Checks.index(index, labels.length);
         return labels[index] & 0xFF;
     }
 

@@ -81,6 +81,6 @@ public final class Subset implements SampleDataset {
 
     @Override
     public Sample get(int index) {
-        return base.get(indices[index]);
+        return base.get(indices[Checks.index(index, indices.length)]);
     }
 }

@@ -128,7 +128,7 @@ public final class TensorDataset implements SampleDataset {
 
     @Override
     public Sample get(int index) {
-        FloatTensor x = new FloatTensor(rows[index], sampleShape);
+        FloatTensor x = new FloatTensor(rows[Checks.index(index, rows.length)], sampleShape);
         return labels == null ? Sample.unlabeled(x) : new Sample(x, FloatTensor.scalar(labels[index]));
     }
 

@@ -153,7 +153,7 @@ public final class DjlDatasets {
 
         @Override
         public Sample get(int index) {
-            return samples.get(index);
+            return samples.get(Checks.index(index, samples.size()));
         }
     }
 }

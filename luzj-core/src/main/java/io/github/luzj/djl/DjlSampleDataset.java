@@ -66,11 +66,7 @@ final class DjlSampleDataset implements SampleDataset {
 
     @Override
     public Sample get(int index) {
-        Checks.check(
-                index >= 0 && index < size,
-                "index %d is outside the DJL dataset of %d records",
-                index,
-                size);
+        Checks.index(index, size);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             Iterator<Batch> it = dataset.getData(manager, new OneIndex(index)).iterator();
             // next() without hasNext(): hasNext() at the end would close DJL's iterator manager

@@ -109,6 +109,7 @@ public final class FeatureCache implements SampleDataset {
 
     @Override
     public Sample get(int index) {
-        return new Sample(new FloatTensor(features[index], shape), labels[index]);
+        return new Sample(new FloatTensor(features[Checks.index(index, features.length)], shape),
+                labels[index]);
     }
 }

@@ -166,7 +166,7 @@ class DjlDatasetsTest {
                 .containsExactly(data.get(0).x().data());
         assertThatThrownBy(() -> DjlDatasets.samples(twoInputs).get(8))
                 .isInstanceOf(LuzjException.class)
-                .hasMessageContaining("index 8 is outside the DJL dataset of 8 records");
+                .hasMessage("index 8 is outside the dataset of 8 examples; pass 0 to 7");
     }
 
     @Test
