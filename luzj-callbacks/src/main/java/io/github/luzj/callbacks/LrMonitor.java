@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Records every parameter group's learning rate and momentum (SGD's momentum, Adam's
  * {@code beta1}) at the start of every epoch or every training step, into {@link #entries()}
  * and the log (Lightning's {@code LearningRateMonitor}). Per epoch it logs at INFO, per step at
- * DEBUG.
+ * DEBUG. With gradient accumulation a step spans several batches and is recorded once, at its
+ * first batch.
  *
  * <p>The values are those the coming step or epoch will use: a scheduler stepping at a batch's
  * or an epoch's end has already written them. The fit loop itself records what every step
@@ -44,6 +45,8 @@ public final class LrMonitor implements Callback {
 
     private final Phase at;
     private final List<Entry> entries = new ArrayList<>();
+    /** The step last recorded, so that a step accumulated over k batches is recorded once. */
+    private long recordedStep;
 
     private LrMonitor(Phase at) {
         this.at = at;
@@ -85,10 +88,16 @@ public final class LrMonitor implements Callback {
     public void on(Phase phase, Context ctx) {
         if (phase == Phase.FIT_BEGIN) {
             entries.clear();
+            recordedStep = 0;
             return;
         }
+        long step = ctx.globalStep() + 1;
+        if (at == Phase.TRAIN_BATCH_BEGIN && step == recordedStep) {
+            return; // a later batch of the same accumulated step
+        }
+        recordedStep = step;
         for (ParamGroup g : ctx.optimizer().groups()) {
-            Entry e = new Entry(ctx.epoch(), ctx.globalStep() + 1, g.name(), g.lr(), g.momentum());
+            Entry e = new Entry(ctx.epoch(), step, g.name(), g.lr(), g.momentum());
             entries.add(e);
             if (at == Phase.EPOCH_BEGIN) {
                 LOG.info("epoch {} group {}: lr {}, momentum {}",

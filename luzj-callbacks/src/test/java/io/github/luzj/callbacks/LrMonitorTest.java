@@ -51,4 +51,19 @@ class LrMonitorTest {
             assertThat(lrs.entries()).hasSize(5);
         }
     }
+
+    @Test
+    void perStepRecordsAnAccumulatedStepOnce() {
+        LrMonitor lrs = LrMonitor.perStep();
+        // 5 batches an epoch accumulated by 2: steps of batches {1,2}, {3,4}, {5}
+        try (FittedModel fitted = Fixtures.classifier().fit(
+                io.github.luzj.fit.FitOptions.builder(Fixtures.trainClasses()).epochs(2)
+                        .accumulateGradBatches(2).callbacks(lrs).verbose(false).build())) {
+            assertThat(fitted.records().steps()).hasSize(6);
+            assertThat(lrs.entries()).extracting(LrMonitor.Entry::step)
+                    .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(lrs.entries()).extracting(LrMonitor.Entry::epoch)
+                    .containsExactly(1, 1, 1, 2, 2, 2);
+        }
+    }
 }
