@@ -7,12 +7,14 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.translate.TranslateException;
+import ai.djl.util.PairList;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.Sample;
 import io.github.luzj.data.SampleDataset;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.util.Iterator;
 import java.util.List;
 
@@ -93,9 +95,11 @@ final class DjlSampleDataset implements SampleDataset {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        String file = imageFolderFile(index);
         return new LuzjException(
                 "cannot read record "
                         + index
+                        + (file == null ? "" : " (" + file + ")")
                         + " of the DJL dataset "
                         + dataset.getClass().getSimpleName()
                         + ": "
@@ -103,6 +107,29 @@ final class DjlSampleDataset implements SampleDataset {
                         + "; the record's file is damaged or in a format DJL cannot decode: replace or"
                         + " remove it",
                 e);
+    }
+
+    /**
+     * The file of an {@code ImageFolder}'s record, so that the message names the damaged image
+     * among thousands. DJL keeps it only in a protected list of {@code AbstractImageFolder}, and
+     * luzj does not depend on DJL's {@code basicdataset}, hence the lookup by name; anything in
+     * the way gives null and the message names the record alone.
+     */
+    private String imageFolderFile(int index) {
+        for (Class<?> c = dataset.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("ai.djl.basicdataset.cv.classification.AbstractImageFolder")) {
+                try {
+                    Field items = c.getDeclaredField("items");
+                    items.setAccessible(true);
+                    return items.get(dataset) instanceof PairList<?, ?> list && index < list.size()
+                            ? String.valueOf(list.keyAt(index))
+                            : null;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /** A sampler of one batch holding one index. */

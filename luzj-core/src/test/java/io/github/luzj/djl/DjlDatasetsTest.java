@@ -270,4 +270,30 @@ class DjlDatasetsTest {
                 .hasMessageContaining("Error skipping PNG metadata")
                 .hasMessageContaining("replace or remove it");
     }
+
+    @Test
+    void aDamagedImageInAnImageFolderIsNamedByItsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        for (String label : new String[] {"cat", "dog"}) {
+            java.nio.file.Path dir = java.nio.file.Files.createDirectories(tmp.resolve(label));
+            java.awt.image.BufferedImage img =
+                    new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            javax.imageio.ImageIO.write(img, "png", dir.resolve("a.png").toFile());
+        }
+        // a PNG cut short after its header: ImageIO fails inside the image data
+        java.nio.file.Path good = tmp.resolve("dog/a.png");
+        byte[] bytes = java.nio.file.Files.readAllBytes(good);
+        java.nio.file.Path bad = tmp.resolve("dog/b.png");
+        java.nio.file.Files.write(bad, java.util.Arrays.copyOf(bytes, 40));
+        ai.djl.basicdataset.cv.classification.ImageFolder folder =
+                ai.djl.basicdataset.cv.classification.ImageFolder.builder()
+                        .setRepositoryPath(tmp).setSampling(1, false).build();
+        folder.prepare();
+        SampleDataset samples = DjlDatasets.samples(folder);
+        assertThat(samples.get(0)).isNotNull();
+        assertThatThrownBy(() -> samples.get(2))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("cannot read record 2 (" + bad + ") of the DJL dataset ImageFolder")
+                .hasMessageContaining("replace or remove it");
+    }
 }
