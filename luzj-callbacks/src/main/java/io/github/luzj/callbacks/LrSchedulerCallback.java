@@ -144,6 +144,9 @@ public final class LrSchedulerCallback implements Callback {
     @Override
     public void on(Phase phase, Context ctx) {
         if (phase == Phase.FIT_BEGIN) {
+            if (monitor != null) {
+                MonitoredMetric.checkRecorded(ctx, monitor.name(), monitor.metric(), name());
+            }
             SchedulerSpec completed = spec.withFitDefaults(ctx.fitEpochs(), stepsPerEpoch(ctx));
             checkLength(completed, ctx);
             long planned = completed.plannedSteps();

@@ -154,6 +154,7 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
             }
             stateLoaded = false;
             metric.reset();
+            MonitoredMetric.checkRecorded(ctx, monitor.name(), monitor.metric(), name());
         }
         handle(phase, ctx);
     }

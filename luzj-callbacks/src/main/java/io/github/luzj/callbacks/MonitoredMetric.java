@@ -4,6 +4,7 @@ import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.record.Records;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +25,25 @@ final class MonitoredMetric {
     /** Forgets the warning of the last fit. */
     void reset() {
         warned = false;
+    }
+
+    /**
+     * Refuses, when the fit begins, a metric the fit does not record (a misspelled
+     * {@code "valid_los"} was found only at the first epoch's end, after its training).
+     *
+     * @param ctx the context, at {@link Phase#FIT_BEGIN}
+     * @param monitored the monitor's name, such as {@code "valid_loss"}
+     * @param metric its metric part, such as {@code "loss"}
+     * @param owner the checking callback's name, for the message
+     * @throws LuzjException when the fit records no such metric
+     */
+    static void checkRecorded(Context ctx, String monitored, String metric, String owner) {
+        List<String> names = ctx.metricNames();
+        if (!names.isEmpty() && !names.contains(metric)) {
+            throw new LuzjException(owner + " monitors '" + monitored + "', but this fit records "
+                    + names + " for each set: monitor one of them (train_ or valid_ first), or add"
+                    + " the metric to Luz.setup");
+        }
     }
 
     /**

@@ -10,6 +10,8 @@ import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.testing.FakeContext;
+import io.github.luzj.callbacks.lr.LrSchedulers;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -184,5 +186,22 @@ class EarlyStoppingTest {
         assertThatThrownBy(() -> LuzCallbacks.earlyStopping().mode("lowest"))
                 .isInstanceOf(LuzjException.class)
                 .hasMessage("mode must be one of min, max, zero, auto, got 'lowest'");
+    }
+
+    @Test
+    void aMisspelledMetricIsRefusedBeforeTheFirstBatch() {
+        int[] batches = {0};
+        io.github.luzj.callback.Callback count =
+                io.github.luzj.callback.Callback.on(Phase.TRAIN_BATCH_END, ctx -> batches[0]++);
+        for (io.github.luzj.callback.Callback watcher : List.of(
+                LuzCallbacks.earlyStopping("valid_accuracy", 1),
+                LuzCallbacks.modelCheckpoint("unused/").monitor("train_los"),
+                LuzCallbacks.lrScheduler(LrSchedulers.reduceOnPlateau()).monitor("valid", "accuracy"))) {
+            assertThatThrownBy(() -> Fixtures.fitClasses(Fixtures.classifier(), 2, true, count, watcher))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("but this fit records [loss] for each set: monitor one"
+                            + " of them (train_ or valid_ first), or add the metric to Luz.setup");
+        }
+        assertThat(batches[0]).isZero();
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.training.loss.Loss;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.record.Records;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +132,18 @@ public interface Context {
      */
     default void warn(String message) {
         LoggerFactory.getLogger(Context.class).warn(message);
+    }
+
+    /**
+     * Returns the names every set's metrics have at an epoch's end ({@link #metrics}):
+     * {@code "loss"}, then the abbreviations of the metrics given to {@code Luz.setup}. Known
+     * from the fit's beginning, so that a callback watching a metric can refuse a misspelled
+     * name before the first epoch rather than after it.
+     *
+     * @return the names, {@code "loss"} first; empty when the context does not know them
+     */
+    default List<String> metricNames() {
+        return List.of();
     }
 
     /**

@@ -16,8 +16,10 @@ import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.record.Records;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -235,6 +237,13 @@ final class FitContext implements Context, BatchRunner.Scope {
     @Override
     public Map<String, Double> metrics(String set) {
         return epochMetrics.getOrDefault(set, Map.of());
+    }
+
+    @Override
+    public List<String> metricNames() {
+        List<String> names = new ArrayList<>(List.of("loss"));
+        session.metrics().forEach(m -> names.add(m.abbrev()));
+        return Collections.unmodifiableList(names);
     }
 
     @Override
