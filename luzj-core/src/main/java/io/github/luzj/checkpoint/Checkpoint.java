@@ -10,6 +10,7 @@ import io.github.luzj.record.Records;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -19,6 +20,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -130,6 +132,13 @@ public final class Checkpoint {
     public static void save(
             Path dir, Block block, LuzOptimizer optimizer, Records records, Meta meta,
             boolean replaceOtherRuns) {
+        save(dir, block, optimizer, records, meta, replaceOtherRuns, MAX_META_BYTES);
+    }
+
+    /** {@link #save}, with the largest checkpoint.json it may write (a test's small one). */
+    static void save(
+            Path dir, Block block, LuzOptimizer optimizer, Records records, Meta meta,
+            boolean replaceOtherRuns, long maxMetaBytes) {
         String existing = CheckpointFolder.checkOwned(dir);
         if (existing != null && !replaceOtherRuns) {
             Info other = infoOrNull(existing, dir);
@@ -149,20 +158,44 @@ public final class Checkpoint {
         }
         long step = meta.position().globalStep();
         String tag = step + "-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt());
-        CheckpointMeta.FileEntry weights =
-                CheckpointFolder.writeBinary(dir, "weights-" + tag + ".params",
-                        out -> WeightsFile.write(block, out));
-        CheckpointFolder.pauseIfAsked("weights", step);
-        CheckpointMeta.FileEntry opt =
-                CheckpointFolder.writeBinary(dir, "optimizer-" + tag + ".bin", optimizer::saveState);
-        CheckpointFolder.pauseIfAsked("optimizer", step);
-        String json = CheckpointMeta.toJson(meta, records, weights, opt, Instant.now().toString());
-        AtomicFiles.writeDurably(
-                dir.resolve(META), json, () -> CheckpointFolder.pauseIfAsked("meta", step));
+        String weightsName = "weights-" + tag + ".params";
+        String optName = "optimizer-" + tag + ".bin";
+        CheckpointMeta.FileEntry weights;
+        CheckpointMeta.FileEntry opt;
+        try {
+            weights = CheckpointFolder.writeBinary(dir, weightsName, out -> WeightsFile.write(block, out));
+            CheckpointFolder.pauseIfAsked("weights", step);
+            opt = CheckpointFolder.writeBinary(dir, optName, optimizer::saveState);
+            CheckpointFolder.pauseIfAsked("optimizer", step);
+            String json = CheckpointMeta.toJson(meta, records, weights, opt, Instant.now().toString());
+            checkReadable(dir, json, records, maxMetaBytes);
+            AtomicFiles.writeDurably(
+                    dir.resolve(META), json, () -> CheckpointFolder.pauseIfAsked("meta", step));
+        } catch (RuntimeException e) {
+            // checkpoint.json still names the previous files: this attempt's are only in the way
+            // (on a full disk, of every later attempt too)
+            CheckpointFolder.deleteQuietly(dir, weightsName, optName);
+            throw e;
+        }
         CheckpointFolder.pauseIfAsked("renamed", step);
         // luzj 0.1's fixed names are luzj's only beside luzj 0.1's own checkpoint.json
         CheckpointFolder.removeStale(dir, Set.of(weights.name(), opt.name()), CheckpointFolder.isLegacyMeta(existing));
         CheckpointFolder.removeLegacyTemporaries(dir);
+    }
+
+    /** Refuses to write a checkpoint.json that {@link #read} would refuse as too large. */
+    private static void checkReadable(Path dir, String json, Records records, long max) {
+        long bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > max) {
+            throw new LuzjException(String.format(Locale.ROOT,
+                    "cannot write checkpoint %s: its checkpoint.json would be %,d bytes, more than"
+                            + " luzj reads back (%,d), mostly the %,d learning-rate rows of"
+                            + " records().steps(), so this checkpoint is not written and the"
+                            + " previous one is kept; resume from it and checkpoint less far"
+                            + " ahead, or save the model (FittedModel.save) to go on from its"
+                            + " weights",
+                    dir, bytes, max, records.steps().size()));
+        }
     }
 
     /**

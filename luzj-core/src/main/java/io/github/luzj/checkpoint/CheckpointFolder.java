@@ -11,6 +11,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -97,7 +98,10 @@ final class CheckpointFolder {
                             + " \"" + Checkpoint.FORMAT + "\"), and luzj leaves it alone; choose"
                             + " another checkpoint folder or move it away");
         }
-        OwnedFolder.checkOnlyOwn(dir, p -> isOwnName(p.getFileName().toString(), false), fix);
+        // by name and kind: a folder called checkpoint.json or weights-1-00000000.params is not
+        // luzj's, and would fail the write only after the training
+        OwnedFolder.checkOnlyOwn(dir, p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                && isOwnName(p.getFileName().toString(), false), fix);
         return null;
     }
 
@@ -237,8 +241,10 @@ final class CheckpointFolder {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        removeStale(dir, Set.of(), legacyToo);
+        // the metadata first: killed midway, the folder holds no checkpoint (a fresh start, its
+        // leftovers luzj's to clear) rather than one naming files already gone
         Files.deleteIfExists(dir.resolve(Checkpoint.META));
+        removeStale(dir, Set.of(), legacyToo);
         Files.deleteIfExists(dir.resolve(CheckpointLock.FILE));
         try (Stream<Path> left = Files.list(dir)) {
             if (left.findAny().isPresent()) {
@@ -246,6 +252,17 @@ final class CheckpointFolder {
             }
         }
         Files.deleteIfExists(dir);
+    }
+
+    /** Deletes {@code names} in {@code dir} where they exist, ignoring failures (a cleanup). */
+    static void deleteQuietly(Path dir, String... names) {
+        for (String n : names) {
+            try {
+                Files.deleteIfExists(dir.resolve(n));
+            } catch (IOException | RuntimeException e) {
+                // left for the next successful save's removeStale
+            }
+        }
     }
 
     /**

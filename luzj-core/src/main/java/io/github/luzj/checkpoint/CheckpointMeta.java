@@ -1,7 +1,5 @@
 package io.github.luzj.checkpoint;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -18,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -28,13 +27,6 @@ import java.util.regex.Pattern;
 final class CheckpointMeta {
 
     static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-
-    private static final Gson GSON =
-            new GsonBuilder()
-                    .setPrettyPrinting()
-                    .disableHtmlEscaping()
-                    .serializeSpecialFloatingPointValues()
-                    .create();
 
     /** A binary file the checkpoint names, with what it must hold. */
     record FileEntry(String name, long bytes, String sha256) {}
@@ -84,7 +76,8 @@ final class CheckpointMeta {
         JsonObject cbs = new JsonObject();
         meta.callbackStates().forEach(cbs::add);
         root.add("callbacks", cbs);
-        return GSON.toJson(root);
+        // a row a line: the steps grow with the run, and the reader bounds the file's size
+        return JsonText.prettyWithRows(root, Set.of(RecordsJson.METRICS, RecordsJson.STEPS));
     }
 
     private static JsonObject file(FileEntry f) {
@@ -155,12 +148,19 @@ final class CheckpointMeta {
             throw f.damaged("batches_done", "is " + batchesDone + " but all " + epochs
                     + " epochs are done");
         }
-        long globalStep = f.integer(root, "global_step", 0, Long.MAX_VALUE);
+        // 2^53, the largest count a JSON number holds exactly, leaves a resumed run room to count
+        long globalStep = f.integer(root, "global_step", 0, 1L << 53);
         Map<String, String> config = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : f.object(root, "config").entrySet()) {
             config.put(e.getKey(), f.string(e.getValue(), "config." + e.getKey()));
         }
         JsonObject running = running(f, root);
+        if (batchesDone > 0 && running == null) {
+            // luzj writes the running sums with every mid-epoch position: the epoch's records
+            // would be made of the batches after the resume only
+            throw f.damaged("running", "is missing, but batches_done is " + batchesDone
+                    + " (a checkpoint in the middle of an epoch holds its running sums)");
+        }
         JsonObject files = f.object(root, "files");
         FileEntry weights = fileEntry(f, files, "weights");
         FileEntry optimizer = fileEntry(f, files, "optimizer");

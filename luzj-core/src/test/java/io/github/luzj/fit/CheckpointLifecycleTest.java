@@ -70,6 +70,11 @@ class CheckpointLifecycleTest {
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("holds files luzj did not write (notes.txt)");
         assertThat(names(mine)).containsExactly("notes.txt");
+        // luzj's names on folders are not luzj's files: refused before training, not after it
+        Path odd = Files.createDirectories(tmp.resolve("odd").resolve("checkpoint.json"));
+        assertThatThrownBy(() -> fit(options(odd.getParent())))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("holds files luzj did not write (checkpoint.json)");
         Path file = Files.writeString(tmp.resolve("file"), "data");
         assertThatThrownBy(() -> fit(options(file).overwriteCheckpoints(true)))
                 .isInstanceOf(LuzjException.class)
@@ -196,6 +201,15 @@ class CheckpointLifecycleTest {
         assertThat(resumeAfter(ckpt, j -> j.getAsJsonArray("metrics").get(0).getAsJsonArray()
                 .set(3, new JsonPrimitive("high"))))
                 .contains("is damaged: metrics[0][3] (value) must be a number");
+        // a count that would overflow once the resumed run steps on
+        assertThat(resumeAfter(ckpt, j -> j.addProperty("global_step", Long.MAX_VALUE)))
+                .contains("is damaged: global_step is 9223372036854775807, outside [0, 9007199254740992]");
+        // a position in the middle of an epoch without that epoch's running sums
+        assertThat(resumeAfter(ckpt, j -> {
+            j.addProperty("epochs", 60);
+            j.addProperty("batches_done", 1);
+            j.add("running", com.google.gson.JsonNull.INSTANCE);
+        })).contains("is damaged: running is missing, but batches_done is 1");
         String weights = json(ckpt).getAsJsonObject("files").getAsJsonObject("weights").get("name").getAsString();
         byte[] whole = Files.readAllBytes(ckpt.resolve(weights));
         Files.write(ckpt.resolve(weights), java.util.Arrays.copyOf(whole, whole.length / 2));
