@@ -126,7 +126,8 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
     }
 
     /**
-     * Returns the checkpoints written in the current or last fit, oldest first.
+     * Returns the checkpoints written in the current or last fit, oldest first; a folder written
+     * twice (a template without {@code {epoch}}) is listed once, with its latest epoch.
      *
      * @return the checkpoints
      */
@@ -176,11 +177,22 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
         }
         Path dir = path.resolve(ctx.epoch(), values(ctx, value));
         Saved entry = new Saved(ctx.epoch(), dir, value);
+        Saved replaced = saved.stream().filter(s -> s.path().equals(dir)).findFirst().orElse(null);
+        if (replaced != null && path.hasPlaceholders()) {
+            ctx.warn(name() + " writes epoch " + ctx.epoch() + " into " + dir + ", where it saved"
+                    + " epoch " + replaced.epoch() + ", replacing it: the template's values"
+                    + " repeat; put {epoch} in it to keep every epoch");
+        }
+        int replacedAt = saved.indexOf(replaced);
+        saved.remove(replaced); // no longer in its folder
         saved.add(entry); // first, so that the state inside this checkpoint names it
         try {
             ctx.saveCheckpoint(dir);
         } catch (RuntimeException e) {
             saved.remove(entry);
+            if (replaced != null) {
+                saved.add(replacedAt, replaced); // the write failed: the earlier one is there
+            }
             throw e;
         }
     }

@@ -60,6 +60,16 @@ final class PathTemplate {
         return new PathTemplate(template, List.copyOf(parts));
     }
 
+    /**
+     * Tells whether the template has placeholders, so that two epochs meeting in one folder is a
+     * collision of its values rather than the one folder asked for.
+     *
+     * @return true when some part is a placeholder
+     */
+    boolean hasPlaceholders() {
+        return parts.stream().anyMatch(p -> p.name() != null);
+    }
+
     private static void literal(String template, String text, List<Part> parts) {
         if (text.indexOf('{') >= 0 || text.indexOf('}') >= 0) {
             throw new LuzjException(

@@ -92,6 +92,29 @@ class ModelCheckpointTest {
     }
 
     @Test
+    void aTemplateWhoseValuesRepeatReplacesTheEarlierEpochAndSaysSo() {
+        ModelCheckpoint cb = LuzCallbacks.modelCheckpoint("ck/loss-{valid_loss:.0f}");
+        FakeContext ctx = new FakeContext();
+        cb.on(Phase.FIT_BEGIN, ctx);
+        for (int e = 1; e <= 3; e++) {
+            cb.on(Phase.EPOCH_END, ctx.validLoss(e, 1.2 - 0.1 * e));
+        }
+        assertThat(cb.saved()).extracting(ModelCheckpoint.Saved::epoch).containsExactly(3);
+        assertThat(ctx.warnings).hasSize(2).first().asString()
+                .contains("writes epoch 2 into ck/loss-1, where it saved epoch 1, replacing it")
+                .contains("put {epoch} in it");
+        // one folder asked for: overwritten without a word
+        ModelCheckpoint last = LuzCallbacks.modelCheckpoint("ck/last");
+        FakeContext quiet = new FakeContext();
+        last.on(Phase.FIT_BEGIN, quiet);
+        for (int e = 1; e <= 2; e++) {
+            last.on(Phase.EPOCH_END, quiet.validLoss(e, 1.0 / e));
+        }
+        assertThat(quiet.warnings).isEmpty();
+        assertThat(last.saved()).extracting(ModelCheckpoint.Saved::epoch).containsExactly(2);
+    }
+
+    @Test
     void aNaNEpochIsNotSaved() {
         ModelCheckpoint cb = LuzCallbacks.modelCheckpoint("ck/last");
         FakeContext ctx = new FakeContext();

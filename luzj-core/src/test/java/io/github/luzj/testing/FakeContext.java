@@ -61,6 +61,8 @@ public final class FakeContext implements Context {
     public final List<String> stops = new ArrayList<>();
     /** Every folder given to {@link #saveCheckpoint}, in order. */
     public final List<Path> checkpoints = new ArrayList<>();
+    /** Every warning given to {@link #warn}, in order. */
+    public final List<String> warnings = new ArrayList<>();
 
     /**
      * Sets the metrics of the epoch that just ended.
@@ -184,6 +186,11 @@ public final class FakeContext implements Context {
     @Override
     public Records records() {
         return records;
+    }
+
+    @Override
+    public void warn(String message) {
+        warnings.add(message);
     }
 
     @Override
