@@ -21,6 +21,17 @@ public interface Fittable {
     FittedModel fit(FitOptions options);
 
     /**
+     * Fits for {@code epochs} epochs without validation data.
+     *
+     * @param train the training data
+     * @param epochs the number of epochs
+     * @return the fitted model
+     */
+    default FittedModel fit(DataLoader train, int epochs) {
+        return fit(FitOptions.builder(train).epochs(epochs).build());
+    }
+
+    /**
      * Fits for {@code epochs} epochs (luz's {@code fit(data, epochs, valid_data, callbacks)}).
      *
      * @param train the training data

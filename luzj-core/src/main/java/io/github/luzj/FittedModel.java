@@ -42,9 +42,21 @@ import java.util.Map;
 public final class FittedModel implements Fittable, AutoCloseable {
 
     private final Session session;
+    private boolean closed;
 
     FittedModel(Session session) {
         this.session = session;
+    }
+
+    /** The session, refused once closed: its weights are freed, and DJL would say only that. */
+    private Session open() {
+        if (closed) {
+            throw new LuzjException(
+                    "this FittedModel is closed: close() freed its weights and optimizer state;"
+                            + " use the model inside its try block, or close it only when done"
+                            + " (save it first to use it later: FittedModel.save, Luz.load)");
+        }
+        return session;
     }
 
     /**
@@ -110,7 +122,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the trial's session (the caller closes it)
      */
     public Session trialSession() {
-        return session.trial(false);
+        return open().trial(false);
     }
 
     /**
@@ -121,7 +133,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      */
     @Override
     public FittedModel fit(FitOptions options) {
-        FitLoop.fit(session, options);
+        FitLoop.fit(open(), Checks.notNull("options", options, "pass FitOptions.builder(train)...build()"));
         return this;
     }
 
@@ -146,7 +158,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the values by abbreviation, {@code "loss"} first
      */
     public Map<String, Double> evaluate(DataLoader data, Callback... callbacks) {
-        return Inference.evaluate(session, data, List.of(callbacks));
+        return Inference.evaluate(open(), data, callbackList(callbacks));
     }
 
     /**
@@ -170,7 +182,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the outputs, {@code [N, ...]}
      */
     public NDArray predict(DataLoader data, NDManager manager, Callback... callbacks) {
-        return Inference.predict(session, data, manager, List.of(callbacks));
+        return Inference.predict(open(), data, manager, callbackList(callbacks));
     }
 
     /**
@@ -181,7 +193,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return one row per example: its outputs, flattened
      */
     public float[][] predictRows(DataLoader data) {
-        try (NDManager manager = NDManager.newBaseManager(session.device())) {
+        try (NDManager manager = NDManager.newBaseManager(open().device())) {
             NDArray out = predict(data, manager);
             int n = (int) out.getShape().get(0);
             float[] flat = out.toType(DataType.FLOAT32, false).toFloatArray();
@@ -242,6 +254,14 @@ public final class FittedModel implements Fittable, AutoCloseable {
         return predict(inOrder(data), manager);
     }
 
+    private static List<Callback> callbackList(Callback[] callbacks) {
+        Checks.notNull("callbacks", callbacks, "pass no callbacks, or callbacks that are not null");
+        for (Callback c : callbacks) {
+            Checks.notNull("a callback", c, "pass callbacks that are not null");
+        }
+        return List.of(callbacks);
+    }
+
     private static DataLoader inOrder(RandomAccessDataset data) {
         return DjlDatasets.loaderBuilder(data)
                 .shuffle(false)
@@ -258,6 +278,8 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @throws LuzjException when {@code dir} is a file or holds anything else, touching nothing
      */
     public void save(Path dir) {
+        Checks.notNull("dir", dir, "pass the folder to save the model in");
+        open();
         Path target = SavedModelFolder.checkWritable(dir);
         session.toEvaluationPoint();
         AtomicFiles.writeDirectory(
@@ -285,6 +307,8 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the fitted model
      */
     static FittedModel load(Path dir, SetupModel setup) {
+        Checks.notNull("dir", dir, "pass the folder that FittedModel.save wrote");
+        Checks.notNull("setup", setup, "pass the model set up as when it was trained (Luz.setup)");
         if (!Files.isDirectory(dir)) {
             throw new LuzjException(
                     "no saved model at " + dir + "; pass the folder that FittedModel.save wrote");
@@ -374,6 +398,9 @@ public final class FittedModel implements Fittable, AutoCloseable {
     /** Frees the model's native memory and the optimizer's state. */
     @Override
     public void close() {
-        session.close();
+        if (!closed) {
+            closed = true;
+            session.close();
+        }
     }
 }

@@ -100,7 +100,7 @@ public final class Luz {
 
     private static void check(boolean ok, String what) {
         if (!ok) {
-            throw new LuzjException(what + " is null; Luz.setup needs a " + what);
+            throw new LuzjException(what + " is null; pass Luz.setup the " + what + " to train with");
         }
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.nn.Block;
 import ai.djl.training.loss.Loss;
+import io.github.luzj.base.Checks;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.fit.internal.FitLoop;
 import io.github.luzj.fit.internal.Recipe;
@@ -158,6 +159,7 @@ public final class SetupModel implements Fittable {
      */
     @Override
     public FittedModel fit(FitOptions options) {
+        Checks.notNull("options", options, "pass FitOptions.builder(train)...build()");
         Session session = newSession(options.seed());
         try {
             FitLoop.fit(session, options);

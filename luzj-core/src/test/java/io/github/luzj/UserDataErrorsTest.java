@@ -56,6 +56,22 @@ class UserDataErrorsTest {
         }
     }
 
+    /** ... also through a lambda block, which DJL initializes by running a batch that size. */
+    @Test
+    void hugeBatchSizeInitializesALambdaBlockForTheRowsThereAre() {
+        DataLoader all = DataLoader.builder(TensorDataset.of(rows(60, 4), new int[60]))
+                .batchSize(Integer.MAX_VALUE).workers(0).build();
+        SequentialBlock net = new SequentialBlock()
+                .add(Linear.builder().setUnits(8).build())
+                .add(ai.djl.nn.Activation.reluBlock())
+                .add(Linear.builder().setUnits(2).build());
+        try (FittedModel f = Luz.setup(net, Losses.crossEntropy(), Optimizers.adam())
+                .fit(FitOptions.builder(all).epochs(2).valid(all).verbose(false).build())) {
+            assertThat(f.globalStep()).isEqualTo(2);
+            assertThat(f.records().values("valid", "loss")).hasSize(2);
+        }
+    }
+
     /** ... and predict over such a loader gives every row. */
     @Test
     void hugeBatchSizePredict() {
@@ -198,6 +214,128 @@ class UserDataErrorsTest {
                         .hasMessage("index " + bad + " is outside the dataset of " + d.size()
                                 + " examples; pass 0 to " + (d.size() - 1));
             }
+        }
+    }
+
+    /** Separable rows (class = sign of the first feature) and a classifier fitted on them. */
+    static FittedModel separable(float[][] x, int[] y, DataLoader train) {
+        return Luz.setup(net(2), Losses.crossEntropy(), Optimizers.adam().lr(0.05))
+                .fit(FitOptions.builder(train).epochs(20).verbose(false).build());
+    }
+
+    /** predict and evaluate read a training loader in order and whole, not shuffled or cut. */
+    @Test
+    void predictAndEvaluateReadEveryExampleInOrderWhateverTheLoader() {
+        float[][] x = rows(50, 3);
+        int[] y = new int[50];
+        for (int i = 0; i < 50; i++) {
+            y[i] = x[i][0] > 0 ? 1 : 0;
+        }
+        DataLoader train = DataLoader.builder(TensorDataset.of(x, y)).batchSize(16)
+                .shuffle(true).dropLast(true).workers(0).build();
+        DataLoader plain = DataLoader.builder(TensorDataset.of(x, y)).batchSize(16).workers(0).build();
+        try (FittedModel f = separable(x, y, train)) {
+            int[] inOrder = f.predictClasses(plain);
+            assertThat(inOrder).hasSize(50);
+            assertThat(f.predictClasses(train)).containsExactly(inOrder);
+            assertThat(f.predictRows(train)).hasNumberOfRows(50);
+            assertThat(f.evaluate(train)).isEqualTo(f.evaluate(plain));
+            // the separable rows are learned: the order is the rows', not a shuffle's
+            int right = 0;
+            for (int i = 0; i < 50; i++) {
+                right += inOrder[i] == y[i] ? 1 : 0;
+            }
+            assertThat(right).isGreaterThanOrEqualTo(45);
+        }
+    }
+
+    /** A closed model says so, instead of DJL's "NDManager has been closed already". */
+    @Test
+    void aClosedModelSaysItIsClosed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        DataLoader data = DataLoader.builder(TensorDataset.of(rows(8, 3), new int[8]))
+                .batchSize(4).workers(0).build();
+        FittedModel f = fit(data);
+        f.close();
+        f.close(); // twice is fine
+        for (org.assertj.core.api.ThrowableAssert.ThrowingCallable use : java.util.List.<
+                org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> f.evaluate(data), () -> f.predictClasses(data), () -> f.fit(data, 1),
+                () -> f.save(tmp.resolve("m")))) {
+            assertThatThrownBy(use).isExactlyInstanceOf(LuzjException.class)
+                    .hasMessageStartingWith("this FittedModel is closed");
+        }
+    }
+
+    /** Nulls a first hour passes by mistake are named, not a NullPointerException. */
+    @Test
+    void nullArgumentsAreNamed() {
+        DataLoader data = DataLoader.builder(TensorDataset.of(rows(8, 3), new int[8]))
+                .batchSize(4).workers(0).build();
+        try (FittedModel f = fit(data);
+                ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : java.util.List.<
+                    org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                    () -> f.predict(data, null), () -> f.evaluate((DataLoader) null),
+                    () -> f.predictClasses(null), () -> f.predictRows(null),
+                    () -> f.evaluate(data, (io.github.luzj.callback.Callback[]) null),
+                    () -> f.predict((DataLoader) null, m), () -> f.save(null),
+                    () -> Luz.load(null, Luz.setup(net(2), Losses.crossEntropy(), Optimizers.adam())),
+                    () -> Luz.setup(net(2), Losses.crossEntropy(), Optimizers.adam()).fit((FitOptions) null),
+                    () -> Standardizer.fit((io.github.luzj.data.CsvDataset) null),
+                    () -> io.github.luzj.data.Mnist.subset(null),
+                    () -> TensorDataset.of(rows(2, 2), new int[2]).reshape((long[]) null),
+                    () -> io.github.luzj.data.CsvDataset.builder(java.nio.file.Path.of("x.csv")).label(null))) {
+                assertThatThrownBy(call).isExactlyInstanceOf(LuzjException.class)
+                        .hasMessageContaining("is null");
+            }
+        }
+    }
+
+    /** A callback's setLoss(null) is that callback's failure, named, not an NPE in backward. */
+    @Test
+    void setLossNullIsTheCallbacksError() {
+        DataLoader data = DataLoader.builder(TensorDataset.of(rows(8, 3), new int[8]))
+                .batchSize(4).workers(0).build();
+        assertThatThrownBy(() -> Luz.setup(net(2), Losses.crossEntropy(), Optimizers.adam())
+                        .fit(FitOptions.builder(data).epochs(1).verbose(false)
+                                .callbacks(io.github.luzj.callback.Callback.on(
+                                        io.github.luzj.callback.Phase.TRAIN_BATCH_AFTER_LOSS,
+                                        ctx -> ctx.setLoss(null)))
+                                .build()))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageStartingWith("loss is null; a callback's setLoss needs the batch's loss");
+    }
+
+    /** A NaN training loss is a warning of its own, without TerminateOnNaN. */
+    @Test
+    void aNaNLossIsWarnedAbout() {
+        float[][] x = rows(8, 3);
+        x[0][0] = Float.NaN;
+        DataLoader data = DataLoader.builder(TensorDataset.of(x, new int[8])).batchSize(4)
+                .workers(0).build();
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(seen, true, java.nio.charset.StandardCharsets.UTF_8));
+        try (FittedModel f = Luz.setup(net(2), Losses.crossEntropy(), Optimizers.adam())
+                .fit(FitOptions.builder(data).epochs(2).verbose(false).build())) {
+            assertThat(f.records().values("train", "loss")).containsOnly(Double.NaN);
+        } finally {
+            System.setErr(err);
+        }
+        String out = seen.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(out).contains("the training loss of epoch 1 is NaN: lower the learning rate");
+        assertThat(out.indexOf("is NaN:")).isEqualTo(out.lastIndexOf("is NaN:")); // once a fit
+    }
+
+    /** Records print as what they hold. */
+    @Test
+    void recordsPrintTheirLastValues() {
+        DataLoader data = DataLoader.builder(TensorDataset.of(rows(8, 3), new int[8]))
+                .batchSize(4).workers(0).build();
+        try (FittedModel f = Luz.setup(net(2), Losses.crossEntropy(), Optimizers.adam())
+                .fit(data, 2)) {
+            assertThat(f.records().toString())
+                    .isEqualTo("Records(2 epochs, 4 steps; train: loss=" + f.records().last("train", "loss") + ")");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.luzj.data;
 
+import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ final class BundledSubset {
 
     /** Reads {@code split} of the subset in resource folder {@code dir} of dataset {@code spec}. */
     static ImageDataset read(IdxDatasetSpec spec, String dir, Split split) {
+        Checks.notNull("split", split, "pass Split.TRAIN or Split.TEST");
         IdxData images = resource(spec, dir, split.imagesFile() + ".gz", IdxReader.IMAGES_MAGIC);
         IdxData labels = resource(spec, dir, split.labelsFile() + ".gz", IdxReader.LABELS_MAGIC);
         return ImageDataset.of(images, split.imagesFile(), labels, split.labelsFile(), spec.classes());

@@ -224,7 +224,9 @@ public final class CsvDataset implements SampleDataset {
          * @return this builder
          */
         public Builder label(String column) {
-            this.label = column;
+            // null would quietly read the label column as a feature
+            this.label = Checks.notNull("column", column,
+                    "pass the label column's header name, or leave label out for unlabeled data");
             return this;
         }
 

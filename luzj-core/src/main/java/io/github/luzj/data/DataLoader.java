@@ -125,13 +125,27 @@ public final class DataLoader {
     }
 
     /**
-     * Returns the shape of one full batch of features, after the transform: what the model will
-     * be initialized for.
+     * Returns the shape of the largest batch of features the loader makes, after the transform:
+     * what the model will be initialized for.
      *
-     * @return {@code [batchSize, ...sample shape]}
+     * @return {@code [min(batchSize, dataset size), ...sample shape]}
      */
     public long[] featureShape() {
-        return prepend(batchSize, load(0, seed, FIRST).x().shape());
+        // not batchSize itself: DJL's lambda blocks run a dummy batch of that size to find their
+        // output shape, and "all at once" (Integer.MAX_VALUE) asked for 64 GB
+        return prepend(Math.min(batchSize, dataset.size()), load(0, seed, FIRST).x().shape());
+    }
+
+    /**
+     * Returns this loader reading every example once, in the dataset's order: without shuffle
+     * and drop-last, with the same batch size, transform, workers and seed. Validation,
+     * {@code evaluate} and {@code predict} read their loaders this way, so that predictions line
+     * up with the rows and no example is left out, whichever loader they are given.
+     *
+     * @return this loader when it neither shuffles nor drops, else such a copy
+     */
+    public DataLoader inOrder() {
+        return shuffle || dropLast ? toBuilder().shuffle(false).dropLast(false).build() : this;
     }
 
     /**

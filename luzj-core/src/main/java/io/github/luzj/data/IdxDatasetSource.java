@@ -52,6 +52,7 @@ public final class IdxDatasetSource {
      * @return the images and labels
      */
     public ImageDataset load(Split split) {
+        Checks.notNull("split", split, "pass Split.TRAIN or Split.TEST");
         DataDirectory.SplitFiles files = locate(split);
         IdxData images = IdxReader.read(files.images(), IdxReader.IMAGES_MAGIC);
         IdxData labels = IdxReader.read(files.labels(), IdxReader.LABELS_MAGIC);

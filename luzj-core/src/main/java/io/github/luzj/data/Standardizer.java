@@ -72,7 +72,7 @@ public final class Standardizer {
      * @return the standardizer
      */
     public static Standardizer fit(CsvDataset train) {
-        return fit(train.features());
+        return fit(Checks.notNull("train", train, "pass the training CSV dataset").features());
     }
 
     /**

@@ -83,6 +83,7 @@ public final class TensorDataset implements SampleDataset {
      * @return a dataset sharing the rows
      */
     public TensorDataset reshape(long... shape) {
+        Checks.notNull("shape", shape, "pass each example's sizes, such as reshape(1, 28, 28)");
         long n = 1;
         boolean overflows = false;
         for (long d : shape) {

@@ -194,4 +194,25 @@ public final class Records {
     public int epochs() {
         return entries.stream().mapToInt(Entry::epoch).max().orElse(0);
     }
+
+    /**
+     * Summarizes the records for a log line: each set's metrics at the last epoch.
+     *
+     * @return such as {@code Records(3 epochs, 15 steps; train: loss=0.41, acc=0.87; valid: ...)}
+     */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("Records(").append(epochs()).append(" epochs, ")
+                .append(steps.stream().mapToLong(StepEntry::step).distinct().count())
+                .append(" steps");
+        for (String set : sets()) {
+            b.append("; ").append(set).append(": ");
+            String comma = "";
+            for (String metric : recordedFor(set)) {
+                b.append(comma).append(metric).append('=').append(last(set, metric));
+                comma = ", ";
+            }
+        }
+        return b.append(')').toString();
+    }
 }

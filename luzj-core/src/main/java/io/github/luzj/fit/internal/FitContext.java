@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
 import com.google.gson.JsonObject;
+import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
@@ -226,7 +227,8 @@ final class FitContext implements Context, BatchRunner.Scope {
 
     @Override
     public void setLoss(NDArray loss) {
-        this.loss = loss;
+        this.loss = Checks.notNull("loss", loss,
+                "a callback's setLoss needs the batch's loss array; leave it as it is to keep it");
     }
 
     @Override

@@ -61,6 +61,7 @@ public final class FitLoop {
     private final Session session;
     private final DataLoader train;
     private final DataLoader valid;
+    private boolean warnedNaN;
     private final FitOptions options;
     private final CallbackList callbacks;
     private final HostStaging staging;
@@ -98,7 +99,8 @@ public final class FitLoop {
             train = split[0];
             valid = split[1];
         }
-        new FitLoop(session, train, valid, options).run();
+        // validated over every example, whether or not its loader shuffles or drops the last
+        new FitLoop(session, train, valid == null ? null : valid.inOrder(), options).run();
     }
 
     /** Runs the fit to its last epoch or until a callback stops it. */
@@ -368,6 +370,14 @@ public final class FitLoop {
 
     private void record(int epoch, String set, SetSums sums) {
         Map<String, Double> values = sums.computeAndReset();
+        Double loss = values.get("loss");
+        if (loss != null && loss.isNaN() && !warnedNaN && !ctx.stopRequested()) {
+            warnedNaN = true; // once a fit: a NaN model stays NaN
+            ctx.warn("the " + (Records.TRAIN.equals(set) ? "training" : "validation")
+                    + " loss of epoch " + epoch + " is NaN: lower the learning rate or clip the"
+                    + " gradients (GradientClipping), check the data for NaN or infinite values,"
+                    + " and add TerminateOnNaN to stop at the first NaN batch");
+        }
         values.forEach((metric, value) -> session.records().add(set, metric, epoch, value));
         ctx.setMetrics(set, values);
     }

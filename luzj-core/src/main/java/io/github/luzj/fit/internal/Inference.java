@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Phase;
@@ -35,7 +36,8 @@ public final class Inference {
      * @return the values by abbreviation, {@code "loss"} first
      */
     public static Map<String, Double> evaluate(
-            Session session, DataLoader data, List<Callback> callbacks) {
+            Session session, DataLoader loader, List<Callback> callbacks) {
+        DataLoader data = inOrder(loader, "the data to evaluate");
         BatchErrors.requireLabels(data, "the data to evaluate", "evaluate");
         FitContext ctx = prepare(session, data, callbacks);
         ctx.training = false;
@@ -70,7 +72,9 @@ public final class Inference {
      * @return the stacked outputs
      */
     public static NDArray predict(
-            Session session, DataLoader data, NDManager manager, List<Callback> callbacks) {
+            Session session, DataLoader loader, NDManager manager, List<Callback> callbacks) {
+        DataLoader data = inOrder(loader, "the data to predict");
+        Checks.notNull("manager", manager, "pass the NDManager that is to own the predictions");
         FitContext ctx = prepare(session, data, callbacks);
         List<NDArray> parts = new ArrayList<>();
         try (NDManager scratch = manager.newSubManager(session.device())) {
@@ -98,6 +102,11 @@ public final class Inference {
         } finally {
             ctx.releaseLocks();
         }
+    }
+
+    /** Every example once, in order, whatever the loader was built for (a training loader). */
+    private static DataLoader inOrder(DataLoader data, String what) {
+        return Checks.notNull("data", data, "pass " + what + " as a DataLoader").inOrder();
     }
 
     /** Readies the model for a pass over {@code data} and makes the callbacks' context. */
