@@ -190,10 +190,9 @@ public final class Checkpoint {
             throw new LuzjException(String.format(Locale.ROOT,
                     "cannot write checkpoint %s: its checkpoint.json would be %,d bytes, more than"
                             + " luzj reads back (%,d), mostly the %,d learning-rate rows of"
-                            + " records().steps(), so this checkpoint is not written and the"
-                            + " previous one is kept; resume from it and checkpoint less far"
-                            + " ahead, or save the model (FittedModel.save) to go on from its"
-                            + " weights",
+                            + " records().steps(): luzj cannot checkpoint a run of this many"
+                            + " steps. This checkpoint is not written and the previous one is"
+                            + " kept; the fit's weights are as good as ever (FittedModel.save)",
                     dir, bytes, max, records.steps().size()));
         }
     }
