@@ -158,7 +158,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the values by abbreviation, {@code "loss"} first
      */
     public Map<String, Double> evaluate(DataLoader data, Callback... callbacks) {
-        return Inference.evaluate(open(), data, callbackList(callbacks));
+        return Inference.evaluate(open(), data, Checks.noNulls("callback", callbacks));
     }
 
     /**
@@ -182,7 +182,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the outputs, {@code [N, ...]}
      */
     public NDArray predict(DataLoader data, NDManager manager, Callback... callbacks) {
-        return Inference.predict(open(), data, manager, callbackList(callbacks));
+        return Inference.predict(open(), data, manager, Checks.noNulls("callback", callbacks));
     }
 
     /**
@@ -252,14 +252,6 @@ public final class FittedModel implements Fittable, AutoCloseable {
      */
     public NDArray predict(RandomAccessDataset data, NDManager manager) {
         return predict(inOrder(data), manager);
-    }
-
-    private static List<Callback> callbackList(Callback[] callbacks) {
-        Checks.notNull("callbacks", callbacks, "pass no callbacks, or callbacks that are not null");
-        for (Callback c : callbacks) {
-            Checks.notNull("a callback", c, "pass callbacks that are not null");
-        }
-        return List.of(callbacks);
     }
 
     private static DataLoader inOrder(RandomAccessDataset data) {

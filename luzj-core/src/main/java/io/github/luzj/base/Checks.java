@@ -1,5 +1,6 @@
 package io.github.luzj.base;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -184,6 +185,25 @@ public final class Checks {
             throw new LuzjException(name + " is null; " + fix);
         }
         return v;
+    }
+
+    /**
+     * The callbacks (or other items) passed as varargs: neither the array nor an element null.
+     *
+     * @param what the items, singular, such as "callback"
+     * @param items the array
+     * @param <T> the items' type
+     * @return the items as an unmodifiable list
+     */
+    @SafeVarargs
+    public static <T> List<T> noNulls(String what, T... items) {
+        notNull(what + "s", items, "pass none, or " + what + "s that are not null");
+        for (T item : items) {
+            if (item == null) {
+                throw new LuzjException("a " + what + " is null; remove it from the list");
+            }
+        }
+        return List.of(items);
     }
 
     /**

@@ -243,12 +243,7 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder callbacks(Callback... more) {
-            for (Callback cb : more) {
-                if (cb == null) {
-                    throw new LuzjException("a callback is null; remove it from the list");
-                }
-                callbacks.add(cb);
-            }
+            callbacks.addAll(Checks.noNulls("callback", more));
             return this;
         }
 
@@ -259,7 +254,8 @@ public final class FitOptions {
          * @return this builder
          */
         public Builder callbacks(List<? extends Callback> more) {
-            return callbacks(more.toArray(new Callback[0]));
+            return callbacks(Checks.notNull("callbacks", more, "pass a list of callbacks")
+                    .toArray(new Callback[0]));
         }
 
         /**
