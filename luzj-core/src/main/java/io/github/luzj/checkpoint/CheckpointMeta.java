@@ -5,11 +5,15 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.record.Records;
 import io.github.luzj.record.RecordsJson;
+import java.io.IOException;
+import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,15 +97,23 @@ final class CheckpointMeta {
      * folder, without checking anything else.
      */
     static boolean hasFormatMarker(String text) {
-        try {
-            JsonElement root = JsonText.parse(text);
-            if (!root.isJsonObject()) {
+        // streamed up to the marker, no tree built: luzj writes it first, so a luzj file that is
+        // damaged further on, or too large to parse in memory, is still known as luzj's (and
+        // then reported damaged) rather than taken for someone else's
+        try (JsonReader in = new JsonReader(new StringReader(text))) {
+            if (in.peek() != JsonToken.BEGIN_OBJECT) {
                 return false;
             }
-            JsonElement f = root.getAsJsonObject().get("format");
-            return f != null && f.isJsonPrimitive() && Checkpoint.FORMAT.equals(f.getAsString());
-        } catch (JsonParseException | IllegalStateException | StackOverflowError e) {
+            in.beginObject();
+            while (in.hasNext()) {
+                if (in.nextName().equals("format")) {
+                    return in.peek() == JsonToken.STRING && Checkpoint.FORMAT.equals(in.nextString());
+                }
+                in.skipValue();
+            }
             return false;
+        } catch (IOException | RuntimeException e) {
+            return false; // not JSON up to a marker: not luzj's
         }
     }
 

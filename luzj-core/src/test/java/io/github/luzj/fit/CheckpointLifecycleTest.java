@@ -210,6 +210,16 @@ class CheckpointLifecycleTest {
             j.addProperty("batches_done", 1);
             j.add("running", com.google.gson.JsonNull.INSTANCE);
         })).contains("is damaged: running is missing, but batches_done is 1");
+        // cut short after its marker: luzj's, damaged, not someone else's file
+        String text = Files.readString(ckpt.resolve("checkpoint.json"));
+        Files.writeString(ckpt.resolve("checkpoint.json"), text.substring(0, text.length() / 2));
+        assertThatThrownBy(() -> fit(options(ckpt).epochs(2).resumeFrom(ckpt)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("checkpoint " + ckpt + " is damaged");
+        assertThatThrownBy(() -> fit(options(ckpt)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining(ckpt + " holds a checkpoint of an earlier run");
+        Files.writeString(ckpt.resolve("checkpoint.json"), text);
         String weights = json(ckpt).getAsJsonObject("files").getAsJsonObject("weights").get("name").getAsString();
         byte[] whole = Files.readAllBytes(ckpt.resolve(weights));
         Files.write(ckpt.resolve(weights), java.util.Arrays.copyOf(whole, whole.length / 2));
