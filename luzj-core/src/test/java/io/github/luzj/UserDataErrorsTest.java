@@ -223,7 +223,7 @@ class UserDataErrorsTest {
                 .fit(FitOptions.builder(train).epochs(20).verbose(false).build());
     }
 
-    /** predict and evaluate read a training loader in order and whole, not shuffled or cut. */
+    /** predict and evaluate read a training loader in order; drop-last stays, with a warning. */
     @Test
     void predictAndEvaluateReadEveryExampleInOrderWhateverTheLoader() {
         float[][] x = rows(50, 3);
@@ -232,14 +232,20 @@ class UserDataErrorsTest {
             y[i] = x[i][0] > 0 ? 1 : 0;
         }
         DataLoader train = DataLoader.builder(TensorDataset.of(x, y)).batchSize(16)
-                .shuffle(true).dropLast(true).workers(0).build();
+                .shuffle(true).workers(0).build();
         DataLoader plain = DataLoader.builder(TensorDataset.of(x, y)).batchSize(16).workers(0).build();
+        DataLoader dropping = train.toBuilder().dropLast(true).build();
         try (FittedModel f = separable(x, y, train)) {
             int[] inOrder = f.predictClasses(plain);
             assertThat(inOrder).hasSize(50);
             assertThat(f.predictClasses(train)).containsExactly(inOrder);
             assertThat(f.predictRows(train)).hasNumberOfRows(50);
             assertThat(f.evaluate(train)).isEqualTo(f.evaluate(plain));
+            // drop-last is kept (a model of fixed batches needs it) and said: rows 48 and 49 out
+            String warned = stderrOf(() -> assertThat(f.predictClasses(dropping))
+                    .containsExactly(java.util.Arrays.copyOf(inOrder, 48)));
+            assertThat(warned).contains("predict reads 48 of the 50 examples: the loader drops its"
+                    + " last, partial batch (dropLast)");
             // the separable rows are learned: the order is the rows', not a shuffle's
             int right = 0;
             for (int i = 0; i < 50; i++) {
@@ -306,6 +312,19 @@ class UserDataErrorsTest {
                 .hasMessageStartingWith("loss is null; a callback's setLoss needs the batch's loss");
     }
 
+    /** What {@code run} printed on stderr, where luzj's warnings go (slf4j-simple in tests). */
+    static String stderrOf(Runnable run) {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(seen, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            run.run();
+        } finally {
+            System.setErr(err);
+        }
+        return seen.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** A NaN training loss is a warning of its own, without TerminateOnNaN. */
     @Test
     void aNaNLossIsWarnedAbout() {
@@ -313,16 +332,12 @@ class UserDataErrorsTest {
         x[0][0] = Float.NaN;
         DataLoader data = DataLoader.builder(TensorDataset.of(x, new int[8])).batchSize(4)
                 .workers(0).build();
-        java.io.PrintStream err = System.err;
-        java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(seen, true, java.nio.charset.StandardCharsets.UTF_8));
-        try (FittedModel f = Luz.setup(net(2), Losses.crossEntropy(), Optimizers.adam())
-                .fit(FitOptions.builder(data).epochs(2).verbose(false).build())) {
-            assertThat(f.records().values("train", "loss")).containsOnly(Double.NaN);
-        } finally {
-            System.setErr(err);
-        }
-        String out = seen.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String out = stderrOf(() -> {
+            try (FittedModel f = Luz.setup(net(2), Losses.crossEntropy(), Optimizers.adam())
+                    .fit(FitOptions.builder(data).epochs(2).verbose(false).build())) {
+                assertThat(f.records().values("train", "loss")).containsOnly(Double.NaN);
+            }
+        });
         assertThat(out).contains("the training loss of epoch 1 is NaN: lower the learning rate");
         assertThat(out.indexOf("is NaN:")).isEqualTo(out.lastIndexOf("is NaN:")); // once a fit
     }

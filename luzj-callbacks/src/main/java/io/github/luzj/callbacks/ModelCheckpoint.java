@@ -178,7 +178,8 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
         Path dir = path.resolve(ctx.epoch(), values(ctx, value));
         Saved entry = new Saved(ctx.epoch(), dir, value);
         Saved replaced = saved.stream().filter(s -> s.path().equals(dir)).findFirst().orElse(null);
-        if (replaced != null && path.hasPlaceholders()) {
+        // the same epoch again is an epoch cut short and finished after a resume, not a collision
+        if (replaced != null && replaced.epoch() != ctx.epoch() && path.hasPlaceholders()) {
             ctx.warn(name() + " writes epoch " + ctx.epoch() + " into " + dir + ", where it saved"
                     + " epoch " + replaced.epoch() + ", replacing it: the template's values"
                     + " repeat; put {epoch} in it to keep every epoch");

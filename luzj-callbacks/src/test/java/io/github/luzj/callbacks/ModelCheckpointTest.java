@@ -112,6 +112,13 @@ class ModelCheckpointTest {
         }
         assertThat(quiet.warnings).isEmpty();
         assertThat(last.saved()).extracting(ModelCheckpoint.Saved::epoch).containsExactly(2);
+        // an epoch cut short, saved, and saved again when finished after a resume: no collision
+        ModelCheckpoint byEpoch = LuzCallbacks.modelCheckpoint("ck/epoch-{epoch}");
+        FakeContext again = new FakeContext();
+        byEpoch.on(Phase.FIT_BEGIN, again);
+        byEpoch.on(Phase.EPOCH_END, again.validLoss(2, 0.9));
+        byEpoch.on(Phase.EPOCH_END, again.validLoss(2, 0.8));
+        assertThat(again.warnings).isEmpty();
     }
 
     @Test

@@ -31,10 +31,9 @@ import java.util.Set;
  */
 public final class JsonText {
 
-    /** Writes elements into a writer whose style it leaves alone: NaN and nulls as they are. */
+    /** Writes elements into a writer whose style it leaves alone, NaN and infinities included. */
     private static final Gson ELEMENTS =
-            new GsonBuilder().disableHtmlEscaping().serializeNulls()
-                    .serializeSpecialFloatingPointValues().create();
+            new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
 
     private JsonText() {}
 
@@ -114,7 +113,7 @@ public final class JsonText {
             w.setFormattingStyle(FormattingStyle.PRETTY);
             w.setStrictness(Strictness.LENIENT);
             w.setHtmlSafe(false);
-            w.setSerializeNulls(true);
+            w.setSerializeNulls(false); // as Gson's own pretty printer: a null member is left out
             w.beginObject();
             for (Map.Entry<String, JsonElement> e : root.entrySet()) {
                 w.name(e.getKey());

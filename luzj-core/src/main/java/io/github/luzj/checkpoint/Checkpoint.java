@@ -168,7 +168,7 @@ public final class Checkpoint {
             opt = CheckpointFolder.writeBinary(dir, optName, optimizer::saveState);
             CheckpointFolder.pauseIfAsked("optimizer", step);
             String json = CheckpointMeta.toJson(meta, records, weights, opt, Instant.now().toString());
-            checkReadable(dir, json, records, maxMetaBytes);
+            checkReadable(dir, json, records, meta, maxMetaBytes);
             AtomicFiles.writeDurably(
                     dir.resolve(META), json, () -> CheckpointFolder.pauseIfAsked("meta", step));
         } catch (RuntimeException e) {
@@ -184,17 +184,32 @@ public final class Checkpoint {
     }
 
     /** Refuses to write a checkpoint.json that {@link #read} would refuse as too large. */
-    private static void checkReadable(Path dir, String json, Records records, long max) {
+    private static void checkReadable(Path dir, String json, Records records, Meta meta, long max) {
         long bytes = json.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > max) {
-            throw new LuzjException(String.format(Locale.ROOT,
-                    "cannot write checkpoint %s: its checkpoint.json would be %,d bytes, more than"
-                            + " luzj reads back (%,d), mostly the %,d learning-rate rows of"
-                            + " records().steps(): luzj cannot checkpoint a run of this many"
-                            + " steps. This checkpoint is not written and the previous one is"
-                            + " kept; the fit's weights are as good as ever (FittedModel.save)",
-                    dir, bytes, max, records.steps().size()));
+        if (bytes <= max) {
+            return;
         }
+        // say what is large: a callback's state (an EMA of a large model) or the step rows
+        String largest = null;
+        long largestBytes = 0;
+        long states = 0;
+        for (Map.Entry<String, JsonElement> e : meta.callbackStates().entrySet()) {
+            long n = e.getValue().toString().getBytes(StandardCharsets.UTF_8).length;
+            states += n;
+            if (n > largestBytes) {
+                largest = e.getKey();
+                largestBytes = n;
+            }
+        }
+        throw new LuzjException(String.format(Locale.ROOT,
+                "cannot write checkpoint %s: its checkpoint.json would be %,d bytes, more than"
+                        + " luzj reads back (%,d): the callbacks' states take %,d%s, and most of"
+                        + " the rest is the %,d rows of records().steps(). This checkpoint is not"
+                        + " written and the previous one is kept; luzj cannot checkpoint a"
+                        + " callback state this large or a run of this many steps",
+                dir, bytes, max, states,
+                largest == null ? "" : String.format(Locale.ROOT, " (%s: %,d)", largest, largestBytes),
+                records.steps().size()));
     }
 
     /**

@@ -137,15 +137,16 @@ public final class DataLoader {
     }
 
     /**
-     * Returns this loader reading every example once, in the dataset's order: without shuffle
-     * and drop-last, with the same batch size, transform, workers and seed. Validation,
-     * {@code evaluate} and {@code predict} read their loaders this way, so that predictions line
-     * up with the rows and no example is left out, whichever loader they are given.
+     * Returns this loader reading the examples in the dataset's order: without shuffling, with the
+     * same batch size, drop-last, transform, workers and seed. Validation, {@code evaluate} and
+     * {@code predict} read their loaders this way, so that predictions line up with the rows
+     * whichever loader they are given. Drop-last stays as set: a model that takes full batches
+     * only needs it there too.
      *
-     * @return this loader when it neither shuffles nor drops, else such a copy
+     * @return this loader when it does not shuffle, else such a copy
      */
     public DataLoader inOrder() {
-        return shuffle || dropLast ? toBuilder().shuffle(false).dropLast(false).build() : this;
+        return shuffle ? toBuilder().shuffle(false).build() : this;
     }
 
     /**

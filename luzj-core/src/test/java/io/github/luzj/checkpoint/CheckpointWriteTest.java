@@ -82,10 +82,29 @@ class CheckpointWriteTest {
                             fitted.records(), next, false, 200))
                     .isExactlyInstanceOf(LuzjException.class)
                     .hasMessageMatching("cannot write checkpoint .*: its checkpoint.json would be"
-                            + " [0-9,]+ bytes, more than luzj reads back \\(200\\), .* the"
-                            + " previous one is kept.*");
+                            + " [0-9,]+ bytes, more than luzj reads back \\(200\\): the"
+                            + " callbacks' states take 0, and most of the rest is the 3 rows of"
+                            + " records\\(\\).steps\\(\\)\\. This checkpoint is not written and"
+                            + " the previous one is kept.*");
             assertThat(names(ckpt)).isEqualTo(before);
             assertThat(Files.readString(ckpt.resolve(Checkpoint.META))).isEqualTo(meta);
+        }
+    }
+
+    @Test
+    void aLargeCallbackStateIsNamedAsTheCause(@TempDir Path tmp) throws Exception {
+        Path ckpt = tmp.resolve("ck");
+        try (FittedModel fitted = fitSaving(ckpt, 1)) {
+            Checkpoint.Info info = Checkpoint.info(ckpt);
+            com.google.gson.JsonObject big = new com.google.gson.JsonObject();
+            big.addProperty("average", "x".repeat(5_000));
+            Checkpoint.Meta next = new Checkpoint.Meta(
+                    new Checkpoint.Position(1, 0, info.position().globalStep()),
+                    Map.of("ExponentialMovingAverage(decay 0.9)", big), null, info.run());
+            assertThatThrownBy(() -> Checkpoint.save(ckpt, fitted.block(), fitted.optimizer(),
+                            fitted.records(), next, false, 4_000))
+                    .isExactlyInstanceOf(LuzjException.class)
+                    .hasMessageContaining("the callbacks' states take 5,014 (ExponentialMovingAverage(decay 0.9): 5,014)");
         }
     }
 }

@@ -99,7 +99,7 @@ public final class FitLoop {
             train = split[0];
             valid = split[1];
         }
-        // validated over every example, whether or not its loader shuffles or drops the last
+        // validated in the dataset's order, as evaluate reads it, whether or not the loader shuffles
         new FitLoop(session, train, valid == null ? null : valid.inOrder(), options).run();
     }
 

@@ -40,6 +40,7 @@ public final class Inference {
         DataLoader data = inOrder(loader, "the data to evaluate");
         BatchErrors.requireLabels(data, "the data to evaluate", "evaluate");
         FitContext ctx = prepare(session, data, callbacks);
+        warnIfDropping(ctx, data, "evaluate");
         ctx.training = false;
         try (NDManager mm = session.model().getNDManager().newSubManager()) {
             SetSums sums = new SetSums(mm, session.metrics());
@@ -76,6 +77,7 @@ public final class Inference {
         DataLoader data = inOrder(loader, "the data to predict");
         Checks.notNull("manager", manager, "pass the NDManager that is to own the predictions");
         FitContext ctx = prepare(session, data, callbacks);
+        warnIfDropping(ctx, data, "predict");
         List<NDArray> parts = new ArrayList<>();
         try (NDManager scratch = manager.newSubManager(session.device())) {
             ctx.fire(Phase.PREDICT_BEGIN);
@@ -104,9 +106,19 @@ public final class Inference {
         }
     }
 
-    /** Every example once, in order, whatever the loader was built for (a training loader). */
+    /** The examples in order, whatever the loader was built for (a training loader). */
     private static DataLoader inOrder(DataLoader data, String what) {
         return Checks.notNull("data", data, "pass " + what + " as a DataLoader").inOrder();
+    }
+
+    /** Drop-last is the user's to set (a model of fixed batches), but rarely meant here. */
+    private static void warnIfDropping(FitContext ctx, DataLoader data, String what) {
+        int left = data.dataset().size() - data.sampleCount();
+        if (left > 0) {
+            ctx.warn(what + " reads " + data.sampleCount() + " of the " + data.dataset().size()
+                    + " examples: the loader drops its last, partial batch (dropLast); build one"
+                    + " without it to " + what + " them all");
+        }
     }
 
     /** Readies the model for a pass over {@code data} and makes the callbacks' context. */
