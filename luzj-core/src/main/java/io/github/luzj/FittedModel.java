@@ -331,10 +331,10 @@ public final class FittedModel implements Fittable, AutoCloseable {
             }
             return new FittedModel(session);
         } catch (LuzjException e) {
-            session.close();
+            session.closeAfterFailure(setup.makesItsModel());
             throw e;
         } catch (IOException | RuntimeException e) {
-            session.close();
+            session.closeAfterFailure(setup.makesItsModel());
             throw new LuzjException(
                     "cannot load the model saved at " + dir + ": " + e
                             + "; save the model again with FittedModel.save",

@@ -164,7 +164,8 @@ public final class SetupModel implements Fittable {
         try {
             FitLoop.fit(session, options);
         } catch (RuntimeException e) {
-            session.close();
+            // the user's block (pretrained weights) and model outlive a fit that failed
+            session.closeAfterFailure(makesItsModel());
             throw e;
         }
         return new FittedModel(session);
@@ -182,6 +183,11 @@ public final class SetupModel implements Fittable {
      */
     public Session trialSession(long seed) {
         return newSession(seed).trial(model == null);
+    }
+
+    /** Whether luzj makes the DJL model around the block (the user passed a block, not a model). */
+    boolean makesItsModel() {
+        return model == null;
     }
 
     /** The session a fit or a load runs in, the engine seeded for repeatable initialization. */

@@ -353,4 +353,33 @@ class UserDataErrorsTest {
                     .isEqualTo("Records(2 epochs, 4 steps; train: loss=" + f.records().last("train", "loss") + ")");
         }
     }
+
+    /** A first fit that fails frees nothing the user had: the block's weights, the user's model. */
+    @Test
+    void aFailedFitLeavesTheUsersWeightsAndModel() {
+        DataLoader bad = DataLoader.builder(TensorDataset.of(rows(8, 3), new int[] {0, 1, 2, 9, 0, 1, 2, 0}))
+                .batchSize(4).workers(0).build();
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            SequentialBlock net = net(3);
+            net.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(4, 3));
+            float[] before = net.getParameters().get(0).getValue().getArray().toFloatArray();
+            assertThatThrownBy(() -> Luz.setup(net, Losses.crossEntropy(), Optimizers.adam())
+                            .fit(FitOptions.builder(bad).epochs(1).verbose(false).build()))
+                    .isInstanceOf(LuzjException.class);
+            assertThat(net.getParameters().get(0).getValue().getArray().toFloatArray())
+                    .as("the pretrained weights survive").containsExactly(before);
+            DataLoader good = DataLoader.builder(TensorDataset.of(rows(8, 3), new int[8]))
+                    .batchSize(4).workers(0).build();
+            try (FittedModel again = Luz.setup(net, Losses.crossEntropy(), Optimizers.adam()).fit(good, 1)) {
+                assertThat(again.globalStep()).isEqualTo(2);
+            }
+        }
+        try (ai.djl.Model mine = ai.djl.Model.newInstance("mine")) {
+            mine.setBlock(net(3));
+            assertThatThrownBy(() -> Luz.setup(mine, Losses.crossEntropy(), Optimizers.adam())
+                            .fit(FitOptions.builder(bad).epochs(1).verbose(false).build()))
+                    .isInstanceOf(LuzjException.class);
+            assertThat(mine.getNDManager().isOpen()).as("the user's model stays open").isTrue();
+        }
+    }
 }

@@ -300,19 +300,42 @@ public final class Session implements AutoCloseable {
             optimizer.close();
         }
         if (onClose == OnClose.RELEASE) {
-            // the block's parameters were initialized in this model's manager: detached first,
-            // they outlive it, or the next fit would find them freed (DJL also closes an
-            // unreachable model when it is garbage collected)
-            NDManager owner = model.getNDManager();
-            for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-                Parameter param = p.getValue();
-                if (param.isInitialized() && param.getArray().getManager() == owner) {
-                    param.getArray().detach();
-                }
-            }
+            releaseParameters();
         }
         if (onClose != OnClose.KEEP) {
             model.close();
+        }
+    }
+
+    /**
+     * Frees what a failed first fit made, and nothing the user had: the optimizer state, and the
+     * model when luzj made it around the user's block, whose weights (pretrained, perhaps) stay
+     * alive. A model the user passed stays open.
+     *
+     * @param modelMadeHere whether luzj made the DJL model
+     */
+    public void closeAfterFailure(boolean modelMadeHere) {
+        if (optimizer != null) {
+            optimizer.close();
+        }
+        if (modelMadeHere) {
+            releaseParameters();
+            model.close();
+        }
+    }
+
+    /**
+     * Detaches the block's parameters from this model's manager, where the session initialized
+     * or attached them, so that they outlive it: a next fit would find them freed otherwise (DJL
+     * also closes an unreachable model when it is garbage collected).
+     */
+    private void releaseParameters() {
+        NDManager owner = model.getNDManager();
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            Parameter param = p.getValue();
+            if (param.isInitialized() && param.getArray().getManager() == owner) {
+                param.getArray().detach();
+            }
         }
     }
 }
