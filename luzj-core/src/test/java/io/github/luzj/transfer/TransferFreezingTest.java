@@ -74,6 +74,14 @@ class TransferFreezingTest {
             assertThatThrownBy(() -> net.replaceHead(0))
                     .isInstanceOf(LuzjException.class)
                     .hasMessageContaining("classes must be >= 1, got 0");
+            // a head too large to allocate (512 x 200M floats): refused, the old head kept
+            float[] head = net.head().getParameters().get("weight").getArray().toFloatArray();
+            assertThatThrownBy(() -> net.replaceHead(200_000_000))
+                    .isExactlyInstanceOf(LuzjException.class)
+                    .hasMessageContaining("a head of 200,000,000 classes needs 102,600,000,000 weights");
+            assertThat(net.classes()).isEqualTo(10);
+            assertThat(net.head().getParameters().get("weight").getArray().toFloatArray())
+                    .containsExactly(head);
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.luzj.fit.internal;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -120,6 +121,12 @@ public final class Session implements AutoCloseable {
                         "the model does not accept input of shape " + inputShape + ": "
                                 + e.getMessage()
                                 + "; check the data's shape against the first layer",
+                        e);
+            } catch (EngineException | OutOfMemoryError e) {
+                throw new LuzjException(
+                        "the model's weights cannot be allocated for input of shape " + inputShape
+                                + ": " + e.getMessage() + "; check the layers' sizes (a head of"
+                                + " as many units as the data has classes)",
                         e);
             }
         }

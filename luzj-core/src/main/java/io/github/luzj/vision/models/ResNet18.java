@@ -203,15 +203,18 @@ public final class ResNet18 extends TunableBlock {
 
     @Override
     public void replaceHead(int classes) {
-        headSize(classes);
-        Linear old = fc;
-        fc = head(classes);
-        setChildren();
+        checkClasses(classes);
+        Linear next = head(classes);
         Parameter stem = conv1.getParameters().get("weight");
         if (stem.isInitialized()) {
-            // as nn_linear() in R and PyTorch, the new head has weights at once, beside the backbone's
-            fc.initialize(stem.getArray().getManager(), DataType.FLOAT32, new Shape(1, FEATURES));
+            // as nn_linear() in R and PyTorch, the new head has weights at once, beside the
+            // backbone's; made before the old one goes, so that a failure changes nothing
+            initializeHead(next, stem.getArray().getManager(), FEATURES, classes);
         }
+        headSize(classes);
+        Linear old = fc;
+        fc = next;
+        setChildren();
         old.clear();
     }
 

@@ -210,14 +210,16 @@ public final class TorchScriptTransfer extends TunableBlock implements AutoClose
 
     @Override
     public void replaceHead(int classes) {
+        checkClasses(classes);
+        Linear next = Linear.builder().setUnits(classes).build();
+        initializeHead(next, owner.getNDManager(), features, classes); // before anything changes
         headSize(classes);
         Linear old = fc;
-        fc = Linear.builder().setUnits(classes).build();
+        fc = next;
         // the protected list, not addChildBlock, which would prefix "01" to the names
         children = new BlockList();
         children.add(BACKBONE, backbone);
         children.add(HEAD, fc);
-        fc.initialize(owner.getNDManager(), DataType.FLOAT32, new Shape(1, features));
         if (old != null) {
             old.clear();
         }

@@ -1,9 +1,15 @@
 package io.github.luzj.vision.models;
 
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
+import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
@@ -31,6 +37,22 @@ abstract class TunableBlock extends AbstractBlock implements FineTunable {
     final void headSize(int classes) {
         checkClasses(classes);
         this.classes = classes;
+    }
+
+    /**
+     * Initializes a new head of {@code classes} outputs over {@code features} inputs, before it
+     * takes the old one's place: a head too large to allocate is one LuzjException and the block
+     * is left as it was.
+     */
+    static void initializeHead(Block head, NDManager manager, int features, int classes) {
+        try {
+            head.initialize(manager, DataType.FLOAT32, new Shape(1, features));
+        } catch (EngineException | OutOfMemoryError e) {
+            throw new LuzjException(String.format(Locale.ROOT,
+                    "a head of %,d classes needs %,d weights, more than can be allocated here (%s);"
+                            + " pass the number of classes the data has",
+                    classes, (long) classes * (features + 1), e.getMessage()), e);
+        }
     }
 
     static void checkClasses(int classes) {
