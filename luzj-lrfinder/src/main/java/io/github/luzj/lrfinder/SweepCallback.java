@@ -108,16 +108,22 @@ final class SweepCallback implements Callback {
             return;
         }
         best = Math.min(best, avg);
-        if (stopOnDivergence && avg > divergenceFactor * best) {
+        // factor x minimum, as fastai has it, for a positive minimum; a loss that goes below zero
+        // (a negative log-likelihood) must rise by (factor - 1) x its size instead, or the first
+        // step would count as diverged
+        double limit = best + (divergenceFactor - 1) * Math.abs(best);
+        if (stopOnDivergence && avg > limit) {
             stop(
                     ctx,
                     StopReason.DIVERGED,
-                    String.format(
-                            Locale.ROOT,
-                            "the smoothed loss %.4g exceeds %s times its minimum %.4g",
-                            avg,
-                            divergenceFactor,
-                            best));
+                    best > 0
+                            ? String.format(Locale.ROOT,
+                                    "the smoothed loss %.4g exceeds %s times its minimum %.4g",
+                                    avg, divergenceFactor, best)
+                            : String.format(Locale.ROOT,
+                                    "the smoothed loss %.4g exceeds %.4g, its minimum %.4g raised"
+                                            + " by %s times its size",
+                                    avg, limit, best, divergenceFactor - 1));
         } else if (done == schedule.steps()) {
             stop(ctx, StopReason.COMPLETED, "all " + done + " steps done");
         }

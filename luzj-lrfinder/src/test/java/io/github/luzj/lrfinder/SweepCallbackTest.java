@@ -163,6 +163,29 @@ class SweepCallbackTest {
     }
 
     @Test
+    void aNegativeLossDivergesOnlyWhenItRisesByThreeTimesItsSize() {
+        // a negative log-likelihood falling from -2 to -3: no divergence (factor x minimum would
+        // have stopped at the first step, -2 > 4 x -2)
+        double[] falling = new double[20];
+        for (int i = 0; i < 20; i++) {
+            falling[i] = -2.0 - 0.05 * i;
+        }
+        SweepCallback cb = sweep(20, true);
+        assertThat(drive(cb, context(), falling)).isEqualTo(20);
+        assertThat(cb.result().stopReason()).isEqualTo(StopReason.COMPLETED);
+        // then rising far above its minimum: stopped, saying by how much
+        double[] rising = new double[40];
+        for (int i = 0; i < 40; i++) {
+            rising[i] = i < 10 ? -2.0 : -2.0 + Math.pow(1.5, i - 10);
+        }
+        SweepCallback up = sweep(40, true);
+        FakeContext ctx = context();
+        assertThat(drive(up, ctx, rising)).isLessThan(40);
+        assertThat(up.result().stopReason()).isEqualTo(StopReason.DIVERGED);
+        assertThat(ctx.stopReason()).contains("raised by 3.0 times its size");
+    }
+
+    @Test
     void aNonFiniteLossEndsTheSweepAndIsKeptAsTheLastStep() {
         SweepCallback cb = sweep(10, false);
         FakeContext ctx = context();

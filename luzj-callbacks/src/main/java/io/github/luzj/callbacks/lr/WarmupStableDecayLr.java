@@ -157,7 +157,7 @@ public final class WarmupStableDecayLr extends SpecScheduler<WarmupStableDecayLr
             int total = ScheduleArgs.totalSteps(
                     "warmup_stable_decay", totalSteps, epochs, stepsPerEpoch);
             Checks.check(
-                    warmupSteps + decaySteps(total) <= total,
+                    (long) warmupSteps + decaySteps(total) <= total, // in long: no wrap-around
                     "warmup_stable_decay's %s warm-up steps and %s decay steps (decay_fraction %s"
                             + " of %s) exceed its %s steps; shorten the warm-up or the decay",
                     warmupSteps,

@@ -113,6 +113,14 @@ class WarmupStableDecayTest {
                                 .build(TestGroups.groups(Optimizers.adam())))
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("exceed its 10 steps");
+        // a warm-up whose sum with the decay passes Integer.MAX_VALUE must not wrap around
+        assertThatThrownBy(
+                        () -> LrSchedulers.warmupStableDecay(0.01)
+                                .warmupSteps(Integer.MAX_VALUE - 5)
+                                .totalSteps(100)
+                                .build(TestGroups.groups(Optimizers.adam())))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("exceed its 100 steps");
         assertThatThrownBy(
                         () -> LrSchedulers.warmupStableDecay(0.1)
                                 .build(TestGroups.groups(Optimizers.adam())))
