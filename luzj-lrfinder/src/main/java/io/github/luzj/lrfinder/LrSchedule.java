@@ -63,9 +63,14 @@ public final class LrSchedule {
         if (k == steps) {
             return endLr; // the formula's rounding must not leave the last step a hair off endLr
         }
-        return logSpaced
-                ? startLr * Math.pow(endLr / startLr, (double) k / steps)
-                : startLr + (endLr - startLr) * k / steps;
+        if (!logSpaced) {
+            return startLr + (endLr - startLr) * k / steps;
+        }
+        double ratio = endLr / startLr;
+        // luz's formula; where the ratio overflows (1e-310 to 0.1) the same curve in logs
+        return Double.isFinite(ratio)
+                ? startLr * Math.pow(ratio, (double) k / steps)
+                : Math.exp(Math.log(startLr) + (Math.log(endLr) - Math.log(startLr)) * k / steps);
     }
 
     /**

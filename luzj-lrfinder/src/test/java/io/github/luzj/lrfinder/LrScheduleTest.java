@@ -79,4 +79,16 @@ class LrScheduleTest {
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("got 0");
     }
+
+    @Test
+    void boundsWhoseRatioOverflowsStillGiveAFiniteRisingCurve() {
+        double[] lr = new LrSchedule(1e-310, 0.1, 4, true).all();
+        assertThat(java.util.Arrays.stream(lr).allMatch(Double::isFinite)).isTrue();
+        assertThat(lr[3]).isEqualTo(0.1);
+        for (int k = 1; k < 4; k++) {
+            assertThat(lr[k]).isGreaterThan(lr[k - 1]);
+        }
+        // a quarter of the way in logs: 10^(-310 + 309 / 4)
+        assertThat(Math.log10(lr[0])).isCloseTo(-310 + 309 / 4.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
 }
