@@ -52,6 +52,8 @@ public final class FeatureCache implements SampleDataset {
      * @return the features with their labels
      */
     public static FeatureCache of(FineTunable model, DataLoader data) {
+        Checks.notNull("model", model, "pass the network whose backbone computes the features");
+        Checks.notNull("data", data, "pass the examples to cache the features of");
         Checks.check(
                 data.sampleCount() == data.dataset().size(),
                 "feature caching needs every example: build the loader without drop-last");

@@ -116,6 +116,9 @@ public record FineTune<T extends Block & FineTunable>(
      * @return the fitted model (it owns the network's weights: close it when done)
      */
     public FittedModel run(DataLoader train, DataLoader valid, Metric[] metrics, Callback... callbacks) {
+        Checks.notNull("train", train, "pass the training data");
+        Checks.noNulls("metric", metrics);
+        Checks.noNulls("callback", callbacks);
         OptimizerSpec spec = optimizer.group("backbone", net.backboneParameters(), backboneLrFactor);
         var setup = Luz.setup(net, loss, spec, metrics);
         FittedModel fitted = null;

@@ -71,6 +71,9 @@ class TransferFreezingTest {
                     .isInstanceOf(LuzjException.class)
                     .hasMessageContaining("'layer5'")
                     .hasMessageContaining("[conv1, bn1, layer1, layer2, layer3, layer4]");
+            assertThatThrownBy(() -> net.freezeUpTo(null))
+                    .isExactlyInstanceOf(LuzjException.class)
+                    .hasMessageContaining("layer is null");
             assertThatThrownBy(() -> net.replaceHead(0))
                     .isInstanceOf(LuzjException.class)
                     .hasMessageContaining("classes must be >= 1, got 0");

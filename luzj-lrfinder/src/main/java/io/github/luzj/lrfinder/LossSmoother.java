@@ -60,6 +60,7 @@ public final class LossSmoother {
      * @return the smoothed losses
      */
     public static double[] smooth(double[] losses, double beta) {
+        Checks.notNull("losses", losses, "pass the losses to smooth");
         LossSmoother s = new LossSmoother(beta);
         double[] out = new double[losses.length];
         for (int i = 0; i < losses.length; i++) {

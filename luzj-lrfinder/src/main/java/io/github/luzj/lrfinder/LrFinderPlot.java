@@ -69,7 +69,7 @@ public final class LrFinderPlot {
      * @throws LuzjException when fewer than 2 finite steps were recorded
      */
     public XYChart chart(LrFinderResult result) {
-        int n = result.finiteSteps();
+        int n = Checks.notNull("result", result, "pass the LR finder's result").finiteSteps();
         Checks.check(
                 n >= 2,
                 "the sweep recorded %d finite losses; a plot needs at least 2. Lower startLr or"

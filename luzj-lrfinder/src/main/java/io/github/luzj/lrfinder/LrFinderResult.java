@@ -56,6 +56,8 @@ public final class LrFinderResult {
      * @return the result
      */
     public static LrFinderResult of(double[] lr, double[] loss, double beta) {
+        Checks.notNull("lr", lr, "pass the sweep's learning rates");
+        Checks.notNull("loss", loss, "pass the sweep's losses");
         Checks.check(
                 lr.length == loss.length,
                 "lr and loss must have the same length, got %d and %d",

@@ -164,4 +164,17 @@ class LrFinderResultTest {
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("lr[1] = 0.001");
     }
+
+    @Test
+    void nullArgumentsAreNamed() {
+        for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : java.util.List.<
+                org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                () -> LrFinderResult.of(null, new double[] {1}, 0.9),
+                () -> LossSmoother.smooth(null, 0.9),
+                () -> LrFinderPlot.defaults().writePng(null, java.nio.file.Path.of("x.png")))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(call)
+                    .isExactlyInstanceOf(io.github.luzj.base.LuzjException.class)
+                    .hasMessageContaining("is null");
+        }
+    }
 }

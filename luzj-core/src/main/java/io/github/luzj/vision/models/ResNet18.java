@@ -232,7 +232,7 @@ public final class ResNet18 extends TunableBlock {
 
     @Override
     public void freezeUpTo(String layer) {
-        int last = LAYERS.indexOf(layer);
+        int last = LAYERS.indexOf(Checks.notNull("layer", layer, "pass a layer's name, such as \"layer3\""));
         Checks.check(
                 last >= 0,
                 "cannot freeze up to '%s': ResNet18's layers are %s (the head '%s' is never frozen"

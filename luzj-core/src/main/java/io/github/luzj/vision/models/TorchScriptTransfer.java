@@ -239,7 +239,7 @@ public final class TorchScriptTransfer extends TunableBlock implements AutoClose
 
     @Override
     public void freezeUpTo(String layer) {
-        int last = layers.indexOf(layer);
+        int last = layers.indexOf(Checks.notNull("layer", layer, "pass a layer's name"));
         Checks.check(
                 last >= 0,
                 "cannot freeze up to '%s': the TorchScript backbone's layers are %s",
