@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.optim.ParamGroup;
+import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.DoubleSupplier;
@@ -221,6 +222,20 @@ public abstract class LrScheduler {
      */
     public final void loadState(JsonObject state) {
         Checks.check(state != null, "%s state is null; pass what state() returned", kind);
+        JsonObject before = state();
+        try {
+            read(state);
+        } catch (RuntimeException e) {
+            read(before); // all or nothing: a state refused halfway leaves this one as it was
+            if (e instanceof LuzjException) {
+                throw e;
+            }
+            throw new LuzjException("the saved " + kind + " state is not what state() writes ("
+                    + e + "); pass the JSON that state() returned", e);
+        }
+    }
+
+    private void read(JsonObject state) {
         String savedKind = StateJson.string(state, "kind", kind);
         Checks.check(
                 kind.equals(savedKind),
@@ -237,7 +252,10 @@ public abstract class LrScheduler {
                 lr.length,
                 groups.size());
         double[] momentum = movesMomentum() ? StateJson.doubles(state, "momentum", kind) : null;
-        lastEpoch = StateJson.integer(state, "last_epoch", kind);
+        int epoch = StateJson.integer(state, "last_epoch", kind);
+        Checks.check(epoch >= -1, "the saved %s state has last_epoch %d, below -1; pass the JSON"
+                + " that state() returned", kind, epoch);
+        lastEpoch = epoch;
         loadExtra(state);
         for (int i = 0; i < groups.size(); i++) {
             groups.get(i).setLr(lr[i]);
@@ -303,16 +321,35 @@ public abstract class LrScheduler {
         }
 
         static String string(JsonObject o, String name, String kind) {
-            return field(o, name, kind).getAsString();
+            JsonElement e = field(o, name, kind);
+            Checks.check(e.isJsonPrimitive() && e.getAsJsonPrimitive().isString(),
+                    "the saved %s state has '%s' = %s, not a string", kind, name, e);
+            return e.getAsString();
         }
 
+        /** A whole number in int range, never Gson's truncation of 2.5 or wrap of 1e12. */
         static int integer(JsonObject o, String name, String kind) {
-            return field(o, name, kind).getAsInt();
+            JsonElement e = field(o, name, kind);
+            try {
+                return number(e).intValueExact();
+            } catch (ArithmeticException | NumberFormatException ex) {
+                throw new LuzjException("the saved " + kind + " state has '" + name + "' = " + e
+                        + ", not a whole number that fits an int");
+            }
+        }
+
+        private static BigDecimal number(JsonElement e) {
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+                throw new NumberFormatException(String.valueOf(e));
+            }
+            return e.getAsBigDecimal();
         }
 
         /** Reads a double written by {@link #put}, which spells non-finite values as text. */
         static double number(JsonObject o, String name, String kind) {
             JsonElement e = field(o, name, kind);
+            Checks.check(e.isJsonPrimitive(), "the saved %s state has '%s' = %s, not a number",
+                    kind, name, e);
             if (e.getAsJsonPrimitive().isString()) {
                 return switch (e.getAsString()) {
                     case "inf" -> Double.POSITIVE_INFINITY;
@@ -348,7 +385,10 @@ public abstract class LrScheduler {
             JsonArray a = e.getAsJsonArray();
             double[] out = new double[a.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = a.get(i).getAsDouble();
+                JsonElement v = a.get(i);
+                Checks.check(v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber(),
+                        "the saved %s state has '%s'[%d] = %s, not a number", kind, name, i, v);
+                out[i] = v.getAsDouble();
             }
             return out;
         }

@@ -129,4 +129,37 @@ class SchedulerStateTest {
         back.loadState(new Gson().fromJson(text, JsonObject.class));
         assertThat(back.best()).isEqualTo(Double.POSITIVE_INFINITY);
     }
+
+    @Test
+    void aStateRefusedHalfwayLeavesTheSchedulerAsItWasAndEveryRefusalIsALuzjException() {
+        List<ParamGroup> groups = TestGroups.groups(Optimizers.sgd().lr(0.1));
+        LrScheduler s = LrSchedulers.step(2).build(groups);
+        s.step();
+        s.step();
+        String before = s.state().toString();
+        double lr = groups.get(0).lr();
+        for (String bad : List.of(
+                "{\"kind\":\"StepLR\",\"last_epoch\":99,\"lr\":[-1]}",
+                "{\"kind\":\"StepLR\",\"last_epoch\":\"x\",\"lr\":[0.1]}",
+                "{\"kind\":\"StepLR\",\"last_epoch\":1e12,\"lr\":[0.1]}",
+                "{\"kind\":\"StepLR\",\"last_epoch\":2.5,\"lr\":[0.1]}",
+                "{\"kind\":\"StepLR\",\"last_epoch\":-100,\"lr\":[0.1]}",
+                "{\"kind\":\"StepLR\",\"last_epoch\":[3],\"lr\":[0.1]}",
+                "{\"kind\":[\"StepLR\"],\"last_epoch\":3,\"lr\":[0.1]}",
+                "{\"kind\":{\"a\":1},\"last_epoch\":3,\"lr\":[0.1]}",
+                "{\"kind\":\"StepLR\",\"last_epoch\":3,\"lr\":[null]}",
+                "{\"kind\":\"StepLR\",\"last_epoch\":3,\"lr\":[\"abc\"]}",
+                "{\"kind\":\"StepLR\",\"last_epoch\":3,\"lr\":[[1]]}")) {
+            JsonObject state = new Gson().fromJson(bad, JsonObject.class);
+            assertThatThrownBy(() -> s.loadState(state)).as(bad)
+                    .isExactlyInstanceOf(LuzjException.class);
+            assertThat(s.state().toString()).as(bad).isEqualTo(before);
+            assertThat(groups.get(0).lr()).as(bad).isEqualTo(lr);
+        }
+        LrScheduler plateau = LrSchedulers.reduceOnPlateau().build(groups);
+        JsonObject zzz = plateau.state();
+        zzz.addProperty("num_bad_epochs", "zzz");
+        assertThatThrownBy(() -> plateau.loadState(zzz)).isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("'num_bad_epochs' = \"zzz\", not a whole number");
+    }
 }
