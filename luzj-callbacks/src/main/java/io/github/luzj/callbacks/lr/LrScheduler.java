@@ -89,8 +89,20 @@ public abstract class LrScheduler {
     /** Advances the schedule by one step and writes the new values into the groups. */
     public void step() {
         checkCounter();
+        double[] lrs = lastLr();
         lastEpoch++;
-        apply(lastEpoch);
+        try {
+            apply(lastEpoch);
+        } catch (LuzjException e) {
+            // as before the step: a rate out of range is the schedule's settings, not the group's
+            lastEpoch--;
+            for (int i = 0; i < lrs.length; i++) {
+                groups.get(i).setLr(lrs[i]);
+            }
+            throw new LuzjException(kind + "'s step " + (lastEpoch + 1) + " failed: "
+                    + e.getMessage() + "; the schedule's factors take the rate out of range"
+                    + " (a gamma far above 1, or factors whose quotient overflows)", e);
+        }
     }
 
     /**

@@ -162,4 +162,17 @@ class SchedulerStateTest {
         assertThatThrownBy(() -> plateau.loadState(zzz)).isExactlyInstanceOf(LuzjException.class)
                 .hasMessageContaining("'num_bad_epochs' = \"zzz\", not a whole number");
     }
+
+    @Test
+    void aStepThatTakesTheRateOutOfRangeNamesTheScheduleAndChangesNothing() {
+        List<ParamGroup> groups = TestGroups.groups(Optimizers.sgd().lr(0.1));
+        LrScheduler s = LrSchedulers.step(1).gamma(1e308).build(groups);
+        s.step(); // 1e307
+        double lr = groups.get(0).lr();
+        assertThatThrownBy(s::step).isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("StepLR's step 2 failed: ")
+                .hasMessageContaining("a gamma far above 1");
+        assertThat(s.lastEpoch()).isEqualTo(1);
+        assertThat(groups.get(0).lr()).isEqualTo(lr);
+    }
 }
