@@ -36,6 +36,19 @@ public final class LrSchedule {
                 endLr);
         Checks.check(
                 steps >= 1, "steps must be >= 1, got %d; 100 is the usual sweep", steps);
+        // a step of a few ulps at least, so that rounding never repeats a rate: the result
+        // requires them rising
+        double stepSize = logSpaced
+                ? (Math.log(endLr) - Math.log(startLr)) / steps
+                : (endLr - startLr) / steps;
+        double least = logSpaced ? 8 * Math.ulp(1.0) : 8 * Math.ulp(endLr);
+        Checks.check(
+                stepSize > least,
+                "startLr %s and endLr %s are too close for %d distinct rates; widen the range or"
+                        + " take fewer steps",
+                startLr,
+                endLr,
+                steps);
         this.startLr = startLr;
         this.endLr = endLr;
         this.steps = steps;

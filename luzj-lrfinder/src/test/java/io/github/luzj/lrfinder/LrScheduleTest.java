@@ -91,4 +91,14 @@ class LrScheduleTest {
         // a quarter of the way in logs: 10^(-310 + 309 / 4)
         assertThat(Math.log10(lr[0])).isCloseTo(-310 + 309 / 4.0, org.assertj.core.data.Offset.offset(1e-9));
     }
+
+    @Test
+    void boundsTooCloseForDistinctRatesAreRefused() {
+        assertThatThrownBy(() -> new LrSchedule(1, 1 + 1e-15, 10, false))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("too close for 10 distinct rates");
+        assertThatThrownBy(() -> new LrSchedule(1, 1 + 1e-15, 10, true))
+                .isInstanceOf(LuzjException.class);
+        assertThat(new LrSchedule(1e-4, 0.3, 100, true).all()).hasSize(100);
+    }
 }
