@@ -161,6 +161,9 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
 
     @Override
     protected void handle(Phase phase, Context ctx) {
+        if (phase == Phase.FIT_BEGIN) {
+            path.checkRecorded(ctx.metricNames(), name());
+        }
         if (phase != Phase.EPOCH_END) {
             return;
         }

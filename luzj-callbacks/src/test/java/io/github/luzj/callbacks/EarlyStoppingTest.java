@@ -203,5 +203,12 @@ class EarlyStoppingTest {
                             + " of them (train_ or valid_ first), or add the metric to Luz.setup");
         }
         assertThat(batches[0]).isZero();
+        // and a path template's metric placeholder likewise
+        assertThatThrownBy(() -> Fixtures.fitClasses(Fixtures.classifier(), 2, true, count,
+                        LuzCallbacks.modelCheckpoint("unused/e{epoch}-{valid_acc:.2f}")))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("path template 'unused/e{epoch}-{valid_acc:.2f}' names"
+                        + " {valid_acc}, but this fit records [loss] for each set");
+        assertThat(batches[0]).isZero();
     }
 }
