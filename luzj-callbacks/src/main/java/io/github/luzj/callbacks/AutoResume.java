@@ -46,7 +46,7 @@ public final class AutoResume implements Callback {
 
     private final Path dir;
     private final int everyBatches;
-    /** What the folder held when this fit last looked: a checkpoint's info, or null for none. */
+    /** Which write the folder held when this fit last looked ({@link Checkpoint#stamp}). */
     private Object seen;
 
     private AutoResume(Path dir, int everyBatches) {
@@ -135,25 +135,27 @@ public final class AutoResume implements Callback {
     }
 
     private Object current() {
-        if (!Checkpoint.exists(dir)) {
-            return null;
-        }
-        try {
-            return Checkpoint.info(dir);
-        } catch (LuzjException e) {
-            return e.getMessage(); // damaged before the fit: the same damage is no other writer
-        }
+        return Checkpoint.stamp(dir); // from the file system: checkpoint.json is not read
     }
 
     private void checkOnlyWriter(String fate) {
         Object now = current();
         if (!Objects.equals(now, seen)) {
-            String what = now instanceof Checkpoint.Info info ? info.describe() : "a checkpoint";
+            String what = describe();
             throw new LuzjException(
                     "the resume folder " + dir + " now holds a checkpoint AutoResume did not write ("
                             + what + "): something else in this fit saves there, a ModelCheckpoint"
                             + " given the same folder or a callback of yours, and AutoResume would"
                             + " have " + fate + " it; give AutoResume a folder of its own");
+        }
+    }
+
+    /** The other writer's checkpoint, for the message, read only then. */
+    private String describe() {
+        try {
+            return Checkpoint.info(dir).describe();
+        } catch (LuzjException e) {
+            return "a checkpoint";
         }
     }
 

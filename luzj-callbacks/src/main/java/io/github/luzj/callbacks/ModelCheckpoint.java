@@ -162,7 +162,12 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
     @Override
     protected void handle(Phase phase, Context ctx) {
         if (phase == Phase.FIT_BEGIN) {
-            path.checkRecorded(ctx.metricNames(), name());
+            // a placeholder's metric, like the monitor's, is checked before any training
+            for (String field : path.metricPlaceholders()) {
+                MonitoredMetric.requireRecorded(ctx, field.substring(field.indexOf('_') + 1),
+                        name() + "'s path template '" + path.template() + "' names {" + field + "}",
+                        "name");
+            }
         }
         if (phase != Phase.EPOCH_END) {
             return;

@@ -38,11 +38,24 @@ final class MonitoredMetric {
      * @throws LuzjException when the fit records no such metric
      */
     static void checkRecorded(Context ctx, String monitored, String metric, String owner) {
+        requireRecorded(ctx, metric, owner + " monitors '" + monitored + "'", "monitor");
+    }
+
+    /**
+     * The one check behind {@link #checkRecorded(Context, String, String, String)} and a path
+     * template's placeholders: {@code metric} among {@link Context#metricNames()}.
+     *
+     * @param ctx the context, at {@link Phase#FIT_BEGIN}
+     * @param metric the metric part, such as {@code "acc"}
+     * @param problem what names it, for the message
+     * @param verb what the user does with the name ("monitor", "name")
+     */
+    static void requireRecorded(Context ctx, String metric, String problem, String verb) {
         List<String> names = ctx.metricNames();
         if (!names.isEmpty() && !names.contains(metric)) {
-            throw new LuzjException(owner + " monitors '" + monitored + "', but this fit records "
-                    + names + " for each set: monitor one of them (train_ or valid_ first), or add"
-                    + " the metric to Luz.setup");
+            throw new LuzjException(problem + ", but this fit records " + names + " for each set: "
+                    + verb + " one of them (train_ or valid_ first), or add the metric to"
+                    + " Luz.setup");
         }
     }
 

@@ -131,28 +131,14 @@ final class PathTemplate {
     }
 
     /**
-     * Refuses, when the fit begins, a placeholder naming a metric the fit does not record
-     * ({@code {valid_acc}} without an accuracy metric), which would fail only at the first
-     * epoch's end.
+     * Returns the placeholders that name a recorded metric, such as {@code valid_acc}.
      *
-     * @param recorded the metrics each set records ({@code Context.metricNames()}); empty when
-     *     not known, which checks nothing
-     * @param owner the callback, for the message
+     * @return their names, in order
      */
-    void checkRecorded(List<String> recorded, String owner) {
-        if (recorded.isEmpty()) {
-            return;
-        }
-        for (Part p : parts) {
-            if (p.name() != null && (p.name().startsWith("train_") || p.name().startsWith("valid_"))
-                    && !recorded.contains(p.name().substring(p.name().indexOf('_') + 1))) {
-                throw new LuzjException(
-                        owner + "'s path template '" + template + "' names {" + p.name()
-                                + "}, but this fit records " + recorded + " for each set: name"
-                                + " one of them (train_ or valid_ first), or add the metric to"
-                                + " Luz.setup");
-            }
-        }
+    List<String> metricPlaceholders() {
+        return parts.stream().map(Part::name)
+                .filter(n -> n != null && (n.startsWith("train_") || n.startsWith("valid_")))
+                .toList();
     }
 
     /**

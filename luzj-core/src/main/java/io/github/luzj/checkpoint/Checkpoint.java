@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -185,6 +186,9 @@ public final class Checkpoint {
 
     /** Refuses to write a checkpoint.json that {@link #read} would refuse as too large. */
     private static void checkReadable(Path dir, String json, Records records, Meta meta, long max) {
+        if (3L * json.length() <= max) {
+            return; // no UTF-16 char takes more than 3 bytes in UTF-8: no need to encode it here
+        }
         long bytes = json.getBytes(StandardCharsets.UTF_8).length;
         if (bytes <= max) {
             return;
@@ -262,6 +266,24 @@ public final class Checkpoint {
      */
     public static boolean exists(Path dir) {
         return Files.isRegularFile(dir.resolve(META));
+    }
+
+    /**
+     * Tells which write the folder's checkpoint is, without reading it: every write renames a
+     * new {@code checkpoint.json} into place, so its file identity and time change with each.
+     *
+     * @param dir the folder
+     * @return a value equal for the same write and different for another, or null for none
+     */
+    public static Object stamp(Path dir) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(dir.resolve(META), BasicFileAttributes.class);
+            return a.isRegularFile()
+                    ? List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size())
+                    : null;
+        } catch (IOException e) {
+            return null; // no checkpoint there
+        }
     }
 
     /**
