@@ -5,14 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.github.luzj.base.EncodedArrays;
 import io.github.luzj.base.LuzjException;
+import io.github.luzj.base.NamedArrays;
 import io.github.luzj.data.ChannelsLastWeights;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,25 +40,10 @@ final class WeightsFile {
         List<Pair<String, Parameter>> params = block.getParameters().stream().toList();
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
-        out.writeInt(params.size());
-        for (Pair<String, Parameter> p : params) {
-            byte[] bytes = p.getValue().getArray().encode();
-            out.writeUTF(p.getKey());
-            out.writeInt(bytes.length);
-            out.write(bytes);
-        }
-    }
-
-    /** Refuses an encoded array whose header counts more than its bytes hold. */
-    private static void checkShapeHeader(String name, byte[] bytes) {
-        String problem = EncodedArrays.arrayHeaderProblem(ByteBuffer.wrap(bytes));
-        if (problem != null) {
-            throw damaged(name, problem);
-        }
-    }
-
-    private static LuzjException damaged(String name, String what) {
-        return new LuzjException("the weights file is damaged: parameter " + name + " " + what);
+        NamedArrays.write(
+                params.stream().map(Pair::getKey).toList(),
+                params.stream().map(p -> p.getValue().getArray()).toList(),
+                out);
     }
 
     /**
@@ -76,37 +60,21 @@ final class WeightsFile {
         block.getParameters().forEach(p -> params.put(p.getKey(), p.getValue()));
         NDManager first = params.values().iterator().next().getArray().getManager();
         try (NDManager scratch = first.newSubManager()) {
-            Map<String, NDArray> read = new LinkedHashMap<>();
+            int magic;
+            int version;
             try {
-                if (in.readInt() != MAGIC) {
-                    throw new LuzjException("not a luzj weights file (wrong magic number)");
-                }
-                int version = in.readInt();
-                if (version != VERSION) {
-                    throw new LuzjException("weights file version " + version + ", expected " + VERSION);
-                }
-                int n = in.readInt();
-                for (int i = 0; i < n; i++) {
-                    String name = in.readUTF();
-                    int length = in.readInt();
-                    if (length < 0 || length > in.available() && length > (1 << 20)) {
-                        // more than is left: a damaged length, not a reason to allocate it
-                        throw new LuzjException("the weights file is damaged: parameter " + name
-                                + " claims " + length + " bytes");
-                    }
-                    byte[] bytes = new byte[length];
-                    in.readFully(bytes);
-                    checkShapeHeader(name, bytes);
-                    try {
-                        read.put(name, scratch.decode(bytes));
-                    } catch (RuntimeException e) {
-                        throw new LuzjException("the weights file is damaged: parameter " + name
-                                + " cannot be decoded (" + e.getMessage() + ")", e);
-                    }
-                }
+                magic = in.readInt();
+                version = in.readInt();
             } catch (EOFException e) {
                 throw new LuzjException("the weights file is truncated; it was not written completely", e);
             }
+            if (magic != MAGIC) {
+                throw new LuzjException("not a luzj weights file (wrong magic number)");
+            }
+            if (version != VERSION) {
+                throw new LuzjException("weights file version " + version + ", expected " + VERSION);
+            }
+            Map<String, NDArray> read = NamedArrays.read(in, scratch, "the weights file");
             List<String> problems = new ArrayList<>();
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray saved = read.get(e.getKey());
