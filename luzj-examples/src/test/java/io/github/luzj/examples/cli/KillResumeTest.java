@@ -105,7 +105,11 @@ class KillResumeTest {
             }
             if (sigint) {
                 assertThat(o.code()).as(o.stderr()).isEqualTo(130);
-                assertThat(summary(tmp.resolve("run-" + t)).get("interrupted").getAsBoolean()).isTrue();
+                // before the fit begins (a slow machine still loading the data) Ctrl-C keeps its
+                // default meaning and nothing is written; once it has begun, the run ends cleanly
+                if (o.stderr().contains("Interrupted: finishing the current batch")) {
+                    assertThat(summary(tmp.resolve("run-" + t)).get("interrupted").getAsBoolean()).isTrue();
+                }
             }
         }
         Path done = tmp.resolve("done");
