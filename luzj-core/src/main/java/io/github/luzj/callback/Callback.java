@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  *
  * <p>A callback that keeps state across epochs (a best value, a patience counter) resets it at
  * {@link Phase#FIT_BEGIN}, so one instance can serve several fits, and exposes it through
- * {@link #state()} / {@link #loadState} so that a checkpoint can carry it.
+ * {@link #state()} / {@link #loadState} so that a checkpoint can carry it (large arrays through
+ * {@link #stateBytes()} / {@link #loadStateBytes}).
  *
  * <pre>{@code
  * Callback printer = Callback.on(Phase.EPOCH_END,
@@ -119,4 +120,23 @@ public interface Callback {
      * @param state the saved state
      */
     default void loadState(JsonElement state) {}
+
+    /**
+     * Returns the bytes a checkpoint must carry beside {@link #state()}, for a state too large
+     * for JSON (an average of the weights). The checkpoint writes them to a binary file of its
+     * own, with their size and digest in {@code checkpoint.json}.
+     *
+     * @return the bytes, or null when the JSON state says everything (the default)
+     */
+    default byte[] stateBytes() {
+        return null;
+    }
+
+    /**
+     * Restores the bytes returned by {@link #stateBytes()}, after {@link #loadState}; called only
+     * when the checkpoint holds bytes for this callback.
+     *
+     * @param bytes the saved bytes, checked against their digest
+     */
+    default void loadStateBytes(byte[] bytes) {}
 }

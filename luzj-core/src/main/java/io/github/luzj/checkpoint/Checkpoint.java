@@ -33,9 +33,11 @@ import java.util.TreeSet;
  *   <li>{@code weights-<step>-<tag>.params}: every parameter of the block, BatchNorm statistics
  *       included;
  *   <li>{@code optimizer-<step>-<tag>.bin}: moments, step counts and hyperparameters per group;
+ *   <li>{@code states-<step>-<tag>.bin}, only when callbacks carry bytes beside their JSON
+ *       state (an average of the weights): those bytes by callback;
  *   <li>{@code checkpoint.json}: format, version, the run (its id, epochs and settings), epoch
  *       and batch position, global step, the split epoch's running sums, records, each
- *       callback's state, and the size and SHA-256 of the two binary files.
+ *       callback's state, and the size and SHA-256 of the binary files.
  * </ul>
  *
  * <p>Writing is atomic and recoverable: the binary files get new names and are synced, then
@@ -53,8 +55,11 @@ public final class Checkpoint {
     /** The value of the {@code format} key that marks a luzj checkpoint. */
     public static final String FORMAT = "luzj-checkpoint";
 
-    /** The version this code writes and reads. */
-    public static final int VERSION = 2;
+    /** The version this code writes when callbacks carry bytes ({@code files.states}), and reads. */
+    public static final int VERSION = 3;
+
+    /** The version this code writes when no callback carries bytes, and reads. */
+    public static final int VERSION_WITHOUT_STATES = 2;
 
     static final String META = "checkpoint.json";
     static final long MAX_META_BYTES = 256L << 20;
@@ -84,16 +89,30 @@ public final class Checkpoint {
     }
 
     /**
-     * What a checkpoint holds besides the arrays.
+     * What a checkpoint holds besides the weights and the optimizer.
      *
      * @param position where training stood
      * @param callbackStates each callback's state, by key
+     * @param callbackBytes the bytes some callbacks carry beside their state, by the same keys
+     *     (written to {@code states-<step>-<tag>.bin})
      * @param running the running sums of the epoch in progress ({@code loss}: [sum, count];
      *     {@code metrics}: each metric's sums), or null at an epoch boundary
      * @param run the run it belongs to
      */
     public record Meta(
-            Position position, Map<String, JsonElement> callbackStates, JsonObject running, Run run) {}
+            Position position, Map<String, JsonElement> callbackStates,
+            Map<String, byte[]> callbackBytes, JsonObject running, Run run) {
+        /** Copies the maps. */
+        public Meta {
+            callbackStates = Collections.unmodifiableMap(new LinkedHashMap<>(callbackStates));
+            callbackBytes = Collections.unmodifiableMap(new LinkedHashMap<>(callbackBytes));
+        }
+
+        /** Meta whose callbacks carry no bytes. */
+        public Meta(Position position, Map<String, JsonElement> callbackStates, JsonObject running, Run run) {
+            this(position, callbackStates, Map.of(), running, run);
+        }
+    }
 
     /**
      * What a checkpoint says about itself, for messages.
@@ -161,26 +180,35 @@ public final class Checkpoint {
         String tag = step + "-" + HexFormat.of().toHexDigits(new SecureRandom().nextInt());
         String weightsName = "weights-" + tag + ".params";
         String optName = "optimizer-" + tag + ".bin";
+        String statesName = "states-" + tag + ".bin";
         CheckpointMeta.FileEntry weights;
         CheckpointMeta.FileEntry opt;
+        CheckpointMeta.FileEntry states = null;
         try {
             weights = CheckpointFolder.writeBinary(dir, weightsName, out -> WeightsFile.write(block, out));
             CheckpointFolder.pauseIfAsked("weights", step);
             opt = CheckpointFolder.writeBinary(dir, optName, optimizer::saveState);
             CheckpointFolder.pauseIfAsked("optimizer", step);
-            String json = CheckpointMeta.toJson(meta, records, weights, opt, Instant.now().toString());
+            if (!meta.callbackBytes().isEmpty()) {
+                states = CheckpointFolder.writeBinary(
+                        dir, statesName, out -> StatesFile.write(meta.callbackBytes(), out));
+            }
+            String json = CheckpointMeta.toJson(meta, records, weights, opt, states, Instant.now().toString());
             checkReadable(dir, json, records, meta, maxMetaBytes);
             AtomicFiles.writeDurably(
                     dir.resolve(META), json, () -> CheckpointFolder.pauseIfAsked("meta", step));
         } catch (RuntimeException e) {
             // checkpoint.json still names the previous files: this attempt's are only in the way
             // (on a full disk, of every later attempt too)
-            CheckpointFolder.deleteQuietly(dir, weightsName, optName);
+            CheckpointFolder.deleteQuietly(dir, weightsName, optName, statesName);
             throw e;
         }
         CheckpointFolder.pauseIfAsked("renamed", step);
+        Set<String> keep = states == null
+                ? Set.of(weights.name(), opt.name())
+                : Set.of(weights.name(), opt.name(), states.name());
         // luzj 0.1's fixed names are luzj's only beside luzj 0.1's own checkpoint.json
-        CheckpointFolder.removeStale(dir, Set.of(weights.name(), opt.name()), CheckpointFolder.isLegacyMeta(existing));
+        CheckpointFolder.removeStale(dir, keep, CheckpointFolder.isLegacyMeta(existing));
         CheckpointFolder.removeLegacyTemporaries(dir);
     }
 
@@ -234,6 +262,17 @@ public final class Checkpoint {
         checkSameSettings(dir, p.meta().run().config(), config);
         CheckpointFolder.verify(dir, p.weights(), "files.weights");
         CheckpointFolder.verify(dir, p.optimizer(), "files.optimizer");
+        Map<String, byte[]> bytes = Map.of();
+        if (p.states() != null) {
+            CheckpointFolder.verify(dir, p.states(), "files.states");
+            try (DataInputStream in = dataIn(dir.resolve(p.states().name()))) {
+                bytes = StatesFile.read(in, p.states().bytes(), p.meta().callbackStates());
+            } catch (LuzjException | IOException e) {
+                // the file matched its digest: it was forged or written damaged
+                throw damaged(dir, p.states().name() + " " + (e instanceof LuzjException
+                        ? e.getMessage() : "cannot be read (" + e + ")"), e);
+            }
+        }
         String reading = p.weights().name();
         try {
             try (DataInputStream in = dataIn(dir.resolve(reading))) {
@@ -255,7 +294,8 @@ public final class Checkpoint {
             throw damaged(dir, reading + " cannot be read (" + e + ")", e);
         }
         p.fill(records);
-        return p.meta();
+        Meta m = p.meta();
+        return new Meta(m.position(), m.callbackStates(), bytes, m.running(), m.run());
     }
 
     /**

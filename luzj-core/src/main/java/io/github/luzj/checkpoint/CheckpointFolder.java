@@ -36,7 +36,7 @@ import java.util.stream.Stream;
 final class CheckpointFolder {
 
     private static final Pattern BINARY =
-            Pattern.compile("(weights-[0-9]+-[0-9a-f]{8}\\.params|optimizer-[0-9]+-[0-9a-f]{8}\\.bin)");
+            Pattern.compile("(weights-[0-9]+-[0-9a-f]{8}\\.params|(optimizer|states)-[0-9]+-[0-9a-f]{8}\\.bin)");
     /**
      * luzj 0.1's fixed names, replaced by the versioned ones above; luzj's only where luzj 0.1's
      * {@code checkpoint.json} vouches for them (or in luzj 0.1's own temporary folders).

@@ -41,6 +41,7 @@ final class CheckpointMeta {
             String writtenAt,
             FileEntry weights,
             FileEntry optimizer,
+            FileEntry states,
             List<Records.Entry> entries,
             List<Records.StepEntry> steps) {
 
@@ -55,11 +56,13 @@ final class CheckpointMeta {
 
     static String toJson(
             Checkpoint.Meta meta, Records records, FileEntry weights, FileEntry optimizer,
-            String writtenAt) {
+            FileEntry states, String writtenAt) {
         Checkpoint.Position at = meta.position();
         JsonObject root = new JsonObject();
         root.addProperty("format", Checkpoint.FORMAT);
-        root.addProperty("version", Checkpoint.VERSION);
+        // a luzj that reads only version 2 would resume without the states file's arrays
+        // (an average of the weights) and not know it: it refuses version 3 instead
+        root.addProperty("version", states == null ? Checkpoint.VERSION_WITHOUT_STATES : Checkpoint.VERSION);
         root.addProperty("run_id", meta.run().id());
         root.addProperty("written_at", writtenAt);
         root.addProperty("epochs", meta.run().epochs());
@@ -73,6 +76,9 @@ final class CheckpointMeta {
         JsonObject files = new JsonObject();
         files.add("weights", file(weights));
         files.add("optimizer", file(optimizer));
+        if (states != null) {
+            files.add("states", file(states));
+        }
         root.add("files", files);
         // an epoch cut short is left out (the resumed run records it whole), as are steps
         // recorded before a step that was not taken
@@ -145,11 +151,11 @@ final class CheckpointMeta {
                             + Checkpoint.FORMAT + "\"); pass a folder written by luzj");
         }
         long version = f.integer(root, "version", 0, Integer.MAX_VALUE);
-        if (version != Checkpoint.VERSION) {
+        if (version != Checkpoint.VERSION && version != Checkpoint.VERSION_WITHOUT_STATES) {
             throw new LuzjException(
                     "checkpoint " + dir + " has version " + version + " but this luzj reads "
-                            + Checkpoint.VERSION + "; resume it with the luzj that wrote it, or"
-                            + " start afresh");
+                            + Checkpoint.VERSION_WITHOUT_STATES + " and " + Checkpoint.VERSION
+                            + "; resume it with the luzj that wrote it, or start afresh");
         }
         String runId = f.string(root, "run_id");
         String writtenAt = f.string(root, "written_at");
@@ -176,8 +182,17 @@ final class CheckpointMeta {
         JsonObject files = f.object(root, "files");
         FileEntry weights = fileEntry(f, files, "weights");
         FileEntry optimizer = fileEntry(f, files, "optimizer");
-        if (weights.name().equals(optimizer.name())) {
-            throw f.damaged("files", "names one file for both weights and optimizer");
+        FileEntry states = null;
+        if (version == Checkpoint.VERSION) {
+            states = fileEntry(f, files, "states");
+        } else if (files.has("states")) {
+            throw f.damaged("files.states", "is there, but version " + version + " has no states file");
+        }
+        List<String> names = states == null
+                ? List.of(weights.name(), optimizer.name())
+                : List.of(weights.name(), optimizer.name(), states.name());
+        if (names.stream().distinct().count() < names.size()) {
+            throw f.damaged("files", "names one file twice");
         }
         List<Records.Entry> entries = new ArrayList<>();
         int lastTrainEpoch = 0;
@@ -222,7 +237,7 @@ final class CheckpointMeta {
                 callbacks,
                 running,
                 new Checkpoint.Run(runId, epochs, config));
-        return new Parsed(meta, writtenAt, weights, optimizer, entries, steps);
+        return new Parsed(meta, writtenAt, weights, optimizer, states, entries, steps);
     }
 
     private static JsonObject running(Fields f, JsonObject root) {
@@ -239,7 +254,7 @@ final class CheckpointMeta {
     }
 
     private static FileEntry fileEntry(Fields f, JsonObject files, String key) {
-        JsonObject o = f.object(files, key);
+        JsonObject o = f.object(files, key, "files." + key);
         String name = f.string(o, "files." + key + ".name", "name");
         if (!CheckpointFolder.isBinaryName(name)) {
             throw f.damaged("files." + key + ".name", "is '" + name + "', not a name luzj writes");
@@ -273,9 +288,13 @@ final class CheckpointMeta {
         }
 
         JsonObject object(JsonObject o, String key) {
-            JsonElement el = get(o, key, key);
+            return object(o, key, key);
+        }
+
+        JsonObject object(JsonObject o, String key, String field) {
+            JsonElement el = get(o, key, field);
             if (!el.isJsonObject()) {
-                throw damaged(key, "must be an object, got " + brief(el));
+                throw damaged(field, "must be an object, got " + brief(el));
             }
             return el.getAsJsonObject();
         }

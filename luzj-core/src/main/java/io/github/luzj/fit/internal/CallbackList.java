@@ -88,15 +88,38 @@ final class CallbackList {
     }
 
     /**
-     * Restores states returned by {@link #states()}; callbacks without a saved state keep theirs.
+     * Returns the bytes each callback carries beside its state ({@link Callback#stateBytes()}),
+     * by the keys of {@link #states()}; callbacks without bytes are left out.
+     *
+     * @return the bytes
+     */
+    public Map<String, byte[]> stateBytes() {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            byte[] b = all.get(i).stateBytes();
+            if (b != null) {
+                out.put(keys.get(i), b);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Restores states returned by {@link #states()} and {@link #stateBytes()}; callbacks without
+     * a saved state keep theirs.
      *
      * @param states the saved states
+     * @param bytes the saved bytes
      */
-    public void loadStates(Map<String, JsonElement> states) {
+    public void loadStates(Map<String, JsonElement> states, Map<String, byte[]> bytes) {
         for (int i = 0; i < all.size(); i++) {
             JsonElement s = states.get(keys.get(i));
             if (s != null && !s.isJsonNull()) {
                 all.get(i).loadState(s);
+            }
+            byte[] b = bytes.get(keys.get(i));
+            if (b != null) {
+                all.get(i).loadStateBytes(b);
             }
         }
     }

@@ -325,6 +325,7 @@ final class FitContext implements Context, BatchRunner.Scope {
         return new Checkpoint.Meta(
                 at,
                 callbacks.states(),
+                callbacks.stateBytes(),
                 running,
                 new Checkpoint.Run(session.runId(), maxEpochs, config));
     }

@@ -218,7 +218,7 @@ public final class FitLoop {
                     dir, at.batchesDone(), train.size());
             checkSameCallbacks(meta.callbackStates());
             try {
-                callbacks.loadStates(meta.callbackStates());
+                callbacks.loadStates(meta.callbackStates(), meta.callbackBytes());
             } catch (LuzjException e) {
                 throw e;
             } catch (RuntimeException e) {
