@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.GradMode;
@@ -53,6 +52,7 @@ public final class ExponentialMovingAverage implements Callback {
     private ParameterCopy live;
     private long updates;
     private JsonObject pendingState;
+    private byte[] pendingBytes;
 
     private ExponentialMovingAverage(double decay, boolean warmup, boolean keepAverageAtEnd) {
         if (!(decay >= 0 && decay < 1)) {
@@ -153,10 +153,19 @@ public final class ExponentialMovingAverage implements Callback {
         free();
         if (pendingState != null) {
             updates = pendingState.get("updates").getAsLong();
-            average = ParameterCopy.fromJson(
-                    pendingState.get("average"), ctx.block(), ctx.model().getNDManager(),
-                    "luzj-ema-average");
+            NDManager parent = ctx.model().getNDManager();
+            if (pendingBytes != null) {
+                average = ParameterCopy.fromBytes(pendingBytes, ctx.block(), parent, "luzj-ema-average");
+            } else {
+                Checks.check(pendingState.has("average"),
+                        "the checkpoint holds %s's update count but not its average (its states"
+                                + " file); resume from another checkpoint", name());
+                // written into checkpoint.json by a luzj before the states file
+                average = ParameterCopy.fromJson(
+                        pendingState.get("average"), ctx.block(), parent, "luzj-ema-average");
+            }
             pendingState = null;
+            pendingBytes = null;
         } else {
             updates = 0;
             average = ParameterCopy.of(ctx.block(), ctx.model().getNDManager(), "luzj-ema-average");
@@ -212,31 +221,45 @@ public final class ExponentialMovingAverage implements Callback {
     @Override
     public JsonElement state() {
         if (pendingState != null) {
-            return pendingState.deepCopy();
+            return pendingState.deepCopy(); // restored, not yet taken up by a fit
         }
         // never empty: a checkpoint of a fit with an average must not resume a fit without it
         JsonObject o = new JsonObject();
         o.addProperty("kind", "ema");
         if (average != null) {
             o.addProperty("updates", updates);
-            o.add("average", average.toJson());
         }
         return o;
     }
 
+    /** The average's bytes: too many for checkpoint.json once a model has millions of weights. */
+    @Override
+    public byte[] stateBytes() {
+        if (pendingState != null) {
+            return pendingBytes == null ? null : pendingBytes.clone();
+        }
+        return average == null ? null : average.toBytes();
+    }
+
     @Override
     public void loadState(JsonElement state) {
+        pendingState = null;
+        pendingBytes = null;
         if (state == null || state.isJsonNull()
-                || state.isJsonObject() && !state.getAsJsonObject().has("average")) {
+                || state.isJsonObject() && !state.getAsJsonObject().has("updates")) {
             return; // written before the first update: nothing to restore
         }
-        Checks.check(
-                state.isJsonObject()
-                        && state.getAsJsonObject().has("updates")
-                        && state.getAsJsonObject().has("average"),
-                "%s state must be an object with 'updates' and 'average', got a %s",
-                name(),
-                state.isJsonObject() ? "object without them" : state.toString());
-        pendingState = state.getAsJsonObject().deepCopy();
+        JsonObject o = SavedState.object(state, name(), "updates");
+        Checks.check(o.get("updates").isJsonPrimitive() && o.get("updates").getAsJsonPrimitive().isNumber(),
+                "%s state's 'updates' must be a number, got %s", name(), o.get("updates"));
+        pendingState = o.deepCopy();
+    }
+
+    @Override
+    public void loadStateBytes(byte[] bytes) {
+        Checks.check(pendingState != null,
+                "the checkpoint holds %s's average but not its update count; resume from another"
+                        + " checkpoint", name());
+        pendingBytes = bytes.clone();
     }
 }

@@ -1,16 +1,8 @@
 package io.github.luzj.callbacks;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-import io.github.luzj.base.GradMode;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +24,12 @@ import org.slf4j.LoggerFactory;
  * after any such swap, into a second buffer, which becomes the kept copy when the epoch improves
  * (two copies of the weights then, no more copying than one a validated epoch).
  *
- * <p>A checkpoint carries the best value and epoch (the monitor's state), not the copy, which
- * lives in memory only: after a resume an epoch must beat the best of the whole run to be kept,
- * and when the best epoch was trained before the resume its weights are gone, so the model keeps
- * the last epoch's and a warning says so. If a fit fails, the copy is freed with the model or at
- * the next fit's beginning.
+ * <p>A checkpoint carries the best value and epoch (the monitor's state) and the copy (in its
+ * states file, one more copy of the weights on disk): after a resume an epoch must beat the best
+ * of the whole run to be kept, and when the best epoch was trained before the resume its weights
+ * come back from the checkpoint. (A checkpoint written by luzj before the states file has no copy;
+ * the model then keeps the last epoch's weights and a warning says so.) If a fit fails, the copy
+ * is freed with the model or at the next fit's beginning.
  *
  * <pre>{@code
  * KeepBestModel keepBest = LuzCallbacks.keepBestModel().monitor("valid_acc");
@@ -48,16 +41,16 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
     public static final int WEIGHT = 50;
 
     private static final Logger LOG = LoggerFactory.getLogger(KeepBestModel.class);
-    private static final NDIndex ALL = new NDIndex("...");
 
-    private NDManager memory;
-    private final List<String> names = new ArrayList<>();
-    private final List<NDArray> copies = new ArrayList<>();
+    /** The best epoch's weights. */
+    private ParameterCopy kept;
     /** The weights this epoch's validation ran on, taken at its beginning. */
-    private List<NDArray> validated = new ArrayList<>();
+    private ParameterCopy validated;
     private int validatedEpoch = -1;
     /** The best epoch a resumed checkpoint brought, 0 for a fresh fit. */
     private int bestBeforeFit;
+    /** The kept copy's bytes from a checkpoint, until the resumed fit begins. */
+    private byte[] pendingBytes;
 
     private KeepBestModel(Monitor monitor) {
         super(monitor);
@@ -93,44 +86,51 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
      * @return true between an improving epoch and the fit's end
      */
     public boolean holdsCopy() {
-        return !copies.isEmpty();
+        return kept != null;
     }
 
     @Override
     protected void resetState() {
         free();
+        pendingBytes = null;
     }
 
     @Override
     protected void handle(Phase phase, Context ctx) {
         if (phase == Phase.FIT_BEGIN) {
             bestBeforeFit = bestEpoch();
+            free(); // a failed fit's copies, when a loaded state skipped the reset
+            if (pendingBytes != null) {
+                kept = ParameterCopy.fromBytes(
+                        pendingBytes, ctx.block(), ctx.model().getNDManager(), "luzj-keep-best-model");
+                pendingBytes = null;
+            }
         } else if (phase == Phase.FIT_END && !holdsCopy() && bestBeforeFit > 0
                 && bestEpoch() == bestBeforeFit) {
             LOG.warn(
                     "{}: the best epoch ({}) was trained before the resume and its weights are"
-                            + " not in the checkpoint; the model keeps the last epoch's weights",
+                            + " not in the checkpoint (written by a luzj before the states file);"
+                            + " the model keeps the last epoch's weights",
                     name(),
                     bestBeforeFit);
         }
         if (phase == Phase.VALID_BEGIN) {
             if (monitoredName(ctx).startsWith("valid_")) {
-                copy(ctx, validated);
+                validated = copy(ctx, validated);
                 validatedEpoch = ctx.epoch();
             }
         } else if (phase == Phase.EPOCH_END) {
             if (observe(monitored(ctx), ctx.epoch())) {
                 if (validatedEpoch == ctx.epoch()) {
-                    List<NDArray> kept = new ArrayList<>(copies); // the two buffers change roles
-                    copies.clear();
-                    copies.addAll(validated);
-                    validated = kept;
+                    ParameterCopy previous = kept; // the two buffers change roles
+                    kept = validated;
+                    validated = previous;
                 } else {
-                    copy(ctx, copies);
+                    kept = copy(ctx, kept);
                 }
             }
         } else if (phase == Phase.FIT_END && holdsCopy()) {
-            restore(ctx);
+            kept.writeTo(ctx.block());
             LOG.info(
                     "{} restored the weights of epoch {} ({} = {})",
                     name(),
@@ -141,57 +141,38 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
         }
     }
 
-    /** Copies every parameter into {@code into}, made in this callback's memory at first use. */
-    private void copy(Context ctx, List<NDArray> into) {
-        List<Pair<String, Parameter>> params = ctx.block().getParameters().stream().toList();
-        try (GradMode ignored = GradMode.off()) {
-            if (memory == null) {
-                memory = ctx.model().getNDManager().newSubManager();
-                memory.setName("luzj-keep-best-model");
-            }
-            if (names.isEmpty()) {
-                params.forEach(p -> names.add(p.getKey()));
-            }
-            if (into.isEmpty()) {
-                for (Pair<String, Parameter> p : params) {
-                    NDArray c = p.getValue().getArray().duplicate();
-                    c.attach(memory);
-                    into.add(c);
-                }
-            } else {
-                for (int i = 0; i < params.size(); i++) {
-                    into.get(i).set(ALL, params.get(i).getValue().getArray());
-                }
-            }
+    /** The block's weights now, into {@code into} or, at first use, a new copy. */
+    private static ParameterCopy copy(Context ctx, ParameterCopy into) {
+        if (into == null) {
+            return ParameterCopy.of(ctx.block(), ctx.model().getNDManager(), "luzj-keep-best-model");
         }
+        into.copyFrom(ctx.block());
+        return into;
     }
 
-    private void restore(Context ctx) {
-        List<Pair<String, Parameter>> params = ctx.block().getParameters().stream().toList();
-        if (params.size() != names.size()) {
-            throw new IllegalStateException(
-                    "the block has " + params.size() + " parameters, the copy " + names.size());
+    /** The kept copy's bytes, so that a resumed fit can still restore an epoch before it. */
+    @Override
+    public byte[] stateBytes() {
+        if (pendingBytes != null) {
+            return pendingBytes.clone(); // loaded, not yet taken up by a fit
         }
-        try (GradMode ignored = GradMode.off()) {
-            for (int i = 0; i < params.size(); i++) {
-                if (!params.get(i).getKey().equals(names.get(i))) {
-                    throw new IllegalStateException(
-                            "parameter " + i + " is " + params.get(i).getKey() + ", the copy's "
-                                    + names.get(i));
-                }
-                params.get(i).getValue().getArray().set(ALL, copies.get(i));
-            }
-        }
+        return kept == null ? null : kept.toBytes();
+    }
+
+    @Override
+    public void loadStateBytes(byte[] bytes) {
+        pendingBytes = bytes.clone();
     }
 
     private void free() {
-        if (memory != null) {
-            memory.close();
-            memory = null;
+        if (kept != null) {
+            kept.close();
+            kept = null;
         }
-        copies.clear();
-        validated.clear();
+        if (validated != null) {
+            validated.close();
+            validated = null;
+        }
         validatedEpoch = -1;
-        names.clear();
     }
 }

@@ -14,16 +14,24 @@ import com.google.gson.JsonObject;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.GradMode;
 import io.github.luzj.base.LuzjException;
+import io.github.luzj.base.NamedArrays;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * A copy of every parameter of a block (batch-norm statistics included), on the block's device,
- * in memory of its own; it can be written back, carried through a checkpoint as JSON (raw bytes
- * in base64, so the round trip is bitwise) and freed.
+ * in memory of its own; it can be written back, carried through a checkpoint as bytes (DJL's
+ * encoding, so the round trip is bitwise) and freed.
  */
 final class ParameterCopy implements AutoCloseable {
 
@@ -99,81 +107,120 @@ final class ParameterCopy implements AutoCloseable {
         return out;
     }
 
-    /** The copy as JSON: per parameter its name, shape, data type and base64 bytes. */
-    JsonArray toJson() {
-        JsonArray out = new JsonArray();
-        for (int i = 0; i < arrays.size(); i++) {
-            NDArray a = arrays.get(i);
-            JsonObject o = new JsonObject();
-            o.addProperty("name", names.get(i));
-            JsonArray shape = new JsonArray();
-            for (long d : a.getShape().getShape()) {
-                shape.add(d);
-            }
-            o.add("shape", shape);
-            o.addProperty("dtype", a.getDataType().name());
-            o.addProperty("data", Base64.getEncoder().encodeToString(a.toByteArray()));
-            out.add(o);
+    /**
+     * The copy as bytes ({@link NamedArrays}: per parameter its name and DJL's encoding), for a
+     * checkpoint's states file.
+     *
+     * @throws LuzjException when the copy is too large for one array of bytes (2 GiB)
+     */
+    byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            NamedArrays.write(names, arrays, out);
+        } catch (IOException e) {
+            throw new LuzjException("cannot encode the copy of the weights: " + e, e);
+        } catch (OutOfMemoryError e) {
+            // a byte array holds 2 GiB at most, and the heap may hold less
+            throw new LuzjException(String.format(Locale.ROOT,
+                    "cannot checkpoint the copy of %,d parameter arrays (%s): its bytes do not fit"
+                            + " in one Java array (2 GiB) or the heap (raise -Xmx); checkpoint"
+                            + " without this callback",
+                    arrays.size(), memory.getName()), e);
         }
-        return out;
+        return bytes.toByteArray();
     }
 
     /**
-     * Reads what {@link #toJson} wrote, checked against the block's parameters.
+     * Reads what {@link #toBytes} wrote, checked against the block's parameters.
+     *
+     * @throws LuzjException when the saved copy is damaged or does not fit the block
+     */
+    static ParameterCopy fromBytes(byte[] bytes, Block block, NDManager parent, String name) {
+        ParameterCopy c = new ParameterCopy(parent.newSubManager());
+        c.memory.setName(name);
+        try (NDManager scratch = c.memory.newSubManager()) {
+            Map<String, NDArray> read = NamedArrays.read(
+                    new DataInputStream(new ByteArrayInputStream(bytes)), scratch, "the saved average");
+            c.adopt(new ArrayList<>(read.keySet()), new ArrayList<>(read.values()), block);
+        } catch (IOException | RuntimeException e) {
+            throw c.failed(e);
+        }
+        return c;
+    }
+
+    /**
+     * Reads the JSON an earlier luzj wrote into checkpoint.json (per parameter its name, shape,
+     * data type and base64 bytes), checked against the block's parameters: checkpoints written
+     * before the states file stay resumable.
      *
      * @throws LuzjException when the saved copy does not fit the block
      */
     static ParameterCopy fromJson(JsonElement json, Block block, NDManager parent, String name) {
-        List<Pair<String, Parameter>> params = block.getParameters().stream().toList();
         Checks.check(
-                json != null && json.isJsonArray() && json.getAsJsonArray().size() == params.size(),
-                "the saved weights hold %s parameters but the model has %s; resume with the same"
-                        + " architecture",
-                json != null && json.isJsonArray() ? json.getAsJsonArray().size() : "no",
-                params.size());
+                json != null && json.isJsonArray(),
+                "the saved average must be an array of parameters, got %s",
+                json == null ? "nothing" : Checks.echo(json.toString()));
         ParameterCopy c = new ParameterCopy(parent.newSubManager());
         c.memory.setName(name);
-        try {
-            for (int i = 0; i < params.size(); i++) {
-                JsonObject o = json.getAsJsonArray().get(i).getAsJsonObject();
-                NDArray live = params.get(i).getValue().getArray();
-                String saved = o.get("name").getAsString();
+        try (NDManager scratch = c.memory.newSubManager()) {
+            List<String> names = new ArrayList<>();
+            List<NDArray> arrays = new ArrayList<>();
+            for (JsonElement el : json.getAsJsonArray()) {
+                JsonObject o = el.getAsJsonObject();
                 JsonArray dims = o.getAsJsonArray("shape");
                 long[] shape = new long[dims.size()];
                 for (int d = 0; d < shape.length; d++) {
                     shape[d] = dims.get(d).getAsLong();
                 }
-                DataType type = DataType.valueOf(o.get("dtype").getAsString());
-                Checks.check(
-                        saved.equals(params.get(i).getKey())
-                                && live.getShape().equals(new Shape(shape))
-                                && live.getDataType() == type,
-                        "saved parameter %s is '%s' %s %s but the model's is '%s' %s %s; resume"
-                                + " with the same architecture",
-                        i, saved, new Shape(shape), type, params.get(i).getKey(),
-                        live.getShape(), live.getDataType());
                 byte[] bytes = Base64.getDecoder().decode(o.get("data").getAsString());
-                ByteBuffer buf =
-                        c.memory.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
+                ByteBuffer buf = scratch.allocateDirect(bytes.length).order(ByteOrder.nativeOrder());
                 buf.put(bytes).rewind();
-                try (NDArray view = c.memory.create(buf, new Shape(shape), type)) {
-                    NDArray owned = view.duplicate().toDevice(live.getDevice(), false);
-                    owned.attach(c.memory);
-                    c.names.add(saved);
-                    c.arrays.add(owned);
-                }
+                names.add(o.get("name").getAsString());
+                arrays.add(scratch.create(buf, new Shape(shape), DataType.valueOf(o.get("dtype").getAsString())));
             }
+            c.adopt(names, arrays, block);
         } catch (RuntimeException e) {
-            c.close();
-            if (e instanceof LuzjException) {
-                throw e;
-            }
-            throw new LuzjException(
-                    "the saved weights are corrupt (" + e.getMessage() + "); resume from another"
-                            + " checkpoint",
-                    e);
+            throw c.failed(e);
         }
         return c;
+    }
+
+    /** Takes copies of the saved arrays, after checking each against the block's parameter. */
+    private void adopt(List<String> saved, List<NDArray> read, Block block) {
+        List<Pair<String, Parameter>> params = block.getParameters().stream().toList();
+        Checks.check(
+                read.size() == params.size(),
+                "the saved weights hold %s parameters but the model has %s; resume with the same"
+                        + " architecture",
+                read.size(),
+                params.size());
+        for (int i = 0; i < params.size(); i++) {
+            NDArray live = params.get(i).getValue().getArray();
+            NDArray a = read.get(i);
+            Checks.check(
+                    saved.get(i).equals(params.get(i).getKey())
+                            && live.getShape().equals(a.getShape())
+                            && live.getDataType() == a.getDataType(),
+                    "saved parameter %s is '%s' %s %s but the model's is '%s' %s %s; resume"
+                            + " with the same architecture",
+                    i, saved.get(i), a.getShape(), a.getDataType(), params.get(i).getKey(),
+                    live.getShape(), live.getDataType());
+            NDArray owned = a.duplicate().toDevice(live.getDevice(), false);
+            owned.attach(memory);
+            names.add(saved.get(i));
+            arrays.add(owned);
+        }
+    }
+
+    private LuzjException failed(Exception e) {
+        close();
+        if (e instanceof LuzjException l) {
+            return l;
+        }
+        return new LuzjException(
+                "the saved weights are corrupt (" + e.getMessage() + "); resume from another"
+                        + " checkpoint",
+                e);
     }
 
     @Override

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.luzj.FittedModel;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
@@ -11,8 +14,10 @@ import io.github.luzj.callback.Phase;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.optim.Optimizers;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,6 +133,78 @@ class ExponentialMovingAverageTest {
             assertThat(resumed.records().values("valid", "loss"))
                     .containsExactly(full.records().values("valid", "loss"));
         }
+    }
+
+    @Test
+    void theAverageIsInTheStatesFileAndAnEarlierLuzjsJsonAverageStillResumes(@TempDir Path dir)
+            throws Exception {
+        Path ckpt = dir.resolve("ckpt");
+        Callback save = Callback.on(Phase.EPOCH_END, ctx -> {
+            if (ctx.epoch() == 1) {
+                ctx.saveCheckpoint(ckpt);
+            }
+        });
+        try (FittedModel full = Fixtures.classifier().fit(FitOptions.builder(Fixtures.trainClasses())
+                        .valid(Fixtures.validClasses()).epochs(3).verbose(false)
+                        .callbacks(LuzCallbacks.ema(0.8)).build());
+                FittedModel first = Fixtures.classifier().fit(FitOptions.builder(Fixtures.trainClasses())
+                        .valid(Fixtures.validClasses()).epochs(3).verbose(false)
+                        .callbacks(LuzCallbacks.ema(0.8), save).build())) {
+            JsonObject root = JsonParser.parseString(Files.readString(ckpt.resolve("checkpoint.json")))
+                    .getAsJsonObject();
+            JsonObject state = root.getAsJsonObject("callbacks").getAsJsonObject("ExponentialMovingAverage(decay 0.8)");
+            assertThat(state.keySet()).containsExactlyInAnyOrder("kind", "updates");
+            JsonObject states = root.getAsJsonObject("files").getAsJsonObject("states");
+            Path statesFile = ckpt.resolve(states.get("name").getAsString());
+
+            // rewrite it as luzj wrote it before the states file: the average in checkpoint.json
+            byte[] average = onlyEntry(Files.readAllBytes(statesFile));
+            try (ParameterCopy copy = ParameterCopy.fromBytes(
+                    average, first.block(), first.model().getNDManager(), "test")) {
+                state.add("average", earlierJson(first.block(), copy));
+            }
+            root.getAsJsonObject("files").remove("states");
+            root.addProperty("version", 2);
+            Files.delete(statesFile);
+            Files.writeString(ckpt.resolve("checkpoint.json"), root.toString());
+
+            try (FittedModel resumed = Fixtures.classifier().fit(FitOptions.builder(Fixtures.trainClasses())
+                    .valid(Fixtures.validClasses()).epochs(3).verbose(false)
+                    .callbacks(LuzCallbacks.ema(0.8)).resumeFrom(ckpt).build())) {
+                assertThat(flat(resumed.block())).containsExactly(flat(full.block()));
+            }
+        }
+    }
+
+    /** The one callback's bytes in a states file: magic, count, key, bytes. */
+    private static byte[] onlyEntry(byte[] file) throws java.io.IOException {
+        java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(file));
+        assertThat(in.readInt()).isEqualTo(0x4C5A4A53);
+        assertThat(in.readInt()).isEqualTo(1);
+        in.readFully(new byte[in.readInt()]);
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return bytes;
+    }
+
+    /** The average as luzj wrote it into checkpoint.json before the states file. */
+    private static JsonArray earlierJson(ai.djl.nn.Block block, ParameterCopy copy) {
+        JsonArray out = new JsonArray();
+        List<String> names = block.getParameters().keys();
+        for (int i = 0; i < copy.arrays().size(); i++) {
+            ai.djl.ndarray.NDArray a = copy.arrays().get(i);
+            JsonObject o = new JsonObject();
+            o.addProperty("name", names.get(i));
+            JsonArray shape = new JsonArray();
+            for (long d : a.getShape().getShape()) {
+                shape.add(d);
+            }
+            o.add("shape", shape);
+            o.addProperty("dtype", a.getDataType().name());
+            o.addProperty("data", Base64.getEncoder().encodeToString(a.toByteArray()));
+            out.add(o);
+        }
+        return out;
     }
 
     @Test
