@@ -42,6 +42,10 @@ class CheckpointStatesTest {
                 Map.of(KEY, state), bytes, null, info.run());
     }
 
+    private static void saveWith(Path ckpt, FittedModel m, Map<String, byte[]> bytes) {
+        Checkpoint.save(ckpt, m.block(), m.optimizer(), m.records(), metaWith(ckpt, bytes), false);
+    }
+
     private static Checkpoint.Meta load(Path ckpt, FittedModel m) {
         return Checkpoint.load(ckpt, m.block(), m.optimizer(), new Records(),
                 Checkpoint.info(ckpt).run().config());
@@ -67,8 +71,7 @@ class CheckpointStatesTest {
         Path ckpt = tmp.resolve("ck");
         byte[] average = randomBytes(3 << 20); // 4 MiB in base64: kept out of checkpoint.json
         try (FittedModel fitted = CheckpointWriteTest.fitSaving(ckpt, 1)) {
-            Checkpoint.save(ckpt, fitted.block(), fitted.optimizer(), fitted.records(),
-                    metaWith(ckpt, Map.of(KEY, average)), false);
+            saveWith(ckpt, fitted, Map.of(KEY, average));
             JsonObject root = json(ckpt);
             assertThat(root.get("version").getAsInt()).isEqualTo(3);
             Path states = statesFile(ckpt);
@@ -82,8 +85,7 @@ class CheckpointStatesTest {
             assertThat(back.callbackBytes().get(KEY)).isEqualTo(average);
 
             // the next checkpoint without bytes is version 2 again and leaves no states file
-            Checkpoint.save(ckpt, fitted.block(), fitted.optimizer(), fitted.records(),
-                    metaWith(ckpt, Map.of()), false);
+            saveWith(ckpt, fitted, Map.of());
             assertThat(json(ckpt).get("version").getAsInt()).isEqualTo(2);
             assertThat(CheckpointWriteTest.names(ckpt)).noneMatch(n -> n.startsWith("states-"));
             assertThat(load(ckpt, fitted).callbackBytes()).isEmpty();
@@ -107,8 +109,7 @@ class CheckpointStatesTest {
     void aStatesFileChangedOnDiskIsRefusedBeforeTheWeightsChange(@TempDir Path tmp) throws Exception {
         Path ckpt = tmp.resolve("ck");
         try (FittedModel fitted = CheckpointWriteTest.fitSaving(ckpt, 1)) {
-            Checkpoint.save(ckpt, fitted.block(), fitted.optimizer(), fitted.records(),
-                    metaWith(ckpt, Map.of(KEY, randomBytes(1000))), false);
+            saveWith(ckpt, fitted, Map.of(KEY, randomBytes(1000)));
             Path states = statesFile(ckpt);
             byte[] b = Files.readAllBytes(states);
             b[b.length / 2] ^= 1;
@@ -158,8 +159,7 @@ class CheckpointStatesTest {
     void aForgedStatesFileIsOneMessageNamingWhatIsWrong(@TempDir Path tmp) throws Exception {
         Path ckpt = tmp.resolve("ck");
         try (FittedModel fitted = CheckpointWriteTest.fitSaving(ckpt, 1)) {
-            Checkpoint.save(ckpt, fitted.block(), fitted.optimizer(), fitted.records(),
-                    metaWith(ckpt, Map.of(KEY, randomBytes(10))), false);
+            saveWith(ckpt, fitted, Map.of(KEY, randomBytes(10)));
             Map<byte[], String> forgeries = new java.util.LinkedHashMap<>();
             forgeries.put(states(1, "Timer", new byte[3]), "holds bytes for 'Timer', which has no state");
             forgeries.put(states(2, KEY, new byte[3], KEY, new byte[3]), "holds 2 callbacks' bytes, but 1");
@@ -187,8 +187,7 @@ class CheckpointStatesTest {
     void theVersionAndTheStatesFileGoTogether(@TempDir Path tmp) throws Exception {
         Path ckpt = tmp.resolve("ck");
         try (FittedModel fitted = CheckpointWriteTest.fitSaving(ckpt, 1)) {
-            Checkpoint.save(ckpt, fitted.block(), fitted.optimizer(), fitted.records(),
-                    metaWith(ckpt, Map.of(KEY, randomBytes(10))), false);
+            saveWith(ckpt, fitted, Map.of(KEY, randomBytes(10)));
             JsonObject root = json(ckpt);
             root.addProperty("version", 2);
             Files.writeString(ckpt.resolve(Checkpoint.META), root.toString());
