@@ -151,21 +151,22 @@ public final class ExponentialMovingAverage implements Callback {
 
     private void begin(Context ctx) {
         free();
-        if (pendingState != null) {
-            updates = pendingState.get("updates").getAsLong();
+        JsonObject saved = pendingState;
+        byte[] savedBytes = pendingBytes;
+        forgetLoadedState(); // taken up by this fit, whether or not it fits the block
+        if (saved != null) {
             NDManager parent = ctx.model().getNDManager();
-            if (pendingBytes != null) {
-                average = ParameterCopy.fromBytes(pendingBytes, ctx.block(), parent, "luzj-ema-average");
+            if (savedBytes != null) {
+                average = ParameterCopy.fromBytes(savedBytes, ctx.block(), parent, "luzj-ema-average");
             } else {
-                Checks.check(pendingState.has("average"),
+                Checks.check(saved.has("average"),
                         "the checkpoint holds %s's update count but not its average (its states"
                                 + " file); resume from another checkpoint", name());
                 // written into checkpoint.json by a luzj before the states file
                 average = ParameterCopy.fromJson(
-                        pendingState.get("average"), ctx.block(), parent, "luzj-ema-average");
+                        saved.get("average"), ctx.block(), parent, "luzj-ema-average");
             }
-            pendingState = null;
-            pendingBytes = null;
+            updates = saved.get("updates").getAsLong();
         } else {
             updates = 0;
             average = ParameterCopy.of(ctx.block(), ctx.model().getNDManager(), "luzj-ema-average");
@@ -260,6 +261,13 @@ public final class ExponentialMovingAverage implements Callback {
         Checks.check(pendingState != null,
                 "the checkpoint holds %s's average but not its update count; resume from another"
                         + " checkpoint", name());
-        pendingBytes = bytes.clone();
+        ParameterCopy.checkBytes(bytes, name());
+        pendingBytes = bytes;
+    }
+
+    @Override
+    public void forgetLoadedState() {
+        pendingState = null;
+        pendingBytes = null;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.luzj.callbacks;
 
+import com.google.gson.JsonObject;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import java.util.EnumSet;
@@ -100,10 +101,11 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
         if (phase == Phase.FIT_BEGIN) {
             bestBeforeFit = bestEpoch();
             free(); // a failed fit's copies, when a loaded state skipped the reset
-            if (pendingBytes != null) {
+            byte[] saved = pendingBytes;
+            pendingBytes = null; // taken up by this fit, whether or not it fits the block
+            if (saved != null) {
                 kept = ParameterCopy.fromBytes(
-                        pendingBytes, ctx.block(), ctx.model().getNDManager(), "luzj-keep-best-model");
-                pendingBytes = null;
+                        saved, ctx.block(), ctx.model().getNDManager(), "luzj-keep-best-model");
             }
         } else if (phase == Phase.FIT_END && !holdsCopy() && bestBeforeFit > 0
                 && bestEpoch() == bestBeforeFit) {
@@ -160,8 +162,20 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
     }
 
     @Override
+    protected void readState(JsonObject state) {
+        pendingBytes = null; // a checkpoint without a copy brings none
+    }
+
+    @Override
     public void loadStateBytes(byte[] bytes) {
-        pendingBytes = bytes.clone();
+        ParameterCopy.checkBytes(bytes, name());
+        pendingBytes = bytes;
+    }
+
+    @Override
+    public void forgetLoadedState() {
+        super.forgetLoadedState();
+        pendingBytes = null;
     }
 
     private void free() {

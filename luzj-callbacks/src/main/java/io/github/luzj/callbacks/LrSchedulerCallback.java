@@ -260,9 +260,15 @@ public final class LrSchedulerCallback implements Callback {
         pendingPlanned = planned != null && planned.isJsonPrimitive()
                 && planned.getAsJsonPrimitive().isNumber() ? planned.getAsLong() : -1;
         if (scheduler != null) {
-            scheduler.loadState(saved);
-        } else {
-            pendingState = saved.deepCopy();
+            scheduler.loadState(saved); // a live schedule takes it now (and refuses it whole)
         }
+        // and the schedule the next fit builds at its beginning, such as a resumed one's
+        pendingState = saved.deepCopy();
+    }
+
+    @Override
+    public void forgetLoadedState() {
+        pendingState = null;
+        pendingPlanned = -1;
     }
 }

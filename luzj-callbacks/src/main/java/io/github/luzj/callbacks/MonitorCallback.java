@@ -238,6 +238,11 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
     }
 
     @Override
+    public void forgetLoadedState() {
+        stateLoaded = false; // the next fit begins with the reset
+    }
+
+    @Override
     public void loadState(JsonElement state) {
         JsonObject o = SavedState.object(state, name(), "monitor");
         if (o == null) {
@@ -251,7 +256,9 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
                 name(),
                 saved,
                 monitor.name());
-        best = o.has("best") ? o.get("best").getAsDouble() : monitor.baseline();
+        // boxed on both sides: a state written before the first epoch's end has no best, and
+        // without a baseline that is null, which a double on one side would unbox
+        best = o.has("best") ? Double.valueOf(o.get("best").getAsDouble()) : monitor.baseline();
         bestEpoch = o.has("best_epoch") ? o.get("best_epoch").getAsInt() : 0;
         readState(o);
         stateLoaded = true;

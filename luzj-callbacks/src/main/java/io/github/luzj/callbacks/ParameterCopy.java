@@ -131,6 +131,19 @@ final class ParameterCopy implements AutoCloseable {
     }
 
     /**
+     * Refuses bytes that {@link #toBytes} cannot have written, before anything is restored: the
+     * layout and each array's header, not yet the shapes against the block.
+     *
+     * @throws LuzjException naming {@code owner} and what is wrong
+     */
+    static void checkBytes(byte[] bytes, String owner) {
+        String problem = NamedArrays.problem(bytes);
+        Checks.check(problem == null,
+                "%s's copy of the weights in the checkpoint's states file %s: the file was forged"
+                        + " or written damaged; resume from another checkpoint", owner, problem);
+    }
+
+    /**
      * Reads what {@link #toBytes} wrote, checked against the block's parameters.
      *
      * @throws LuzjException when the saved copy is damaged or does not fit the block

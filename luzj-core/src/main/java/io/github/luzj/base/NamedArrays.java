@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,38 @@ public final class NamedArrays {
             throw new LuzjException(what + " is truncated; it was not written completely", e);
         }
         return read;
+    }
+
+    /**
+     * Checks bytes {@link #write} should have written, without decoding an array: the count,
+     * each name and length against what is left, each array's header, nothing left over.
+     *
+     * @param bytes the bytes
+     * @return what is wrong ("claims 9 bytes where 4 are left"), or null when nothing is
+     */
+    public static String problem(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        try {
+            int n = b.getInt();
+            if (n < 0) {
+                return "claims " + n + " arrays";
+            }
+            for (int i = 1; i <= n; i++) {
+                EncodedArrays.skipUtf(b);
+                int length = b.getInt();
+                if (length < 0 || length > b.remaining()) {
+                    return "claims " + length + " bytes for array " + i + " where " + b.remaining() + " are left";
+                }
+                String header = EncodedArrays.arrayHeaderProblem(b.slice(b.position(), length));
+                if (header != null) {
+                    return "has an array " + i + " that " + header;
+                }
+                b.position(b.position() + length);
+            }
+            return b.hasRemaining() ? "has " + b.remaining() + " bytes after its last array" : null;
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            return "is cut short";
+        }
     }
 
     private static LuzjException damaged(String what, String name, String problem) {

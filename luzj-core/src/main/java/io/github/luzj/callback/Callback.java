@@ -136,7 +136,14 @@ public interface Callback {
      * Restores the bytes returned by {@link #stateBytes()}, after {@link #loadState}; called only
      * when the checkpoint holds bytes for this callback.
      *
-     * @param bytes the saved bytes, checked against their digest
+     * @param bytes the saved bytes, checked against their digest; the callback's own
      */
     default void loadStateBytes(byte[] bytes) {}
+
+    /**
+     * Drops a state restored by {@link #loadState} / {@link #loadStateBytes} and not yet taken up
+     * at {@link Phase#FIT_BEGIN}: called when a resumed fit fails before it began, so that the
+     * instance's next fit starts afresh instead of continuing the checkpoint.
+     */
+    default void forgetLoadedState() {}
 }

@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * luzj's checkpoint: a folder holding everything an exact resume needs.
@@ -258,6 +259,19 @@ public final class Checkpoint {
      */
     public static Meta load(
             Path dir, Block block, LuzOptimizer optimizer, Records records, Map<String, String> config) {
+        return load(dir, block, optimizer, records, config, meta -> { });
+    }
+
+    /**
+     * {@link #load}, with {@code check} run on what the checkpoint holds after every field and
+     * file is checked and before the block, the optimizer or the records change: a refusal of
+     * the caller's (another schedule, too few epochs) then leaves the model as it was.
+     *
+     * @param check sees the meta, callbacks' bytes included; throws to refuse the checkpoint
+     */
+    public static Meta load(
+            Path dir, Block block, LuzOptimizer optimizer, Records records, Map<String, String> config,
+            Consumer<Meta> check) {
         CheckpointMeta.Parsed p = read(dir);
         checkSameSettings(dir, p.meta().run().config(), config);
         CheckpointFolder.verify(dir, p.weights(), "files.weights");
@@ -273,6 +287,9 @@ public final class Checkpoint {
                         ? e.getMessage() : "cannot be read (" + e + ")"), e);
             }
         }
+        Meta m = p.meta();
+        Meta loaded = new Meta(m.position(), m.callbackStates(), bytes, m.running(), m.run());
+        check.accept(loaded);
         String reading = p.weights().name();
         try {
             try (DataInputStream in = dataIn(dir.resolve(reading))) {
@@ -294,8 +311,7 @@ public final class Checkpoint {
             throw damaged(dir, reading + " cannot be read (" + e + ")", e);
         }
         p.fill(records);
-        Meta m = p.meta();
-        return new Meta(m.position(), m.callbackStates(), bytes, m.running(), m.run());
+        return loaded;
     }
 
     /**

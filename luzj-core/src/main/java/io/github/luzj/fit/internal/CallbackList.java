@@ -124,6 +124,11 @@ final class CallbackList {
         }
     }
 
+    /** Tells every callback to drop a state loaded for a fit that failed before it began. */
+    public void forgetLoadedStates() {
+        all.forEach(Callback::forgetLoadedState);
+    }
+
     /**
      * Calls every callback that declared {@code phase}.
      *

@@ -66,6 +66,8 @@ public final class FitLoop {
     private final CallbackList callbacks;
     private final HostStaging staging;
     private FitContext ctx;
+    /** Whether every callback has been called at {@link Phase#FIT_BEGIN}. */
+    private boolean begun;
     private BatchRunner trainRunner;
     private BatchRunner validRunner;
 
@@ -107,12 +109,24 @@ public final class FitLoop {
     private void run() {
         session.prepare(new Shape(train.featureShape()));
         Map<String, String> config = RunSettings.of(session, train, valid, options);
-        Resumed resumed =
-                options.resumeFrom() == null ? null : new Resumed(options.resumeFrom(), config);
         // a resumed fit counts epochs from the original run's start
-        int base = resumed == null ? session.epochsDone() : 0;
+        int lastEpoch = options.resumeFrom() == null ? session.epochsDone() + options.epochs() : options.epochs();
+        try {
+            runFrom(config, lastEpoch);
+        } catch (RuntimeException | Error e) {
+            if (!begun && options.resumeFrom() != null) {
+                // a state loaded for this fit must not be taken up by the instance's next fit
+                callbacks.forgetLoadedStates();
+            }
+            throw e;
+        }
+    }
+
+    private void runFrom(Map<String, String> config, int lastEpoch) {
+        Resumed resumed =
+                options.resumeFrom() == null ? null : new Resumed(options.resumeFrom(), config, lastEpoch);
         int firstEpoch = session.epochsDone() + 1;
-        int lastEpoch = base + options.epochs();
+        int base = lastEpoch - options.epochs();
         ctx =
                 new FitContext(
                         session,
@@ -133,9 +147,10 @@ public final class FitLoop {
         try (metricManager; resumed) {
             Sets sets = new Sets(metricManager);
             ctx.runningSums = sets::running;
-            int skipBatches = resumed == null ? 0 : resumed.restore(lastEpoch, sets);
+            int skipBatches = resumed == null ? 0 : resumed.restore(sets);
             ctx.batchesTrained = skipBatches;
             ctx.fire(Phase.FIT_BEGIN);
+            begun = true;
             for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
                 ctx.epoch = epoch;
                 ctx.pendingEpoch = null;
@@ -187,24 +202,36 @@ public final class FitLoop {
         private final CheckpointLock lock;
         private final Checkpoint.Meta meta;
 
-        Resumed(Path dir, Map<String, String> config) {
+        Resumed(Path dir, Map<String, String> config, int lastEpoch) {
             this.dir = dir;
             this.lock = CheckpointLock.acquire(dir);
+            Checkpoint.Meta loaded;
             try {
-                meta = Checkpoint.load(
+                // the fit's checks and the callbacks' states before the weights change
+                loaded = Checkpoint.load(
                         dir, session.model().getBlock(), session.optimizer(), session.records(),
-                        config);
+                        config, m -> restoreCallbacks(m, lastEpoch));
             } catch (RuntimeException e) {
                 lock.close();
                 throw e;
             }
+            // the callbacks hold their bytes now: the fit need not keep a second copy
+            meta = new Checkpoint.Meta(loaded.position(), loaded.callbackStates(), loaded.running(), loaded.run());
             Checkpoint.Position at = meta.position();
             session.restoreCounters(at.epochsDone(), at.globalStep());
             session.adoptRunId(meta.run().id());
         }
 
-        /** Restores the callbacks and the split epoch's sums; returns the batches to skip. */
-        int restore(int lastEpoch, Sets sets) {
+        /** Restores the split epoch's sums; returns the batches to skip. */
+        int restore(Sets sets) {
+            if (meta.running() != null) {
+                sets.restoreRunning(meta.running(), dir);
+            }
+            return meta.position().batchesDone();
+        }
+
+        /** Checks the checkpoint against this fit and loads the callbacks' states. */
+        private void restoreCallbacks(Checkpoint.Meta meta, int lastEpoch) {
             Checkpoint.Position at = meta.position();
             Checks.check(
                     lastEpoch >= meta.run().epochs(),
@@ -227,10 +254,6 @@ public final class FitLoop {
                                 + " read (" + e + "); resume from another checkpoint, or start"
                                 + " afresh", e);
             }
-            if (meta.running() != null) {
-                sets.restoreRunning(meta.running(), dir);
-            }
-            return at.batchesDone();
         }
 
         private void checkSameCallbacks(Map<String, JsonElement> saved) {
