@@ -47,6 +47,8 @@ public final class LrSchedulerCallback implements Callback {
     private final Monitor monitor;
     private LrScheduler scheduler;
     private JsonObject pendingState;
+    /** Between this callback's FIT_BEGIN and FIT_END: a loaded state goes to the live schedule. */
+    private boolean inFit;
     /** The steps the running schedule was built for, -1 when open-ended or not built yet. */
     private long plannedSteps = -1;
     /** The steps the checkpoint's schedule was built for, -1 when unknown (older checkpoints). */
@@ -138,7 +140,7 @@ public final class LrSchedulerCallback implements Callback {
 
     @Override
     public Set<Phase> callOn() {
-        return EnumSet.of(Phase.FIT_BEGIN, stepAt);
+        return EnumSet.of(Phase.FIT_BEGIN, stepAt, Phase.FIT_END);
     }
 
     @Override
@@ -165,7 +167,11 @@ public final class LrSchedulerCallback implements Callback {
                 pendingState = null;
                 pendingPlanned = -1;
             }
-        } else if (phase == stepAt) {
+            inFit = true;
+        } else if (phase == Phase.FIT_END) {
+            inFit = false;
+        }
+        if (phase == stepAt && phase != Phase.FIT_BEGIN) {
             if (stepsPerOptimizerStep() && !ctx.optimizerStepped()) {
                 // with gradient accumulation, a batch that did not step the optimizer does not
                 // step the schedule either: schedules count optimizer steps
@@ -259,16 +265,19 @@ public final class LrSchedulerCallback implements Callback {
         JsonElement planned = o.get("planned_steps");
         pendingPlanned = planned != null && planned.isJsonPrimitive()
                 && planned.getAsJsonPrimitive().isNumber() ? planned.getAsLong() : -1;
-        if (scheduler != null) {
-            scheduler.loadState(saved); // a live schedule takes it now (and refuses it whole)
+        if (inFit) {
+            scheduler.loadState(saved); // the running fit's schedule takes it now (or refuses it whole)
+        } else {
+            // the schedule the next fit builds, such as a resumed one's; an earlier fit's
+            // schedule, still held, drives another optimizer and must not be moved
+            pendingState = saved.deepCopy();
         }
-        // and the schedule the next fit builds at its beginning, such as a resumed one's
-        pendingState = saved.deepCopy();
     }
 
     @Override
     public void forgetLoadedState() {
         pendingState = null;
         pendingPlanned = -1;
+        inFit = false; // the fit failed: its FIT_END will not come
     }
 }

@@ -33,6 +33,9 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
     private Double best;
     private int bestEpoch;
     private boolean stateLoaded;
+    /** What {@link #forgetLoadedState} puts back. */
+    private Double bestBeforeLoad;
+    private int bestEpochBeforeLoad;
 
     /**
      * Creates the callback.
@@ -239,6 +242,10 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
 
     @Override
     public void forgetLoadedState() {
+        if (stateLoaded) { // loaded for a fit that failed before it began: as before the load
+            best = bestBeforeLoad;
+            bestEpoch = bestEpochBeforeLoad;
+        }
         stateLoaded = false; // the next fit begins with the reset
     }
 
@@ -258,6 +265,10 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
                 monitor.name());
         // boxed on both sides: a state written before the first epoch's end has no best, and
         // without a baseline that is null, which a double on one side would unbox
+        if (!stateLoaded) {
+            bestBeforeLoad = best;
+            bestEpochBeforeLoad = bestEpoch;
+        }
         best = o.has("best") ? Double.valueOf(o.get("best").getAsDouble()) : monitor.baseline();
         bestEpoch = o.has("best_epoch") ? o.get("best_epoch").getAsInt() : 0;
         readState(o);

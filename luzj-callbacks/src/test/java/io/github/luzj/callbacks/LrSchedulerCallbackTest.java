@@ -25,7 +25,7 @@ class LrSchedulerCallbackTest {
     void stepsAtEpochEndByDefaultAndAtTheNamedPhase() {
         LrSchedulerCallback byEpoch = LuzCallbacks.lrScheduler(LrSchedulers.step(1));
         assertThat(byEpoch.stepPhase()).isEqualTo(Phase.EPOCH_END);
-        assertThat(byEpoch.callOn()).isEqualTo(EnumSet.of(Phase.FIT_BEGIN, Phase.EPOCH_END));
+        assertThat(byEpoch.callOn()).isEqualTo(EnumSet.of(Phase.FIT_BEGIN, Phase.EPOCH_END, Phase.FIT_END));
         LrSchedulerCallback byBatch =
                 LuzCallbacks.lrScheduler(LrSchedulers.step(1), "on_batch_end");
         assertThat(byBatch.stepPhase()).isEqualTo(Phase.TRAIN_BATCH_END);

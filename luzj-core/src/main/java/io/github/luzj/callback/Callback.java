@@ -142,8 +142,8 @@ public interface Callback {
 
     /**
      * Drops a state restored by {@link #loadState} / {@link #loadStateBytes} and not yet taken up
-     * at {@link Phase#FIT_BEGIN}: called when a resumed fit fails before it began, so that the
-     * instance's next fit starts afresh instead of continuing the checkpoint.
+     * at {@link Phase#FIT_BEGIN}: called when a fit fails (a resumed one before it began, say),
+     * so that the instance's next fit starts afresh instead of continuing the checkpoint.
      */
     default void forgetLoadedState() {}
 }

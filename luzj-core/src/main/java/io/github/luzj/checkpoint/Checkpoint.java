@@ -265,7 +265,7 @@ public final class Checkpoint {
     /**
      * {@link #load}, with {@code check} run on what the checkpoint holds after every field and
      * file is checked and before the block, the optimizer or the records change: a refusal of
-     * the caller's (another schedule, too few epochs) then leaves the model as it was.
+     * the caller's (too few epochs, other callbacks) then leaves the model as it was.
      *
      * @param check sees the meta, callbacks' bytes included; throws to refuse the checkpoint
      */

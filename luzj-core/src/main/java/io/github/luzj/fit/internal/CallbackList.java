@@ -124,7 +124,7 @@ final class CallbackList {
         }
     }
 
-    /** Tells every callback to drop a state loaded for a fit that failed before it began. */
+    /** Tells every callback to drop a state loaded for a fit that failed. */
     public void forgetLoadedStates() {
         all.forEach(Callback::forgetLoadedState);
     }

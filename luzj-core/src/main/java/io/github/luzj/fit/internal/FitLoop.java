@@ -66,8 +66,6 @@ public final class FitLoop {
     private final CallbackList callbacks;
     private final HostStaging staging;
     private FitContext ctx;
-    /** Whether every callback has been called at {@link Phase#FIT_BEGIN}. */
-    private boolean begun;
     private BatchRunner trainRunner;
     private BatchRunner validRunner;
 
@@ -114,10 +112,8 @@ public final class FitLoop {
         try {
             runFrom(config, lastEpoch);
         } catch (RuntimeException | Error e) {
-            if (!begun && options.resumeFrom() != null) {
-                // a state loaded for this fit must not be taken up by the instance's next fit
-                callbacks.forgetLoadedStates();
-            }
+            // a state loaded for this fit must not be taken up by the instances' next fit
+            callbacks.forgetLoadedStates();
             throw e;
         }
     }
@@ -150,7 +146,6 @@ public final class FitLoop {
             int skipBatches = resumed == null ? 0 : resumed.restore(sets);
             ctx.batchesTrained = skipBatches;
             ctx.fire(Phase.FIT_BEGIN);
-            begun = true;
             for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
                 ctx.epoch = epoch;
                 ctx.pendingEpoch = null;
