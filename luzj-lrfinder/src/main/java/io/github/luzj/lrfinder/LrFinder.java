@@ -9,6 +9,7 @@ import io.github.luzj.callback.Context;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.fit.internal.FitLoop;
+import io.github.luzj.fit.internal.ParameterSnapshot;
 import io.github.luzj.fit.internal.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,7 +147,7 @@ public final class LrFinder {
 
     private static ParameterSnapshot takeSnapshot(Context ctx) {
         NDManager parent = ctx.model().getNDManager();
-        return ParameterSnapshot.take(ctx.block(), parent);
+        return ParameterSnapshot.take(ctx.block(), parent, "luzj-lrfinder-snapshot");
     }
 
     /** Puts the weights back unless asked to keep them; the trial's close frees its optimizer. */

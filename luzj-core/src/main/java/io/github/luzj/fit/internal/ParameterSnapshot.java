@@ -1,4 +1,4 @@
-package io.github.luzj.lrfinder;
+package io.github.luzj.fit.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
+import io.github.luzj.base.GradMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,9 +17,10 @@ import java.util.List;
  * arrays that take no gradient such as BatchNorm's running mean and variance. Restoring copies
  * the values back into the same arrays, so the optimizer, the parameter store and anyone else
  * holding them keep valid references. Taking and restoring are one device copy per parameter:
- * no serialization, no host round trip.
+ * no serialization, no host round trip. The LR finder puts a model back with it after its sweep,
+ * the fit loop after a resume that failed before its first batch.
  */
-final class ParameterSnapshot implements AutoCloseable {
+public final class ParameterSnapshot implements AutoCloseable {
 
     private final NDManager manager;
     private final List<Parameter> parameters = new ArrayList<>();
@@ -33,20 +35,26 @@ final class ParameterSnapshot implements AutoCloseable {
      *
      * @param block the network, initialized
      * @param parent the manager under which the copies live until {@link #close()}
+     * @param name the copies' manager's name, which says whose they are in a leak report
      * @return the snapshot
      */
-    static ParameterSnapshot take(Block block, NDManager parent) {
+    public static ParameterSnapshot take(Block block, NDManager parent, String name) {
         ParameterSnapshot s = new ParameterSnapshot(parent.newSubManager());
-        s.manager.setName("luzj-lrfinder-snapshot");
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            Parameter param = p.getValue();
-            if (!param.isInitialized()) {
-                continue;
+        s.manager.setName(name);
+        try (GradMode ignored = GradMode.off()) {
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                Parameter param = p.getValue();
+                if (!param.isInitialized()) {
+                    continue;
+                }
+                NDArray copy = param.getArray().duplicate();
+                copy.attach(s.manager);
+                s.parameters.add(param);
+                s.copies.add(copy);
             }
-            NDArray copy = param.getArray().duplicate();
-            copy.attach(s.manager);
-            s.parameters.add(param);
-            s.copies.add(copy);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
         }
         return s;
     }
@@ -55,7 +63,14 @@ final class ParameterSnapshot implements AutoCloseable {
      * Writes the saved values back into the parameters' own arrays and zeroes their gradients,
      * which a sweep interrupted between backward pass and optimizer step could leave behind.
      */
-    void restore() {
+    public void restore() {
+        // an in-place write into a leaf that takes gradients is refused while autograd records
+        try (GradMode ignored = GradMode.off()) {
+            restoreValues();
+        }
+    }
+
+    private void restoreValues() {
         for (int i = 0; i < parameters.size(); i++) {
             NDArray target = parameters.get(i).getArray();
             copyInto(target, copies.get(i));

@@ -1,4 +1,4 @@
-package io.github.luzj.lrfinder;
+package io.github.luzj.fit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
