@@ -144,4 +144,29 @@ class ReusedCallbackResumeTest {
             assertThat(b.records().steps()).as("a fresh fit with the reused instance").isEqualTo(expected.records().steps());
         }
     }
+
+    /**
+     * A schedule planned for another length is refused when the fit begins, after the checkpoint
+     * was read: the model is put back, weights, optimizer, records and counters.
+     */
+    @Test
+    void aScheduleOfAnotherLengthIsRefusedWithTheModelAsItWas(@TempDir Path dir) {
+        Path ckpt = dir.resolve("ckpt");
+        try (FittedModel fitted = Fixtures.classifier().fit(opts(3,
+                LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.05), "on_batch_end"), saveAt(1, ckpt)).build())) {
+            float[][] before = Fixtures.parameters(fitted.block());
+            var entries = java.util.List.copyOf(fitted.records().entries());
+            var steps = java.util.List.copyOf(fitted.records().steps());
+            long step = fitted.globalStep();
+            double lr = fitted.optimizer().groups().get(0).lr();
+            assertThatThrownBy(() -> fitted.fit(opts(5,
+                    LuzCallbacks.lrScheduler(LrSchedulers.oneCycle(0.05), "on_batch_end")).resumeFrom(ckpt).build()))
+                    .hasMessageContaining("was built for");
+            assertThat(Fixtures.parameters(fitted.block())).as("weights").isDeepEqualTo(before);
+            assertThat(fitted.records().entries()).as("records").isEqualTo(entries);
+            assertThat(fitted.records().steps()).as("step records").isEqualTo(steps);
+            assertThat(fitted.globalStep()).as("global step").isEqualTo(step);
+            assertThat(fitted.optimizer().groups().get(0).lr()).as("lr").isEqualTo(lr);
+        }
+    }
 }

@@ -253,7 +253,7 @@ public final class Checkpoint {
      * @param dir the folder
      * @param block the network, initialized with the same architecture
      * @param optimizer the optimizer over the same parameters
-     * @param records the records to fill (cleared first by the caller)
+     * @param records the records, replaced by the checkpoint's
      * @param config this fit's settings, as {@link Run#config()} records them
      * @return the position, callback states, running sums and run
      */
@@ -310,7 +310,9 @@ public final class Checkpoint {
             // a reader's slip must still end in one message, not in "unexpected failure"
             throw damaged(dir, reading + " cannot be read (" + e + ")", e);
         }
-        p.fill(records);
+        Records read = new Records();
+        p.fill(read);
+        records.replaceWith(read);
         return loaded;
     }
 

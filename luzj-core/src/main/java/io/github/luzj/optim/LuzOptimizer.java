@@ -392,6 +392,45 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
             groups.get(i)
                     .checkRestorable(s.lr(), s.momentum(), s.beta2(), s.eps(), s.weightDecay());
         }
+        apply(saved);
+    }
+
+    /**
+     * The whole state of an optimizer at one moment, held in host memory: what {@link #restore}
+     * puts back, bit for bit. The fit loop takes one before a resume reads a checkpoint, so that a
+     * resume refused after the checkpoint's state was loaded leaves the optimizer as it was.
+     */
+    public static final class Memento {
+        private final LuzOptimizer owner;
+        private final StateSnapshot state;
+
+        private Memento(LuzOptimizer owner, StateSnapshot state) {
+            this.owner = owner;
+            this.state = state;
+        }
+    }
+
+    /**
+     * Takes the state as it is now: the groups' hyperparameters, and per parameter its step
+     * count, moments, momentum buffer, schedule-free points and a gradient sum not yet stepped on.
+     *
+     * @return the state, to give to {@link #restore}
+     */
+    public Memento memento() {
+        return new Memento(this, snapshot());
+    }
+
+    /**
+     * Puts back a state taken by this optimizer's {@link #memento()}.
+     *
+     * @param memento the state
+     */
+    public void restore(Memento memento) {
+        Checks.check(memento.owner == this, "a memento restores only the optimizer it was taken from");
+        apply(memento.state);
+    }
+
+    private void apply(StateSnapshot saved) {
         for (ParamState s : states.values()) {
             s.close();
         }

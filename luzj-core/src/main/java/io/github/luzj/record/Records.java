@@ -66,6 +66,22 @@ public final class Records {
     }
 
     /**
+     * Replaces every value, metric and step, with {@code other}'s: a resumed fit's records are its
+     * checkpoint's.
+     *
+     * @param other the records to copy; later changes to either do not reach the other
+     */
+    public void replaceWith(Records other) {
+        if (other == this) {
+            return;
+        }
+        entries.clear();
+        entries.addAll(other.entries);
+        steps.clear();
+        steps.addAll(other.steps);
+    }
+
+    /**
      * Returns every metric value, in the order recorded.
      *
      * @return the entries

@@ -146,6 +146,9 @@ public final class FitLoop {
             int skipBatches = resumed == null ? 0 : resumed.restore(sets);
             ctx.batchesTrained = skipBatches;
             ctx.fire(Phase.FIT_BEGIN);
+            if (resumed != null) {
+                resumed.commit();
+            }
             for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
                 ctx.epoch = epoch;
                 ctx.pendingEpoch = null;
@@ -191,30 +194,49 @@ public final class FitLoop {
         }
     }
 
-    /** A checkpoint being resumed from: locked, read into the session, checked against the fit. */
+    /**
+     * A checkpoint being resumed from: locked, read into the session, checked against the fit.
+     * Until {@link #commit()}, which the fit calls once its {@code FIT_BEGIN} went through, the
+     * session as it was before the read is kept, and closing puts it back: a resume refused after
+     * the checkpoint was read (an optimizer state or split epoch that cannot be read, a callback's
+     * check when the fit begins) leaves the model, its optimizer, records and counters as they
+     * were, so that its next fit is the one it would have run.
+     */
     private final class Resumed implements AutoCloseable {
         private final Path dir;
         private final CheckpointLock lock;
         private final Checkpoint.Meta meta;
+        private Session.Saved before;
 
         Resumed(Path dir, Map<String, String> config, int lastEpoch) {
             this.dir = dir;
             this.lock = CheckpointLock.acquire(dir);
             Checkpoint.Meta loaded;
             try {
+                before = session.save();
                 // the fit's checks and the callbacks' states before the weights change
                 loaded = Checkpoint.load(
                         dir, session.model().getBlock(), session.optimizer(), session.records(),
                         config, m -> restoreCallbacks(m, lastEpoch));
+                // the callbacks hold their bytes now: the fit need not keep a second copy
+                meta = new Checkpoint.Meta(loaded.position(), loaded.callbackStates(), loaded.running(), loaded.run());
+                Checkpoint.Position at = meta.position();
+                session.restoreCounters(at.epochsDone(), at.globalStep());
+                session.adoptRunId(meta.run().id());
             } catch (RuntimeException e) {
-                lock.close();
+                try {
+                    close();
+                } catch (RuntimeException second) {
+                    e.addSuppressed(second);
+                }
                 throw e;
             }
-            // the callbacks hold their bytes now: the fit need not keep a second copy
-            meta = new Checkpoint.Meta(loaded.position(), loaded.callbackStates(), loaded.running(), loaded.run());
-            Checkpoint.Position at = meta.position();
-            session.restoreCounters(at.epochsDone(), at.globalStep());
-            session.adoptRunId(meta.run().id());
+        }
+
+        /** The fit has begun: what it changes from here on is training, not the resume's read. */
+        void commit() {
+            before.close();
+            before = null;
         }
 
         /** Restores the split epoch's sums; returns the batches to skip. */
@@ -273,7 +295,20 @@ public final class FitLoop {
 
         @Override
         public void close() {
-            lock.close();
+            try {
+                if (before != null) {
+                    before.restore();
+                }
+            } finally {
+                try {
+                    if (before != null) {
+                        before.close();
+                        before = null;
+                    }
+                } finally {
+                    lock.close();
+                }
+            }
         }
     }
 

@@ -263,6 +263,53 @@ public final class Session implements AutoCloseable {
         this.globalStep = globalStep;
     }
 
+    /**
+     * Takes what a fit changes in this session as it is now: the block's parameters (batch-norm
+     * statistics included) on the device, the optimizer's state, the records and the counters.
+     * Call it after {@link #prepare}.
+     *
+     * @return the saved state; {@link Saved#restore()} puts it back, closing it frees it
+     */
+    Saved save() {
+        return new Saved();
+    }
+
+    /** A session's state at one moment (see {@link #save()}). */
+    final class Saved implements AutoCloseable {
+        private final ParameterSnapshot parameters;
+        private final LuzOptimizer.Memento optimizerState;
+        private final Records savedRecords = new Records();
+        private final long savedGlobalStep = globalStep;
+        private final int savedEpochsDone = epochsDone;
+        private final String savedStopReason = stopReason;
+        private final String savedRunId = runId;
+
+        private Saved() {
+            savedRecords.replaceWith(records);
+            optimizerState = optimizer.memento();
+            parameters = ParameterSnapshot.take(model.getBlock(), model.getNDManager(), "luzj-saved-session");
+        }
+
+        /** Puts the session back as it was when saved. */
+        void restore() {
+            // the weights first: restoring them zeroes the gradients, and the optimizer's state may
+            // put back a gradient sum that was waiting for its step
+            parameters.restore();
+            optimizer.restore(optimizerState);
+            records.replaceWith(savedRecords);
+            globalStep = savedGlobalStep;
+            epochsDone = savedEpochsDone;
+            stopReason = savedStopReason;
+            runId = savedRunId;
+        }
+
+        /** Frees the parameters' copies. */
+        @Override
+        public void close() {
+            parameters.close();
+        }
+    }
+
     void setStopReason(String reason) {
         this.stopReason = reason;
     }
