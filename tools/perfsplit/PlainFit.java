@@ -17,17 +17,21 @@ import java.nio.file.Path;
  * each epoch's samples/s and, last, the CLOCK_MONOTONIC window (seconds) of the epochs after the
  * first two and how many batches it holds, for run.sh to cut perf's samples to.
  *
- *   java -cp luzj-examples.jar PlainFit.java MNIST_DIR LIMIT EPOCHS
+ *   java -cp luzj-examples.jar PlainFit.java MNIST_DIR LIMIT EPOCHS [nchw]
+ *
+ * With "nchw", batches reach the model in NCHW memory ({@code SetupModel.channelsLast(false)}).
  */
 public class PlainFit {
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
         int limit = Integer.parseInt(args[1]);
         int epochs = Integer.parseInt(args[2]);
+        boolean channelsLast = !(args.length > 3 && args[3].equals("nchw"));
         SampleDataset train = Subset.first(Mnist.load(Split.TRAIN, dir), limit);
         DataLoader loader = DataLoader.builder(train).batchSize(128).shuffle(true).seed(1).build();
         DataLoader warmup = DataLoader.builder(Subset.first(train, 640)).batchSize(128).build();
         try (FittedModel model = Luz.setup(ChapterConvNet.withBatchNorm(), Loss.softmaxCrossEntropyLoss(), Optimizers.adam())
+                .channelsLast(channelsLast)
                 .fit(FitOptions.builder(warmup).epochs(1).seed(1).verbose(false).build())) {
             long start = 0;
             for (int e = 0; e < epochs; e++) {
