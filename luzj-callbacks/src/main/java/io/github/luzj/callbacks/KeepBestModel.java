@@ -176,6 +176,9 @@ public final class KeepBestModel extends MonitorCallback<KeepBestModel> {
     public void forgetLoadedState() {
         super.forgetLoadedState();
         pendingBytes = null;
+        // a failed fit restores no copy, and one made from a checkpoint that a later check at
+        // on_fit_begin refused would stay in the model's memory until the model closes
+        free();
     }
 
     private void free() {
