@@ -397,14 +397,24 @@ public final class Checkpoint {
                 cause);
     }
 
-    private static CheckpointMeta.Parsed read(Path dir) {
-        Path meta = dir.resolve(META);
-        if (!Files.isRegularFile(meta)) {
+    /**
+     * Refuses a folder without a checkpoint before anything (a lock, a missing folder) is made
+     * in it: a mistyped resume path must leave no folder behind.
+     *
+     * @param dir the folder to resume from
+     * @throws LuzjException naming the folder, when {@link #exists} is false
+     */
+    public static void requireExists(Path dir) {
+        if (!exists(dir)) {
             throw new LuzjException(
                     "no checkpoint at " + dir + " (" + META + " is missing); pass a folder written"
                             + " by a checkpoint callback, or start without --resume");
         }
-        return CheckpointMeta.parse(CheckpointFolder.readSmall(dir, meta), dir);
+    }
+
+    private static CheckpointMeta.Parsed read(Path dir) {
+        requireExists(dir);
+        return CheckpointMeta.parse(CheckpointFolder.readSmall(dir, dir.resolve(META)), dir);
     }
 
     private static Info infoOrNull(String text, Path dir) {

@@ -431,6 +431,8 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     }
 
     private void apply(StateSnapshot saved) {
+        // a sum left by a fit that failed mid-accumulation is not the saved state's
+        zeroGradients();
         for (ParamState s : states.values()) {
             s.close();
         }
@@ -491,7 +493,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                                 s == null ? null : toHost(s.momentumBuffer),
                                 s == null ? null : toHost(s.z),
                                 trainPoint.get(p.getId()),
-                                gradientsPending ? toHost(gradientOf(p.getArray())) : null));
+                                gradientsPending ? pendingGradient(p.getArray()) : null));
             }
             StateSnapshot.Clock clock = StateSnapshot.Clock.NONE;
             if (rule instanceof ScheduleFreeRule sf) {
@@ -569,6 +571,18 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                         a == null ? null : a.dataType(),
                         weight.getDataType());
             }
+        }
+    }
+
+    /** The gradient sum waiting for its step, on the host; the handle read is freed at once. */
+    private static StateSnapshot.HostArray pendingGradient(NDArray weight) {
+        NDArray grad = gradientOf(weight);
+        if (grad == null) {
+            return null;
+        }
+        // JniUtils.getGradient makes a new handle in the weight's manager on every call
+        try (grad) {
+            return toHost(grad);
         }
     }
 

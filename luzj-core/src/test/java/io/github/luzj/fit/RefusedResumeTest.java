@@ -45,11 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RefusedResumeTest {
 
-    private static FitOptions.Builder options(int epochs) {
+    static FitOptions.Builder options(int epochs) {
         return FitOptions.builder(train()).valid(valid()).epochs(epochs).verbose(false);
     }
 
-    private static Callback saveAtEpoch(int epoch, Path ckpt) {
+    static Callback saveAtEpoch(int epoch, Path ckpt) {
         return Callback.on(Phase.EPOCH_END, ctx -> {
             if (ctx.epoch() == epoch) {
                 ctx.saveCheckpoint(ckpt);
@@ -57,7 +57,7 @@ class RefusedResumeTest {
         });
     }
 
-    private static Callback failAtFitBegin() {
+    static Callback failAtFitBegin() {
         return Callback.on(Phase.FIT_BEGIN, ctx -> {
             throw new LuzjException("refused at fit begin");
         });

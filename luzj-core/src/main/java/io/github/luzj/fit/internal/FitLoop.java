@@ -149,6 +149,7 @@ public final class FitLoop {
             if (resumed != null) {
                 resumed.commit();
             }
+            session.closeRetired();
             for (int epoch = firstEpoch; epoch <= lastEpoch; epoch++) {
                 ctx.epoch = epoch;
                 ctx.pendingEpoch = null;
@@ -210,6 +211,7 @@ public final class FitLoop {
 
         Resumed(Path dir, Map<String, String> config, int lastEpoch) {
             this.dir = dir;
+            Checkpoint.requireExists(dir); // the lock would make a mistyped folder
             this.lock = CheckpointLock.acquire(dir);
             Checkpoint.Meta loaded;
             try {
@@ -223,10 +225,12 @@ public final class FitLoop {
                 Checkpoint.Position at = meta.position();
                 session.restoreCounters(at.epochsDone(), at.globalStep());
                 session.adoptRunId(meta.run().id());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // an Error too (an assertion in a callback's loadState, memory): the lock and the
+                // copy must not outlive this fit
                 try {
                     close();
-                } catch (RuntimeException second) {
+                } catch (RuntimeException | Error second) {
                     e.addSuppressed(second);
                 }
                 throw e;

@@ -47,6 +47,9 @@ public final class Session implements AutoCloseable {
     private final Records records = new Records();
     private LuzOptimizer optimizer;
     private Set<String> optimizedIds = Set.of();
+    /** The optimizer {@link #prepare} replaced, kept until the fit begins ({@link #closeRetired}). */
+    private LuzOptimizer retired;
+    private Set<String> retiredIds = Set.of();
     private ParameterStore parameterStore;
     private long globalStep;
     private int epochsDone;
@@ -146,8 +149,12 @@ public final class Session implements AutoCloseable {
         Map<String, Parameter> trainable = trainableParameters();
         if (optimizer != null && !optimizedIds.equals(idsOf(trainable))) {
             // frozen or unfrozen since the last fit (fine-tuning): PyTorch users make a new
-            // optimizer here too; the moments of the parameters it had are not carried over
-            optimizer.close();
+            // optimizer here too; the moments of the parameters it had are not carried over.
+            // The old one is freed once the fit begins, so that a resume refused before that
+            // can put it back
+            closeRetired();
+            retired = optimizer;
+            retiredIds = optimizedIds;
             optimizer = null;
         }
         if (optimizer == null) {
@@ -158,6 +165,15 @@ public final class Session implements AutoCloseable {
             }
             optimizer = recipe.optimizer().build(trainable);
             optimizedIds = idsOf(trainable);
+        }
+    }
+
+    /** Frees the optimizer {@link #prepare} replaced: the fit that replaced it has begun. */
+    void closeRetired() {
+        if (retired != null) {
+            retired.close();
+            retired = null;
+            retiredIds = Set.of();
         }
     }
 
@@ -277,6 +293,9 @@ public final class Session implements AutoCloseable {
     /** A session's state at one moment (see {@link #save()}). */
     final class Saved implements AutoCloseable {
         private final ParameterSnapshot parameters;
+        /** The optimizer before this fit's {@link #prepare}, which may have replaced it. */
+        private final LuzOptimizer savedOptimizer = retired != null ? retired : optimizer;
+        private final Set<String> savedIds = retired != null ? retiredIds : optimizedIds;
         private final LuzOptimizer.Memento optimizerState;
         private final Records savedRecords = new Records();
         private final long savedGlobalStep = globalStep;
@@ -286,7 +305,7 @@ public final class Session implements AutoCloseable {
 
         private Saved() {
             savedRecords.replaceWith(records);
-            optimizerState = optimizer.memento();
+            optimizerState = savedOptimizer.memento();
             parameters = ParameterSnapshot.take(model.getBlock(), model.getNDManager(), "luzj-saved-session");
         }
 
@@ -295,6 +314,13 @@ public final class Session implements AutoCloseable {
             // the weights first: restoring them zeroes the gradients, and the optimizer's state may
             // put back a gradient sum that was waiting for its step
             parameters.restore();
+            if (optimizer != savedOptimizer) {
+                optimizer.close();
+                optimizer = savedOptimizer;
+                optimizedIds = savedIds;
+                retired = null;
+                retiredIds = Set.of();
+            }
             optimizer.restore(optimizerState);
             records.replaceWith(savedRecords);
             globalStep = savedGlobalStep;
@@ -350,6 +376,7 @@ public final class Session implements AutoCloseable {
     /** Frees the optimizer state and, as the session was made, the model. */
     @Override
     public void close() {
+        closeRetired();
         if (optimizer != null) {
             optimizer.close();
         }
@@ -369,6 +396,7 @@ public final class Session implements AutoCloseable {
      * @param modelMadeHere whether luzj made the DJL model
      */
     public void closeAfterFailure(boolean modelMadeHere) {
+        closeRetired();
         if (optimizer != null) {
             optimizer.close();
         }
