@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.github.luzj.base.Checks;
@@ -107,6 +108,9 @@ final class CheckpointMeta {
         // damaged further on, or too large to parse in memory, is still known as luzj's (and
         // then reported damaged) rather than taken for someone else's
         try (JsonReader in = new JsonReader(new StringReader(text))) {
+            // as leniently as the parser reads the file (luzj writes NaN that way), so that a
+            // text the parser takes for a checkpoint is never also called someone else's file
+            in.setStrictness(Strictness.LENIENT);
             if (in.peek() != JsonToken.BEGIN_OBJECT) {
                 return false;
             }
