@@ -458,8 +458,12 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
                     y.put(p.getId(), e.trainPoint());
                 }
                 if (e.gradient() != null) {
-                    try (NDManager scratch = m.newSubManager()) {
-                        setGradient(p.getArray(), toDevice(scratch, e.gradient(), e));
+                    // a parameter frozen since the state was taken takes no gradient, and no
+                    // backward pass or zeroing reached the sum it holds since
+                    if (p.getArray().hasGradient()) {
+                        try (NDManager scratch = m.newSubManager()) {
+                            setGradient(p.getArray(), toDevice(scratch, e.gradient(), e));
+                        }
                     }
                     anyGradient = true;
                 }

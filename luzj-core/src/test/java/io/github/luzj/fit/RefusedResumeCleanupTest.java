@@ -50,7 +50,7 @@ class RefusedResumeCleanupTest {
     }
 
     /** The NDArrays open in the whole engine. */
-    private static int liveArrays() {
+    static int liveArrays() {
         try (NDManager probe = NDManager.newBaseManager(Device.cpu())) {
             return probe.getParentManager().getManagedArrays().size();
         }

@@ -105,15 +105,19 @@ public final class FitLoop {
 
     /** Runs the fit to its last epoch or until a callback stops it. */
     private void run() {
-        session.prepare(new Shape(train.featureShape()));
-        Map<String, String> config = RunSettings.of(session, train, valid, options);
-        // a resumed fit counts epochs from the original run's start
-        int lastEpoch = options.resumeFrom() == null ? session.epochsDone() + options.epochs() : options.epochs();
         try {
+            session.prepare(new Shape(train.featureShape()));
+            Map<String, String> config = RunSettings.of(session, train, valid, options);
+            // a resumed fit counts epochs from the original run's start
+            int lastEpoch =
+                    options.resumeFrom() == null ? session.epochsDone() + options.epochs() : options.epochs();
             runFrom(config, lastEpoch);
         } catch (RuntimeException | Error e) {
             // a state loaded for this fit must not be taken up by the instances' next fit
             callbacks.forgetLoadedStates();
+            // an optimizer this fit's prepare replaced is this fit's only: a refused resume has
+            // put it back by now, and a later fit must not take it for its own
+            session.closeRetired();
             throw e;
         }
     }
