@@ -303,18 +303,11 @@ public final class FitLoop {
 
         @Override
         public void close() {
-            try {
-                if (before != null) {
-                    before.restore();
-                }
-            } finally {
-                try {
-                    if (before != null) {
-                        before.close();
-                        before = null;
-                    }
-                } finally {
-                    lock.close();
+            // the copy is freed and the lock released even when putting the session back fails
+            try (lock; Session.Saved undo = before) {
+                before = null;
+                if (undo != null) {
+                    undo.restore();
                 }
             }
         }
