@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Batches a {@link SampleDataset}: batch size, seeded shuffle, drop-last, and a per-sample
@@ -133,7 +134,7 @@ public final class DataLoader {
     public long[] featureShape() {
         // not batchSize itself: DJL's lambda blocks run a dummy batch of that size to find their
         // output shape, and "all at once" (Integer.MAX_VALUE) asked for 64 GB
-        return prepend(Math.min(batchSize, dataset.size()), load(0, seed, FIRST).x().shape());
+        return prepend(Math.min(batchSize, dataset.size()), load(0, seed, () -> FIRST).x().shape());
     }
 
     /**
@@ -239,10 +240,12 @@ public final class DataLoader {
         float[] ys = null;
         long[] xShape = null;
         long[] yShape = null;
+        // formatted only when a sample fails: formatting it for every sample took a third of the
+        // loader's CPU time a batch (0.19 against 0.13 ms on MNIST), on the training's cores
+        Supplier<String> where = () -> String.format(Locale.ROOT, "batch %d of epoch %d", b + 1, epoch);
         for (int i = 0; i < n; i++) {
             int index = order[from + i];
-            Loaded loaded = load(index, mix(seed, epoch, index),
-                    String.format(Locale.ROOT, "batch %d of epoch %d", b + 1, epoch));
+            Loaded loaded = load(index, mix(seed, epoch, index), where);
             Sample s = loaded.sample();
             FloatTensor x = loaded.x();
             if (xs == null) {
@@ -275,7 +278,7 @@ public final class DataLoader {
      * @return true when the first example has a label
      */
     public boolean labeled() {
-        return load(0, seed, FIRST).sample().labeled();
+        return load(0, seed, () -> FIRST).sample().labeled();
     }
 
     /** The first sample, read before any batch: it sets the model's input shape. */
@@ -288,7 +291,7 @@ public final class DataLoader {
      * Reads sample {@code index} and transforms its features; whatever the dataset or the
      * transform throws, or a null they return, is one error naming the sample and {@code where}.
      */
-    private Loaded load(int index, long transformSeed, String where) {
+    private Loaded load(int index, long transformSeed, Supplier<String> where) {
         try {
             Sample s = dataset.get(index);
             if (s == null) {
@@ -305,7 +308,7 @@ public final class DataLoader {
         } catch (RuntimeException e) {
             throw new LuzjException(String.format(Locale.ROOT,
                     "loading sample %d (%s) failed: %s",
-                    index, where, e.getMessage() != null ? e.getMessage() : e), e);
+                    index, where.get(), e.getMessage() != null ? e.getMessage() : e), e);
         }
     }
 
