@@ -134,7 +134,7 @@ public final class DataLoader {
     public long[] featureShape() {
         // not batchSize itself: DJL's lambda blocks run a dummy batch of that size to find their
         // output shape, and "all at once" (Integer.MAX_VALUE) asked for 64 GB
-        return prepend(Math.min(batchSize, dataset.size()), load(0, seed, () -> FIRST).x().shape());
+        return prepend(Math.min(batchSize, dataset.size()), load(0, seed, FIRST).x().shape());
     }
 
     /**
@@ -278,11 +278,11 @@ public final class DataLoader {
      * @return true when the first example has a label
      */
     public boolean labeled() {
-        return load(0, seed, () -> FIRST).sample().labeled();
+        return load(0, seed, FIRST).sample().labeled();
     }
 
     /** The first sample, read before any batch: it sets the model's input shape. */
-    private static final String FIRST = "the first, read to set up the model";
+    private static final Supplier<String> FIRST = () -> "the first, read to set up the model";
 
     /** A sample and its features after the transform. */
     private record Loaded(Sample sample, FloatTensor x) {}
