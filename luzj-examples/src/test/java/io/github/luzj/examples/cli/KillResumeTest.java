@@ -56,12 +56,14 @@ class KillResumeTest {
      * How far two processes may differ. Within one process a resumed fit is the uninterrupted
      * one bit for bit ({@code ResumeTest}, {@code InterruptedResumeTest}), but across processes
      * LibTorch's kernels need not sum in the same order: on CI two runs of this very command gave
-     * a first validation loss 1.3e-6 (relative) apart, and here a different oneDNN ISA moves it
-     * by 2e-6. A resume given the wrong optimizer state (tried by hand: the last step's Adam
-     * moments in place of the fourth's) moved the second epoch's train loss by 28% and its
-     * validation loss by 9e-5.
+     * a first validation loss 1.3e-6 (relative) apart, and once the second epoch's train loss
+     * 1.1e-4 apart, after an exact epoch-end resume that matched bit for bit on every rerun. A
+     * rounding change is that large after eight Adam steps: other kernels for the same sums
+     * (MKL's AVX2 code, ATen's default one, oneDNN's AVX2 one) move that loss by 2.8e-4,
+     * 1.2e-4 and 2.4e-5. A resume given the wrong optimizer state (tried by hand: the last
+     * step's Adam moments in place of the fourth's) moved it by 28%.
      */
-    static final double RELATIVE = 1e-5;
+    static final double RELATIVE = 1e-3;
 
     record Outcome(int code, String stderr) {}
 
