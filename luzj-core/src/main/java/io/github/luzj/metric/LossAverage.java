@@ -1,5 +1,6 @@
 package io.github.luzj.metric;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -14,7 +15,11 @@ import io.github.luzj.base.Checks;
  */
 public final class LossAverage {
 
+    private final NDManager manager;
     private final RunningMean mean;
+    /** The last batch size as an operand, kept since nearly every batch has the same size. */
+    private NDArray size;
+    private int sizeValue;
 
     /**
      * Creates an empty average whose sum lives in {@code manager}.
@@ -22,6 +27,7 @@ public final class LossAverage {
      * @param manager the owner of the running sum
      */
     public LossAverage(NDManager manager) {
+        this.manager = manager;
         this.mean = new RunningMean(manager);
     }
 
@@ -41,8 +47,26 @@ public final class LossAverage {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             // detached so that the in-place sum can never join a training graph
-            mean.add(loss.stopGradient().mul(batchSize), batchSize);
+            mean.add(loss.stopGradient().mul(sizeOperand(batchSize, loss.getDevice())), batchSize);
         }
+    }
+
+    /**
+     * {@code n} as the int32 scalar DJL's {@code mul(Number)} would make, so the product rounds
+     * the same, but made once: a fresh scalar costs a direct buffer and two native calls a batch.
+     */
+    private NDArray sizeOperand(int n, Device device) {
+        if (size == null || sizeValue != n || !size.getDevice().equals(device)) {
+            NDArray fresh = manager.create(n).toDevice(device, false);
+            // the caller's scope must not close an operand kept for the next batch
+            NDScope.unregister(fresh);
+            if (size != null) {
+                size.close();
+            }
+            size = fresh;
+            sizeValue = n;
+        }
+        return size;
     }
 
     /**

@@ -23,6 +23,27 @@ class LossAverageTest extends MetricFixture {
     }
 
     @Test
+    void sumsEachLossTimesItsSizeInFloat32AndHoldsNoArrayPerBatch() {
+        LossAverage avg = new LossAverage(manager);
+        float[] losses = {0.1234567f, 2.7182817f, 0.3333333f, 1.4142135f};
+        int[] sizes = {100, 100, 37, 100};
+        double expected = 0;
+        int held = -1;
+        for (int i = 0; i < losses.length; i++) {
+            // the product rounds to float32 as loss.mul(size) does; the sum is float64
+            expected += losses[i] * (float) sizes[i];
+            try (NDManager batch = manager.newSubManager()) {
+                avg.update(batch.create(losses[i]), sizes[i]);
+            }
+            if (i == 0) {
+                held = manager.getManagedArrays().size();
+            }
+            assertThat(manager.getManagedArrays()).hasSize(held);
+        }
+        assertThat(avg.state()).containsExactly(expected, 337);
+    }
+
+    @Test
     void resetClearsADivergedEpoch() {
         LossAverage avg = new LossAverage(manager);
         avg.update(manager.create(Float.NaN), 4);
