@@ -14,7 +14,7 @@
 #   tools/perfsplit/run.sh [ROUNDS] [LIMIT] [EPOCHS]
 #
 # LibTorch's own profiler is no substitute: under glibc it makes the ops that write large fresh
-# outputs 2-3 times slower than they run without it (docs/performance.md, the eighth session).
+# outputs 2-3 times slower than they run without it (docs/performance-history.md, the eighth session).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 jar=${LUZJ_JAR:-$here/../../luzj-examples/target/luzj-examples.jar}
