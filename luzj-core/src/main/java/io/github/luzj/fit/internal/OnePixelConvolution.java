@@ -16,8 +16,8 @@ import ai.djl.nn.core.Linear;
  * <p>Why: LibTorch 2.7.1's oneDNN runs this convolution's input gradient on a strided kernel
  * about four times slower than PyTorch 1.13's (docs/performance-history.md, the seventh
  * session), while a matrix product of these shapes and its two backward products take a
- * fraction of it; the forward pass gains a little too. The result is the convolution's within float rounding, since only the order of the
- * sums differs.
+ * fraction of it; the forward pass gains a little too. The result is the convolution's within
+ * float rounding, since only the order of the sums differs.
  *
  * <p>Only a convolution without padding, dilation or groups whose input, when it was initialized,
  * gives it one output pixel qualifies ({@link #fits}); a batch of another height or width gives
