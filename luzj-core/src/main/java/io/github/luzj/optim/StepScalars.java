@@ -21,10 +21,10 @@ import java.util.function.UnaryOperator;
  * and frees both after the call: about 85 µs a call beside an operation on the convnet's 411,850
  * parameters, against 35 µs for the operation with a 0-d array made once
  * (docs/performance-history.md, tenth session). On the CPU, DJL makes a tensor from a direct
- * buffer over the buffer's own memory, so here a step writes its numbers into one buffer from
- * Java and the operands, views of that tensor, hold them with no native call at all. An operand holds the number rounded to the
- * arrays' type, which is what LibTorch does with a number operand before it computes, so every
- * result is the same float as with {@code muli(0.9)}.
+ * buffer over the buffer's own memory, so here a step writes its numbers into one buffer from Java
+ * and the operands, views of that tensor, hold them with no native call at all. An operand holds
+ * the number rounded to the arrays' type, which is what LibTorch does with a number operand before
+ * it computes, so every result is the same float as with {@code muli(0.9)}.
  *
  * <p>Whether the memory is shared is checked once, on the live engine, when the operands are
  * made; where it is not (a GPU, another engine or data type), {@link #operand} returns a fresh
