@@ -1,10 +1,10 @@
 #!/bin/sh
 # What a training batch spends its wall time on, on luzj's training thread: async-profiler's
 # wall-clock sampler (1 ms, Java stacks only, so each native call is charged to the JNI method
-# that made it) over luzj's plain fit of the chapter's convnet, epochs after the first two,
-# grouped into the engine's arithmetic and what luzj's code around it costs (split.py). Then
-# PyTorch channels_last's zero_grad, forward, backward and step timed apart (pt_phases.py), for
-# the optimizer and the overhead to compare against. bin/luzj's allocator settings for both.
+# that made it) over luzj's plain fit of the chapter's convnet (../perfsplit/PlainFit.java),
+# epochs after the first two, grouped into the engine's arithmetic and what luzj's code around
+# it costs (split.py). Then PyTorch channels_last's zero_grad, forward, backward and step timed
+# apart (pt_phases.py), for the optimizer and the overhead to compare against. bin/luzj's allocator settings for both.
 # Needs the built jar (mvn -B -q package -DskipTests), python3-torch, and async-profiler from
 # Maven Central (fetched into ~/.m2 on first use).
 #
@@ -30,9 +30,10 @@ i=0
 while [ $i -lt "$rounds" ]; do
     i=$((i + 1))
     echo "round $i of $rounds"
-    java -XX:+AlwaysPreTouch -cp "$jar:$ap" "$here/BatchSplit.java" "$mnist" "$limit" "$epochs" \
-        "$work/linux-x64/libasyncProfiler.so" "$work/luzj.collapsed" > "$work/luzj.out"
+    java -XX:+AlwaysPreTouch -Dprofiler.lib="$work/linux-x64/libasyncProfiler.so" \
+        -Dprofiler.out="$work/luzj.collapsed" -cp "$jar:$ap" "$here/../perfsplit/PlainFit.java" \
+        "$mnist" "$limit" "$epochs" > "$work/luzj.out"
     grep epoch "$work/luzj.out"
-    python3 "$here/split.py" "$work/luzj.collapsed" "$(sed -n 's/^batches //p' "$work/luzj.out")"
+    python3 "$here/split.py" "$work/luzj.collapsed" "$(sed -n 's/^window .* //p' "$work/luzj.out")"
     /usr/bin/python3 "$here/pt_phases.py" "$mnist" "$limit" "$epochs"
 done

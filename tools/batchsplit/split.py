@@ -1,4 +1,4 @@
-"""Splits the training thread's wall-clock samples (BatchSplit.java's collapsed stacks, one
+"""Splits the training thread's wall-clock samples (PlainFit.java's collapsed stacks, one
 sample a millisecond) into what a batch spends its time on, in milliseconds a batch:
 
 - engine: the five native calls that do the network's arithmetic (convolution, batch norm, ReLU
