@@ -47,13 +47,16 @@ public final class LossAverage {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             // detached so that the in-place sum can never join a training graph
-            mean.add(loss.stopGradient().mul(sizeOperand(batchSize, loss.getDevice())), batchSize);
+            NDArray operand = sizeOperand(batchSize, loss.getManager().getDevice());
+            mean.add(loss.stopGradient().mul(operand), batchSize);
         }
     }
 
     /**
-     * {@code n} as the int32 scalar DJL's {@code mul(Number)} would make, so the product rounds
-     * the same, but made once: a fresh scalar costs a direct buffer and two native calls a batch.
+     * {@code n} as the int32 scalar DJL's {@code mul(Number)} would make, on the device of the
+     * loss's manager as it does (a manager's device needs no native call, an array's does), so the
+     * product rounds the same, but made once: a fresh scalar costs a direct buffer and two native
+     * calls a batch.
      */
     private NDArray sizeOperand(int n, Device device) {
         if (size == null || sizeValue != n || !size.getDevice().equals(device)) {
