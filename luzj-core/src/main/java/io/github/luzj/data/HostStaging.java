@@ -1,5 +1,6 @@
 package io.github.luzj.data;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -8,15 +9,18 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.function.Consumer;
 
 /**
- * Turns host batches into NDArrays through one direct buffer reused from batch to batch.
+ * Turns host batches into NDArrays, copying each float once.
  *
  * <p>DJL copies a heap array into a fresh direct buffer that the new tensor then points at; that
  * buffer is freed only when the garbage collector finds it, so a training loop leaves tens of
  * megabytes of dead native memory behind every epoch and the process's resident memory swings
- * with the collector. Here the engine gets a view of the staging buffer and the batch a native
- * copy of it ({@code clone}), so that no batch ever points at memory the next batch overwrites.
+ * with the collector. Here, on the CPU, each batch is written once, straight into the memory of
+ * a fresh LibTorch array; on another device it goes through one direct buffer reused from batch
+ * to batch, which the engine copies to the device. Either way no batch points at memory the next
+ * batch overwrites.
  *
  * <p>Image batches ({@code [N, C, H, W]}) are staged channels-last by default: the array has the
  * usual NCHW shape, so models and callbacks see nothing different, but its memory is laid out
@@ -81,18 +85,13 @@ public final class HostStaging {
      * @return the array
      */
     public NDArray toArray(NDManager manager, FloatTensor t) {
-        ByteBuffer view = view(t.data().length);
-        view.asFloatBuffer().put(t.data());
-        try (NDArray staged = manager.create(view, new Shape(t.shape()), DataType.FLOAT32)) {
-            return staged.duplicate();
-        }
+        return write(manager, new Shape(t.shape()), out -> out.put(t.data()));
     }
 
     /**
      * Copies the NCHW batch {@code t} into an NDArray of shape NCHW whose memory is NHWC: the
-     * pixels are written NHWC into the buffer, copied into an array of shape {@code [N, H, W,
-     * C]}, and that array's axes permuted, which in LibTorch is a view with channels-last
-     * strides over the same memory.
+     * pixels are written NHWC into an array of shape {@code [N, H, W, C]}, whose axes are then
+     * permuted, which in LibTorch is a view with channels-last strides over the same memory.
      */
     private NDArray toChannelsLast(NDManager manager, FloatTensor t) {
         long[] s = t.shape();
@@ -100,11 +99,11 @@ public final class HostStaging {
         int c = (int) s[1];
         int hw = (int) (s[2] * s[3]);
         float[] data = t.data();
-        ByteBuffer view = view(data.length);
-        FloatBuffer out = view.asFloatBuffer();
-        if (c == 1) {
-            out.put(data); // one channel: NCHW and NHWC are the same bytes
-        } else {
+        Consumer<FloatBuffer> nhwc = out -> {
+            if (c == 1) {
+                out.put(data); // one channel: NCHW and NHWC are the same bytes
+                return;
+            }
             float[] pixel = new float[c];
             for (int i = 0; i < n; i++) {
                 int image = i * c * hw;
@@ -115,10 +114,28 @@ public final class HostStaging {
                     out.put(pixel);
                 }
             }
-        }
-        try (NDArray staged = manager.create(view, new Shape(n, s[2], s[3], c), DataType.FLOAT32);
-                NDArray owned = staged.duplicate()) {
+        };
+        try (NDArray owned = write(manager, new Shape(n, s[2], s[3], c), nhwc)) {
             return owned.transpose(0, 3, 1, 2);
+        }
+    }
+
+    /**
+     * A new float32 array of {@code manager} holding what {@code fill} puts. On the CPU,
+     * {@code fill} writes into the array's own memory, which LibTorch allocated: one copy of the
+     * batch instead of two (into a buffer, then {@code clone}).
+     */
+    private NDArray write(NDManager manager, Shape shape, Consumer<FloatBuffer> fill) {
+        if (manager.getDevice().getDeviceType().equals(Device.Type.CPU)) {
+            NDArray array = manager.create(shape, DataType.FLOAT32);
+            // a fresh array is contiguous, so this is a view of its memory, not a copy
+            fill.accept(array.toByteBuffer(true).asFloatBuffer());
+            return array;
+        }
+        ByteBuffer view = view(Math.toIntExact(shape.size()));
+        fill.accept(view.asFloatBuffer());
+        try (NDArray staged = manager.create(view, shape, DataType.FLOAT32)) {
+            return staged.duplicate();
         }
     }
 
