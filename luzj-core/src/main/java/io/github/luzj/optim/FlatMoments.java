@@ -12,11 +12,11 @@ import java.util.function.UnaryOperator;
  * Adam's two moments for a whole parameter group, each one contiguous array, with every
  * parameter's {@link ParamState#expAvg} and {@link ParamState#expAvgSq} a view into it.
  *
- * <p>Elementwise float operations round each element alone, so running Adam's dozen operations
- * once on the concatenation gives every element the value the per-parameter operations give,
- * bit for bit, with a dozen native calls per step instead of a dozen per parameter. The
- * per-parameter views keep everything else (checkpoints, DJL's one-parameter {@code update})
- * working on the same memory.
+ * <p>Elementwise float operations round each element alone, so running Adam's operations once on
+ * the concatenation ({@link AdamScript}) gives every element the value the per-parameter
+ * operations give, bit for bit, with each operation once per step instead of once per
+ * parameter. The per-parameter views keep everything else (checkpoints, DJL's one-parameter
+ * {@code update}) working on the same memory.
  *
  * <p>Each parameter's part runs in the order of the parameter's own memory: a channels-last
  * kernel's part is NHWC, and its views have the kernel's strides. Its gradient (which LibTorch
@@ -178,9 +178,9 @@ final class FlatMoments {
     }
 
     /**
-     * A third flat array of the same size, kept from step to step so that the update's
-     * temporaries need no fresh memory: freshly allocated arrays of this size cost page faults
-     * every step, more than the arithmetic.
+     * A third flat array of the same size, kept from step to step for the update's denominator:
+     * freshly allocated arrays of this size cost page faults every step, more than the
+     * arithmetic.
      */
     NDArray scratch() {
         return scratch;
@@ -194,6 +194,11 @@ final class FlatMoments {
      */
     NDArray scratchView(int i) {
         return scratchViews.get(i);
+    }
+
+    /** For each parameter, whether its part runs in channels-last order. */
+    boolean[] channelsLast() {
+        return channelsLast.clone();
     }
 
     /** Where each parameter after the first starts in the flat arrays. */

@@ -3,6 +3,7 @@ package io.github.luzj.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.luzj.base.Checks;
 import java.util.function.UnaryOperator;
 
 /**
@@ -11,12 +12,11 @@ import java.util.function.UnaryOperator;
  * hyperparameters, same result up to float32 rounding: the kernel folds the bias corrections
  * into the step, {@code w -= lr·sqrt(1-β2ᵗ)/(1-β1ᵗ) · m / (sqrt(v) + ε')}, and passing
  * {@code ε' = ε·sqrt(1-β2ᵗ)} makes that PyTorch's {@code w -= lr/(1-β1ᵗ) · m / (sqrt(v)/sqrt(1-β2ᵗ) + ε)}
- * exactly, in real arithmetic. Arrays of another engine take the exact rule.
+ * exactly, in real arithmetic.
  */
 final class FusedAdamRule implements UpdateRule {
 
     private final boolean decoupled;
-    private final AdamRule exact;
 
     /**
      * Creates the rule.
@@ -25,15 +25,17 @@ final class FusedAdamRule implements UpdateRule {
      */
     FusedAdamRule(boolean decoupled) {
         this.decoupled = decoupled;
-        this.exact = new AdamRule(decoupled);
     }
 
     @Override
     public void apply(ParamGroup group, Slot slot, UnaryOperator<NDArray> keep) {
-        if (!(slot.weight() instanceof PtNDArray w) || !(slot.grad() instanceof PtNDArray g)) {
-            exact.apply(group, slot, keep);
-            return;
-        }
+        Checks.check(
+                slot.weight() instanceof PtNDArray && slot.grad() instanceof PtNDArray,
+                "luzj's fused Adam runs on DJL's PyTorch engine, but got a %s array; use"
+                        + " PyTorch arrays throughout",
+                slot.weight().getClass().getSimpleName());
+        PtNDArray w = (PtNDArray) slot.weight();
+        PtNDArray g = (PtNDArray) slot.grad();
         ParamState state = slot.state();
         state.startMoments(w, keep);
         double lr = group.lr();

@@ -622,6 +622,7 @@ public final class LuzOptimizer extends Optimizer implements AutoCloseable {
     @Override
     public void close() {
         states.clear();
+        rule.close();
         if (rule instanceof ScheduleFreeRule sf) {
             sf.reset();
         }

@@ -38,6 +38,12 @@ interface UpdateRule {
     }
 
     /**
+     * Frees what the rule holds apart from the parameters' states, when the optimizer closes; a
+     * later step starts over.
+     */
+    default void close() {}
+
+    /**
      * One parameter of a step: its state, its array and its gradient.
      *
      * @param state the parameter's state
