@@ -32,25 +32,17 @@ class AdamStep(torch.nn.Module):
                 weight_decay: float, eps: float, decoupled: bool, step: int) -> int:
         parts: List[Tensor] = []
         for i in range(len(grads)):
-            grad = grads[i]
-            if decoupled:
-                weights[i].mul_(1 - lr * weight_decay)
-            elif weight_decay != 0:
-                grad = grad.add(weights[i], alpha=weight_decay)
+            grad = self.decay(weights[i], grads[i], lr, weight_decay, decoupled)
             if channels_last[i]:
                 # the kernel's own memory order: a view, so the concatenation is the one copy
                 grad = grad.permute(0, 2, 3, 1)
             parts.append(grad.reshape(-1))
         grad = torch.cat(parts)
-        bias_correction1 = 1 - beta1 ** step
-        bias_correction2 = 1 - beta2 ** step
-        step_size = lr / bias_correction1
-        bias_correction2_sqrt = math.sqrt(bias_correction2)
-        exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+        self.moments(exp_avg, exp_avg_sq, grad, beta1, beta2)
         # denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps), into kept memory
         torch.sqrt(exp_avg_sq, out=denom)
-        denom.div_(bias_correction2_sqrt).add_(eps)
+        denom.div_(self.bias_correction2_sqrt(beta2, step)).add_(eps)
+        step_size = self.step_size(beta1, lr, step)
         for i in range(len(weights)):
             weights[i].addcdiv_(exp_avgs[i], denoms[i], value=-step_size)
         return len(weights)
@@ -59,19 +51,31 @@ class AdamStep(torch.nn.Module):
     def step_one(self, weight: Tensor, grad: Tensor, exp_avg: Tensor, exp_avg_sq: Tensor,
                  beta1: float, beta2: float, lr: float, weight_decay: float, eps: float,
                  decoupled: bool, step: int) -> int:
+        grad = self.decay(weight, grad, lr, weight_decay, decoupled)
+        self.moments(exp_avg, exp_avg_sq, grad, beta1, beta2)
+        denom = (exp_avg_sq.sqrt() / self.bias_correction2_sqrt(beta2, step)).add_(eps)
+        weight.addcdiv_(exp_avg, denom, value=-self.step_size(beta1, lr, step))
+        return 1
+
+    def decay(self, weight: Tensor, grad: Tensor, lr: float, weight_decay: float,
+              decoupled: bool) -> Tensor:
+        """AdamW's decay of the weight in place, or Adam's L2 term added to the gradient."""
         if decoupled:
             weight.mul_(1 - lr * weight_decay)
         elif weight_decay != 0:
             grad = grad.add(weight, alpha=weight_decay)
-        bias_correction1 = 1 - beta1 ** step
-        bias_correction2 = 1 - beta2 ** step
-        step_size = lr / bias_correction1
-        bias_correction2_sqrt = math.sqrt(bias_correction2)
+        return grad
+
+    def moments(self, exp_avg: Tensor, exp_avg_sq: Tensor, grad: Tensor, beta1: float,
+                beta2: float):
         exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
         exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
-        weight.addcdiv_(exp_avg, denom, value=-step_size)
-        return 1
+
+    def step_size(self, beta1: float, lr: float, step: int) -> float:
+        return lr / (1 - beta1 ** step)
+
+    def bias_correction2_sqrt(self, beta2: float, step: int) -> float:
+        return math.sqrt(1 - beta2 ** step)
 
 
 def main():
