@@ -144,12 +144,7 @@ final class AdamScript implements AutoCloseable {
     }
 
     private static PtNDArray pt(NDArray a) {
-        Checks.check(
-                a instanceof PtNDArray,
-                "luzj's exact Adam runs on DJL's PyTorch engine, but got a %s array; use"
-                        + " PyTorch arrays throughout",
-                a.getClass().getSimpleName());
-        return (PtNDArray) a;
+        return UpdateRule.pytorch(a, "exact Adam");
     }
 
     /** Frees the loaded script. */

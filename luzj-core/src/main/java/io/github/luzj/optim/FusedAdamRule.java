@@ -3,7 +3,6 @@ package io.github.luzj.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import io.github.luzj.base.Checks;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,13 +28,8 @@ final class FusedAdamRule implements UpdateRule {
 
     @Override
     public void apply(ParamGroup group, Slot slot, UnaryOperator<NDArray> keep) {
-        Checks.check(
-                slot.weight() instanceof PtNDArray && slot.grad() instanceof PtNDArray,
-                "luzj's fused Adam runs on DJL's PyTorch engine, but got a %s array; use"
-                        + " PyTorch arrays throughout",
-                slot.weight().getClass().getSimpleName());
-        PtNDArray w = (PtNDArray) slot.weight();
-        PtNDArray g = (PtNDArray) slot.grad();
+        PtNDArray w = UpdateRule.pytorch(slot.weight(), "fused Adam");
+        PtNDArray g = UpdateRule.pytorch(slot.grad(), "fused Adam");
         ParamState state = slot.state();
         state.startMoments(w, keep);
         double lr = group.lr();

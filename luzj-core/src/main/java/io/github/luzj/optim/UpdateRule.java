@@ -2,6 +2,8 @@ package io.github.luzj.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import io.github.luzj.base.Checks;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -42,6 +44,24 @@ interface UpdateRule {
      * later step starts over.
      */
     default void close() {}
+
+    /**
+     * The array as DJL's PyTorch engine's, for a rule that calls LibTorch directly.
+     *
+     * @param a an array of the step
+     * @param rule the rule, for the message
+     * @return the same array
+     * @throws io.github.luzj.base.LuzjException if it is another engine's
+     */
+    static PtNDArray pytorch(NDArray a, String rule) {
+        Checks.check(
+                a instanceof PtNDArray,
+                "luzj's %s runs on DJL's PyTorch engine, but got a %s array; use PyTorch arrays"
+                        + " throughout",
+                rule,
+                a.getClass().getSimpleName());
+        return (PtNDArray) a;
+    }
 
     /**
      * One parameter of a step: its state, its array and its gradient.
