@@ -71,7 +71,8 @@ final class CommonOptions {
                 if (Engine.getInstance().getGpuCount() == 0) {
                     throw new LuzjException(
                             "--device gpu, but DJL sees no GPU; use --device cpu or auto, or install"
-                                    + " a CUDA build of PyTorch (see the README's GPU section)");
+                                    + " a CUDA build of PyTorch (see docs/index.md, \"GPUs and"
+                                    + " other platforms\")");
                 }
                 yield Device.gpu();
             }
