@@ -48,6 +48,11 @@ public final class FittedModel implements Fittable, AutoCloseable {
         this.session = session;
     }
 
+    /** Tells whether {@link #close} has not run yet. */
+    boolean isOpen() {
+        return !closed;
+    }
+
     /** The session, refused once closed: its weights are freed, and DJL would say only that. */
     private Session open() {
         if (closed) {
@@ -319,7 +324,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
                             + SavedModelFolder.WEIGHTS_NAME + "-0000.params) are missing; save the"
                             + " model again with FittedModel.save");
         }
-        Session session = setup.newSession(1);
+        Session session = setup.newSession(1, "Luz.load");
         try {
             ParameterManifest.parse(smallText(manifest), manifest)
                     .checkFits(session.model().getBlock(), session.model().getNDManager());
@@ -329,7 +334,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
             if (Files.exists(records)) {
                 readRecords(records, session.records());
             }
-            return new FittedModel(session);
+            return setup.held(new FittedModel(session));
         } catch (LuzjException e) {
             session.closeAfterFailure(setup.makesItsModel());
             throw e;

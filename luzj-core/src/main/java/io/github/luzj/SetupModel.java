@@ -16,7 +16,10 @@ import java.util.List;
 
 /**
  * A network with its loss, optimizer and metrics, ready to fit (luz's {@code setup()} result).
- * Immutable; {@link #fit} trains the block's own parameters, as luz trains the module it was given.
+ * Immutable as a configuration; {@link #fit} trains the block's own parameters, as luz trains the
+ * module it was given, and hands them to the {@link FittedModel} it returns. So a set-up block is
+ * fitted or loaded once: continue training with that fitted model's {@code fit}, and for another
+ * run (a hyperparameter loop, say) set up a new block.
  */
 public final class SetupModel implements Fittable {
 
@@ -24,6 +27,8 @@ public final class SetupModel implements Fittable {
     /** The user's model, or null to wrap the block in a new DJL model per session. */
     private final Model model;
     private final Recipe recipe;
+    /** Shared with the copies the options make: they train the same block. */
+    private final BlockLease lease;
 
     SetupModel(
             Block block,
@@ -32,13 +37,18 @@ public final class SetupModel implements Fittable {
             OptimizerSpec optimizer,
             List<Metric> metrics,
             Device device) {
-        this(block, model, new Recipe(loss, optimizer, metrics, device, true, true, true));
+        this(
+                block,
+                model,
+                new Recipe(loss, optimizer, metrics, device, true, true, true),
+                new BlockLease());
     }
 
-    private SetupModel(Block block, Model model, Recipe recipe) {
+    private SetupModel(Block block, Model model, Recipe recipe, BlockLease lease) {
         this.block = block;
         this.model = model;
         this.recipe = recipe;
+        this.lease = lease;
     }
 
     /**
@@ -48,7 +58,7 @@ public final class SetupModel implements Fittable {
      * @return a new set-up model
      */
     public SetupModel device(Device device) {
-        return new SetupModel(block, model, recipe.withDevice(device));
+        return new SetupModel(block, model, recipe.withDevice(device), lease);
     }
 
     /**
@@ -67,7 +77,7 @@ public final class SetupModel implements Fittable {
      * @return a new set-up model
      */
     public SetupModel channelsLast(boolean on) {
-        return new SetupModel(block, model, recipe.withChannelsLast(on));
+        return new SetupModel(block, model, recipe.withChannelsLast(on), lease);
     }
 
     /**
@@ -93,7 +103,7 @@ public final class SetupModel implements Fittable {
      * @return a new set-up model
      */
     public SetupModel foldBatchNorm(boolean on) {
-        return new SetupModel(block, model, recipe.withFoldBatchNorm(on));
+        return new SetupModel(block, model, recipe.withFoldBatchNorm(on), lease);
     }
 
     /**
@@ -121,7 +131,7 @@ public final class SetupModel implements Fittable {
      * @return a new set-up model
      */
     public SetupModel convolutionsAsMatmul(boolean on) {
-        return new SetupModel(block, model, recipe.withConvolutionsAsMatmul(on));
+        return new SetupModel(block, model, recipe.withConvolutionsAsMatmul(on), lease);
     }
 
     /**
@@ -160,7 +170,7 @@ public final class SetupModel implements Fittable {
     @Override
     public FittedModel fit(FitOptions options) {
         Checks.notNull("options", options, "pass FitOptions.builder(train)...build()");
-        Session session = newSession(options.seed());
+        Session session = newSession(options.seed(), "fit");
         try {
             FitLoop.fit(session, options);
         } catch (RuntimeException e) {
@@ -168,7 +178,7 @@ public final class SetupModel implements Fittable {
             session.closeAfterFailure(makesItsModel());
             throw e;
         }
-        return new FittedModel(session);
+        return lease.hold(new FittedModel(session));
     }
 
     /**
@@ -182,7 +192,12 @@ public final class SetupModel implements Fittable {
      * @return the trial's session (the caller closes it)
      */
     public Session trialSession(long seed) {
-        return newSession(seed).trial(model == null);
+        return newSession(seed, "the LR finder").trial(model == null);
+    }
+
+    /** Records that a load's fitted model now holds the block. */
+    FittedModel held(FittedModel fitted) {
+        return lease.hold(fitted);
     }
 
     /** Whether luzj makes the DJL model around the block (the user passed a block, not a model). */
@@ -190,8 +205,12 @@ public final class SetupModel implements Fittable {
         return model == null;
     }
 
-    /** The session a fit or a load runs in, the engine seeded for repeatable initialization. */
-    Session newSession(long seed) {
+    /**
+     * The session a fit or a load runs in, the engine seeded for repeatable initialization;
+     * refused while an earlier fitted model holds the block, or after it freed it.
+     */
+    Session newSession(long seed, String what) {
+        lease.checkFree(block, what);
         Engine.getInstance().setRandomSeed((int) seed);
         Model m = model;
         if (m == null) {
