@@ -85,10 +85,20 @@ public final class Luz {
     }
 
     private static void checkMetrics(Metric... metrics) {
+        if (metrics == null) {
+            throw new LuzjException("metrics is null; pass none, or metrics that are not null");
+        }
         Set<String> names = new HashSet<>(Set.of("loss"));
         for (Metric m : metrics) {
             if (m == null) {
                 throw new LuzjException("a metric is null; remove it from Luz.setup's metrics");
+            }
+            String name = m.abbrev();
+            if (name == null || name.isBlank()) {
+                throw new LuzjException(
+                        "a metric (" + m.getClass().getName() + ") has no name: its abbrev() is "
+                                + (name == null ? "null" : "'" + name + "'") + "; records and"
+                                + " progress name each metric, so give it a short name");
             }
             if (!names.add(m.abbrev())) {
                 throw new LuzjException(

@@ -198,6 +198,7 @@ public final class AtomicFiles {
     }
 
     private static Path parentOf(Path target) {
+        Checks.notNull("the file to write", target, "pass the path of the file to write");
         Path abs = target.toAbsolutePath();
         return abs.getParent();
     }

@@ -19,8 +19,13 @@ public record FloatTensor(float[] data, long[] shape) {
      * @param shape the shape
      */
     public FloatTensor {
+        Checks.notNull("data", data, "pass the tensor's values");
+        Checks.notNull("shape", shape, "pass the tensor's shape (an empty array for a scalar)");
         long n = 1;
         for (long d : shape) {
+            if (d < 0) {
+                throw Checks.fail("a tensor dimension", ">= 0", d);
+            }
             n *= d;
         }
         Checks.check(

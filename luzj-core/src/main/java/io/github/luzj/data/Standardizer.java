@@ -123,8 +123,10 @@ public final class Standardizer {
      * @return new rows
      */
     public float[][] apply(float[][] rows) {
+        Checks.notNull("rows", rows, "pass one row of features per example");
         float[][] out = new float[rows.length][];
         for (int i = 0; i < rows.length; i++) {
+            Checks.check(rows[i] != null, "row %d is null; pass every example's features", i);
             Checks.check(
                     rows[i].length == means.length,
                     "row %d has %d values but the standardizer was fitted on %d columns",
@@ -146,6 +148,7 @@ public final class Standardizer {
      * @return a new table
      */
     public CsvDataset apply(CsvDataset data) {
+        Checks.notNull("data", data, "pass the table to standardize");
         return data.withFeatures(apply(data.features()));
     }
 }

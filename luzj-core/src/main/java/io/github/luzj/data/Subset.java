@@ -19,6 +19,8 @@ public final class Subset implements SampleDataset {
      * @param indices the examples to keep, each in {@code [0, base.size())}
      */
     public Subset(SampleDataset base, int[] indices) {
+        Checks.notNull("base", base, "pass the dataset to take a subset of");
+        Checks.notNull("indices", indices, "pass the indices of the examples to keep");
         for (int i : indices) {
             Checks.check(
                     i >= 0 && i < base.size(),
@@ -38,6 +40,7 @@ public final class Subset implements SampleDataset {
      * @return the subset
      */
     public static Subset first(SampleDataset base, int n) {
+        Checks.notNull("base", base, "pass the dataset to take the first examples of");
         Checks.check(
                 n >= 1 && n <= base.size(),
                 "cannot take %d examples from a dataset of %d; use 1 to %d",

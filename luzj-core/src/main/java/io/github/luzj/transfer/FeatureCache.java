@@ -3,6 +3,7 @@ package io.github.luzj.transfer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import io.github.luzj.base.Checks;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.FloatTensor;
@@ -54,6 +55,13 @@ public final class FeatureCache implements SampleDataset {
     public static FeatureCache of(FineTunable model, DataLoader data) {
         Checks.notNull("model", model, "pass the network whose backbone computes the features");
         Checks.notNull("data", data, "pass the examples to cache the features of");
+        // the cache runs the backbone outside any fit, so nothing would initialize it here
+        Checks.check(
+                !(model instanceof Block b) || b.isInitialized(),
+                "the model's weights are not initialized, so it has no features to cache: load"
+                        + " its weights first (Transfer.resnet18 with a weights file), or, for a"
+                        + " random backbone, initialize the block for the images' shape"
+                        + " (block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, h, w)))");
         Checks.check(
                 data.sampleCount() == data.dataset().size(),
                 "feature caching needs every example: build the loader without drop-last");

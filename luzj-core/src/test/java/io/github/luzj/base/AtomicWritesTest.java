@@ -15,6 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 class AtomicWritesTest {
 
     @Test
+    void aNullPathIsNamed() {
+        assertThatThrownBy(() -> AtomicFiles.writeString(null, "x"))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("the file to write is null");
+    }
+
+    @Test
     void aFolderWriteThatFailsMidwayKeepsTheOldFolder(@TempDir Path tmp) throws Exception {
         Path ckpt = tmp.resolve("last");
         AtomicFiles.writeDirectory(ckpt, d -> Files.writeString(d.resolve("checkpoint.json"), "old"));

@@ -59,6 +59,7 @@ public final class MultiStepLr extends ClosedFormScheduler<MultiStepLr.Spec> {
          * @return the spec
          */
         public static Spec of(int... milestones) {
+            Checks.notNull("milestones", milestones, "pass the steps (or epochs) at which to decay");
             return new Spec(Arrays.stream(milestones).boxed().toList(), 0.1);
         }
 

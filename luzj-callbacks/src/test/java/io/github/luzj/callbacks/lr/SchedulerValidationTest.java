@@ -21,6 +21,11 @@ class SchedulerValidationTest {
     }
 
     @Test
+    void nullMilestonesAreNamed() {
+        rejects(() -> LrSchedulers.multiStep((int[]) null), "milestones is null");
+    }
+
+    @Test
     void oneCycleArguments() {
         rejects(() -> LrSchedulers.oneCycle(-1), "max_lr must be a finite number > 0, got -1");
         rejects(() -> LrSchedulers.oneCycle(0.01, 0), "max_lr must be a finite number > 0, got 0");

@@ -1,6 +1,8 @@
 package io.github.luzj.fit.internal;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -361,6 +363,26 @@ public final class FitLoop {
     }
 
     /**
+     * Runs the backward pass; a loss that no gradient leads back from (a callback's
+     * {@code setLoss} with a new array rather than one computed from the batch) is named, where
+     * LibTorch says only that the tensor "does not require grad".
+     */
+    private static void backward(GradientCollector gc, NDArray loss) {
+        try {
+            gc.backward(loss);
+        } catch (EngineException e) {
+            if (!loss.hasGradient()) {
+                throw new LuzjException(
+                        "the batch's loss does not depend on the model's weights, so there is"
+                                + " nothing to train on; a callback's setLoss must give an array"
+                                + " computed from the batch's predictions or loss, not a new one",
+                        e);
+            }
+            throw e;
+        }
+    }
+
+    /**
      * A training batch: forward, loss, backward and (every k batches with accumulation, and on
      * the epoch's last) the optimizer step, with the training batch phases; a stop request
      * stops after the batch.
@@ -388,7 +410,7 @@ public final class FitLoop {
                 ctx.loss = BatchErrors.loss(session.loss(), y, ctx.pred);
                 ctx.fire(Phase.TRAIN_BATCH_AFTER_LOSS);
                 ctx.fire(Phase.TRAIN_BATCH_BEFORE_BACKWARD);
-                gc.backward(k == 1 ? ctx.loss : ctx.loss.div(k));
+                backward(gc, k == 1 ? ctx.loss : ctx.loss.div(k));
             }
             if (steps) {
                 ctx.fire(Phase.TRAIN_BATCH_BEFORE_STEP);

@@ -76,6 +76,10 @@ public final class Inference {
             Session session, DataLoader loader, NDManager manager, List<Callback> callbacks) {
         DataLoader data = inOrder(loader, "the data to predict");
         Checks.notNull("manager", manager, "pass the NDManager that is to own the predictions");
+        Checks.check(
+                manager.isOpen(),
+                "the NDManager passed to predict is closed; pass an open one, which will own the"
+                        + " predictions");
         FitContext ctx = prepare(session, data, callbacks);
         warnIfDropping(ctx, data, "predict");
         List<NDArray> parts = new ArrayList<>();

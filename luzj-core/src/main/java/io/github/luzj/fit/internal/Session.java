@@ -125,6 +125,15 @@ public final class Session implements AutoCloseable {
                                 + e.getMessage()
                                 + "; check the data's shape against the first layer",
                         e);
+            } catch (UnsupportedOperationException e) {
+                // DJL's convolutions check the layout before anything else ("Expected layout:
+                // NCHW, but got: ??"), which is what flat rows fed to a convnet hit
+                throw new LuzjException(
+                        "the model does not accept input of shape " + inputShape + ": "
+                                + e.getMessage() + "; a convolution takes [batch, channels,"
+                                + " height, width]: give the examples that shape (for flat"
+                                + " 28x28 images, TensorDataset.reshape(1, 28, 28))",
+                        e);
             } catch (EngineException | OutOfMemoryError e) {
                 throw new LuzjException(
                         "the model's weights cannot be allocated for input of shape " + inputShape
@@ -272,6 +281,18 @@ public final class Session implements AutoCloseable {
 
     void adoptRunId(String id) {
         this.runId = id;
+    }
+
+    /**
+     * Counts the epochs and steps of the records a saved model was loaded with as done, so that
+     * fitting the loaded model numbers its epochs and steps on from them, as fitting the model
+     * before the save would have.
+     */
+    public void countLoadedRecords() {
+        epochsDone = Math.max(epochsDone, records.epochs());
+        for (Records.StepEntry s : records.steps()) {
+            globalStep = Math.max(globalStep, s.step());
+        }
     }
 
     void restoreCounters(int epochsDone, long globalStep) {

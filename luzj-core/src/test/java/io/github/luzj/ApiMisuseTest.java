@@ -1,0 +1,163 @@
+package io.github.luzj;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.core.Linear;
+import io.github.luzj.base.LuzjException;
+import io.github.luzj.callback.Callback;
+import io.github.luzj.callback.Phase;
+import io.github.luzj.data.DataLoader;
+import io.github.luzj.data.FloatTensor;
+import io.github.luzj.data.Standardizer;
+import io.github.luzj.data.Subset;
+import io.github.luzj.data.TensorDataset;
+import io.github.luzj.loss.Losses;
+import io.github.luzj.metric.Metric;
+import io.github.luzj.optim.Optimizers;
+import io.github.luzj.transfer.FeatureCache;
+import io.github.luzj.vision.models.ChapterConvNet;
+import io.github.luzj.vision.models.ResNet18;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mistakes a hostile review of the public API made, each now one {@link LuzjException} naming
+ * the problem, where a raw DJL, engine or Java exception came out before.
+ */
+class ApiMisuseTest {
+
+    private static DataLoader rows(int n, int d) {
+        return DataLoader.builder(TensorDataset.of(UserDataErrorsTest.rows(n, d), new int[n]))
+                .batchSize(4).workers(0).build();
+    }
+
+    private static SetupModel linear(Metric... metrics) {
+        return Luz.setup(Linear.builder().setUnits(2).build(), Losses.crossEntropy(),
+                Optimizers.adam(), metrics);
+    }
+
+    /** A metric whose update, compute or accumulator fails. */
+    private static Metric metric(String name, boolean failUpdate, boolean nullAccumulator) {
+        return new Metric() {
+            @Override
+            public String abbrev() {
+                return name;
+            }
+
+            @Override
+            public Accumulator newAccumulator(NDManager manager) {
+                if (nullAccumulator) {
+                    return null;
+                }
+                return new Accumulator() {
+                    @Override
+                    public void update(NDList predictions, NDList labels) {
+                        if (failUpdate) {
+                            throw new IllegalStateException("my metric's bug");
+                        }
+                    }
+
+                    @Override
+                    public double compute() {
+                        throw new ArithmeticException("/ by zero");
+                    }
+
+                    @Override
+                    public void reset() {}
+                };
+            }
+        };
+    }
+
+    @Test
+    void flatRowsFedToAConvnetSayWhatShapeItTakes() {
+        SetupModel s = Luz.setup(ChapterConvNet.withBatchNorm(), Losses.crossEntropy(), Optimizers.adam());
+        assertThatThrownBy(() -> s.fit(rows(8, 784), 1))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("does not accept input of shape (4, 784)")
+                .hasMessageContaining("reshape(1, 28, 28)");
+    }
+
+    @Test
+    void aFeatureCacheOverAnUninitializedBackboneSaysSo() {
+        ResNet18 net = ResNet18.create(2);
+        net.freeze();
+        DataLoader images = DataLoader.builder(
+                        TensorDataset.of(new float[2][3 * 32 * 32], new int[2]).reshape(3, 32, 32))
+                .workers(0).build();
+        assertThatThrownBy(() -> FeatureCache.of(net, images))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("weights are not initialized");
+    }
+
+    @Test
+    void aFailingMetricIsNamed() {
+        assertThatThrownBy(() -> linear(metric("f1", true, false)).fit(rows(8, 3), 1))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("metric 'f1' failed in update")
+                .hasMessageContaining("my metric's bug");
+        assertThatThrownBy(() -> linear(metric("f1", false, false)).fit(rows(8, 3), 1))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("metric 'f1' failed in compute or reset");
+        assertThatThrownBy(() -> linear(metric("f1", false, true)).fit(rows(8, 3), 1))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("metric 'f1' made no accumulator");
+    }
+
+    @Test
+    void aMetricWithoutANameIsRefusedAtSetup() {
+        assertThatThrownBy(() -> linear(metric("", false, false)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("has no name");
+        assertThatThrownBy(() -> linear(metric(null, false, false)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("has no name");
+        assertThatThrownBy(() -> linear((Metric[]) null))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("metrics is null");
+    }
+
+    @Test
+    void aLossSetToANewArrayIsNamed() {
+        Callback constant = Callback.on(
+                Phase.TRAIN_BATCH_AFTER_LOSS, c -> c.setLoss(c.batchManager().create(1f)));
+        assertThatThrownBy(() -> linear().fit(rows(8, 3), 1, null, constant))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("does not depend on the model's weights");
+    }
+
+    @Test
+    void predictingIntoAClosedManagerIsRefused() {
+        try (FittedModel f = linear().fit(rows(8, 3), 1)) {
+            NDManager closed = NDManager.newBaseManager();
+            closed.close();
+            assertThatThrownBy(() -> f.predict(rows(4, 3), closed))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("NDManager passed to predict is closed");
+        }
+    }
+
+    @Test
+    void nullsAndNegativeDimensionsAreNamed() {
+        TensorDataset data = TensorDataset.of(UserDataErrorsTest.rows(4, 3), new int[4]);
+        assertThatThrownBy(() -> new Subset(null, new int[] {0}))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("base is null");
+        assertThatThrownBy(() -> new Subset(data, null))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("indices is null");
+        assertThatThrownBy(() -> Subset.first(null, 1))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("base is null");
+        Standardizer st = Standardizer.fit(UserDataErrorsTest.rows(4, 3));
+        assertThatThrownBy(() -> st.apply((float[][]) null))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("rows is null");
+        assertThatThrownBy(() -> st.apply(new float[][] {null}))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("row 0 is null");
+        assertThatThrownBy(() -> new FloatTensor(null, new long[] {1}))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("data is null");
+        assertThatThrownBy(() -> new FloatTensor(new float[0], null))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("shape is null");
+        assertThatThrownBy(() -> new FloatTensor(new float[0], new long[] {-1, 0}))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("a tensor dimension must be >= 0, got -1");
+    }
+}
