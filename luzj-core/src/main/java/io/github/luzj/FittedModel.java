@@ -332,7 +332,8 @@ public final class FittedModel implements Fittable, AutoCloseable {
             loadWeights(dir, session);
             Path records = dir.resolve(SavedModelFolder.RECORDS_FILE);
             if (Files.exists(records)) {
-                readRecords(records, session.records());
+                readRecords(records, session.records(), session.loss().getName());
+                session.countLoadedRecords();
             }
             return setup.held(new FittedModel(session));
         } catch (LuzjException e) {
@@ -384,10 +385,18 @@ public final class FittedModel implements Fittable, AutoCloseable {
                 "save the model again with FittedModel.save"), StandardCharsets.UTF_8);
     }
 
-    private static void readRecords(Path file, Records into) throws IOException {
+    private static void readRecords(Path file, Records into, String lossName) throws IOException {
         JsonElement root = JsonText.parse(smallText(file));
         if (!root.isJsonObject()) {
             throw new LuzjException(file + " holds no records object; save the model again");
+        }
+        JsonElement saved = root.getAsJsonObject().get("loss");
+        if (saved != null && saved.isJsonPrimitive() && !saved.getAsString().equals(lossName)) {
+            // its records' "loss" values are that loss's: a fit on would mix the two under one name
+            throw new LuzjException(
+                    "the model saved at " + file.getParent() + " was trained with the loss '"
+                            + saved.getAsString() + "', but this setup's is '" + lossName
+                            + "'; set it up with the loss it was trained with");
         }
         RecordsJson.read(root.getAsJsonObject(), file.toString(), into);
     }

@@ -7,7 +7,9 @@ import ai.djl.training.loss.Loss;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.checkpoint.ParameterManifest;
 import io.github.luzj.fit.FitOptions;
+import io.github.luzj.loss.Losses;
 import io.github.luzj.optim.Optimizers;
+import io.github.luzj.record.Records;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +54,26 @@ class SavedModelTest {
         }
         Files.write(copy.resolve("luzj-0000.params"), bytes);
         return copy;
+    }
+
+    @Test
+    void aLoadWithAnotherLossIsRefused() {
+        SetupModel otherLoss = Luz.setup(LuzApiTest.net(), Losses.crossEntropy(), Optimizers.adam());
+        assertThatThrownBy(() -> Luz.load(saved, otherLoss))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("trained with the loss 'SoftmaxCrossEntropyLoss', but this"
+                        + " setup's is 'cross_entropy'");
+    }
+
+    /** A fit of a loaded model numbers its epochs on from the saved records, as before the save. */
+    @Test
+    void fittingALoadedModelContinuesItsEpochs() {
+        try (FittedModel loaded = Luz.load(saved, setup())) {
+            loaded.fit(FitOptions.builder(LuzApiTest.data(32, 3)).epochs(1).verbose(false).build());
+            assertThat(loaded.records().entries("train", "loss"))
+                    .extracting(Records.Entry::epoch)
+                    .containsExactly(1, 2);
+        }
     }
 
     @Test

@@ -432,6 +432,9 @@ public final class Checkpoint {
         Set<String> keys = new TreeSet<>(saved.keySet());
         keys.addAll(now.keySet());
         for (String k : keys) {
+            if (RECORDED_SINCE_LATER.contains(k) && !saved.containsKey(k)) {
+                continue;
+            }
             String was = saved.getOrDefault(k, "(not set)");
             String is = now.getOrDefault(k, "(not set)");
             if (!was.equals(is)) {
@@ -446,6 +449,12 @@ public final class Checkpoint {
                             + " afresh");
         }
     }
+
+    /**
+     * Settings that luzj began to record after checkpoints were already being written: one
+     * written before lacks them, and resumes as it did then, unchecked on them.
+     */
+    private static final Set<String> RECORDED_SINCE_LATER = Set.of("loss");
 
     private static DataInputStream dataIn(Path p) throws IOException {
         return new DataInputStream(new BufferedInputStream(Files.newInputStream(p)));

@@ -3,14 +3,22 @@ package io.github.luzj.fit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.luzj.FittedModel;
+import io.github.luzj.Luz;
+import io.github.luzj.SetupModel;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.checkpoint.Checkpoint;
+import io.github.luzj.loss.Losses;
+import io.github.luzj.optim.Optimizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -228,6 +236,26 @@ class CheckpointLifecycleTest {
                 .contains("cut short or changed");
         Files.write(ckpt.resolve(weights), whole);
         assertThat(resumeAfter(ckpt, j -> { })).isEqualTo("resumed");
+    }
+
+    @Test
+    void aResumeWithAnotherLossIsRefusedAndACheckpointFromBeforeLossesWereRecordedResumes(
+            @TempDir Path tmp) throws Exception {
+        Path ckpt = tmp.resolve("ckpt");
+        fit(options(ckpt).epochs(2));
+        assertThat(json(ckpt).getAsJsonObject("config").get("loss").getAsString())
+                .isEqualTo("SoftmaxCrossEntropyLoss");
+        SequentialBlock net = new SequentialBlock()
+                .add(Linear.builder().setUnits(8).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(3).build());
+        SetupModel otherLoss = Luz.setup(net, Losses.crossEntropy(), Optimizers.adam().lr(0.01));
+        assertThatThrownBy(() -> otherLoss.fit(options(tmp.resolve("copy")).epochs(2).resumeFrom(ckpt).build()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("loss was SoftmaxCrossEntropyLoss, now cross_entropy");
+        // a checkpoint written before luzj recorded the loss has none to compare
+        assertThat(resumeAfter(ckpt, j -> j.getAsJsonObject("config").remove("loss"))).isEqualTo("resumed");
     }
 
     @Test

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * The settings a checkpoint records and a resume must match: what the fit knows itself (seed,
- * data sizes, optimizer and its hyperparameters, metrics) plus the caller's
+ * data sizes, loss, optimizer and its hyperparameters, metrics) plus the caller's
  * {@link FitOptions#config()}.
  */
 final class RunSettings {
@@ -25,6 +25,7 @@ final class RunSettings {
         c.put("train batches", String.valueOf(train.size()));
         c.put("valid samples", valid == null ? "none" : String.valueOf(valid.sampleCount()));
         c.put("valid batches", valid == null ? "none" : String.valueOf(valid.size()));
+        c.put("loss", session.loss().getName());
         c.put("optimizer", describe(session.recipe().optimizer()));
         c.put("accumulate grad batches", String.valueOf(options.accumulateGradBatches()));
         c.put("metrics", session.metrics().stream().map(Metric::abbrev).collect(Collectors.joining(", ")));
