@@ -17,6 +17,7 @@ import io.github.luzj.base.InputFiles;
 import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
+import io.github.luzj.checkpoint.Checkpoint;
 import io.github.luzj.checkpoint.ParameterManifest;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.djl.DjlDatasets;
@@ -311,6 +312,12 @@ public final class FittedModel implements Fittable, AutoCloseable {
                     "no saved model at " + dir + "; pass the folder that FittedModel.save wrote");
         }
         Path manifest = dir.resolve(ParameterManifest.FILE);
+        if (!Files.isRegularFile(manifest) && Checkpoint.exists(dir)) {
+            throw new LuzjException(
+                    dir + " is a checkpoint, not a saved model: resume the fit from it with"
+                            + " FitOptions.builder(train).resumeFrom(dir), or load a folder that"
+                            + " FittedModel.save wrote");
+        }
         if (!Files.isRegularFile(manifest)) {
             // without it nothing says which architecture the weights are for
             throw new LuzjException(

@@ -86,8 +86,13 @@ public final class CsvLogger implements Callback {
      * the {@code epoch} header): before any training, so a user's file is never replaced.
      */
     private void refuseForeignFile() {
+        if (Files.isDirectory(path)) {
+            throw new LuzjException(
+                    "the CSV log " + path + " is a folder; pass csvLogger the path of a file (in"
+                            + " it, for example " + path.resolve("history.csv") + ")");
+        }
         if (!Files.isRegularFile(path)) {
-            return; // missing, or a folder the first write names
+            return; // missing
         }
         byte[] start;
         try (InputStream in = Files.newInputStream(path)) {

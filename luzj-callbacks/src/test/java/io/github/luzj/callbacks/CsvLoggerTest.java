@@ -106,4 +106,15 @@ class CsvLoggerTest {
             assertThat(lines(csv)).hasSize(3);
         }
     }
+
+    @Test
+    void aFolderAsTheLogIsRefusedBeforeAnyTraining(@TempDir Path dir) {
+        List<Integer> batches = new ArrayList<>();
+        Callback count = Callback.on(Phase.TRAIN_BATCH_END, ctx -> batches.add(ctx.batchIndex()));
+        assertThatThrownBy(() -> Fixtures.fitClasses(
+                        Fixtures.classifier(), 1, false, count, LuzCallbacks.csvLogger(dir)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("the CSV log " + dir + " is a folder");
+        assertThat(batches).isEmpty();
+    }
 }

@@ -95,6 +95,12 @@ public final class AtomicFiles {
      */
     public static void write(Path target, Writer writer) {
         Path dir = parentOf(target);
+        if (Files.isDirectory(target)) {
+            // the rename would fail with "Is a directory", and the usual fix would not apply
+            throw new LuzjException(
+                    "cannot write " + target + ": it is a folder; pass the path of a file (in"
+                            + " it, for example " + target.resolve("out.csv") + ")");
+        }
         Path tmp = null;
         try {
             Files.createDirectories(dir);

@@ -438,7 +438,7 @@ public final class Checkpoint {
             String was = saved.getOrDefault(k, "(not set)");
             String is = now.getOrDefault(k, "(not set)");
             if (!was.equals(is)) {
-                diffs.add(k + " was " + was + ", now " + is);
+                diffs.add(k + " was " + shown(was) + ", now " + shown(is));
             }
         }
         if (!diffs.isEmpty()) {
@@ -448,6 +448,11 @@ public final class Checkpoint {
                             + " checkpoint's settings (only the epochs may be raised), or start"
                             + " afresh");
         }
+    }
+
+    /** An empty setting (no metrics, say) as words, where it would leave a blank in the message. */
+    private static String shown(String value) {
+        return value.isEmpty() ? "(none)" : value;
     }
 
     /**

@@ -15,6 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 class AtomicWritesTest {
 
     @Test
+    void aFolderAsTheTargetIsNamed(@TempDir Path dir) {
+        assertThatThrownBy(() -> AtomicFiles.writeString(dir, "x"))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("it is a folder; pass the path of a file");
+        assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
     void aNullPathIsNamed() {
         assertThatThrownBy(() -> AtomicFiles.writeString(null, "x"))
                 .isInstanceOf(LuzjException.class)

@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.loss.Loss;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
@@ -18,6 +19,7 @@ import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.checkpoint.Checkpoint;
 import io.github.luzj.loss.Losses;
+import io.github.luzj.metric.Metrics;
 import io.github.luzj.optim.Optimizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,6 +258,23 @@ class CheckpointLifecycleTest {
                 .hasMessageContaining("loss was SoftmaxCrossEntropyLoss, now cross_entropy");
         // a checkpoint written before luzj recorded the loss has none to compare
         assertThat(resumeAfter(ckpt, j -> j.getAsJsonObject("config").remove("loss"))).isEqualTo("resumed");
+    }
+
+    @Test
+    void aCheckpointGivenToLuzLoadSaysToResumeFromIt(@TempDir Path tmp) {
+        Path ckpt = tmp.resolve("ckpt");
+        fit(options(ckpt));
+        assertThatThrownBy(() -> Luz.load(ckpt, ResumeTest.setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("is a checkpoint, not a saved model")
+                .hasMessageContaining("resumeFrom");
+        // metrics added on resume: the checkpoint's empty list reads as words
+        SetupModel withAccuracy = Luz.setup(
+                new SequentialBlock().add(Linear.builder().setUnits(3).build()),
+                Loss.softmaxCrossEntropyLoss(), Optimizers.adam().lr(0.01), Metrics.accuracy());
+        assertThatThrownBy(() -> withAccuracy.fit(options(tmp.resolve("copy")).epochs(2).resumeFrom(ckpt).build()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("metrics was (none), now acc");
     }
 
     @Test
