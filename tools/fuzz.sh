@@ -2,7 +2,7 @@
 # Fuzzes one Jazzer target for a chosen time (see docs/fuzzing.md), e.g.
 #   tools/fuzz.sh luzj-core PthReaderFuzzTest 600
 # Runs `mvn test` with JAZZER_FUZZ=1 under nice, passing libFuzzer -max_total_time (which
-# overrides the @FuzzTest's maxDuration of 10 minutes) and -print_final_stats through Jazzer's
+# overrides the @FuzzTest's maxDuration, 2 to 10 minutes by target) and -print_final_stats through Jazzer's
 # jazzer.internal.arg.N properties. A finding stops the run early and is saved into the
 # target's ...FuzzTestInputs folder, where `mvn verify` replays it from then on.
 # The log goes to <module>/target/fuzz-<target>.log; the last lines are printed.

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Phase;
+import io.github.luzj.data.CsvDataset;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.Standardizer;
@@ -19,6 +22,7 @@ import io.github.luzj.optim.Optimizers;
 import io.github.luzj.transfer.FeatureCache;
 import io.github.luzj.vision.models.ChapterConvNet;
 import io.github.luzj.vision.models.ResNet18;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -136,6 +140,31 @@ class ApiMisuseTest {
                     .isInstanceOf(LuzjException.class)
                     .hasMessageContaining("NDManager passed to predict is closed");
         }
+    }
+
+    @Test
+    void aModelWithoutParametersIsNotCalledFrozen() {
+        SetupModel s = Luz.setup(new SequentialBlock().add(Activation.reluBlock()),
+                Losses.mse(), Optimizers.adam());
+        DataLoader data = DataLoader.builder(TensorDataset.of(UserDataErrorsTest.rows(4, 2), new float[4])).workers(0).build();
+        assertThatThrownBy(() -> s.fit(data, 1))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("has no parameters at all");
+    }
+
+    @Test
+    void aStandardDeviationTooSmallForAFloatIsRefused() {
+        assertThatThrownBy(() -> Standardizer.of(new double[] {0}, new double[] {1e-300}))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("at least 1.17549435E-38 (the smallest normal float)");
+        Standardizer.of(new double[] {0}, new double[] {1e-6});
+    }
+
+    @Test
+    void aCsvColumnNamedTwiceIsRefused() {
+        assertThatThrownBy(() -> CsvDataset.builder(Path.of("x.csv")).features("a", "b", "a"))
+                .isInstanceOf(LuzjException.class)
+                .hasMessage("features names 'a' twice (features[0] and features[2]); name each column once");
     }
 
     @Test

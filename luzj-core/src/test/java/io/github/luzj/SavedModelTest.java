@@ -76,6 +76,25 @@ class SavedModelTest {
         }
     }
 
+    /** The epoch numbers a loaded model's fit counts on from are checked: none negative, none at the end of int. */
+    @Test
+    void recordsWithEpochsAFitCannotCountOnFromAreRefused(@TempDir Path dir) throws Exception {
+        Path copy = withWeights(dir, weights);
+        String json = Files.readString(copy.resolve("records.json"));
+        Files.writeString(copy.resolve("records.json"), json.replaceFirst("(\\[\\s*\"train\",\\s*\"loss\",\\s*)1,", "$1-1,"));
+        assertThatThrownBy(() -> Luz.load(copy, setup()))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("are damaged (an epoch of -1)");
+        Files.writeString(copy.resolve("records.json"),
+                json.replaceFirst("(\\[\\s*\"train\",\\s*\"loss\",\\s*)1,", "$1" + Integer.MAX_VALUE + ","));
+        try (FittedModel loaded = Luz.load(copy, setup())) {
+            assertThatThrownBy(() -> loaded.fit(
+                            FitOptions.builder(LuzApiTest.data(32, 3)).epochs(1).verbose(false).build()))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("would count past 2147483647");
+        }
+    }
+
     @Test
     void saveLeavesAFolderWithTheUsersFilesAlone(@TempDir Path dir) throws Exception {
         Path thesis = Files.writeString(dir.resolve("thesis.txt"), "three years");

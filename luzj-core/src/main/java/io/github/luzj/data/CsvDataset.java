@@ -237,7 +237,10 @@ public final class CsvDataset implements SampleDataset {
          * @return this builder
          */
         public Builder features(String... columns) {
-            this.features = names("features", columns, "pass the feature columns' header names");
+            List<String> given = names("features", columns, "pass the feature columns' header names");
+            // the column would be read twice, and the model would see it as two features
+            once("features", given, "name each column once");
+            this.features = given;
             return this;
         }
 
@@ -262,12 +265,8 @@ public final class CsvDataset implements SampleDataset {
         public Builder classes(String... names) {
             List<String> given = names("classes", names, "pass the label's category names");
             Checks.check(!given.isEmpty(), "classes is empty; pass the label's category names, or use categorical()");
-            for (int i = 0; i < given.size(); i++) {
-                int first = given.indexOf(given.get(i));
-                // a repeated name would silently map to its first index
-                Checks.check(first == i, "classes names '%s' twice (classes[%d] and classes[%d]); each class"
-                        + " needs its own name", given.get(i), first, i);
-            }
+            // a repeated name would silently map to its first index
+            once("classes", given, "each class needs its own name");
             this.categorical = true;
             this.classes = given;
             return this;
@@ -289,6 +288,15 @@ public final class CsvDataset implements SampleDataset {
             }
             this.delimiter = delimiter;
             return this;
+        }
+
+        /** Refuses a name given twice in {@code given}, naming both places. */
+        private static void once(String argument, List<String> given, String fix) {
+            for (int i = 0; i < given.size(); i++) {
+                int first = given.indexOf(given.get(i));
+                Checks.check(first == i, "%s names '%s' twice (%s[%d] and %s[%d]); %s",
+                        argument, given.get(i), argument, first, argument, i, fix);
+            }
         }
 
         private static List<String> names(String argument, String[] values, String fix) {

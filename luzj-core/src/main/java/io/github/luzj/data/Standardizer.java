@@ -79,7 +79,7 @@ public final class Standardizer {
      * A standardizer with known statistics, such as ones saved beside a model.
      *
      * @param means each column's mean
-     * @param stds each column's standard deviation, {@code > 0}
+     * @param stds each column's standard deviation, finite and at least {@link Float#MIN_NORMAL}
      * @return the standardizer
      */
     public static Standardizer of(double[] means, double[] stds) {
@@ -90,8 +90,10 @@ public final class Standardizer {
                 means.length,
                 stds.length);
         for (int j = 0; j < stds.length; j++) {
-            Checks.check(stds[j] > 0 && Double.isFinite(stds[j]),
-                    "standard deviations must be finite and > 0, got %s", Arrays.toString(stds));
+            // below the smallest normal float, dividing a float feature by it overflows to infinity
+            Checks.check(stds[j] >= Float.MIN_NORMAL && Double.isFinite(stds[j]),
+                    "standard deviations must be finite and at least %s (the smallest normal float),"
+                            + " got %s", Float.MIN_NORMAL, Arrays.toString(stds));
             Checks.check(Double.isFinite(means[j]),
                     "means must be finite numbers, got %s", Arrays.toString(means));
         }

@@ -76,14 +76,14 @@ public final class RecordsJson {
                     into.add(
                             o.get("set").getAsString(),
                             o.get("metric").getAsString(),
-                            o.get("epoch").getAsInt(),
+                            count(o.get("epoch").getAsInt(), "an epoch"),
                             o.get("value").getAsDouble());
                 } else {
                     JsonArray r = el.getAsJsonArray();
                     into.add(
                             r.get(0).getAsString(),
                             r.get(1).getAsString(),
-                            r.get(2).getAsInt(),
+                            count(r.get(2).getAsInt(), "an epoch"),
                             r.get(3).getAsDouble());
                 }
             }
@@ -92,8 +92,8 @@ public final class RecordsJson {
                 for (JsonElement el : steps) {
                     JsonArray r = el.getAsJsonArray();
                     into.addStep(new Records.StepEntry(
-                            r.get(0).getAsLong(),
-                            r.get(1).getAsInt(),
+                            count(r.get(0).getAsLong(), "a step"),
+                            count(r.get(1).getAsInt(), "an epoch"),
                             r.get(2).getAsString(),
                             r.get(3).getAsDouble(),
                             r.get(4).getAsDouble()));
@@ -106,5 +106,17 @@ public final class RecordsJson {
                             + " without their history",
                     e);
         }
+    }
+
+    /** An epoch number as written: never negative, since a fit of a loaded model counts on from it. */
+    private static int count(int n, String what) {
+        return (int) count((long) n, what);
+    }
+
+    private static long count(long n, String what) {
+        if (n < 0) {
+            throw new IllegalArgumentException(what + " of " + n);
+        }
+        return n;
     }
 }

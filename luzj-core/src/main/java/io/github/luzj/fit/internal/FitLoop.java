@@ -111,8 +111,15 @@ public final class FitLoop {
             session.prepare(new Shape(train.featureShape()));
             Map<String, String> config = RunSettings.of(session, train, valid, options);
             // a resumed fit counts epochs from the original run's start
-            int lastEpoch =
-                    options.resumeFrom() == null ? session.epochsDone() + options.epochs() : options.epochs();
+            int done = session.epochsDone();
+            Checks.check(
+                    options.resumeFrom() != null || done <= Integer.MAX_VALUE - options.epochs(),
+                    "the model has trained %d epochs already, and %d more would count past %d;"
+                            + " start a new fit from a new block",
+                    done,
+                    options.epochs(),
+                    Integer.MAX_VALUE);
+            int lastEpoch = options.resumeFrom() == null ? done + options.epochs() : options.epochs();
             runFrom(config, lastEpoch);
         } catch (RuntimeException | Error e) {
             // a state loaded for this fit must not be taken up by the instances' next fit

@@ -167,6 +167,12 @@ public final class Session implements AutoCloseable {
             optimizer = null;
         }
         if (optimizer == null) {
+            if (trainable.isEmpty() && model.getBlock().getParameters().isEmpty()) {
+                throw new LuzjException(
+                        "the model has no parameters at all (only layers without weights, such as"
+                                + " activations or pooling), so there is nothing to train; add a"
+                                + " layer with weights, such as Linear or Conv2d");
+            }
             if (trainable.isEmpty()) {
                 throw new LuzjException(
                         "the model has no trainable parameter (all are frozen); unfreeze at least"
