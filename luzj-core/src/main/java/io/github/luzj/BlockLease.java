@@ -1,64 +1,68 @@
 package io.github.luzj;
 
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.github.luzj.base.LuzjException;
 
 /**
- * Which {@link FittedModel} holds a set-up block's weights, shared by a {@link SetupModel} and
- * the copies its options make. A fit or load trains the block's own parameters and hands them to
- * the fitted model it returns, which frees them on close; a second fit or load of the same block
- * would share and overwrite the first one's weights while it is open, and find them freed after,
- * and DJL's error then names neither.
+ * Whether a block's weights belong to an open {@link FittedModel}. A fit or load trains the
+ * block's own parameters and hands them to the fitted model it returns, which frees them on close;
+ * a second fit or load of the same block, through any setup, would share and overwrite the first
+ * one's weights while it is open and find them freed after, and DJL's error then names neither.
+ * The mark is on the weights themselves: the manager of the model that holds them is named so,
+ * and closing that model frees them, so no registry outlives a fitted model.
  */
 final class BlockLease {
 
-    private FittedModel holder;
+    /** The name of the NDManager of a model whose weights a fitted model holds. */
+    private static final String HELD = "luzj: weights of a FittedModel";
+
+    private BlockLease() {}
 
     /**
-     * Refuses to start a fit, load or trial on {@code block} while an earlier fitted model holds
-     * it or after it freed it.
+     * Refuses to start a fit, load or trial on {@code block} while a fitted model holds its
+     * weights, or after one freed them.
      *
      * @param block the set-up block
      * @param what what is about to start, for the message ("fit", "Luz.load")
      */
-    synchronized void checkFree(Block block, String what) {
-        if (holder != null && holder.isOpen()) {
-            throw new LuzjException(
-                    what + ": this SetupModel's block is already trained in an open FittedModel"
-                            + " (from an earlier fit or Luz.load), and a second one would share"
-                            + " and overwrite its weights; continue training with that"
-                            + " FittedModel's fit, or close it and call Luz.setup with a new"
-                            + " block for each run (in a loop, build the block inside it)");
-        }
-        if (holder != null || anyFreed(block)) {
-            throw new LuzjException(
-                    what + ": this SetupModel's block has no weights any more: they were freed"
-                            + " when the FittedModel (or the DJL model) that held them was"
-                            + " closed; call Luz.setup with a new block for each fit or load"
-                            + " (in a loop, build the block inside it)");
+    static void checkFree(Block block, String what) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            Parameter param = p.getValue();
+            if (!param.isInitialized()) {
+                continue;
+            }
+            if (param.getArray().isReleased()) {
+                throw new LuzjException(
+                        what + ": this block has no weights any more: they were freed when the"
+                                + " FittedModel (or the DJL model) that held them was closed;"
+                                + " call Luz.setup with a new block for each fit or load (in a"
+                                + " loop, build the block inside it)");
+            }
+            NDManager owner = param.getArray().getManager();
+            if (owner.isOpen() && HELD.equals(owner.getName())) {
+                throw new LuzjException(
+                        what + ": this block is already trained in an open FittedModel (from an"
+                                + " earlier fit or Luz.load, through this setup or another), and a"
+                                + " second one would share and overwrite its weights; continue"
+                                + " training with that FittedModel's fit, or close it and call"
+                                + " Luz.setup with a new block for each run (in a loop, build the"
+                                + " block inside it)");
+            }
         }
     }
 
     /**
-     * Records that {@code fitted} now holds the block.
+     * Marks the weights of {@code fitted}'s model as held by it.
      *
+     * @param manager the manager of the fitted model's DJL model, which owns the weights
      * @param fitted the fitted model a fit or load returns
      * @return {@code fitted}
      */
-    synchronized FittedModel hold(FittedModel fitted) {
-        holder = fitted;
+    static FittedModel hold(NDManager manager, FittedModel fitted) {
+        manager.setName(HELD);
         return fitted;
-    }
-
-    private static boolean anyFreed(Block block) {
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            Parameter param = p.getValue();
-            if (param.isInitialized() && param.getArray().isReleased()) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -342,7 +342,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
                 readRecords(records, session.records(), session.loss().getName());
                 session.countLoadedRecords();
             }
-            return setup.held(new FittedModel(session));
+            return BlockLease.hold(session.model().getNDManager(), new FittedModel(session));
         } catch (LuzjException e) {
             session.closeAfterFailure(setup.makesItsModel());
             throw e;
@@ -406,6 +406,19 @@ public final class FittedModel implements Fittable, AutoCloseable {
                             + "'; set it up with the loss it was trained with");
         }
         RecordsJson.read(root.getAsJsonObject(), file.toString(), into);
+    }
+
+    /**
+     * Frees the optimizer's state and the DJL model around the block, but leaves the block's
+     * weights alive and free for a new {@code Luz.setup}: for code that fits a user's block on
+     * the user's behalf (such as {@code FineTune}) and must give back the pretrained weights it
+     * was handed when its run fails, as a failed {@code fit} does.
+     */
+    public void closeKeepingWeights() {
+        if (!closed) {
+            closed = true;
+            session.closeAfterFailure(true);
+        }
     }
 
     /** Frees the model's native memory and the optimizer's state. */

@@ -17,9 +17,9 @@ import java.util.List;
 /**
  * A network with its loss, optimizer and metrics, ready to fit (luz's {@code setup()} result).
  * Immutable as a configuration; {@link #fit} trains the block's own parameters, as luz trains the
- * module it was given, and hands them to the {@link FittedModel} it returns. So a set-up block is
- * fitted or loaded once: continue training with that fitted model's {@code fit}, and for another
- * run (a hyperparameter loop, say) set up a new block.
+ * module it was given, and hands them to the {@link FittedModel} it returns. So a block is fitted
+ * or loaded once, through whichever setup: continue training with that fitted model's
+ * {@code fit}, and for another run (a hyperparameter loop, say) set up a new block.
  */
 public final class SetupModel implements Fittable {
 
@@ -27,8 +27,6 @@ public final class SetupModel implements Fittable {
     /** The user's model, or null to wrap the block in a new DJL model per session. */
     private final Model model;
     private final Recipe recipe;
-    /** Shared with the copies the options make: they train the same block. */
-    private final BlockLease lease;
 
     SetupModel(
             Block block,
@@ -37,18 +35,13 @@ public final class SetupModel implements Fittable {
             OptimizerSpec optimizer,
             List<Metric> metrics,
             Device device) {
-        this(
-                block,
-                model,
-                new Recipe(loss, optimizer, metrics, device, true, true, true),
-                new BlockLease());
+        this(block, model, new Recipe(loss, optimizer, metrics, device, true, true, true));
     }
 
-    private SetupModel(Block block, Model model, Recipe recipe, BlockLease lease) {
+    private SetupModel(Block block, Model model, Recipe recipe) {
         this.block = block;
         this.model = model;
         this.recipe = recipe;
-        this.lease = lease;
     }
 
     /**
@@ -58,7 +51,7 @@ public final class SetupModel implements Fittable {
      * @return a new set-up model
      */
     public SetupModel device(Device device) {
-        return new SetupModel(block, model, recipe.withDevice(device), lease);
+        return new SetupModel(block, model, recipe.withDevice(device));
     }
 
     /**
@@ -77,7 +70,7 @@ public final class SetupModel implements Fittable {
      * @return a new set-up model
      */
     public SetupModel channelsLast(boolean on) {
-        return new SetupModel(block, model, recipe.withChannelsLast(on), lease);
+        return new SetupModel(block, model, recipe.withChannelsLast(on));
     }
 
     /**
@@ -103,7 +96,7 @@ public final class SetupModel implements Fittable {
      * @return a new set-up model
      */
     public SetupModel foldBatchNorm(boolean on) {
-        return new SetupModel(block, model, recipe.withFoldBatchNorm(on), lease);
+        return new SetupModel(block, model, recipe.withFoldBatchNorm(on));
     }
 
     /**
@@ -131,7 +124,7 @@ public final class SetupModel implements Fittable {
      * @return a new set-up model
      */
     public SetupModel convolutionsAsMatmul(boolean on) {
-        return new SetupModel(block, model, recipe.withConvolutionsAsMatmul(on), lease);
+        return new SetupModel(block, model, recipe.withConvolutionsAsMatmul(on));
     }
 
     /**
@@ -178,7 +171,7 @@ public final class SetupModel implements Fittable {
             session.closeAfterFailure(makesItsModel());
             throw e;
         }
-        return lease.hold(new FittedModel(session));
+        return BlockLease.hold(session.model().getNDManager(), new FittedModel(session));
     }
 
     /**
@@ -195,11 +188,6 @@ public final class SetupModel implements Fittable {
         return newSession(seed, "the LR finder").trial(model == null);
     }
 
-    /** Records that a load's fitted model now holds the block. */
-    FittedModel held(FittedModel fitted) {
-        return lease.hold(fitted);
-    }
-
     /** Whether luzj makes the DJL model around the block (the user passed a block, not a model). */
     boolean makesItsModel() {
         return model == null;
@@ -210,7 +198,7 @@ public final class SetupModel implements Fittable {
      * refused while an earlier fitted model holds the block, or after it freed it.
      */
     Session newSession(long seed, String what) {
-        lease.checkFree(block, what);
+        BlockLease.checkFree(block, what);
         Engine.getInstance().setRandomSeed((int) seed);
         Model m = model;
         if (m == null) {

@@ -61,6 +61,26 @@ class SetupModelReuseTest {
     }
 
     @Test
+    void theSameBlockInASecondSetupIsRefusedToo() {
+        SequentialBlock net = new SequentialBlock().add(Linear.builder().setUnits(2).build());
+        try (FittedModel first = Luz.setup(net, Losses.crossEntropy(), Optimizers.adam()).fit(options())) {
+            assertThatThrownBy(() -> Luz.setup(net, Losses.crossEntropy(), Optimizers.sgd()).fit(options()))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("already trained in an open FittedModel");
+            first.globalStep();
+        }
+        SequentialBlock other = new SequentialBlock().add(Linear.builder().setUnits(2).build());
+        Model model = Model.newInstance("mine");
+        model.setBlock(other);
+        try (FittedModel first = Luz.setup(model, Losses.crossEntropy(), Optimizers.adam()).fit(options())) {
+            assertThatThrownBy(() -> Luz.setup(model, Losses.crossEntropy(), Optimizers.adam()).fit(options()))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("already trained in an open FittedModel");
+            first.globalStep();
+        }
+    }
+
+    @Test
     void aFitOrLoadAfterTheFittedModelClosedSaysTheWeightsWereFreed(@TempDir Path tmp) {
         SetupModel s = setup();
         Path saved = tmp.resolve("saved");

@@ -135,7 +135,9 @@ public record FineTune<T extends Block & FineTunable>(
             return fitted;
         } catch (RuntimeException e) {
             if (fitted != null) {
-                fitted.close();
+                // the weights are the user's net's (pretrained, and trained by the first stage):
+                // free what the run made, as a failed fit does, and leave the net usable
+                fitted.closeKeepingWeights();
             }
             throw e;
         }

@@ -70,4 +70,30 @@ class TransferFineTuneTest {
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("backboneLrFactor must be in (0, 1], got 2.0");
     }
+
+    /** A run that fails in its second stage gives the net back with its weights, free for a retry. */
+    @Test
+    void aFailedRunLeavesThePretrainedNetUsable() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            ResNet18 net = Transfer.resnet18(ResnetFixtures.safetensors(), 10, manager);
+            io.github.luzj.callback.Callback failsUnfrozen = io.github.luzj.callback.Callback.on(
+                    io.github.luzj.callback.Phase.EPOCH_BEGIN, ctx -> {
+                        if (ctx.epoch() == 2) {
+                            throw new IllegalStateException("stop in stage two");
+                        }
+                    });
+            FineTune<ResNet18> recipe =
+                    FineTune.of(net, Loss.softmaxCrossEntropyLoss(), Optimizers.adam().lr(1e-3))
+                            .frozenEpochs(1)
+                            .unfrozenEpochs(1);
+            assertThatThrownBy(() -> recipe.run(TransferTrainingTest.syntheticLoader(), null,
+                            new Metric[0], failsUnfrozen))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("stop in stage two");
+            assertThat(net.torchvisionParameters().get("conv1.weight").getArray().isReleased()).isFalse();
+            try (FittedModel retry = recipe.run(TransferTrainingTest.syntheticLoader(), null, new Metric[0])) {
+                assertThat(retry.records().epochs()).isEqualTo(2);
+            }
+        }
+    }
 }
