@@ -3,10 +3,12 @@ package io.github.luzj;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.util.Pair;
 import io.github.luzj.base.EncodedArrays;
 import io.github.luzj.base.InputFiles;
 import io.github.luzj.base.LuzjException;
+import io.github.luzj.base.TorchScriptArchive;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -26,7 +28,11 @@ import java.util.List;
  * data type, the input shapes, the properties), then what {@code Block.saveParameters} writes.
  * That second part is checked against the set-up block's own: once {@code parameters.json} has
  * matched the architecture, every count in it (dimensions, layouts, lengths) is the block's, and
- * only the arrays' values may differ, so a count of the file's own is never believed.
+ * only the arrays' values may differ, so a count of the file's own is never believed. A
+ * TorchScript part of the block (a {@code PtSymbolBlock}, such as a transfer backbone) is written
+ * by LibTorch as one zip archive of the module, weights inside: its frame (version and length)
+ * must be the block's, and its archive may hold only stored entries, as LibTorch writes them, so
+ * that nothing in it inflates.
  */
 final class ParamsFile {
 
@@ -64,15 +70,17 @@ final class ParamsFile {
                     + (have - expected.length) + " bytes more than this model's weights take");
         }
         int from = 0;
-        for (int[] array : arrays(block, expected)) {
-            String problem = EncodedArrays.arrayHeaderProblem(
-                    ByteBuffer.wrap(bytes, start + array[0], array[2] - array[0]).slice());
+        for (Region r : regions(block, expected)) {
+            ByteBuffer region = ByteBuffer.wrap(bytes, start + r.start(), r.end() - r.start()).slice();
+            String problem = r.module()
+                    ? moduleProblem(region)
+                    : EncodedArrays.arrayHeaderProblem(region);
             if (problem != null) {
                 throw damaged(file, "is damaged: a parameter's array " + problem);
             }
             // outside the arrays' values, the file must be what the set-up block writes
-            checkSame(file, bytes, start, expected, from, array[1]);
-            from = array[2];
+            checkSame(file, bytes, start, expected, from, r.values());
+            from = r.end();
         }
         checkSame(file, bytes, start, expected, from, expected.length);
     }
@@ -97,14 +105,42 @@ final class ParamsFile {
     }
 
     /**
-     * Where each parameter's encoded array lies in {@code expected}: its start, the start of its
-     * values and its end. {@code Parameter.save} writes {@code NDArray.encode}'s bytes whole, the
-     * values last, in the order of {@code getParameters}.
+     * Where a parameter's encoded array, or a TorchScript part's archive, lies in the encoding:
+     * its start, the start of its values (of the archive, after the frame) and its end.
      */
-    private static List<int[]> arrays(Block block, byte[] expected) {
-        List<int[]> arrays = new ArrayList<>();
+    private record Region(int start, int values, int end, boolean module) {}
+
+    /**
+     * The regions of {@code expected}, in order. {@code Parameter.save} writes
+     * {@code NDArray.encode}'s bytes whole, the values last, in the order of
+     * {@code getParameters}; a TorchScript part writes its version byte, the archive's length and
+     * the archive, which holds all of its parameters.
+     */
+    private static List<Region> regions(Block block, byte[] expected) {
+        List<Region> arrays = new ArrayList<>();
+        List<PtSymbolBlock> modules = new ArrayList<>();
+        torchScriptParts(block, modules);
         int cursor = 0;
         for (Pair<String, Parameter> p : block.getParameters()) {
+            PtSymbolBlock module = owner(modules, p.getValue());
+            if (module != null) {
+                // the module's parameters are inside its archive: one region for all of them
+                byte[] encoded = blockBytes(module);
+                int at = indexOf(expected, encoded, cursor);
+                if (at < 0) {
+                    throw new LuzjException("cannot find the TorchScript part of the set-up model"
+                            + " in its own encoding; report this as a luzj bug");
+                }
+                int end = at + encoded.length;
+                // version byte and archive length are the frame; the archive is the values
+                arrays.add(new Region(at, Math.min(end, at + 1 + Long.BYTES), end, true));
+                modules.remove(module);
+                cursor = end;
+                continue;
+            }
+            if (isInModuleAlreadyPlaced(block, p.getValue())) {
+                continue;
+            }
             NDArray array = p.getValue().getArray();
             byte[] encoded = array.encode();
             int at = indexOf(expected, encoded, cursor);
@@ -114,10 +150,68 @@ final class ParamsFile {
             }
             int end = at + encoded.length;
             long values = array.size() * array.getDataType().getNumOfBytes();
-            arrays.add(new int[] {at, (int) Math.max(at, end - values), end});
+            arrays.add(new Region(at, (int) Math.max(at, end - values), end, false));
             cursor = end;
         }
         return arrays;
+    }
+
+    private static void torchScriptParts(Block block, List<PtSymbolBlock> into) {
+        if (block instanceof PtSymbolBlock m) {
+            into.add(m);
+            return;
+        }
+        for (Pair<String, Block> child : block.getChildren()) {
+            torchScriptParts(child.getValue(), into);
+        }
+    }
+
+    /** The not yet placed TorchScript part holding {@code param}, or null. */
+    private static PtSymbolBlock owner(List<PtSymbolBlock> modules, Parameter param) {
+        for (PtSymbolBlock m : modules) {
+            for (Pair<String, Parameter> q : m.getParameters()) {
+                if (q.getValue() == param) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code param} belongs to a TorchScript part, whose region is placed already. */
+    private static boolean isInModuleAlreadyPlaced(Block block, Parameter param) {
+        List<PtSymbolBlock> all = new ArrayList<>();
+        torchScriptParts(block, all);
+        return owner(all, param) != null;
+    }
+
+    /** A TorchScript part's archive (after its frame) that holds an entry LibTorch would inflate. */
+    private static String moduleProblem(ByteBuffer region) {
+        byte[] archive = new byte[Math.max(0, region.remaining() - 1 - Long.BYTES)];
+        region.position(region.limit() - archive.length);
+        region.get(archive);
+        // the archive checks work on a file (a zip's central directory is at its end)
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("luzj-module-", ".pt");
+            Files.write(tmp, archive);
+            TorchScriptArchive.check(tmp);
+            return null;
+        } catch (LuzjException e) {
+            return "of the TorchScript part is not an archive LibTorch wrote: "
+                    + e.getMessage().replace(tmp.toString(), "(its archive)");
+        } catch (IOException e) {
+            throw new LuzjException("cannot check the TorchScript part of the weights file: " + e
+                    + "; check that the temporary folder is writable", e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a temporary copy left behind holds nothing of the user's
+                }
+            }
+        }
     }
 
     private static int indexOf(byte[] in, byte[] what, int from) {

@@ -1,7 +1,5 @@
-package io.github.luzj.weights.internal;
+package io.github.luzj.base;
 
-import io.github.luzj.base.InputFiles;
-import io.github.luzj.base.LuzjException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -3,8 +3,9 @@ package io.github.luzj.transfer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
+import ai.djl.nn.UninitializedParameterException;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.HostBatch;
@@ -55,13 +56,6 @@ public final class FeatureCache implements SampleDataset {
     public static FeatureCache of(FineTunable model, DataLoader data) {
         Checks.notNull("model", model, "pass the network whose backbone computes the features");
         Checks.notNull("data", data, "pass the examples to cache the features of");
-        // the cache runs the backbone outside any fit, so nothing would initialize it here
-        Checks.check(
-                !(model instanceof Block b) || b.isInitialized(),
-                "the model's weights are not initialized, so it has no features to cache: load"
-                        + " its weights first (Transfer.resnet18 with a weights file), or, for a"
-                        + " random backbone, initialize the block for the images' shape"
-                        + " (block.initialize(manager, DataType.FLOAT32, new Shape(1, 3, h, w)))");
         Checks.check(
                 data.sampleCount() == data.dataset().size(),
                 "feature caching needs every example: build the loader without drop-last");
@@ -71,6 +65,16 @@ public final class FeatureCache implements SampleDataset {
             new BatchRunner(manager, manager.getDevice(), new HostStaging(false))
                     .featuresOnly()
                     .run(data, 1, collector);
+        } catch (UninitializedParameterException e) {
+            // the cache runs the backbone outside any fit, so nothing initializes it here; the
+            // head may be new (a TorchScript backbone), only the backbone's weights matter
+            throw new LuzjException(
+                    "the backbone's weights are not initialized, so it has no features to cache ("
+                            + e.getMessage() + "): load its weights first (Transfer.resnet18"
+                            + " with a weights file), or, for a random backbone, initialize the"
+                            + " block for the images' shape (block.initialize(manager,"
+                            + " DataType.FLOAT32, new Shape(1, 3, h, w)))",
+                    e);
         }
         return new FeatureCache(collector.features, collector.labels, collector.shape);
     }

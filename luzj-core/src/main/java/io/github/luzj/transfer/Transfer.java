@@ -13,7 +13,7 @@ import io.github.luzj.Luz;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.vision.models.ResNet18;
 import io.github.luzj.vision.models.TorchScriptTransfer;
-import io.github.luzj.weights.internal.TorchScriptArchive;
+import io.github.luzj.base.TorchScriptArchive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

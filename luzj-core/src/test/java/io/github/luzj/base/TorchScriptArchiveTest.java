@@ -1,9 +1,8 @@
-package io.github.luzj.weights.internal;
+package io.github.luzj.base;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.luzj.base.LuzjException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

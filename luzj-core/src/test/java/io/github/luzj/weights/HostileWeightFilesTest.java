@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.transfer.Transfer;
-import io.github.luzj.weights.internal.TorchScriptArchive;
+import io.github.luzj.base.TorchScriptArchive;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.URISyntaxException;
