@@ -110,8 +110,7 @@ public final class AtomicFiles {
             move(tmp, target);
         } catch (IOException e) {
             throw new LuzjException(
-                    "cannot write " + target + ": " + e + "; check that the folder is writable"
-                            + " and the disk has room",
+                    "cannot write " + target + ": " + e + "; " + WriteFailures.fix(e),
                     e);
         } finally {
             deleteQuietly(tmp);
@@ -172,7 +171,7 @@ public final class AtomicFiles {
             throw new LuzjException(
                     "cannot write folder " + target + ": " + e
                             + (old != null ? "; the previous content is kept at " + old : "")
-                            + "; check that the folder is writable and the disk has room",
+                            + "; " + WriteFailures.fix(e),
                     e);
         } finally {
             deleteRecursively(tmp);

@@ -85,7 +85,7 @@ public final class OutputSet {
             AtomicFiles.deleteRecursively(stage);
             throw new LuzjException(
                     "cannot write the outputs into " + out + ": " + e + "; the previous outputs there"
-                            + " are unchanged; check that the folder is writable and the disk has room",
+                            + " are unchanged; " + WriteFailures.fix(e),
                     e);
         }
         List<String> moved = new ArrayList<>();
@@ -125,7 +125,7 @@ public final class OutputSet {
                     ? "the previous outputs there are unchanged"
                             + (kept != null ? "; this run's outputs are in " + kept : "")
                     : "these were already replaced: " + shown(moved) + ", the others are as before")
-                    + "; check that the folder is writable and the disk has room";
+                    + "; " + WriteFailures.fix(e);
             throw kept != null ? new KeptAside(message, kept, e) : new LuzjException(message, e);
         } finally {
             AtomicFiles.deleteRecursively(stage);

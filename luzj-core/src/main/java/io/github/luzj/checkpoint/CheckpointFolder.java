@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
+import io.github.luzj.base.WriteFailures;
 import io.github.luzj.base.OwnedFolder;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
@@ -130,8 +131,7 @@ final class CheckpointFolder {
             fos.getFD().sync();
         } catch (IOException e) {
             throw new LuzjException(
-                    "cannot write checkpoint file " + file + ": " + e + "; check that the folder"
-                            + " is writable and the disk has room",
+                    "cannot write checkpoint file " + file + ": " + e + "; " + WriteFailures.fix(e),
                     e);
         }
         try {

@@ -1,6 +1,7 @@
 package io.github.luzj.checkpoint;
 
 import io.github.luzj.base.LuzjException;
+import io.github.luzj.base.WriteFailures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -85,8 +86,8 @@ public final class CheckpointLock implements AutoCloseable {
             } catch (IOException e) {
                 closeQuietly(channel);
                 throw new LuzjException(
-                        "cannot lock checkpoint folder " + key + ": " + e + "; check that the"
-                                + " folder is writable",
+                        "cannot lock checkpoint folder " + key + ": " + e + "; "
+                                + WriteFailures.fix(e),
                         e);
             }
         }

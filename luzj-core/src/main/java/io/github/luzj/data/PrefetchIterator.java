@@ -1,8 +1,8 @@
 package io.github.luzj.data;
 
+import io.github.luzj.base.LuzjException;
 import java.util.ArrayDeque;
 import java.util.NoSuchElementException;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -98,8 +98,13 @@ final class PrefetchIterator implements BatchIterator {
         } catch (InterruptedException e) {
             close();
             Thread.currentThread().interrupt();
-            throw new CancellationException(
-                    "interrupted while waiting for batch " + (returned + 1) + " of epoch " + epoch);
+            // the caller's interrupt, not a failure of the data: said so, the flag kept for it
+            throw new LuzjException(
+                    "interrupted (Thread.interrupt) while waiting for batch " + (returned + 1)
+                            + " of epoch " + epoch + "; the thread's interrupt flag is set again."
+                            + " Checkpoints written before are intact: resume from the last with"
+                            + " FitOptions.resumeFrom",
+                    e);
         }
     }
 
