@@ -278,6 +278,12 @@ public final class FittedModel implements Fittable, AutoCloseable {
     public void save(Path dir) {
         Checks.notNull("dir", dir, "pass the folder to save the model in");
         open();
+        Checks.check(
+                !Checkpoint.exists(dir),
+                "%s is a checkpoint folder, and a save would replace it; save the model into a"
+                        + " folder of its own (the checkpoint is resumed with"
+                        + " FitOptions.resumeFrom)",
+                dir);
         Path target = SavedModelFolder.checkWritable(dir);
         session.toEvaluationPoint();
         AtomicFiles.writeDirectory(

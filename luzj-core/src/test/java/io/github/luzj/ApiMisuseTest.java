@@ -2,6 +2,7 @@ package io.github.luzj;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
@@ -13,6 +14,8 @@ import io.github.luzj.callback.Phase;
 import io.github.luzj.data.CsvDataset;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.data.FloatTensor;
+import io.github.luzj.data.Sample;
+import io.github.luzj.data.SampleDataset;
 import io.github.luzj.data.Standardizer;
 import io.github.luzj.data.Subset;
 import io.github.luzj.data.TensorDataset;
@@ -132,6 +135,15 @@ class ApiMisuseTest {
     }
 
     @Test
+    void pretrainedWeightsIntoAClosedManagerAreRefused() {
+        NDManager closed = NDManager.newBaseManager();
+        closed.close();
+        assertThatThrownBy(() -> ResNet18.pretrained(Path.of("resnet18.safetensors"), closed))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("NDManager passed for the weights is closed");
+    }
+
+    @Test
     void predictingIntoAClosedManagerIsRefused() {
         try (FittedModel f = linear().fit(rows(8, 3), 1)) {
             NDManager closed = NDManager.newBaseManager();
@@ -165,6 +177,57 @@ class ApiMisuseTest {
         assertThatThrownBy(() -> CsvDataset.builder(Path.of("x.csv")).features("a", "b", "a"))
                 .isInstanceOf(LuzjException.class)
                 .hasMessage("features names 'a' twice (features[0] and features[2]); name each column once");
+    }
+
+    @Test
+    void aSecondFitTrainingAtTheSameTimeIsNamed() {
+        // DJL allows one gradient collector in the JVM: one held here stands for a fit on another thread
+        try (ai.djl.training.GradientCollector other = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            assertThatThrownBy(() -> linear().fit(rows(8, 3), 1))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("another fit is training in this JVM at the same time");
+        }
+    }
+
+    @Test
+    void weightsFreedUnderAFittedModelAreNamed() {
+        Model model = Model.newInstance("mine");
+        model.setBlock(Linear.builder().setUnits(2).build());
+        try (FittedModel f = Luz.setup(model, Losses.crossEntropy(), Optimizers.adam()).fit(rows(8, 3), 1)) {
+            model.close();
+            assertThatThrownBy(() -> f.predictRows(rows(4, 3)))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("the model's weights are freed");
+        }
+    }
+
+    @Test
+    void anInterruptedFitSaysSo() {
+        SampleDataset slow = new SampleDataset() {
+            @Override
+            public int size() {
+                return 16;
+            }
+
+            @Override
+            public Sample get(int index) {
+                try {
+                    Thread.sleep(index >= 4 ? 50 : 0);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Sample(new FloatTensor(new float[3], new long[] {3}), FloatTensor.scalar(0));
+            }
+        };
+        DataLoader data = DataLoader.builder(slow).batchSize(4).workers(1).build();
+        Callback interrupt = Callback.on(Phase.TRAIN_BATCH_END, c -> Thread.currentThread().interrupt());
+        try {
+            assertThatThrownBy(() -> linear().fit(data, 1, null, interrupt))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("interrupted (Thread.interrupt) while waiting for batch 2 of epoch 1");
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     @Test

@@ -172,6 +172,13 @@ public final class LrSchedulerCallback implements Callback {
             inFit = false;
         }
         if (phase == stepAt && phase != Phase.FIT_BEGIN) {
+            if (scheduler == null) {
+                // a validation or predict phase fired by evaluate or predict, outside any fit
+                throw new LuzjException(
+                        name() + " schedules the learning rate during a fit and has none to"
+                                + " schedule here (no fit has begun); pass it to fit, not to"
+                                + " evaluate or predict");
+            }
             if (stepsPerOptimizerStep() && !ctx.optimizerStepped()) {
                 // with gradient accumulation, a batch that did not step the optimizer does not
                 // step the schedule either: schedules count optimizer steps

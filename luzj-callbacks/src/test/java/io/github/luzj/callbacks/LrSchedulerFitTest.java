@@ -64,6 +64,17 @@ class LrSchedulerFitTest {
     }
 
     @Test
+    void aSchedulerGivenToEvaluateSaysItBelongsToFit() {
+        LrSchedulerCallback cb = LuzCallbacks.lrScheduler(LrSchedulers.reduceOnPlateau(), "on_valid_end");
+        LrSchedulerCallback inFit = LuzCallbacks.lrScheduler(LrSchedulers.step(10), "on_epoch_end");
+        try (FittedModel fitted = fit(Optimizers.sgd().lr(0.1), data(20, 10), null, 1, inFit)) {
+            assertThatThrownBy(() -> fitted.evaluate(data(20, 10), cb))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("pass it to fit, not to evaluate or predict");
+        }
+    }
+
+    @Test
     void oneCyclePerBatchOverTwoEpochsIsPyTorchs() {
         // 2 epochs x 50 batches = the oracle's total_steps 100, steps_per_epoch taken from the data
         var oracle = Oracle.byName("one_cycle_linear_sgd");

@@ -261,9 +261,15 @@ class CheckpointLifecycleTest {
     }
 
     @Test
-    void aCheckpointGivenToLuzLoadSaysToResumeFromIt(@TempDir Path tmp) {
+    void aCheckpointGivenToLuzLoadSaysToResumeFromIt(@TempDir Path tmp) throws Exception {
         Path ckpt = tmp.resolve("ckpt");
-        fit(options(ckpt));
+        try (FittedModel f = ResumeTest.setup().fit(options(ckpt).build())) {
+            String before = Files.readString(ckpt.resolve("checkpoint.json"));
+            assertThatThrownBy(() -> f.save(ckpt))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("is a checkpoint folder, and a save would replace it");
+            assertThat(Files.readString(ckpt.resolve("checkpoint.json"))).isEqualTo(before);
+        }
         assertThatThrownBy(() -> Luz.load(ckpt, ResumeTest.setup()))
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("is a checkpoint, not a saved model")

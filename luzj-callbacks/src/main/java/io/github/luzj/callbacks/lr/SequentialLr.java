@@ -105,6 +105,9 @@ public final class SequentialLr extends SpecScheduler<SequentialLr.Spec> {
             Checks.check(
                     schedulers != null && !schedulers.isEmpty(),
                     "schedulers must hold at least one schedule, got none");
+            for (SchedulerSpec s : schedulers) {
+                Checks.check(s != null, "schedulers holds a null; pass schedules only");
+            }
             schedulers = List.copyOf(schedulers);
             for (SchedulerSpec s : schedulers) {
                 Checks.check(

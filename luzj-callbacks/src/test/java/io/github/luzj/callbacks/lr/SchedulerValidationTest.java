@@ -21,8 +21,10 @@ class SchedulerValidationTest {
     }
 
     @Test
-    void nullMilestonesAreNamed() {
+    void nullMilestonesAndSchedulesAreNamed() {
         rejects(() -> LrSchedulers.multiStep((int[]) null), "milestones is null");
+        rejects(() -> LrSchedulers.sequential(java.util.Arrays.asList(LrSchedulers.step(1), null), 2),
+                "schedulers holds a null");
     }
 
     @Test

@@ -49,6 +49,15 @@ public final class BatchErrors {
     }
 
     private static LuzjException forwardFailed(NDArray x, RuntimeException e) {
+        if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("released")) {
+            // DJL's "Native resource has been released already": an array of the model's is gone
+            return new LuzjException(
+                    "the model's weights are freed (" + e.getMessage() + "): the DJL model, the"
+                            + " TorchScript backbone or the block they belong to was closed while"
+                            + " this FittedModel still used them; close those only after the"
+                            + " FittedModel, or set up the model again",
+                    e);
+        }
         return new LuzjException(
                 "the model's forward pass failed on input of shape "
                         + x.getShape()

@@ -370,6 +370,23 @@ public final class FitLoop {
     }
 
     /**
+     * A gradient collector; DJL's PyTorch engine records one at a time in the whole JVM, so a fit
+     * running beside another one on a second thread is named instead of DJL's state error.
+     */
+    private static GradientCollector newCollector() {
+        try {
+            return Engine.getInstance().newGradientCollector();
+        } catch (IllegalStateException e) {
+            throw new LuzjException(
+                    "another fit is training in this JVM at the same time (" + e.getMessage()
+                            + "): DJL's PyTorch engine records the gradients of one training step"
+                            + " at a time; run the fits one after another, or in separate"
+                            + " processes",
+                    e);
+        }
+    }
+
+    /**
      * Runs the backward pass; a loss that no gradient leads back from (a callback's
      * {@code setLoss} with a new array rather than one computed from the batch) is named, where
      * LibTorch says only that the tensor "does not require grad".
@@ -411,7 +428,7 @@ public final class FitLoop {
             boolean steps = k == 1 || (index + 1) % k == 0 || index + 1 == train.size();
             ctx.stepping = steps;
             ctx.fire(Phase.TRAIN_BATCH_BEGIN);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            try (GradientCollector gc = newCollector()) {
                 ctx.pred = forward.forward(x);
                 ctx.fire(Phase.TRAIN_BATCH_AFTER_PRED);
                 ctx.loss = BatchErrors.loss(session.loss(), y, ctx.pred);

@@ -98,6 +98,9 @@ public final class ResNet18 extends TunableBlock {
      * @return the network with the file's weights and BatchNorm statistics
      */
     public static ResNet18 pretrained(Path weights, NDManager manager) {
+        Checks.notNull("manager", manager, "pass the NDManager that is to own the weights");
+        Checks.check(manager.isOpen(), "the NDManager passed for the weights is closed; pass an open one,"
+                + " which will own them");
         StateDict sd = WeightFiles.read(weights);
         int classes = 1000;
         if (sd.contains("fc.weight") && sd.get("fc.weight").tensor().shape().length == 2) {
