@@ -31,8 +31,9 @@ import java.util.List;
  * only the arrays' values may differ, so a count of the file's own is never believed. A
  * TorchScript part of the block (a {@code PtSymbolBlock}, such as a transfer backbone) is written
  * by LibTorch as one zip archive of the module, weights inside: its frame (version and length)
- * must be the block's, and its archive may hold only stored entries, as LibTorch writes them, so
- * that nothing in it inflates.
+ * must be the block's, and its archive must pass the checks a {@code .pt} file passes before
+ * LibTorch opens it ({@link TorchScriptArchive}: a {@code code/} folder, compressed entries
+ * within their declared sizes and a budget).
  */
 final class ParamsFile {
 
@@ -185,7 +186,7 @@ final class ParamsFile {
         return owner(all, param) != null;
     }
 
-    /** A TorchScript part's archive (after its frame) that holds an entry LibTorch would inflate. */
+    /** What is wrong with a TorchScript part's archive (after its frame), or null. */
     private static String moduleProblem(ByteBuffer region) {
         byte[] archive = new byte[Math.max(0, region.remaining() - 1 - Long.BYTES)];
         region.position(region.limit() - archive.length);
