@@ -37,7 +37,7 @@ final class BlockLease {
             if (param.getArray().isReleased()) {
                 throw new LuzjException(
                         what + ": this block has no weights any more: they were freed when the"
-                                + " FittedModel (or the DJL model) that held them was closed;"
+                                + " FittedModel, DJL model or NDManager that held them was closed;"
                                 + " call Luz.setup with a new block for each fit or load (in a"
                                 + " loop, build the block inside it)");
             }

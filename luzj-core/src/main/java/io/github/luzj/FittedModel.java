@@ -49,16 +49,13 @@ public final class FittedModel implements Fittable, AutoCloseable {
         this.session = session;
     }
 
-    /** Tells whether {@link #close} has not run yet. */
-    boolean isOpen() {
-        return !closed;
-    }
-
     /** The session, refused once closed: its weights are freed, and DJL would say only that. */
     private Session open() {
         if (closed) {
             throw new LuzjException(
-                    "this FittedModel is closed: close() freed its weights and optimizer state;"
+                    "this FittedModel is closed: close() freed its weights and optimizer state"
+                            + " (closeKeepingWeights() left the weights to the block, free for a"
+                            + " new Luz.setup);"
                             + " use the model inside its try block, or close it only when done"
                             + " (save it first to use it later: FittedModel.save, Luz.load)");
         }

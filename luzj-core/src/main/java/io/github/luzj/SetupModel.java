@@ -198,6 +198,11 @@ public final class SetupModel implements Fittable {
      * refused while an earlier fitted model holds the block, or after it freed it.
      */
     Session newSession(long seed, String what) {
+        Checks.check(
+                model == null || model.getNDManager().isOpen(),
+                "%s: the DJL model given to Luz.setup is closed, and its weights with it; set up an"
+                        + " open model (load it again)",
+                what);
         BlockLease.checkFree(block, what);
         Engine.getInstance().setRandomSeed((int) seed);
         Model m = model;

@@ -118,7 +118,7 @@ class SetupModelReuseTest {
         model.close();
         assertThatThrownBy(() -> Luz.setup(model, Losses.crossEntropy(), Optimizers.adam()).fit(options()))
                 .isInstanceOf(LuzjException.class)
-                .hasMessageContaining("were freed");
+                .hasMessageContaining("the DJL model given to Luz.setup is closed");
     }
 
     @Test

@@ -5,6 +5,7 @@ import ai.djl.training.loss.Loss;
 import io.github.luzj.FittedModel;
 import io.github.luzj.Luz;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.data.DataLoader;
 import io.github.luzj.fit.FitOptions;
@@ -22,7 +23,7 @@ import io.github.luzj.vision.models.TorchScriptTransfer;
  * <pre>{@code
  * FittedModel fitted = FineTune.of(net, Loss.softmaxCrossEntropyLoss(), Optimizers.adam().lr(1e-3))
  *         .frozenEpochs(1).unfrozenEpochs(3).backboneLrFactor(0.1)
- *         .run(train, valid, Metrics.accuracy());
+ *         .run(train, valid, new Metric[] {Metrics.accuracy()});
  * }</pre>
  *
  * @param <T> a block that can be frozen, such as {@link ResNet18} or {@link TorchScriptTransfer}
@@ -124,11 +125,11 @@ public record FineTune<T extends Block & FineTunable>(
         FittedModel fitted = null;
         try {
             if (frozenEpochs > 0) {
-                net.freeze();
+                weightsOf(net::freeze);
                 fitted = setup.fit(stage(train, valid, frozenEpochs, callbacks));
             }
             if (unfrozenEpochs > 0) {
-                net.unfreeze(); // the optimizer is rebuilt with the backbone's group
+                weightsOf(net::unfreeze); // the optimizer is rebuilt with the backbone's group
                 FitOptions o = stage(train, valid, unfrozenEpochs, callbacks);
                 fitted = fitted == null ? setup.fit(o) : fitted.fit(o);
             }
@@ -140,6 +141,23 @@ public record FineTune<T extends Block & FineTunable>(
                 fitted.closeKeepingWeights();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Freezes or unfreezes the net, or says that its weights are gone: that touches every weight
+     * before the fit could name the cause, and DJL's error says only "released".
+     */
+    private static void weightsOf(Runnable freezing) {
+        try {
+            freezing.run();
+        } catch (IllegalStateException e) {
+            throw new LuzjException(
+                    "FineTune: the net has no weights any more (" + e.getMessage() + "): they were"
+                            + " freed when the FittedModel of an earlier run or fit over it, or the"
+                            + " NDManager they were made in, was closed; make a new net for each"
+                            + " run (Transfer.resnet18 or Transfer.torchScript)",
+                    e);
         }
     }
 

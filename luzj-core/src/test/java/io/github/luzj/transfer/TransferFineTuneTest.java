@@ -94,6 +94,10 @@ class TransferFineTuneTest {
             try (FittedModel retry = recipe.run(TransferTrainingTest.syntheticLoader(), null, new Metric[0])) {
                 assertThat(retry.records().epochs()).isEqualTo(2);
             }
+            // the retry's fitted model is closed: its weights with it
+            assertThatThrownBy(() -> recipe.run(TransferTrainingTest.syntheticLoader(), null, new Metric[0]))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("FineTune: the net has no weights any more");
         }
     }
 }

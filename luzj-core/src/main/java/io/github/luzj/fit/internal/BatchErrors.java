@@ -52,10 +52,10 @@ public final class BatchErrors {
         if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("released")) {
             // DJL's "Native resource has been released already": an array of the model's is gone
             return new LuzjException(
-                    "the model's weights are freed (" + e.getMessage() + "): the DJL model, the"
-                            + " TorchScript backbone or the block they belong to was closed while"
-                            + " this FittedModel still used them; close those only after the"
-                            + " FittedModel, or set up the model again",
+                    "the model's weights are freed (" + e.getMessage() + "): the FittedModel, DJL"
+                            + " model, NDManager or TorchScript backbone that held them was"
+                            + " closed; close those only when done with the model, or set it up"
+                            + " again",
                     e);
         }
         return new LuzjException(

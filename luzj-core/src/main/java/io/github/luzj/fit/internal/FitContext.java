@@ -283,6 +283,7 @@ final class FitContext implements Context, BatchRunner.Scope {
 
     @Override
     public void saveCheckpoint(Path dir) {
+        Checks.notNull("dir", dir, "pass the folder to write the checkpoint into");
         if (phase == Phase.TRAIN_BATCH_AFTER_STEP) {
             throw new LuzjException(
                     "a checkpoint cannot be written at " + phase.luzName() + ": the step is taken"
