@@ -60,17 +60,16 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
 
     private final String rawPath;
     private final PathTemplate path;
+    /** Whether {@link #path} is luz's default name under a folder, which names the monitor. */
+    private final boolean defaultName;
     private final boolean saveBestOnly;
     private final List<Saved> saved = new ArrayList<>();
 
     private ModelCheckpoint(String rawPath, Monitor monitor, boolean saveBestOnly) {
         super(monitor);
         this.rawPath = Checks.notNull("path", rawPath, "pass a folder such as 'runs/best'");
-        String template = rawPath;
-        if (rawPath.endsWith("/") || rawPath.endsWith(File.separator)) {
-            template = rawPath + "epoch-{epoch:02d}-" + monitor.name() + "-{monitor:.3f}";
-        }
-        this.path = PathTemplate.parse(template);
+        this.defaultName = rawPath.endsWith("/") || rawPath.endsWith(File.separator);
+        this.path = defaultName ? defaultTemplate(rawPath, monitor.name()) : PathTemplate.parse(rawPath);
         this.saveBestOnly = saveBestOnly;
     }
 
@@ -154,6 +153,22 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
         return WEIGHT;
     }
 
+    /** luz's default folder name: the epoch, the monitored metric's name and its value. */
+    private static PathTemplate defaultTemplate(String folder, String monitored) {
+        return PathTemplate.parse(folder + "epoch-{epoch:02d}-" + monitored + "-{monitor:.3f}");
+    }
+
+    /**
+     * The template this epoch's folder is named by: the default name says the metric actually
+     * monitored (train_loss when a fit without validation falls back to it), not the one asked for.
+     */
+    private PathTemplate template(Context ctx) {
+        String monitored = monitoredName(ctx);
+        return defaultName && !monitored.equals(monitor().name())
+                ? defaultTemplate(rawPath, monitored)
+                : path;
+    }
+
     @Override
     protected void resetState() {
         saved.clear();
@@ -183,7 +198,7 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
         if (saveBestOnly && !improved) {
             return;
         }
-        Path dir = path.resolve(ctx.epoch(), values(ctx, value));
+        Path dir = template(ctx).resolve(ctx.epoch(), values(ctx, value));
         Saved entry = new Saved(ctx.epoch(), dir, value);
         Saved replaced = saved.stream().filter(s -> s.path().equals(dir)).findFirst().orElse(null);
         // the same epoch again is an epoch cut short and finished after a resume, not a collision

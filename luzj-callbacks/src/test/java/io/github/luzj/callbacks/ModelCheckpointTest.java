@@ -159,6 +159,14 @@ class ModelCheckpointTest {
         cb.on(Phase.FIT_BEGIN, ctx);
         cb.on(Phase.EPOCH_END, ctx.validLoss(7, 0.12345));
         assertThat(ctx.checkpoints).containsExactly(Path.of("runs/epoch-07-valid_loss-0.123"));
+        // without validation the monitor falls back to the train loss, and the name says so
+        ModelCheckpoint noValid = LuzCallbacks.modelCheckpoint("runs/");
+        FakeContext train = new FakeContext();
+        train.validBatches = 0;
+        noValid.on(Phase.FIT_BEGIN, train);
+        train.metrics("train", Map.of("loss", 0.7161));
+        noValid.on(Phase.EPOCH_END, train.validLoss(1, 9.9));
+        assertThat(train.checkpoints).containsExactly(Path.of("runs/epoch-01-train_loss-0.716"));
     }
 
     @Test
