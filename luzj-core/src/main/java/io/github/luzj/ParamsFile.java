@@ -19,7 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks a DJL {@code .params} file before DJL's {@code Model.load} reads it: DJL allocates by
@@ -119,12 +123,16 @@ final class ParamsFile {
      */
     private static List<Region> regions(Block block, byte[] expected) {
         List<Region> arrays = new ArrayList<>();
-        List<PtSymbolBlock> modules = new ArrayList<>();
-        torchScriptParts(block, modules);
+        Map<Parameter, PtSymbolBlock> inModule = new IdentityHashMap<>();
+        torchScriptParts(block, inModule);
+        Set<PtSymbolBlock> placed = Collections.newSetFromMap(new IdentityHashMap<>());
         int cursor = 0;
         for (Pair<String, Parameter> p : block.getParameters()) {
-            PtSymbolBlock module = owner(modules, p.getValue());
+            PtSymbolBlock module = inModule.get(p.getValue());
             if (module != null) {
+                if (!placed.add(module)) {
+                    continue;
+                }
                 // the module's parameters are inside its archive: one region for all of them
                 byte[] encoded = blockBytes(module);
                 int at = indexOf(expected, encoded, cursor);
@@ -135,11 +143,7 @@ final class ParamsFile {
                 int end = at + encoded.length;
                 // version byte and archive length are the frame; the archive is the values
                 arrays.add(new Region(at, Math.min(end, at + 1 + Long.BYTES), end, true));
-                modules.remove(module);
                 cursor = end;
-                continue;
-            }
-            if (isInModuleAlreadyPlaced(block, p.getValue())) {
                 continue;
             }
             NDArray array = p.getValue().getArray();
@@ -157,33 +161,15 @@ final class ParamsFile {
         return arrays;
     }
 
-    private static void torchScriptParts(Block block, List<PtSymbolBlock> into) {
+    /** Maps each parameter of a TorchScript part of {@code block} to that part. */
+    private static void torchScriptParts(Block block, Map<Parameter, PtSymbolBlock> into) {
         if (block instanceof PtSymbolBlock m) {
-            into.add(m);
+            m.getParameters().forEach(p -> into.put(p.getValue(), m));
             return;
         }
         for (Pair<String, Block> child : block.getChildren()) {
             torchScriptParts(child.getValue(), into);
         }
-    }
-
-    /** The not yet placed TorchScript part holding {@code param}, or null. */
-    private static PtSymbolBlock owner(List<PtSymbolBlock> modules, Parameter param) {
-        for (PtSymbolBlock m : modules) {
-            for (Pair<String, Parameter> q : m.getParameters()) {
-                if (q.getValue() == param) {
-                    return m;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Whether {@code param} belongs to a TorchScript part, whose region is placed already. */
-    private static boolean isInModuleAlreadyPlaced(Block block, Parameter param) {
-        List<PtSymbolBlock> all = new ArrayList<>();
-        torchScriptParts(block, all);
-        return owner(all, param) != null;
     }
 
     /** What is wrong with a TorchScript part's archive (after its frame), or null. */

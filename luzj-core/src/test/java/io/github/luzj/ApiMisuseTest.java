@@ -23,6 +23,7 @@ import io.github.luzj.loss.Losses;
 import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.Optimizers;
 import io.github.luzj.transfer.FeatureCache;
+import io.github.luzj.testing.Synthetic;
 import io.github.luzj.vision.models.ChapterConvNet;
 import io.github.luzj.vision.models.ResNet18;
 import java.nio.file.Path;
@@ -203,22 +204,14 @@ class ApiMisuseTest {
 
     @Test
     void anInterruptedFitSaysSo() {
-        SampleDataset slow = new SampleDataset() {
-            @Override
-            public int size() {
-                return 16;
+        SampleDataset slow = Synthetic.of(16, index -> {
+            try {
+                Thread.sleep(index >= 4 ? 50 : 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public Sample get(int index) {
-                try {
-                    Thread.sleep(index >= 4 ? 50 : 0);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return new Sample(new FloatTensor(new float[3], new long[] {3}), FloatTensor.scalar(0));
-            }
-        };
+            return new Sample(new FloatTensor(new float[3], new long[] {3}), FloatTensor.scalar(0));
+        });
         DataLoader data = DataLoader.builder(slow).batchSize(4).workers(1).build();
         Callback interrupt = Callback.on(Phase.TRAIN_BATCH_END, c -> Thread.currentThread().interrupt());
         try {

@@ -15,6 +15,7 @@ import io.github.luzj.data.TensorDataset;
 import io.github.luzj.fit.FitOptions;
 import io.github.luzj.loss.Losses;
 import io.github.luzj.optim.Optimizers;
+import io.github.luzj.testing.Synthetic;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -100,17 +101,9 @@ class UserDataErrorsTest {
     /** So is a dataset failing on it. */
     @Test
     void datasetFailingOnFirstSampleIsOneLuzjException() {
-        SampleDataset bad = new SampleDataset() {
-            @Override
-            public int size() {
-                return 8;
-            }
-
-            @Override
-            public Sample get(int index) {
-                throw new IllegalStateException("cannot open record " + index);
-            }
-        };
+        SampleDataset bad = Synthetic.of(8, index -> {
+            throw new IllegalStateException("cannot open record " + index);
+        });
         DataLoader dl = DataLoader.builder(bad).workers(2).build();
         assertThatThrownBy(() -> fit(dl)).isInstanceOf(LuzjException.class)
                 .hasMessageContaining("loading sample 0 (the first, read to set up the model) failed:"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.luzj.base.LuzjException;
+import io.github.luzj.testing.Synthetic;
 import org.junit.jupiter.api.Test;
 
 class TensorDatasetTest {
@@ -68,18 +69,10 @@ class TensorDatasetTest {
 
     @Test
     void aBatchRefusesLabeledAndUnlabeledSamplesMixed() {
-        SampleDataset mixed = new SampleDataset() {
-            @Override
-            public int size() {
-                return 2;
-            }
-
-            @Override
-            public Sample get(int i) {
-                FloatTensor x = FloatTensor.scalar(i);
-                return i == 0 ? new Sample(x, FloatTensor.scalar(1)) : Sample.unlabeled(x);
-            }
-        };
+        SampleDataset mixed = Synthetic.of(2, i -> {
+            FloatTensor x = FloatTensor.scalar(i);
+            return i == 0 ? new Sample(x, FloatTensor.scalar(1)) : Sample.unlabeled(x);
+        });
         DataLoader dl = DataLoader.builder(mixed).batchSize(2).workers(0).build();
         try (BatchIterator it = dl.iterator(1)) {
             assertThatThrownBy(it::next)

@@ -4,6 +4,7 @@ import io.github.luzj.data.FloatTensor;
 import io.github.luzj.data.Sample;
 import io.github.luzj.data.SampleDataset;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 /** Small seeded datasets for tests that need data but not real images. */
 public final class Synthetic {
@@ -63,15 +64,27 @@ public final class Synthetic {
 
     /** Examples {@code xs[i]} of shape {@code shape} with the scalar labels {@code ys[i]}. */
     private static SampleDataset of(float[][] xs, float[] ys, long... shape) {
+        return of(xs.length, i -> new Sample(new FloatTensor(xs[i], shape), FloatTensor.scalar(ys[i])));
+    }
+
+    /**
+     * A dataset of {@code size} examples that {@code sample} makes on each read: for tests of
+     * datasets that fail, block or mix kinds of samples.
+     *
+     * @param size the number of examples
+     * @param sample the example at an index
+     * @return the dataset
+     */
+    public static SampleDataset of(int size, IntFunction<Sample> sample) {
         return new SampleDataset() {
             @Override
             public int size() {
-                return xs.length;
+                return size;
             }
 
             @Override
             public Sample get(int index) {
-                return new Sample(new FloatTensor(xs[index], shape), FloatTensor.scalar(ys[index]));
+                return sample.apply(index);
             }
         };
     }
