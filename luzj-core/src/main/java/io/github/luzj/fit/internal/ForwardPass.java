@@ -29,6 +29,8 @@ import java.util.List;
  *       away.
  *   <li><b>A convolution whose output is one pixel as a matrix product</b> ({@link
  *       OnePixelConvolution}), training or not.
+ *   <li><b>A batch norm as the one LibTorch call it ends in</b> ({@link DirectBatchNorm}), without
+ *       the two no-op transposes DJL wraps it in: the same floats bit for bit.
  * </ul>
  *
  * <p>The folded weights are computed once, when the pass is made, from the weights and running
@@ -49,7 +51,7 @@ import java.util.List;
 final class ForwardPass implements AutoCloseable {
 
     /** One stage of the pass. */
-    private interface Stage {
+    interface Stage {
         NDList run(NDList x);
     }
 
@@ -113,7 +115,7 @@ final class ForwardPass implements AutoCloseable {
         Folder folder = new Folder(ps, manager, session.device(), session.recipe(), training, fold);
         Stage plan = folder.stage(block);
         // with nothing rewritten, the block's own forward, exactly as without the rewrites
-        boolean rewritten = folder.fused + folder.matmul > 0;
+        boolean rewritten = folder.fused + folder.matmul + folder.directNorms > 0;
         return new ForwardPass(manager, rewritten ? plan : asIs(block, ps, training), folder);
     }
 
@@ -167,6 +169,7 @@ final class ForwardPass implements AutoCloseable {
         private final boolean matmulConvolutions;
         int fused;
         int matmul;
+        int directNorms;
 
         Folder(ParameterStore ps, NDManager manager, Device device, Recipe recipe, boolean training, boolean fold) {
             this.ps = ps;
@@ -182,6 +185,13 @@ final class ForwardPass implements AutoCloseable {
             if (isConv(block) && matmulConvolutions && OnePixelConvolution.fits((Conv2d) block)) {
                 matmul++;
                 return onePixel((Conv2d) block);
+            }
+            if (isBatchNorm(block)) {
+                Stage direct = DirectBatchNorm.stage((BatchNorm) block, ps, training);
+                if (direct != null) {
+                    directNorms++;
+                    return direct;
+                }
             }
             // a subclass may forward differently; only DJL's own sequence is walked
             if (block.getClass() != SequentialBlock.class
