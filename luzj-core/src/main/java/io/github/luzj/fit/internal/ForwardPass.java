@@ -69,8 +69,8 @@ final class ForwardPass implements AutoCloseable {
 
     /**
      * Makes the pass of {@code session}'s block without training, batch norm folded and one-pixel
-     * convolutions as matrix products unless the session's recipe turns them off. Call it after
-     * the block is initialized.
+     * convolutions as matrix products unless the session's recipe turns them off, the other batch
+     * norms as one call. Call it after the block is initialized.
      *
      * @param session the session, whose weights the pass reads now
      * @param parent the manager the folded weights' manager descends from
@@ -78,9 +78,6 @@ final class ForwardPass implements AutoCloseable {
      */
     static ForwardPass inference(Session session, NDManager parent) {
         Recipe recipe = session.recipe();
-        if (!recipe.foldBatchNorm() && !recipe.convolutionsAsMatmul()) {
-            return asIs(session, false);
-        }
         NDManager manager = parent.newSubManager(session.device());
         try (GradMode ignored = GradMode.off()) {
             return planned(session, manager, false, recipe.foldBatchNorm());
@@ -92,21 +89,14 @@ final class ForwardPass implements AutoCloseable {
 
     /**
      * Makes the training pass of {@code session}'s block: its own forward with {@code training =
-     * true}, one-pixel convolutions as matrix products unless the recipe turns them off. Nothing
-     * is folded, and the pass holds no arrays.
+     * true}, one-pixel convolutions as matrix products unless the recipe turns them off, batch
+     * norms as one call. Nothing is folded, and the pass holds no arrays.
      *
      * @param session the session
      * @return the pass
      */
     static ForwardPass training(Session session) {
-        if (!session.recipe().convolutionsAsMatmul()) {
-            return asIs(session, true);
-        }
         return planned(session, null, true, false);
-    }
-
-    private static ForwardPass asIs(Session session, boolean training) {
-        return new ForwardPass(null, asIs(session.model().getBlock(), session.parameterStore(), training), null);
     }
 
     private static ForwardPass planned(Session session, NDManager manager, boolean training, boolean fold) {
