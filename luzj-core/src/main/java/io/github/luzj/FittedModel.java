@@ -34,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -226,7 +227,14 @@ public final class FittedModel implements Fittable, AutoCloseable {
                             + " predictRows for a regression or a single-logit binary model",
                     rows[i].length);
             int best = 0;
-            for (int j = 1; j < rows[i].length; j++) {
+            for (int j = 0; j < rows[i].length; j++) {
+                if (Float.isNaN(rows[i][j])) {
+                    // NaN compares false with everything, so the pick would be a confident class 0
+                    throw new LuzjException(String.format(Locale.ROOT,
+                            "the model's output for example %d is NaN, so it names no class; the"
+                                    + " weights diverged (every loss of the fit was NaN: lower the"
+                                    + " learning rate) or the example's features hold NaN", i));
+                }
                 if (rows[i][j] > rows[i][best]) {
                     best = j;
                 }

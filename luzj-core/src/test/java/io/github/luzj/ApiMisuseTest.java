@@ -1,5 +1,6 @@
 package io.github.luzj;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Model;
@@ -244,5 +245,13 @@ class ApiMisuseTest {
         assertThatThrownBy(() -> new FloatTensor(new float[0], new long[] {-1, 0}))
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("a tensor dimension must be >= 0, got -1");
+        // 2^62 * 4 wraps round to 0 in a long, the length of the data
+        assertThatThrownBy(() -> new FloatTensor(new float[0], new long[] {1L << 62, 4}))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("holds more than 2147483647 values but 0 were given");
+        assertThat(new FloatTensor(new float[0], new long[] {1L << 62, 0}).data()).isEmpty();
+        assertThatThrownBy(() -> Subset.shuffledIndices(-1, 7))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("n >= 0");
     }
 }

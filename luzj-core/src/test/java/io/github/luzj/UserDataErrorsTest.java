@@ -321,14 +321,21 @@ class UserDataErrorsTest {
     /** A NaN training loss is a warning of its own, without TerminateOnNaN. */
     @Test
     void aNaNLossIsWarnedAbout() {
+        // TensorDataset refuses NaN, a dataset of one's own does not check
         float[][] x = rows(8, 3);
         x[0][0] = Float.NaN;
-        DataLoader data = DataLoader.builder(TensorDataset.of(x, new int[8])).batchSize(4)
-                .workers(0).build();
+        DataLoader data = DataLoader.builder(Synthetic.of(8, i -> new Sample(
+                        new FloatTensor(x[i], new long[] {3}), FloatTensor.scalar(0))))
+                .batchSize(4).workers(0).build();
         String out = stderrOf(() -> {
             try (FittedModel f = Luz.setup(net(2), Losses.crossEntropy(), Optimizers.adam())
                     .fit(FitOptions.builder(data).epochs(2).verbose(false).build())) {
                 assertThat(f.records().values("train", "loss")).containsOnly(Double.NaN);
+                // NaN outputs compare false with everything: no class is picked for them
+                assertThatThrownBy(() -> f.predictClasses(
+                                DataLoader.builder(TensorDataset.of(rows(3, 3))).workers(0).build()))
+                        .isExactlyInstanceOf(LuzjException.class)
+                        .hasMessageContaining("the model's output for example 0 is NaN, so it names no class");
             }
         });
         assertThat(out).contains("the training loss of epoch 1 is NaN: lower the learning rate");

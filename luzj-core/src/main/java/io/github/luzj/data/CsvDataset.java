@@ -358,6 +358,16 @@ public final class CsvDataset implements SampleDataset {
                 }
                 if (label != null && categorical) {
                     String name = r.get(label);
+                    if (given == null && (name.isBlank() || MISSING_MARK.matcher(name.trim()).matches())) {
+                        // a gap in the label column would become a class of its own, one output
+                        // of the model trained to predict "unknown"
+                        throw new LuzjException(String.format(Locale.ROOT,
+                                "%s line %d, label column '%s': %s; %s, or name the classes with"
+                                        + " classes(...) if it is one",
+                                file, line, label,
+                                name.isBlank() ? "the value is missing" : "'" + Checks.echo(name) + "' marks a missing value",
+                                MISSING));
+                    }
                     if (given != null && !given.containsKey(name)) {
                         throw new LuzjException(String.format(Locale.ROOT,
                                 "%s line %d: label '%s' is not one of the classes %s",
@@ -463,6 +473,14 @@ public final class CsvDataset implements SampleDataset {
                         !names.get(i).isEmpty(),
                         "%s: column %d of the header has no name; name every column in the first"
                                 + " line",
+                        file, i + 1);
+                // the reader skips one byte order mark; a second, from a file saved with one
+                // twice, would be an invisible first letter of the name
+                Checks.check(
+                        names.get(i).indexOf('\uFEFF') < 0,
+                        "%s: column %d's name holds a byte order mark (U+FEFF), invisible in most"
+                                + " editors; the file was saved with more than one: save it again as"
+                                + " UTF-8",
                         file, i + 1);
                 int first = firstAt.computeIfAbsent(names.get(i), n -> firstAt.size());
                 Checks.check(

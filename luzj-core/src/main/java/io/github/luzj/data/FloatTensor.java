@@ -21,18 +21,22 @@ public record FloatTensor(float[] data, long[] shape) {
     public FloatTensor {
         Checks.notNull("data", data, "pass the tensor's values");
         Checks.notNull("shape", shape, "pass the tensor's shape (an empty array for a scalar)");
-        long n = 1;
+        long n = 1; // saturates past a Java array's length, where a plain product could wrap round
         for (long d : shape) {
             if (d < 0) {
                 throw Checks.fail("a tensor dimension", ">= 0", d);
             }
-            n *= d;
+            if (n == 0 || d == 0) {
+                n = 0;
+            } else {
+                n = n > Integer.MAX_VALUE || d > Integer.MAX_VALUE ? Long.MAX_VALUE : n * d;
+            }
         }
         Checks.check(
                 n == data.length,
-                "tensor shape %s holds %d values but %d were given",
+                "tensor shape %s holds %s values but %d were given",
                 Arrays.toString(shape),
-                n,
+                n > Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : Long.toString(n),
                 data.length);
     }
 

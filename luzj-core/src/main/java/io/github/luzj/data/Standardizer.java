@@ -1,7 +1,10 @@
 package io.github.luzj.data;
 
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Centers every feature column and scales it to unit variance with statistics fitted on the
@@ -19,10 +22,13 @@ public final class Standardizer {
 
     private final double[] means;
     private final double[] stds;
+    /** The columns fitted, when fitted on a table: another table must have them in this order. */
+    private final List<String> columns;
 
-    private Standardizer(double[] means, double[] stds) {
+    private Standardizer(double[] means, double[] stds, List<String> columns) {
         this.means = means;
         this.stds = stds;
+        this.columns = columns;
     }
 
     /**
@@ -60,9 +66,11 @@ public final class Standardizer {
         double[] std = new double[d];
         for (int j = 0; j < d; j++) {
             double s = Math.sqrt(sq[j] / rows.length);
-            std[j] = s > 0 ? s : 1;
+            // a spread below the smallest normal float is a constant column in float arithmetic,
+            // and of(means, stds) must accept what fit gives
+            std[j] = s >= Float.MIN_NORMAL ? s : 1;
         }
-        return new Standardizer(mean, std);
+        return new Standardizer(mean, std, null);
     }
 
     /**
@@ -72,7 +80,8 @@ public final class Standardizer {
      * @return the standardizer
      */
     public static Standardizer fit(CsvDataset train) {
-        return fit(Checks.notNull("train", train, "pass the training CSV dataset").features());
+        Standardizer s = fit(Checks.notNull("train", train, "pass the training CSV dataset").features());
+        return new Standardizer(s.means, s.stds, train.featureNames());
     }
 
     /**
@@ -97,7 +106,7 @@ public final class Standardizer {
             Checks.check(Double.isFinite(means[j]),
                     "means must be finite numbers, got %s", Arrays.toString(means));
         }
-        return new Standardizer(means.clone(), stds.clone());
+        return new Standardizer(means.clone(), stds.clone(), null);
     }
 
     /**
@@ -119,7 +128,8 @@ public final class Standardizer {
     }
 
     /**
-     * Standardizes rows with the fitted statistics.
+     * Standardizes rows with the fitted statistics, refusing a value that would come out NaN or
+     * infinite.
      *
      * @param rows one row of features per example
      * @return new rows
@@ -137,20 +147,34 @@ public final class Standardizer {
                     means.length);
             out[i] = new float[means.length];
             for (int j = 0; j < means.length; j++) {
-                out[i][j] = (float) ((rows[i][j] - means[j]) / stds[j]);
+                float v = (float) ((rows[i][j] - means[j]) / stds[j]);
+                if (!Float.isFinite(v)) {
+                    throw new LuzjException(String.format(Locale.ROOT,
+                            "row %d, column %d is %s, which standardizes to %s; %s", i, j, rows[i][j], v,
+                            Float.isFinite(rows[i][j])
+                                    ? "the value is far outside the training data's range: check its unit"
+                                    : "fill in or drop missing values before predicting"));
+                }
+                out[i][j] = v;
             }
         }
         return out;
     }
 
     /**
-     * Standardizes a table's features, keeping its labels and names.
+     * Standardizes a table's features, keeping its labels and names. A standardizer fitted on a
+     * table takes only tables with the same feature columns in the same order.
      *
      * @param data the rows
      * @return a new table
      */
     public CsvDataset apply(CsvDataset data) {
         Checks.notNull("data", data, "pass the table to standardize");
+        // same width, other columns: each would be scaled by another column's statistics
+        Checks.check(columns == null || columns.equals(data.featureNames()),
+                "the table's feature columns %s are not the ones the standardizer was fitted on, %s;"
+                        + " read it with features(...) naming those columns in that order",
+                data.featureNames(), columns);
         return data.withFeatures(apply(data.features()));
     }
 }

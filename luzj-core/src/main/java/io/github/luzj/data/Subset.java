@@ -63,6 +63,7 @@ public final class Subset implements SampleDataset {
      * @return the shuffled indices
      */
     public static int[] shuffledIndices(int n, long seed) {
+        Checks.check(n >= 0, "shuffledIndices needs n >= 0 indices, got %d", n);
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) {
             perm[i] = i;

@@ -1,7 +1,9 @@
 package io.github.luzj.data;
 
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.LuzjException;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Examples from Java arrays: one row of features per example and, optionally, one label each
@@ -40,6 +42,13 @@ public final class TensorDataset implements SampleDataset {
                 "%d feature rows but %d labels; pass one label per row",
                 rows.length,
                 labels.length);
+        for (int i = 0; i < labels.length; i++) {
+            if (!Float.isFinite(labels[i])) {
+                throw new LuzjException(String.format(Locale.ROOT,
+                        "the label of row %d is %s; fill in or drop rows without a label (labels must"
+                                + " be finite)", i, labels[i]));
+            }
+        }
         return new TensorDataset(rows, labels.clone(), new long[] {rows[0].length});
     }
 
@@ -148,6 +157,14 @@ public final class TensorDataset implements SampleDataset {
                     features[i] == null ? 0 : features[i].length,
                     width);
             rows[i] = features[i].clone();
+            for (int j = 0; j < width; j++) {
+                if (!Float.isFinite(rows[i][j])) {
+                    // one NaN feature turns every loss and every weight into NaN, silently
+                    throw new LuzjException(String.format(Locale.ROOT,
+                            "feature row %d, column %d is %s; fill in or drop missing values (numbers"
+                                    + " must be finite)", i, j, rows[i][j]));
+                }
+            }
         }
         return rows;
     }

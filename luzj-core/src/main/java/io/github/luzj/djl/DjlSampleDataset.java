@@ -41,13 +41,18 @@ final class DjlSampleDataset implements SampleDataset {
         }
         try {
             dataset.prepare();
-        } catch (IOException | TranslateException e) {
+        } catch (LuzjException e) {
+            throw e;
+        } catch (IOException | TranslateException | RuntimeException e) {
+            // DJL's ImageFolder throws IllegalArgumentException for a root that is missing, a
+            // file or empty: whatever prepare() throws, the user's fix is in their files
             throw new LuzjException(
                     "cannot prepare the DJL dataset "
                             + dataset.getClass().getSimpleName()
                             + ": "
-                            + e.getMessage()
-                            + "; check that its files are present (DJL runs offline here)",
+                            + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
+                            + "; check that its files are present (an ImageFolder's root needs one"
+                            + " subfolder of images per class; DJL runs offline here)",
                     e);
         }
         long n = dataset.size();
@@ -104,8 +109,12 @@ final class DjlSampleDataset implements SampleDataset {
                         + dataset.getClass().getSimpleName()
                         + ": "
                         + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName())
-                        + "; the record's file is damaged or in a format DJL cannot decode: replace or"
-                        + " remove it",
+                        + (root instanceof OutOfMemoryError
+                                // a forged header can declare a picture of gigabytes in a few bytes
+                                ? "; the decoded image does not fit in the Java heap: give the JVM more"
+                                        + " (-Xmx) or replace the file with a smaller image"
+                                : "; the record's file is damaged or in a format DJL cannot decode:"
+                                        + " replace or remove it"),
                 e);
     }
 

@@ -216,6 +216,27 @@ class CsvDatasetTest {
     }
 
     @Test
+    void aMissingCategoricalLabelIsRefusedUnlessTheClassesNameIt(@TempDir Path dir) throws Exception {
+        for (String gap : new String[] {"", "  ", "NA", "?", "null"}) {
+            Path f = Files.writeString(dir.resolve("gap.csv"), "a,b,y\n1,2,cat\n3,4," + gap + "\n5,6,dog\n");
+            assertThatThrownBy(() -> CsvDataset.builder(f).label("y").categorical().build())
+                    .as("'%s'", gap)
+                    .isExactlyInstanceOf(LuzjException.class)
+                    .hasMessageContaining("line 3, label column 'y'")
+                    .hasMessageContaining("fill in or drop the rows with missing values")
+                    .hasMessageContaining("classes(...)");
+        }
+        Path twoMarks = Files.writeString(dir.resolve("bom2.csv"), "\uFEFF\uFEFFa,y\n1,x\n");
+        assertThatThrownBy(() -> CsvDataset.builder(twoMarks).label("y").categorical().build())
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("column 1's name holds a byte order mark");
+        // named by the user, the same word is a class
+        Path f = Files.writeString(dir.resolve("none.csv"), "a,y\n1,none\n2,mild\n");
+        CsvDataset d = CsvDataset.builder(f).label("y").categorical().classes("mild", "none").build();
+        assertThat(d.labels()).containsExactly(1f, 0f);
+    }
+
+    @Test
     void bytesThatAreNotUtf8AreSaidSo(@TempDir Path dir) throws Exception {
         byte[] head = "a,y\n1,2\n3,".getBytes(StandardCharsets.UTF_8);
         byte[] latin1 = "caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);

@@ -68,6 +68,23 @@ class TensorDatasetTest {
     }
 
     @Test
+    void nanAndInfinityAreRefusedByRowAndColumn() {
+        float[][] x = {{1, 2, 3}, {4, 5, Float.NaN}};
+        assertThatThrownBy(() -> TensorDataset.of(x, new int[] {0, 1}))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("feature row 1, column 2 is NaN")
+                .hasMessageContaining("fill in or drop missing values");
+        assertThatThrownBy(() -> TensorDataset.of(new float[][] {{Float.NEGATIVE_INFINITY}}))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("feature row 0, column 0 is -Infinity");
+        assertThatThrownBy(() -> TensorDataset.of(new float[][] {{1}, {2}}, new float[] {0.5f, Float.NaN}))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("the label of row 1 is NaN");
+        // the largest finite floats are numbers
+        assertThat(TensorDataset.of(new float[][] {{Float.MAX_VALUE, -Float.MAX_VALUE}}).size()).isEqualTo(1);
+    }
+
+    @Test
     void aBatchRefusesLabeledAndUnlabeledSamplesMixed() {
         SampleDataset mixed = Synthetic.of(2, i -> {
             FloatTensor x = FloatTensor.scalar(i);

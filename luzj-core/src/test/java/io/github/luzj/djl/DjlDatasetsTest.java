@@ -296,4 +296,48 @@ class DjlDatasetsTest {
                 .hasMessageContaining("cannot read record 2 (" + bad + ") of the DJL dataset ImageFolder")
                 .hasMessageContaining("replace or remove it");
     }
+
+    @Test
+    void anImageFolderWithoutImagesFailsClearlyWhereDjlThrowsIllegalArgument(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("notafolder"), "x");
+        for (java.nio.file.Path root : new java.nio.file.Path[] {tmp.resolve("empty"), tmp.resolve("missing"), file}) {
+            if (root.endsWith("empty")) {
+                java.nio.file.Files.createDirectories(root);
+            }
+            ai.djl.basicdataset.cv.classification.ImageFolder folder =
+                    ai.djl.basicdataset.cv.classification.ImageFolder.builder()
+                            .setRepositoryPath(root).setSampling(1, false).build();
+            assertThatThrownBy(() -> DjlDatasets.samples(folder))
+                    .as(root.toString())
+                    .isExactlyInstanceOf(LuzjException.class)
+                    .hasMessageContaining("cannot prepare the DJL dataset ImageFolder")
+                    .hasMessageContaining(root.toString())
+                    .hasMessageContaining("one subfolder of images per class");
+        }
+    }
+
+    @Test
+    void aRecordTooLargeForTheHeapSaysSoInsteadOfCallingTheFileDamaged() {
+        RandomAccessDataset huge =
+                new RandomAccessDataset(new ArrayDataset.Builder().setSampling(1, false)) {
+                    @Override
+                    public ai.djl.training.dataset.Record get(NDManager m, long index) {
+                        throw new IllegalStateException("Data loading failed", new OutOfMemoryError("Java heap space"));
+                    }
+
+                    @Override
+                    protected long availableSize() {
+                        return 1;
+                    }
+
+                    @Override
+                    public void prepare(Progress progress) {}
+                };
+        assertThatThrownBy(() -> DjlDatasets.samples(huge).get(0))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("Java heap space")
+                .hasMessageContaining("-Xmx")
+                .hasMessageNotContaining("damaged");
+    }
 }

@@ -139,6 +139,9 @@ public final class Inference {
                         0,
                         data.size());
         ctx.epoch = session.epochsDone();
+        // predict and evaluate have no verbose switch, and a warning that examples are left out
+        // must reach the user even when no SLF4J provider would show it
+        ctx.warnings = FitContext.warningStream(true, Slf4jProvider.present());
         return ctx;
     }
 
