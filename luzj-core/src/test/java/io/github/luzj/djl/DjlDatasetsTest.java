@@ -249,21 +249,7 @@ class DjlDatasetsTest {
     void aRecordDjlCannotDecodeIsNamedWithItsCause() {
         // DJL's iterator wraps what get() throws in IllegalStateException("Data loading failed"),
         // as it does for a damaged image in an ImageFolder
-        RandomAccessDataset damaged =
-                new RandomAccessDataset(new ArrayDataset.Builder().setSampling(1, false)) {
-                    @Override
-                    public ai.djl.training.dataset.Record get(NDManager m, long index) throws IOException {
-                        throw new javax.imageio.IIOException("Error skipping PNG metadata");
-                    }
-
-                    @Override
-                    protected long availableSize() {
-                        return 3;
-                    }
-
-                    @Override
-                    public void prepare(Progress progress) {}
-                };
+        RandomAccessDataset damaged = failing(3, () -> new javax.imageio.IIOException("Error skipping PNG metadata"));
         assertThatThrownBy(() -> DjlDatasets.samples(damaged).get(2))
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("cannot read record 2 of the DJL dataset")
@@ -319,25 +305,34 @@ class DjlDatasetsTest {
 
     @Test
     void aRecordTooLargeForTheHeapSaysSoInsteadOfCallingTheFileDamaged() {
-        RandomAccessDataset huge =
-                new RandomAccessDataset(new ArrayDataset.Builder().setSampling(1, false)) {
-                    @Override
-                    public ai.djl.training.dataset.Record get(NDManager m, long index) {
-                        throw new IllegalStateException("Data loading failed", new OutOfMemoryError("Java heap space"));
-                    }
-
-                    @Override
-                    protected long availableSize() {
-                        return 1;
-                    }
-
-                    @Override
-                    public void prepare(Progress progress) {}
-                };
+        RandomAccessDataset huge = failing(1,
+                () -> new IllegalStateException("Data loading failed", new OutOfMemoryError("Java heap space")));
         assertThatThrownBy(() -> DjlDatasets.samples(huge).get(0))
                 .isExactlyInstanceOf(LuzjException.class)
                 .hasMessageContaining("Java heap space")
                 .hasMessageContaining("-Xmx")
                 .hasMessageNotContaining("damaged");
+    }
+
+    /** A dataset of {@code size} records whose every read throws what {@code error} makes. */
+    private static RandomAccessDataset failing(long size, java.util.function.Supplier<Exception> error) {
+        return new RandomAccessDataset(new ArrayDataset.Builder().setSampling(1, false)) {
+            @Override
+            public ai.djl.training.dataset.Record get(NDManager m, long index) throws IOException {
+                Exception e = error.get();
+                if (e instanceof IOException io) {
+                    throw io;
+                }
+                throw (RuntimeException) e;
+            }
+
+            @Override
+            protected long availableSize() {
+                return size;
+            }
+
+            @Override
+            public void prepare(Progress progress) {}
+        };
     }
 }
