@@ -284,7 +284,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
         Checks.notNull("dir", dir, "pass the folder to save the model in");
         open();
         Checks.check(
-                !Checkpoint.exists(dir),
+                !Checkpoint.exists(AtomicFiles.resolved(dir)),
                 "%s is a checkpoint folder, and a save would replace it; save the model into a"
                         + " folder of its own (the checkpoint is resumed with"
                         + " FitOptions.resumeFrom)",
@@ -319,8 +319,12 @@ public final class FittedModel implements Fittable, AutoCloseable {
         Checks.notNull("dir", dir, "pass the folder that FittedModel.save wrote");
         Checks.notNull("setup", setup, "pass the model set up as when it was trained (Luz.setup)");
         if (!Files.isDirectory(dir)) {
-            throw new LuzjException(
-                    "no saved model at " + dir + "; pass the folder that FittedModel.save wrote");
+            Path aside = AtomicFiles.movedAside(dir);
+            throw new LuzjException("no saved model at " + dir + (aside == null
+                    ? "; pass the folder that FittedModel.save wrote"
+                    : ", but its earlier save is at " + aside + ", where a save that stopped between"
+                            + " moving it aside and putting the new one in place left it: rename it to "
+                            + dir.getFileName() + " to load it"));
         }
         Path manifest = dir.resolve(ParameterManifest.FILE);
         if (!Files.isRegularFile(manifest) && Checkpoint.exists(dir)) {

@@ -1,5 +1,6 @@
 package io.github.luzj;
 
+import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.base.OwnedFolder;
 import io.github.luzj.checkpoint.ParameterManifest;
@@ -34,17 +35,12 @@ final class SavedModelFolder {
      */
     static Path checkWritable(Path dir) {
         String fix = "choose an empty or new folder for FittedModel.save";
-        Path target = dir;
-        if (Files.isSymbolicLink(dir)) {
-            // the save replaces a folder whole: through a link, the folder it points to, so that
-            // the user's link stays and leads to the new save
-            try {
-                target = dir.toRealPath();
-            } catch (IOException e) {
-                throw new LuzjException(dir + " is a symbolic link that leads nowhere ("
-                        + e.getMessage() + "); " + fix);
-            }
+        if (Files.isSymbolicLink(dir) && !Files.exists(dir)) {
+            throw new LuzjException(dir + " is a symbolic link that leads nowhere; " + fix);
         }
+        // the save replaces a folder whole: the one the operating system reaches, through links
+        // (so that the user's link stays and leads to the new save) and "..", is the one checked
+        Path target = AtomicFiles.resolved(dir);
         if (OwnedFolder.checkNotAFile(target, "saved-model folder", fix + ", or move the file away")) {
             OwnedFolder.checkOnlyOwn(target, SavedModelFolder::isOwn, fix + ", or delete them yourself");
         }

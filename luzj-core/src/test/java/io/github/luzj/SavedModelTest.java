@@ -177,6 +177,45 @@ class SavedModelTest {
     }
 
     @Test
+    void dotDotIsFollowedAsTheOperatingSystemDoesSoNoOtherFolderIsReplaced(@TempDir Path dir) throws Exception {
+        // "missing/.." is the project folder to Path.normalize(), and no folder at all to the OS:
+        // a save checked the one and replaced the other, deleting the user's files
+        Path project = Files.createDirectories(dir.resolve("project"));
+        Files.writeString(project.resolve("thesis.txt"), "years of work");
+        // "link/.." is the parent of the link's target to the OS, the link's own folder to normalize()
+        Path user = Files.createDirectories(dir.resolve("user/model"));
+        Files.writeString(user.resolve("thesis.txt"), "more work");
+        Path sub = Files.createDirectories(dir.resolve("other/sub"));
+        Files.createSymbolicLink(dir.resolve("user/link"), sub);
+        try (FittedModel fitted = fitted()) {
+            assertThatThrownBy(() -> fitted.save(project.resolve("missing/..")))
+                    .isExactlyInstanceOf(LuzjException.class)
+                    .hasMessageContaining("goes up with '..' from")
+                    .hasMessageContaining("does not exist");
+            fitted.save(dir.resolve("user/link/../model"));
+        }
+        assertThat(project.resolve("thesis.txt")).hasContent("years of work");
+        assertThat(user.resolve("thesis.txt")).hasContent("more work");
+        assertThat(dir.resolve("other/model").resolve(ParameterManifest.FILE)).isRegularFile();
+    }
+
+    @Test
+    void aSaveKilledBetweenItsTwoRenamesIsPointedTo(@TempDir Path dir) throws Exception {
+        // what a kill -9 between "move the old save aside" and "move the new one in" leaves
+        Path aside = Files.createDirectories(dir.resolve(".model.old-12345"));
+        for (String f : new String[] {ParameterManifest.FILE, "records.json", "luzj-0000.params"}) {
+            Files.copy(saved.resolve(f), aside.resolve(f));
+        }
+        assertThatThrownBy(() -> Luz.load(dir.resolve("model"), setup()))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("no saved model at " + dir.resolve("model") + ", but its earlier save is at "
+                        + aside)
+                .hasMessageContaining("rename it to model");
+        assertThatThrownBy(() -> Luz.load(dir.resolve("other"), setup()))
+                .hasMessageEndingWith("; pass the folder that FittedModel.save wrote");
+    }
+
+    @Test
     void devicesAndHugeFilesAreRefusedUnread(@TempDir Path dir) throws Exception {
         Path zero = withWeights(dir.resolve("zero"), weights);
         Files.createSymbolicLink(zero.resolve("luzj-0001.params"), Path.of("/dev/zero"));

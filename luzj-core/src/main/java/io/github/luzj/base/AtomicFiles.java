@@ -2,7 +2,6 @@ package io.github.luzj.base;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -128,15 +127,57 @@ public final class AtomicFiles {
     }
 
     /**
+     * Returns the path the operating system reaches for {@code path}: the part that exists with
+     * its symbolic links and {@code ..} resolved ({@link Path#toRealPath}), the rest appended.
+     * {@link Path#normalize} works on names alone and can name another folder: {@code missing/..}
+     * is an error to the operating system, and {@code link/..} is the parent of the link's target.
+     * A writer that checks one folder and replaces another could delete the user's files, so
+     * whatever checks a folder and writes it uses this one path for both.
+     *
+     * @param path a path, relative or absolute
+     * @return the absolute path that exists up to its last missing names
+     * @throws LuzjException when {@code ..} follows a folder that does not exist
+     */
+    public static Path resolved(Path path) {
+        Checks.notNull("path", path, "pass the path to write");
+        Path abs = path.toAbsolutePath();
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            missing.push(existing.getFileName());
+            existing = existing.getParent();
+        }
+        Path out;
+        try {
+            out = existing == null ? abs.getRoot() : existing.toRealPath();
+        } catch (IOException e) {
+            throw new LuzjException("cannot resolve " + path + ": " + e + "; " + WriteFailures.fix(e), e);
+        }
+        while (!missing.isEmpty()) {
+            String name = missing.pop().toString();
+            if (name.equals("..")) {
+                throw new LuzjException(path + " goes up with '..' from " + out
+                        + ", which does not exist, so it names no folder; write the path without"
+                        + " '..' after a folder that is not there yet");
+            }
+            if (!name.equals(".")) {
+                out = out.resolve(name);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Writes a folder atomically: the writer fills a temporary folder, which then replaces
      * {@code target} (an existing folder is moved aside first and deleted only after the rename).
+     * A symbolic link {@code folder} stays, and the folder it leads to is replaced.
      *
      * @param folder the final folder
      * @param writer fills the temporary folder it is given
      */
     public static void writeDirectory(Path folder, Writer writer) {
-        // "." or "a/.." would name no folder to move aside
-        Path target = folder.toAbsolutePath().normalize();
+        // the folder the caller checked, whatever links and ".." the path holds
+        Path target = resolved(folder);
         Path parent = parentOf(target);
         if (parent == null) {
             throw new LuzjException("cannot write folder " + folder + ": it is the file system's root;"
@@ -153,7 +194,7 @@ public final class AtomicFiles {
             }
             writer.write(tmp);
             if (Files.exists(target)) {
-                Path aside = parent.resolve("." + target.getFileName() + ".old-" + System.nanoTime());
+                Path aside = parent.resolve(asidePrefix(target) + System.nanoTime());
                 Files.move(target, aside);
                 old = aside; // only now is the previous content there, for the message below
             }
@@ -174,8 +215,52 @@ public final class AtomicFiles {
                             + "; " + WriteFailures.fix(e),
                     e);
         } finally {
-            deleteRecursively(tmp);
-            deleteRecursively(old);
+            deleteLeftover(tmp, target);
+            deleteLeftover(old, target);
+        }
+    }
+
+    private static String asidePrefix(Path target) {
+        return "." + target.getFileName() + ".old-";
+    }
+
+    /**
+     * Finds the earlier content of a folder that {@link #writeDirectory} moved aside and did not
+     * get to replace: a process killed between its two renames leaves no folder at the target,
+     * and the previous one under a hidden name beside it.
+     *
+     * @param folder the folder that is missing
+     * @return the newest such folder, or null
+     */
+    public static Path movedAside(Path folder) {
+        Path target = folder.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        if (parent == null || target.getFileName() == null || !Files.isDirectory(parent)) {
+            return null;
+        }
+        String prefix = asidePrefix(target);
+        try (java.util.stream.Stream<Path> entries = Files.list(parent)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p))
+                    .max(java.util.Comparator.comparing(p -> Long.parseLong(
+                            "0" + p.getFileName().toString().substring(prefix.length()).replaceAll("[^0-9]", ""))))
+                    .orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null; // only a hint for a message
+        }
+    }
+
+    /**
+     * Deletes a temporary or moved-aside folder of a save that is done (or failed with its own
+     * message): one that cannot be deleted (a read-only earlier save) is left where it is, since
+     * failing the save for it would tell the user a written model was not.
+     */
+    private static void deleteLeftover(Path dir, Path target) {
+        try {
+            deleteRecursively(dir);
+        } catch (LuzjException e) {
+            org.slf4j.LoggerFactory.getLogger(AtomicFiles.class).warn(
+                    "{} is written, but {} could not be deleted ({}); delete it yourself",
+                    target, dir, e.getCause() == null ? e.getMessage() : e.getCause().toString());
         }
     }
 
@@ -246,7 +331,8 @@ public final class AtomicFiles {
                         }
                     });
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new LuzjException("cannot delete " + dir + ": " + e + "; check its permissions, or"
+                    + " delete it yourself", e);
         }
     }
 }

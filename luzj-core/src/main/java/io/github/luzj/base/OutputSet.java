@@ -67,7 +67,7 @@ public final class OutputSet {
      */
     public static void write(Path out, AtomicFiles.Writer writer) {
         checkWritable(out, "output folder");
-        Path abs = out.toAbsolutePath().normalize();
+        Path abs = AtomicFiles.resolved(out);
         Path stage = null;
         List<String> names;
         try {
@@ -245,7 +245,7 @@ public final class OutputSet {
      * @param what the option or role, e.g. {@code "--out"}, for the message
      */
     public static void checkWritable(Path dir, String what) {
-        Path abs = dir.toAbsolutePath().normalize();
+        Path abs = AtomicFiles.resolved(dir);
         if (abs.getParent() == null) {
             throw new LuzjException(
                     what + " " + dir + " is the file system's root; pass a folder inside it");

@@ -1,5 +1,6 @@
 package io.github.luzj.checkpoint;
 
+import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.base.WriteFailures;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -50,7 +52,9 @@ public final class CheckpointLock implements AutoCloseable {
      * @throws LuzjException when another process holds it, naming that process
      */
     public static CheckpointLock acquire(Path dir) {
-        Path key = dir.toAbsolutePath().normalize();
+        // the folder the checkpoint is written to, whatever links and ".." its path holds, so
+        // that two spellings of one folder are one lock
+        Path key = AtomicFiles.resolved(dir);
         synchronized (HELD) {
             Held held = HELD.get(key);
             if (held != null) {
@@ -61,9 +65,14 @@ public final class CheckpointLock implements AutoCloseable {
             FileChannel channel = null;
             try {
                 Files.createDirectories(key);
+                if (Files.isSymbolicLink(file)) {
+                    // the lock file is truncated and written: through a link, some other file
+                    throw new LuzjException(file + " is a symbolic link, where luzj keeps its lock"
+                            + " file; luzj does not write through it: delete the link");
+                }
                 channel = FileChannel.open(
                         file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
                 FileLock lock;
                 try {
                     lock = channel.tryLock();

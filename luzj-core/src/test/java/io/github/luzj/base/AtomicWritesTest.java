@@ -82,4 +82,17 @@ class AtomicWritesTest {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("history.csv");
         }
     }
+
+    @Test
+    void aPathIsResolvedAsTheOperatingSystemFollowsIt(@TempDir Path tmp) throws Exception {
+        Path real = tmp.toRealPath();
+        Path sub = Files.createDirectories(tmp.resolve("a/b"));
+        Files.createSymbolicLink(tmp.resolve("link"), sub);
+        assertThat(AtomicFiles.resolved(tmp.resolve("link/../new/./x"))).isEqualTo(real.resolve("a/new/x"));
+        assertThat(AtomicFiles.resolved(tmp.resolve("a/b/.."))).isEqualTo(real.resolve("a"));
+        assertThat(AtomicFiles.resolved(Path.of("."))).isEqualTo(Path.of("").toRealPath());
+        assertThatThrownBy(() -> AtomicFiles.resolved(tmp.resolve("a/missing/../b")))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("goes up with '..' from " + real.resolve("a/missing"));
+    }
 }

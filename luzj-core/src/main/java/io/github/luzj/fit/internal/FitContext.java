@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
 import com.google.gson.JsonObject;
+import io.github.luzj.base.AtomicFiles;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Context;
@@ -290,14 +291,16 @@ final class FitContext implements Context, BatchRunner.Scope {
                             + " but the batch's metrics are not counted yet; write it at"
                             + " on_train_batch_end");
         }
-        Checkpoint.checkWritable(dir); // before the lock file goes in
-        locks.computeIfAbsent(dir.toAbsolutePath().normalize(), CheckpointLock::acquire);
+        // one folder for the check, the lock and the write, whatever links and ".." it holds
+        Path folder = AtomicFiles.resolved(dir);
+        Checkpoint.checkWritable(folder); // before the lock file goes in
+        locks.computeIfAbsent(folder, CheckpointLock::acquire);
         // schedule-free AdamW's weights are saved at x, training goes on from y unchanged
         session.optimizer()
                 .atEvalPoint(
                         () ->
                                 Checkpoint.save(
-                                        dir,
+                                        folder,
                                         session.model().getBlock(),
                                         session.optimizer(),
                                         session.records(),
