@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -20,6 +21,9 @@ public final class TorchScriptArchive {
 
     /** The most all compressed entries together may inflate to; torch.jit.save stores entries uncompressed. */
     static final long MAX_INFLATED_BYTES = 1L << 30;
+
+    /** The largest data.pkl read: it holds the module's structure, the tensors are records beside it. */
+    static final long MAX_PICKLE_BYTES = 256L << 20;
 
     private TorchScriptArchive() {}
 
@@ -74,6 +78,7 @@ public final class TorchScriptArchive {
                                 + " so not a TorchScript file (a torch.save state_dict goes to"
                                 + " --weights as .pth); pass a file written by torch.jit.save");
             }
+            checkStorages(file, zip);
         } catch (ZipException | IllegalArgumentException e) {
             throw new LuzjException(
                     "cannot load TorchScript model " + file + ": not a readable zip archive ("
@@ -82,5 +87,52 @@ public final class TorchScriptArchive {
         } catch (IOException e) {
             throw InputFiles.unreadable(file, "TorchScript model", e);
         }
+    }
+
+    /**
+     * Refuses a tensor record shorter than its storage: LibTorch takes the size from the pickle
+     * and reads that many bytes from the record, past its end when the file was cut or edited.
+     */
+    private static void checkStorages(Path file, ZipFile zip) throws IOException {
+        for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+            ZipEntry pkl = en.nextElement();
+            String name = pkl.getName();
+            String folder = name.endsWith("/data.pkl") || name.equals("data.pkl") ? "data/"
+                    : name.endsWith("/constants.pkl") || name.equals("constants.pkl") ? "constants/"
+                    : null;
+            if (folder == null) {
+                continue;
+            }
+            String prefix = name.substring(0, name.lastIndexOf('/') + 1);
+            List<TorchScriptStorages.Storage> storages;
+            try (InputStream in = zip.getInputStream(pkl)) {
+                if (pkl.getSize() > MAX_PICKLE_BYTES) {
+                    throw damaged(file, name + " declares " + pkl.getSize() + " bytes");
+                }
+                storages = TorchScriptStorages.of(in.readNBytes((int) MAX_PICKLE_BYTES + 1));
+            } catch (LuzjException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                // Pyrolite's PickleException, and a stack or memo a forged pickle empties
+                throw damaged(file, name + " is not a pickle torch.jit.save writes (" + e.getMessage() + ")");
+            }
+            for (TorchScriptStorages.Storage st : storages) {
+                ZipEntry record = zip.getEntry(prefix + folder + st.key());
+                if (record == null) {
+                    throw damaged(file, name + " names the tensor record " + prefix + folder + st.key()
+                            + ", which the archive lacks");
+                }
+                if (record.getSize() < st.bytes()) {
+                    throw damaged(file, String.format(Locale.ROOT,
+                            "the tensor record %s holds %,d bytes where its %s needs %,d",
+                            record.getName(), record.getSize(), st.type(), st.bytes()));
+                }
+            }
+        }
+    }
+
+    private static LuzjException damaged(Path file, String what) {
+        return new LuzjException("cannot load TorchScript model " + file + ": " + what + "; the file is"
+                + " damaged (cut short or edited): pass the file torch.jit.save wrote");
     }
 }

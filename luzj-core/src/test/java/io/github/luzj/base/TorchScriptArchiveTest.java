@@ -41,4 +41,63 @@ class TorchScriptArchiveTest {
         assertThatCode(() -> TorchScriptArchive.check(archive(3, 1 << 20), (3L << 20) + 1))
                 .doesNotThrowAnyException();
     }
+
+    /** The test fixture (tools/torchscript/tiny_linear.py) with some entries replaced or, for null, dropped. */
+    private Path tinyLinear(java.util.Map<String, byte[]> changes) throws IOException {
+        Path file = tmp.resolve("tiny" + changes.hashCode() + ".pt");
+        Path original = tmp.resolve("tiny_linear.pt");
+        if (!Files.exists(original)) {
+            try (java.io.InputStream in = TorchScriptArchiveTest.class.getResourceAsStream("tiny_linear.pt")) {
+                Files.copy(in, original);
+            }
+        }
+        // ZipFile, not ZipInputStream: torch's stored entries carry data descriptors
+        try (java.util.zip.ZipFile src = new java.util.zip.ZipFile(original.toFile());
+                ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(file))) {
+            for (ZipEntry e : java.util.Collections.list(src.entries())) {
+                byte[] bytes = changes.containsKey(e.getName())
+                        ? changes.get(e.getName()) : src.getInputStream(e).readAllBytes();
+                if (bytes == null) {
+                    continue;
+                }
+                // stored, as torch.jit.save writes its records
+                ZipEntry copy = new ZipEntry(e.getName());
+                copy.setMethod(ZipEntry.STORED);
+                copy.setSize(bytes.length);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(bytes);
+                copy.setCrc(crc.getValue());
+                out.putNextEntry(copy);
+                out.write(bytes);
+            }
+        }
+        return file;
+    }
+
+    @Test
+    void aTensorRecordShorterThanItsStorageIsRefusedBeforeLibTorchReadsPastIt() throws IOException {
+        assertThatCode(() -> TorchScriptArchive.check(tinyLinear(java.util.Map.of()))).doesNotThrowAnyException();
+        // the weight of Linear(2, 3): 6 floats, 24 bytes, cut to one float
+        assertThatThrownBy(() -> TorchScriptArchive.check(tinyLinear(java.util.Map.of("tiny_linear/data/0", new byte[4]))))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("the tensor record tiny_linear/data/0 holds 4 bytes where its FloatStorage needs 24")
+                .hasMessageContaining("damaged (cut short or edited)");
+        java.util.Map<String, byte[]> dropped = new java.util.HashMap<>();
+        dropped.put("tiny_linear/data/1", null);
+        assertThatThrownBy(() -> TorchScriptArchive.check(tinyLinear(dropped)))
+                .isInstanceOf(LuzjException.class)
+                .hasMessageContaining("names the tensor record tiny_linear/data/1, which the archive lacks");
+    }
+
+    @Test
+    void aPickleThatIsNotOneOrForgesALengthIsDamagedNotAnAllocation() throws IOException {
+        byte[] garbage = "not a pickle at all".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // PROTO 2, then BINUNICODE claiming 2 GiB - 1 of text in a pickle of 8 bytes
+        byte[] forged = {(byte) 0x80, 2, 'X', (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, '.'};
+        for (byte[] pkl : new byte[][] {garbage, forged, new byte[0]}) {
+            assertThatThrownBy(() -> TorchScriptArchive.check(tinyLinear(java.util.Map.of("tiny_linear/data.pkl", pkl))))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("tiny_linear/data.pkl is not a pickle torch.jit.save writes");
+        }
+    }
 }

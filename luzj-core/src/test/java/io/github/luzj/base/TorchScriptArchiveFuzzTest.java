@@ -1,0 +1,50 @@
+package io.github.luzj.base;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Fuzzes the TorchScript archive's check with the input as its {@code data.pkl}, beside a
+ * {@code code/} entry and a 24-byte tensor record {@code data/0}, so that the mutations reach
+ * the pickle reader that compares storages with records. Only a {@link LuzjException} may come
+ * out. Regression inputs: {@code src/test/resources/io/github/luzj/base/TorchScriptArchiveFuzzTestInputs/}
+ * (the data.pkl of tools/torchscript/tiny_linear.py's Linear(2, 3), forged lengths); see
+ * docs/fuzzing.md to fuzz.
+ */
+class TorchScriptArchiveFuzzTest {
+
+    @FuzzTest(maxDuration = "3m")
+    void checksOrRefuses(byte[] input) throws IOException {
+        Path file = Files.createTempFile("luzj-fuzz-", ".pt");
+        try {
+            try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
+                stored(zip, "m/code/__torch__.py", new byte[] {'x'});
+                stored(zip, "m/data.pkl", input);
+                stored(zip, "m/data/0", new byte[24]);
+            }
+            TorchScriptArchive.check(file);
+        } catch (LuzjException expected) {
+            // the one way a bad file may fail
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(data);
+        zip.closeEntry();
+    }
+}
