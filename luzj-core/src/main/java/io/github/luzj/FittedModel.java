@@ -349,7 +349,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
         Session session = setup.newSession(1, "Luz.load");
         try {
             ParameterManifest.parse(smallText(manifest), manifest)
-                    .checkFits(session.model().getBlock(), session.model().getNDManager());
+                    .checkFits(session.model().getBlock(), session.model().getNDManager(), initBudget(weights));
             weights.forEach(f -> ParamsFile.check(f, session.model().getBlock()));
             loadWeights(dir, session);
             Path records = dir.resolve(SavedModelFolder.RECORDS_FILE);
@@ -368,6 +368,27 @@ public final class FittedModel implements Fittable, AutoCloseable {
                             + "; save the model again with FittedModel.save",
                     e);
         }
+    }
+
+    /**
+     * What initializing the block for the saved input shape may allocate: a few times the weights
+     * files' bytes (they may hold half-precision weights that initialize as floats), so that a
+     * forged input shape fails before the first layer takes gigabytes. A file that is no regular
+     * file sets no bound here; ParamsFile refuses it next.
+     */
+    private static long initBudget(List<Path> weights) {
+        long bytes = 0;
+        for (Path f : weights) {
+            try {
+                if (!Files.isRegularFile(f) || Files.size(f) == 0) {
+                    return Long.MAX_VALUE;
+                }
+                bytes += Files.size(f);
+            } catch (IOException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return bytes > (Long.MAX_VALUE - (1 << 20)) / 4 ? Long.MAX_VALUE : 4 * bytes + (1 << 20);
     }
 
     private static void loadWeights(Path dir, Session session) {

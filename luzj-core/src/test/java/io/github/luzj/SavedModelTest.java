@@ -216,6 +216,22 @@ class SavedModelTest {
     }
 
     @Test
+    void aForgedInputShapeIsRefusedBeforeTheFirstLayerTakesGigabytes(@TempDir Path dir) throws Exception {
+        Path copy = withWeights(dir, weights);
+        Path manifest = copy.resolve(ParameterManifest.FILE);
+        String text = Files.readString(manifest);
+        String forged = text.replaceFirst("\"input_shape\"\\s*:\\s*\\[[^]]*]", "\"input_shape\": [1, 100000000]");
+        assertThat(forged).isNotEqualTo(text);
+        Files.writeString(manifest, forged);
+        // 8 x 10^8 floats for the first Linear: 3.2 GB, where the weights file holds a few hundred bytes
+        assertThatThrownBy(() -> Luz.load(copy, setup()))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("the saved model's input shape [1, 100000000] gives")
+                .hasMessageContaining("more than its weights file holds")
+                .hasMessageContaining("save the model again");
+    }
+
+    @Test
     void devicesAndHugeFilesAreRefusedUnread(@TempDir Path dir) throws Exception {
         Path zero = withWeights(dir.resolve("zero"), weights);
         Files.createSymbolicLink(zero.resolve("luzj-0001.params"), Path.of("/dev/zero"));

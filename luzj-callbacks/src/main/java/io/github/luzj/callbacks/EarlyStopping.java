@@ -152,7 +152,7 @@ public final class EarlyStopping extends MonitorCallback<EarlyStopping> {
 
     @Override
     protected void readState(JsonObject state) {
-        wait = state.has("wait") ? state.get("wait").getAsInt() : 0;
-        stoppedEpoch = state.has("stopped_epoch") ? state.get("stopped_epoch").getAsInt() : 0;
+        wait = state.has("wait") ? epoch(state.get("wait"), "wait") : 0;
+        stoppedEpoch = state.has("stopped_epoch") ? epoch(state.get("stopped_epoch"), "stopped_epoch") : 0;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.luzj.callbacks;
 
+import io.github.luzj.base.JsonText;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -166,7 +167,7 @@ public final class ExponentialMovingAverage implements Callback {
                 average = ParameterCopy.fromJson(
                         saved.get("average"), ctx.block(), parent, "luzj-ema-average");
             }
-            updates = saved.get("updates").getAsLong();
+            updates = JsonText.count(saved.get("updates"), name() + "'s updates");
         } else {
             updates = 0;
             average = ParameterCopy.of(ctx.block(), ctx.model().getNDManager(), "luzj-ema-average");

@@ -248,7 +248,7 @@ public final class ModelCheckpoint extends MonitorCallback<ModelCheckpoint> {
         if (state.has("last_saved")) {
             JsonObject o = state.getAsJsonObject("last_saved");
             saved.add(new Saved(
-                    o.get("epoch").getAsInt(),
+                    epoch(o.get("epoch"), "last_saved.epoch"),
                     Path.of(o.get("path").getAsString()),
                     o.get("value").getAsDouble()));
         }

@@ -270,8 +270,17 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
             bestEpochBeforeLoad = bestEpoch;
         }
         best = o.has("best") ? Double.valueOf(o.get("best").getAsDouble()) : monitor.baseline();
-        bestEpoch = o.has("best_epoch") ? o.get("best_epoch").getAsInt() : 0;
+        bestEpoch = o.has("best_epoch") ? epoch(o.get("best_epoch"), "best_epoch") : 0;
         readState(o);
         stateLoaded = true;
+    }
+
+    /** An epoch (or a count of them) from a saved state, refused when it is no int >= 0. */
+    static int epoch(com.google.gson.JsonElement el, String name) {
+        long v = io.github.luzj.base.JsonText.count(el, name);
+        if (v > Integer.MAX_VALUE) {
+            throw new io.github.luzj.base.LuzjException(name + " must be a whole number >= 0 and at most " + Integer.MAX_VALUE + ", got " + v);
+        }
+        return (int) v;
     }
 }

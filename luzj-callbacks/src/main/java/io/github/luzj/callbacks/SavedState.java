@@ -26,7 +26,8 @@ final class SavedState {
         Checks.check(
                 state.isJsonObject()
                         && Arrays.stream(required).allMatch(state.getAsJsonObject()::has),
-                "%s state must be an object%s, got %s",
+                "%s state must be an object%s, got %s; the checkpoint is damaged: resume from"
+                        + " another, or start afresh",
                 owner,
                 required.length == 0 ? "" : " with '" + String.join("', '", required) + "'",
                 state);

@@ -202,6 +202,29 @@ class ModelCheckpointTest {
     }
 
     @Test
+    void aForgedEpochInTheStateIsRefusedNotWrappedRound() {
+        ModelCheckpoint cb = LuzCallbacks.modelCheckpoint("ck/e{epoch}");
+        FakeContext ctx = new FakeContext();
+        cb.on(Phase.FIT_BEGIN, ctx);
+        cb.on(Phase.EPOCH_END, ctx.validLoss(1, 0.5));
+        String saved = new Gson().toJson(cb.state());
+        // Gson's getAsInt reads 1e10 as 1410065408
+        for (String[] forged : new String[][] {{"\"best_epoch\":1", "\"best_epoch\":1e10", "best_epoch"},
+                {"\"best_epoch\":1", "\"best_epoch\":-5", "best_epoch"},
+                {"\"epoch\":1", "\"epoch\":2.5", "last_saved.epoch"}}) {
+            assertThat(saved).contains(forged[0]);
+            ModelCheckpoint resumed = LuzCallbacks.modelCheckpoint("ck/e{epoch}");
+            assertThatThrownBy(() -> {
+                        resumed.loadState(new Gson().fromJson(saved.replace(forged[0], forged[1]), JsonElement.class));
+                        resumed.on(Phase.FIT_BEGIN, new FakeContext());
+                    })
+                    .as(forged[1])
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageStartingWith(forged[2] + " must be a whole number >= 0");
+        }
+    }
+
+    @Test
     void pythonsZeroFillWithoutAWidthPadsNothingAndHugeWidthsAreRefusedAtConstruction() {
         ModelCheckpoint cb = LuzCallbacks.modelCheckpoint("ck/e{epoch:0d}-{epoch:00d}-{valid_loss:0.3f}");
         FakeContext ctx = new FakeContext();

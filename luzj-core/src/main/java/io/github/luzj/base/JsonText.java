@@ -149,4 +149,25 @@ public final class JsonText {
         w.endArray();
         w.setFormattingStyle(FormattingStyle.PRETTY);
     }
+
+    /**
+     * Reads a count (an epoch, a number of updates) from a saved state: a whole number from 0 to
+     * {@link Long#MAX_VALUE}, where Gson's {@code getAsInt} would wrap 1e10 round to 1410065408.
+     *
+     * @param el the value
+     * @param name its name, for the message
+     * @return the count
+     * @throws LuzjException when it is no such number
+     */
+    public static long count(JsonElement el, String name) {
+        try {
+            long v = el.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+            if (v >= 0) {
+                return v;
+            }
+        } catch (RuntimeException e) {
+            // reported below, as any other value that is no count
+        }
+        throw new LuzjException(name + " must be a whole number >= 0, got " + Checks.echo(String.valueOf(el)));
+    }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -108,7 +110,45 @@ public record ParameterManifest(long[] inputShape, Map<String, long[]> parameter
      * @param manager where the block's arrays live
      */
     public void checkFits(Block block, NDManager manager) {
+        checkFits(block, manager, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #checkFits(Block, NDManager)}, allocating at most {@code maxBytes} for the block's
+     * weights while initializing it: the input shape comes from the file, and a forged one (an
+     * input of 10^8 features) would have the first layer allocate gigabytes before any shape is
+     * compared.
+     *
+     * @param block the set-up network
+     * @param manager where the block's arrays live
+     * @param maxBytes the most the initialized weights may take, such as the weights file's size
+     */
+    public void checkFits(Block block, NDManager manager, long maxBytes) {
         if (!block.isInitialized()) {
+            Map<Parameter, Initializer> own = new java.util.IdentityHashMap<>();
+            long[] left = {maxBytes};
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                Initializer init = p.getValue().getInitializer();
+                if (init == null || own.containsKey(p.getValue())) {
+                    continue;
+                }
+                own.put(p.getValue(), init);
+                String name = p.getKey();
+                p.getValue().setInitializer((m, shape, dataType) -> {
+                    long bytes = shape.size() * dataType.getNumOfBytes();
+                    if (shape.size() < 0 || bytes / Math.max(1, dataType.getNumOfBytes()) != shape.size()
+                            || bytes > left[0]) {
+                        throw new LuzjException(String.format(Locale.ROOT,
+                                "the saved model's input shape %s gives %s the shape %s, more than its"
+                                        + " weights file holds (initializing may take %,d bytes); the"
+                                        + " saved model's %s is damaged: save the model again with"
+                                        + " FittedModel.save",
+                                Arrays.toString(inputShape), name, shape, maxBytes, FILE));
+                    }
+                    left[0] -= bytes;
+                    return init.initialize(m, shape, dataType);
+                });
+            }
             try {
                 block.initialize(manager, DataType.FLOAT32, new Shape(inputShape));
             } catch (IllegalArgumentException | IllegalStateException e) {
@@ -117,6 +157,8 @@ public record ParameterManifest(long[] inputShape, Map<String, long[]> parameter
                                 + Arrays.toString(inputShape) + " (" + e.getMessage()
                                 + "); set up the architecture the model was trained with",
                         e);
+            } finally {
+                own.forEach(Parameter::setInitializer); // the user's block keeps its own
             }
         }
         Map<String, long[]> expected = of(block).parameters();

@@ -281,7 +281,8 @@ public final class FitLoop {
             try {
                 callbacks.loadStates(meta.callbackStates(), meta.callbackBytes());
             } catch (LuzjException e) {
-                throw e;
+                // a callback's own message names the value, not the checkpoint
+                throw new LuzjException("cannot resume from " + dir + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 throw new LuzjException(
                         "checkpoint " + dir + " is damaged: callbacks hold a state that cannot be"
