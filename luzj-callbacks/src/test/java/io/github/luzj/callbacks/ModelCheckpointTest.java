@@ -186,13 +186,18 @@ class ModelCheckpointTest {
                         + " which is not recorded this epoch; recorded are [monitor, train_");
     }
 
-    @Test
-    void stateCarriesTheLastCheckpoint() {
+    /** The state of a checkpoint callback after one epoch at a validation loss of 0.5. */
+    private static String stateAfterOneEpoch() {
         ModelCheckpoint cb = LuzCallbacks.modelCheckpoint("ck/e{epoch}");
         FakeContext ctx = new FakeContext();
         cb.on(Phase.FIT_BEGIN, ctx);
         cb.on(Phase.EPOCH_END, ctx.validLoss(1, 0.5));
-        String saved = new Gson().toJson(cb.state());
+        return new Gson().toJson(cb.state());
+    }
+
+    @Test
+    void stateCarriesTheLastCheckpoint() {
+        String saved = stateAfterOneEpoch();
         ModelCheckpoint resumed = LuzCallbacks.modelCheckpoint("ck/e{epoch}");
         resumed.loadState(new Gson().fromJson(saved, JsonElement.class));
         resumed.on(Phase.FIT_BEGIN, new FakeContext());
@@ -203,11 +208,7 @@ class ModelCheckpointTest {
 
     @Test
     void aForgedEpochInTheStateIsRefusedNotWrappedRound() {
-        ModelCheckpoint cb = LuzCallbacks.modelCheckpoint("ck/e{epoch}");
-        FakeContext ctx = new FakeContext();
-        cb.on(Phase.FIT_BEGIN, ctx);
-        cb.on(Phase.EPOCH_END, ctx.validLoss(1, 0.5));
-        String saved = new Gson().toJson(cb.state());
+        String saved = stateAfterOneEpoch();
         // Gson's getAsInt reads 1e10 as 1410065408
         for (String[] forged : new String[][] {{"\"best_epoch\":1", "\"best_epoch\":1e10", "best_epoch"},
                 {"\"best_epoch\":1", "\"best_epoch\":-5", "best_epoch"},

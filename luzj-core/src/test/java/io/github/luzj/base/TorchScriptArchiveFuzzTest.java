@@ -1,12 +1,11 @@
 package io.github.luzj.base;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.luzj.testing.StoredZip;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -24,9 +23,9 @@ class TorchScriptArchiveFuzzTest {
         Path file = Files.createTempFile("luzj-fuzz-", ".pt");
         try {
             try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
-                stored(zip, "m/code/__torch__.py", new byte[] {'x'});
-                stored(zip, "m/data.pkl", input);
-                stored(zip, "m/data/0", new byte[24]);
+                StoredZip.entry(zip, "m/code/__torch__.py", new byte[] {'x'});
+                StoredZip.entry(zip, "m/data.pkl", input);
+                StoredZip.entry(zip, "m/data/0", new byte[24]);
             }
             TorchScriptArchive.check(file);
         } catch (LuzjException expected) {
@@ -36,15 +35,4 @@ class TorchScriptArchiveFuzzTest {
         }
     }
 
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
-    }
 }

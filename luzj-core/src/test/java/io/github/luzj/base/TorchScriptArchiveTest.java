@@ -60,15 +60,7 @@ class TorchScriptArchiveTest {
                 if (bytes == null) {
                     continue;
                 }
-                // stored, as torch.jit.save writes its records
-                ZipEntry copy = new ZipEntry(e.getName());
-                copy.setMethod(ZipEntry.STORED);
-                copy.setSize(bytes.length);
-                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-                crc.update(bytes);
-                copy.setCrc(crc.getValue());
-                out.putNextEntry(copy);
-                out.write(bytes);
+                io.github.luzj.testing.StoredZip.entry(out, e.getName(), bytes);
             }
         }
         return file;

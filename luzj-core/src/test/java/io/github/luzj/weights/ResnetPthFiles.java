@@ -1,5 +1,6 @@
 package io.github.luzj.weights;
 
+import io.github.luzj.testing.StoredZip;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,8 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -85,12 +84,12 @@ final class ResnetPthFiles {
         pkl.write('u');
         pkl.write('.');
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            stored(zip, "archive/data.pkl", pkl.toByteArray());
-            stored(zip, "archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+            StoredZip.entry(zip, "archive/data.pkl", pkl.toByteArray());
+            StoredZip.entry(zip, "archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < storages.size(); i++) {
-                stored(zip, "archive/data/" + i, storages.get(i));
+                StoredZip.entry(zip, "archive/data/" + i, storages.get(i));
             }
-            stored(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+            StoredZip.entry(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
         }
     }
 
@@ -110,15 +109,4 @@ final class ResnetPthFiles {
         out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array());
     }
 
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
-    }
 }
