@@ -71,6 +71,15 @@ public final class AtomicFiles {
         }
     }
 
+    /** Forces every file under {@code dir}, and the folders, to disk. */
+    private static void syncTree(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                sync(p, Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+            }
+        }
+    }
+
     /** Forces a file, or a folder's entries, to disk (folders cannot be opened on Windows). */
     static void sync(Path p, boolean folder) throws IOException {
         try (FileChannel c =
@@ -193,6 +202,8 @@ public final class AtomicFiles {
                         tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
             writer.write(tmp);
+            // on disk before the old folder goes: a power cut then leaves the old save or the new
+            syncTree(tmp);
             if (Files.exists(target)) {
                 Path aside = parent.resolve(asidePrefix(target) + System.nanoTime());
                 Files.move(target, aside);
@@ -200,6 +211,7 @@ public final class AtomicFiles {
             }
             Files.move(tmp, target);
             tmp = null;
+            sync(parent, true); // the renames, before the old folder is deleted below
         } catch (IOException e) {
             if (old != null && !Files.exists(target)) {
                 try {
