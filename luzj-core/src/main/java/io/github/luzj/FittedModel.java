@@ -326,6 +326,15 @@ public final class FittedModel implements Fittable, AutoCloseable {
                             + " moving it aside and putting the new one in place left it: rename it to "
                             + dir.getFileName() + " to load it"));
         }
+        try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
+            // a folder the user may not list would read as one without parameters.json below
+            listing.iterator().hasNext();
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            Throwable cause = e instanceof java.nio.file.DirectoryIteratorException d ? d.getCause() : e;
+            throw new LuzjException("the saved model at " + dir + " cannot be listed: "
+                    + (cause instanceof java.nio.file.AccessDeniedException
+                            ? "permission denied (chmod u+rx it)" : String.valueOf(cause)), e);
+        }
         Path manifest = dir.resolve(ParameterManifest.FILE);
         if (!Files.isRegularFile(manifest) && Checkpoint.exists(dir)) {
             throw new LuzjException(

@@ -232,6 +232,22 @@ class SavedModelTest {
     }
 
     @Test
+    void aFolderThatCannotBeListedIsPermissionDeniedNotIncomplete(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                "root".equals(System.getProperty("user.name")), "root lists every folder");
+        Path copy = withWeights(dir, weights);
+        Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("-w-------"));
+        try {
+            assertThatThrownBy(() -> Luz.load(copy, setup()))
+                    .isExactlyInstanceOf(LuzjException.class)
+                    .hasMessageContaining("permission denied")
+                    .hasMessageNotContaining("is missing");
+        } finally {
+            Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
     void devicesAndHugeFilesAreRefusedUnread(@TempDir Path dir) throws Exception {
         Path zero = withWeights(dir.resolve("zero"), weights);
         Files.createSymbolicLink(zero.resolve("luzj-0001.params"), Path.of("/dev/zero"));
