@@ -1,12 +1,12 @@
 package io.github.luzj.callbacks;
 
 import com.google.protobuf.CodedOutputStream;
+import io.github.luzj.base.HostName;
 import io.github.luzj.base.LuzjException;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -156,10 +156,7 @@ final class EventFileWriter implements AutoCloseable {
     }
 
     private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_");
-        } catch (IOException e) {
-            return "localhost";
-        }
+        // TensorBoard's own writer puts the host in the name; no lookup, which may hang
+        return HostName.orElse("localhost").replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

@@ -1,6 +1,7 @@
 package io.github.luzj.checkpoint;
 
 import io.github.luzj.base.AtomicFiles;
+import io.github.luzj.base.HostName;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.base.WriteFailures;
 import java.io.IOException;
@@ -87,7 +88,7 @@ public final class CheckpointLock implements AutoCloseable {
                                     + "); wait for it to finish, or give this run another folder");
                 }
                 String me = "process " + ProcessHandle.current().pid() + " on "
-                        + hostName() + " since " + Instant.now();
+                        + HostName.orElse("this machine") + " since " + Instant.now();
                 channel.truncate(0);
                 channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
                 HELD.put(key, new Held(channel, lock, new int[] {1}));
@@ -125,12 +126,6 @@ public final class CheckpointLock implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return "a process whose name cannot be read";
         }
-    }
-
-    private static String hostName() {
-        // no name lookup: it can hang on a machine without DNS
-        String h = System.getenv("HOSTNAME");
-        return h == null || h.isBlank() ? "this machine" : h;
     }
 
     private static void closeQuietly(FileChannel c) {
