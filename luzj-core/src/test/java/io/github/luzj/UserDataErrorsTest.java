@@ -368,6 +368,10 @@ class UserDataErrorsTest {
                     .isInstanceOf(LuzjException.class);
             assertThat(net.getParameters().get(0).getValue().getArray().toFloatArray())
                     .as("the pretrained weights survive").containsExactly(before);
+            // and are the user's manager's again: closing it frees them (they leaked before)
+            for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : net.getParameters()) {
+                assertThat(p.getValue().getArray().getManager()).as(p.getKey()).isSameAs(m);
+            }
             DataLoader good = DataLoader.builder(TensorDataset.of(rows(8, 3), new int[8]))
                     .batchSize(4).workers(0).build();
             try (FittedModel again = Luz.setup(net, Losses.crossEntropy(), Optimizers.adam()).fit(good, 1)) {

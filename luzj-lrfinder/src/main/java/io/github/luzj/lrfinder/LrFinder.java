@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * following {@link FittedModel#fit} differ; {@link SetupModel#fit} reseeds it), and a
  * {@link SetupModel}'s block is now initialized, with the weights that {@code fit} with the same
  * seed would have drawn. Those parameters then belong to no DJL model, so closing the model of
- * a later fit does not free them.
+ * a later fit does not free them; weights the user made in a manager of their own (a pretrained
+ * net) go back to that manager, which frees them when it closes.
  */
 public final class LrFinder {
 

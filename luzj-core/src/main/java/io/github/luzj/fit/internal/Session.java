@@ -45,6 +45,11 @@ public final class Session implements AutoCloseable {
     private final Recipe recipe;
     private final OnClose onClose;
     private final Records records = new Records();
+    /**
+     * The managers the user's initialized weights belonged to before this session's model took
+     * them (a pretrained net made in the user's manager): they go back there when it lets go.
+     */
+    private final Map<Parameter, NDManager> userOwners = new java.util.IdentityHashMap<>();
     private LuzOptimizer optimizer;
     private Set<String> optimizedIds = Set.of();
     /** The optimizer {@link #prepare} replaced, kept until the fit begins ({@link #closeRetired}). */
@@ -107,6 +112,10 @@ public final class Session implements AutoCloseable {
             // this session's model, or dropping the earlier one would free its weights
             for (Pair<String, Parameter> p : block.getParameters()) {
                 if (p.getValue().isInitialized()) {
+                    NDManager was = p.getValue().getArray().getManager();
+                    if (was != model.getNDManager()) {
+                        userOwners.putIfAbsent(p.getValue(), was);
+                    }
                     p.getValue().getArray().attach(model.getNDManager());
                 }
             }
@@ -443,8 +452,15 @@ public final class Session implements AutoCloseable {
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
             Parameter param = p.getValue();
             if (param.isInitialized() && param.getArray().getManager() == owner) {
-                param.getArray().detach();
+                NDManager was = userOwners.get(param);
+                if (was != null && was.isOpen()) {
+                    // back where the user made them, so that closing that manager frees them
+                    param.getArray().attach(was);
+                } else {
+                    param.getArray().detach();
+                }
             }
         }
+        userOwners.clear();
     }
 }
