@@ -112,6 +112,51 @@ class ApiMisuseTest {
         assertThatThrownBy(() -> linear(metric("f1", false, true)).fit(rows(8, 3), 1))
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("metric 'f1' made no accumulator");
+        Metric throwing = new Metric() {
+            @Override
+            public String abbrev() {
+                return "auc";
+            }
+
+            @Override
+            public Accumulator newAccumulator(NDManager manager) {
+                throw new UnsupportedOperationException("no accumulator for you");
+            }
+        };
+        assertThatThrownBy(() -> linear(throwing).fit(rows(8, 3), 1))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("metric 'auc' failed in newAccumulator")
+                .hasMessageContaining("no accumulator for you");
+    }
+
+    @Test
+    void aLossThatCannotReadTheOutputsOrFailsOrReturnsNullIsNamed() {
+        // two outputs into a loss that takes one: DJL's singletonOrThrow said IndexOutOfBounds
+        ai.djl.nn.Block twoOutputs = new ai.djl.nn.ParallelBlock(
+                list -> new ai.djl.ndarray.NDList(list.get(0).head(), list.get(1).head()),
+                java.util.List.of(Linear.builder().setUnits(2).build(), Linear.builder().setUnits(2).build()));
+        assertThatThrownBy(() -> Luz.setup(twoOutputs, Losses.crossEntropy(), Optimizers.adam()).fit(rows(8, 3), 1))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("cannot read the model's output: the block returns 2 arrays");
+        ai.djl.training.loss.Loss npe = new ai.djl.training.loss.Loss("mine") {
+            @Override
+            public ai.djl.ndarray.NDArray evaluate(ai.djl.ndarray.NDList labels, ai.djl.ndarray.NDList predictions) {
+                throw new NullPointerException("my loss's bug");
+            }
+        };
+        assertThatThrownBy(() -> Luz.setup(Linear.builder().setUnits(2).build(), npe, Optimizers.adam()).fit(rows(8, 3), 1))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("the loss mine failed")
+                .hasMessageContaining("my loss's bug");
+        ai.djl.training.loss.Loss nothing = new ai.djl.training.loss.Loss("none") {
+            @Override
+            public ai.djl.ndarray.NDArray evaluate(ai.djl.ndarray.NDList labels, ai.djl.ndarray.NDList predictions) {
+                return null;
+            }
+        };
+        assertThatThrownBy(() -> Luz.setup(Linear.builder().setUnits(2).build(), nothing, Optimizers.adam()).fit(rows(8, 3), 1))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("the loss none returned null");
     }
 
     @Test

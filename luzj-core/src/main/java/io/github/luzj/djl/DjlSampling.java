@@ -53,34 +53,51 @@ public record DjlSampling(int batchSize, boolean shuffle, boolean dropLast) {
         long expect = 0;
         boolean inOrder = true;
         boolean sawShortBatch = false;
-        Iterator<List<Long>> batches = sampler.sample(dataset);
-        while (batches.hasNext()) {
-            List<Long> batch = batches.next();
-            if (batch.isEmpty()) {
-                continue;
-            }
-            Checks.check(
-                    !sawShortBatch && batch.size() <= batchSize,
-                    "the sampler of %s yields a batch of %d after a batch smaller than %d; luzj's"
-                            + " loader only makes the last batch smaller. Build the loader"
-                            + " yourself: DataLoader.builder(DjlDatasets.samples(dataset))",
-                    name,
-                    batch.size(),
-                    batchSize);
-            sawShortBatch = batch.size() < batchSize;
-            for (long i : batch) {
+        String yourself = "Build the loader yourself: DataLoader.builder(DjlDatasets.samples(dataset))";
+        long empty = 0;
+        try {
+            Iterator<List<Long>> batches = sampler.sample(dataset);
+            while (batches.hasNext()) {
+                List<Long> batch = batches.next();
+                Checks.check(batch != null, "the sampler of %s yields a null batch; %s", name, yourself);
+                if (batch.isEmpty()) {
+                    // a sampler that yields only empty batches would never end this loop
+                    Checks.check(++empty <= n, "the sampler of %s yields more than %d empty batches; %s",
+                            name, n, yourself);
+                    continue;
+                }
                 Checks.check(
-                        i >= 0 && i < n && !seen.get((int) i),
-                        "the sampler of %s yields index %d twice or outside [0, %d); luzj's"
-                                + " loader visits every record once. Build the loader yourself:"
-                                + " DataLoader.builder(DjlDatasets.samples(dataset))",
+                        batch.size() <= batchSize,
+                        "the sampler of %s yields a batch of %d, more than its batch size %d; %s",
+                        name, batch.size(), batchSize, yourself);
+                Checks.check(
+                        !sawShortBatch,
+                        "the sampler of %s yields a batch of %d after a batch smaller than %d; luzj's"
+                                + " loader only makes the last batch smaller. %s",
                         name,
-                        i,
-                        n);
-                seen.set((int) i);
-                inOrder &= i == expect++;
-                total++;
+                        batch.size(),
+                        batchSize,
+                        yourself);
+                sawShortBatch = batch.size() < batchSize;
+                for (long i : batch) {
+                    Checks.check(
+                            i >= 0 && i < n && !seen.get((int) i),
+                            "the sampler of %s yields index %d twice or outside [0, %d); luzj's"
+                                    + " loader visits every record once. Build the loader yourself:"
+                                    + " DataLoader.builder(DjlDatasets.samples(dataset))",
+                            name,
+                            i,
+                            n);
+                    seen.set((int) i);
+                    inOrder &= i == expect++;
+                    total++;
+                }
             }
+        } catch (LuzjException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a sampler of the user's own that throws, or yields null indices
+            throw new LuzjException("the sampler of " + name + " failed: " + e + "; " + yourself, e);
         }
         boolean dropLast = total < n;
         Checks.check(

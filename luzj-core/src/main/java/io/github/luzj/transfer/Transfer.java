@@ -13,6 +13,7 @@ import io.github.luzj.Luz;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.vision.models.ResNet18;
 import io.github.luzj.vision.models.TorchScriptTransfer;
+import io.github.luzj.base.Checks;
 import io.github.luzj.base.TorchScriptArchive;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +56,8 @@ public final class Transfer {
      * @return the network
      */
     public static ResNet18 resnet18(Path weights, int classes, NDManager manager) {
+        Checks.notNull("weights", weights, "pass the torchvision ResNet-18 weight file");
+        Checks.atLeast("classes", classes, 1); // before 45 MB of weights are read for nothing
         ResNet18 net = ResNet18.pretrained(weights, manager);
         net.replaceHead(classes);
         net.freeze();
@@ -83,6 +86,7 @@ public final class Transfer {
      * @return the model; close it to free the module
      */
     public static TorchScriptTransfer torchScript(Path fileOrFolder, int classes, Device device) {
+        Checks.notNull("fileOrFolder", fileOrFolder, "pass the TorchScript file or its folder");
         Path file = torchScriptFile(fileOrFolder);
         TorchScriptArchive.check(file);
         Model model = Model.newInstance(fileName(file), device, "PyTorch");

@@ -107,6 +107,47 @@ class DjlDatasetsTest {
                 .isEqualTo(3);
     }
 
+    /** A sampler of batch size 2 that yields what {@code batches} gives. */
+    private static ai.djl.training.dataset.Sampler sampler(
+            java.util.function.Supplier<java.util.Iterator<List<Long>>> batches) {
+        return new ai.djl.training.dataset.Sampler() {
+            @Override
+            public java.util.Iterator<List<Long>> sample(RandomAccessDataset dataset) {
+                return batches.get();
+            }
+
+            @Override
+            public int getBatchSize() {
+                return 2;
+            }
+        };
+    }
+
+    @Test
+    void aSamplerOfTheUsersOwnThatNeverEndsThrowsOrOverfillsIsRefused() {
+        SampleDataset data = Synthetic.argmaxClasses(6, 4, 3, 1);
+        // empty batches for ever: DjlSampling.of looped without end
+        java.util.Iterator<List<Long>> endless = java.util.stream.Stream.generate(List::<Long>of).iterator();
+        assertThatThrownBy(() -> DjlSampling.of(DjlFixtures.arrays(manager, data)
+                        .setSampling(sampler(() -> endless)).build()))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("yields more than 6 empty batches");
+        assertThatThrownBy(() -> DjlSampling.of(DjlFixtures.arrays(manager, data)
+                        .setSampling(sampler(() -> List.of(List.of(0L, 1L, 2L, 3L)).iterator())).build()))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("yields a batch of 4, more than its batch size 2");
+        assertThatThrownBy(() -> DjlSampling.of(DjlFixtures.arrays(manager, data)
+                        .setSampling(sampler(() -> { throw new IllegalStateException("my sampler's bug"); })).build()))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("failed: java.lang.IllegalStateException: my sampler's bug");
+        java.util.List<List<Long>> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+        assertThatThrownBy(() -> DjlSampling.of(DjlFixtures.arrays(manager, data)
+                        .setSampling(sampler(withNull::iterator)).build()))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("yields a null batch");
+    }
+
     @Test
     void samplesKeepTheDatasetsPipelines() {
         SampleDataset data = Synthetic.argmaxClasses(12, 4, 3, 5);

@@ -69,22 +69,40 @@ public final class BatchErrors {
 
     /** Evaluates {@code loss} on labels {@code y} and predictions {@code pred}. */
     static NDArray loss(Loss loss, NDList y, NDList pred) {
+        NDArray value;
         try {
-            return loss.evaluate(y, pred);
-        } catch (IllegalArgumentException | IllegalStateException | EngineException e) {
+            value = loss.evaluate(y, pred);
+        } catch (LuzjException e) {
+            throw e;
+        } catch (IndexOutOfBoundsException e) {
+            // DJL's losses take one prediction (singletonOrThrow) or an index into the outputs
+            throw new LuzjException(
+                    "the loss " + loss.getName() + " cannot read the model's output: the block returns "
+                            + pred.size() + " array" + (pred.size() == 1 ? "" : "s") + " and "
+                            + y.size() + " label array" + (y.size() == 1 ? "" : "s") + " come with"
+                            + " the batch (" + e.getMessage() + "); give the loss the outputs it"
+                            + " takes (most take one), or end the block in one output",
+                    e);
+        } catch (RuntimeException e) {
             throw new LuzjException(
                     "the loss "
                             + loss.getName()
                             + " failed on predictions of shape "
-                            + pred.head().getShape()
+                            + (pred.isEmpty() ? "(none)" : pred.head().getShape())
                             + " and labels of shape "
-                            + y.head().getShape()
+                            + (y.isEmpty() ? "(none)" : y.head().getShape())
                             + ": "
-                            + e.getMessage()
+                            + (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                                    || e instanceof EngineException ? e.getMessage() : e.toString())
                             + "; check that the labels fit the model's output (class indices in"
                             + " [0, classes) for cross-entropy)",
                     e);
         }
+        if (value == null) {
+            throw new LuzjException("the loss " + loss.getName() + " returned null; a loss returns the"
+                    + " batch's loss as an NDArray");
+        }
+        return value;
     }
 
     /** Refuses unlabeled data where the loss is needed. */

@@ -22,7 +22,15 @@ final class SetSums {
     SetSums(NDManager manager, List<Metric> of) {
         loss = new LossAverage(manager);
         for (Metric m : of) {
-            Metric.Accumulator a = m.newAccumulator(manager);
+            Metric.Accumulator a;
+            try {
+                a = m.newAccumulator(manager);
+            } catch (LuzjException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new LuzjException("metric '" + m.abbrev() + "' failed in newAccumulator: " + e
+                        + "; fix the metric, or leave it out", e);
+            }
             if (a == null) {
                 throw new LuzjException(
                         "metric '" + m.abbrev() + "' made no accumulator (newAccumulator returned"

@@ -108,7 +108,17 @@ public final class ResNet18 extends TunableBlock {
         }
         ResNet18 net = create(Math.max(classes, 1));
         net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 224, 224));
-        TorchvisionWeights.load(net, sd, weights.toString());
+        try {
+            TorchvisionWeights.load(net, sd, weights.toString());
+        } catch (RuntimeException e) {
+            // the net never reached the user: its 45 MB must not stay in their manager
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                if (p.getValue().isInitialized()) {
+                    p.getValue().getArray().close();
+                }
+            }
+            throw e;
+        }
         return net;
     }
 

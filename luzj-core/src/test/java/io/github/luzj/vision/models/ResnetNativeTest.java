@@ -66,6 +66,7 @@ class ResnetNativeTest {
         SafetensorsFiles.write(broken, raw);
 
         try (NDManager manager = NDManager.newBaseManager()) {
+            int before = ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
             assertThatThrownBy(() -> ResNet18.pretrained(broken, manager))
                     .isInstanceOf(LuzjException.class)
                     .hasMessageContaining("5 problems")
@@ -76,6 +77,12 @@ class ResnetNativeTest {
                             "layer2.0.bn1.running_var is [64] in the file but [128] in the model")
                     .hasMessageContaining("layer3.0.downsample.0.weight is [256, 128, 3, 3] in the"
                             + " file but [256, 128, 1, 1] in the model");
+            // the net never reached the caller: its arrays do not stay in their manager
+            assertThat(((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays()).hasSize(before);
+            assertThatThrownBy(() -> io.github.luzj.transfer.Transfer.resnet18(ResnetFixtures.safetensors(), 0, manager))
+                    .isInstanceOf(LuzjException.class)
+                    .hasMessageContaining("classes");
+            assertThat(((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays()).hasSize(before);
         }
     }
 
