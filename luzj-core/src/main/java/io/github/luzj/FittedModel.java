@@ -87,7 +87,7 @@ public final class FittedModel implements Fittable, AutoCloseable {
      * @return the model
      */
     public Model model() {
-        return session.model();
+        return open().model(); // a closed one's model would fail in DJL, saying only "closed"
     }
 
     /**

@@ -97,12 +97,18 @@ public final class DjlDatasets {
                             dataset);
                 }
             }
-        } catch (IOException | TranslateException e) {
+        } catch (LuzjException e) {
+            throw e;
+        } catch (IOException | TranslateException | RuntimeException e) {
+            // DJL's iterator wraps a record it cannot read in IllegalStateException("Data loading
+            // failed"); arrays of a closed manager fail the same way
             throw new LuzjException(
                     "cannot read the DJL dataset "
                             + dataset.getClass().getSimpleName()
                             + ": "
-                            + e.getMessage(),
+                            + (e.getCause() != null && e instanceof IllegalStateException
+                                    ? e.getMessage() + " (" + e.getCause() + ")" : String.valueOf(e.getMessage()))
+                            + "; check that its files are present and its arrays' manager is open",
                     e);
         }
         Checks.check(

@@ -151,7 +151,7 @@ public record FineTune<T extends Block & FineTunable>(
     private static void weightsOf(Runnable freezing) {
         try {
             freezing.run();
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | LuzjException e) { // freed weights, DJL's or the net's words
             throw new LuzjException(
                     "FineTune: the net has no weights any more (" + e.getMessage() + "): they were"
                             + " freed when the FittedModel of an earlier run or fit over it, or the"

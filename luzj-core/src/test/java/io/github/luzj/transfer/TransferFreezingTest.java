@@ -36,6 +36,23 @@ class TransferFreezingTest {
     @TempDir Path tmp;
 
     @Test
+    void aNetWhoseWeightsAreFreedSaysSoInEachOfItsCalls() {
+        ResNet18 net;
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            net = Transfer.resnet18(ResnetFixtures.safetensors(), 10, manager);
+        } // the manager closed: DJL said "Native resource has been released already" to each call
+        for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : java.util.List.<
+                org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                net::freeze, net::unfreeze, () -> net.freezeUpTo("layer2"), net::summary,
+                () -> net.replaceHead(3))) {
+            assertThatThrownBy(call)
+                    .isExactlyInstanceOf(io.github.luzj.base.LuzjException.class)
+                    .hasMessageContaining("the net's weights are freed")
+                    .hasMessageContaining("make a new net");
+        }
+    }
+
+    @Test
     void nativeFreezeUnfreezeAndRunningStatisticsNeverTrainable() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             ResNet18 net = Transfer.resnet18(ResnetFixtures.safetensors(), 10, manager);

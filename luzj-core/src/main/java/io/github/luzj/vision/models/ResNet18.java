@@ -216,6 +216,7 @@ public final class ResNet18 extends TunableBlock {
 
     @Override
     public void replaceHead(int classes) {
+        requireWeights("replaceHead");
         checkClasses(classes);
         Linear next = head(classes);
         Parameter stem = conv1.getParameters().get("weight");
@@ -233,11 +234,13 @@ public final class ResNet18 extends TunableBlock {
 
     @Override
     public void freeze() {
+        requireWeights("freeze");
         freezeUpTo(LAYERS.get(LAYERS.size() - 1));
     }
 
     @Override
     public void unfreeze() {
+        requireWeights("unfreeze");
         for (Block b : children.values()) {
             Params.setTrainable(b, true);
         }
@@ -245,6 +248,7 @@ public final class ResNet18 extends TunableBlock {
 
     @Override
     public void freezeUpTo(String layer) {
+        requireWeights("freezeUpTo");
         int last = LAYERS.indexOf(Checks.notNull("layer", layer, "pass a layer's name, such as \"layer3\""));
         Checks.check(
                 last >= 0,
@@ -278,6 +282,7 @@ public final class ResNet18 extends TunableBlock {
 
     @Override
     public ParameterSummary summary() {
+        requireWeights("summary");
         List<ParameterSummary.Row> rows = new ArrayList<>();
         for (Pair<String, Block> child : children) {
             rows.add(ParameterSummary.Row.of(

@@ -210,6 +210,7 @@ public final class TorchScriptTransfer extends TunableBlock implements AutoClose
 
     @Override
     public void replaceHead(int classes) {
+        requireWeights("replaceHead");
         checkClasses(classes);
         Linear next = Linear.builder().setUnits(classes).build();
         initializeHead(next, owner.getNDManager(), features, classes); // before anything changes
@@ -227,18 +228,21 @@ public final class TorchScriptTransfer extends TunableBlock implements AutoClose
 
     @Override
     public void freeze() {
+        requireWeights("freeze");
         Params.setTrainable(backbone, false);
         Params.setTrainable(fc, true);
     }
 
     @Override
     public void unfreeze() {
+        requireWeights("unfreeze");
         Params.setTrainable(backbone, true);
         Params.setTrainable(fc, true);
     }
 
     @Override
     public void freezeUpTo(String layer) {
+        requireWeights("freezeUpTo");
         int last = layers.indexOf(Checks.notNull("layer", layer, "pass a layer's name"));
         Checks.check(
                 last >= 0,
@@ -287,6 +291,7 @@ public final class TorchScriptTransfer extends TunableBlock implements AutoClose
 
     @Override
     public ParameterSummary summary() {
+        requireWeights("summary");
         Map<String, List<Parameter>> byLayer = new LinkedHashMap<>();
         for (String layer : layers) {
             byLayer.put(layer, new ArrayList<>());

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import java.util.Locale;
@@ -52,6 +53,23 @@ abstract class TunableBlock extends AbstractBlock implements FineTunable {
                     "a head of %,d classes needs %,d weights, more than can be allocated here (%s);"
                             + " pass the number of classes the data has",
                     classes, (long) classes * (features + 1), e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Refuses to work on weights that are freed: DJL would say only "Native resource has been
+     * released already" or "NDManager has been closed already".
+     *
+     * @param what the call, for the message
+     */
+    final void requireWeights(String what) {
+        for (Pair<String, Parameter> p : getParameters()) {
+            if (p.getValue().isInitialized() && p.getValue().getArray().isReleased()) {
+                throw new LuzjException(what + ": the net's weights are freed ("
+                        + p.getKey() + "): the FittedModel or TorchScriptTransfer that held them, or"
+                        + " the NDManager they were made in, was closed; make a new net"
+                        + " (Transfer.resnet18 or Transfer.torchScript)");
+            }
         }
     }
 
