@@ -295,6 +295,12 @@ class ApiMisuseTest {
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("holds more than 2147483647 values but 0 were given");
         assertThat(new FloatTensor(new float[0], new long[] {1L << 62, 0}).data()).isEmpty();
+        assertThatThrownBy(() -> ResNet18.create(2).layerParameters(null))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("layer is null");
+        assertThatThrownBy(() -> io.github.luzj.djl.DjlMetrics.of(new ai.djl.training.evaluator.Accuracy(null)))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("has no name");
+        assertThatThrownBy(() -> io.github.luzj.transfer.Transfer.resnet18(null, 2, null))
+                .isInstanceOf(LuzjException.class).hasMessageContaining("weights is null");
         assertThatThrownBy(() -> Subset.shuffledIndices(-1, 7))
                 .isInstanceOf(LuzjException.class)
                 .hasMessageContaining("n >= 0");

@@ -2,6 +2,7 @@ package io.github.luzj.djl;
 
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.evaluator.Evaluator;
+import io.github.luzj.base.Checks;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.metric.Metric;
 import java.util.Locale;
@@ -29,6 +30,9 @@ public final class DjlMetrics {
         if (evaluator == null) {
             throw new LuzjException("the DJL evaluator is null; pass one such as new Accuracy()");
         }
+        Checks.check(evaluator.getName() != null && !evaluator.getName().isBlank(),
+                "the DJL evaluator %s has no name; give it one (new Accuracy(\"acc\")), or name the"
+                        + " metric with DjlMetrics.of(evaluator, abbrev)", evaluator.getClass().getSimpleName());
         return new EvaluatorMetric(evaluator, evaluator.getName().toLowerCase(Locale.ROOT));
     }
 

@@ -270,6 +270,7 @@ public final class ResNet18 extends TunableBlock {
 
     @Override
     public Predicate<String> layerParameters(String layer) {
+        Checks.notNull("layer", layer, "pass a layer's name, such as \"layer3\"");
         Checks.check(
                 LAYERS.contains(layer) || HEAD.equals(layer),
                 "ResNet18 has no layer '%s'; its layers are %s and the head '%s'",

@@ -276,6 +276,7 @@ public final class TorchScriptTransfer extends TunableBlock implements AutoClose
 
     @Override
     public Predicate<String> layerParameters(String layer) {
+        Checks.notNull("layer", layer, "pass a layer's name, such as \"head\"");
         if (HEAD.equals(layer)) {
             return name -> name.startsWith(HEAD + "_");
         }
