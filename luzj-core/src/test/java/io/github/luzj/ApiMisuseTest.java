@@ -173,6 +173,25 @@ class ApiMisuseTest {
     }
 
     @Test
+    void weightsFreedUnderACallbackAreNamedAsFreedNotAsTheCallbacksFault() {
+        // what DJL throws when a callback (the LR finder's snapshot) reads a closed backbone's array
+        Callback reads = Callback.on(Phase.FIT_BEGIN, c -> {
+            throw new IllegalStateException("Native resource has been released already.");
+        });
+        assertThatThrownBy(() -> linear().fit(rows(8, 3), 1, null, reads))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("the model's weights are freed")
+                .hasMessageNotContaining("failed at on_fit_begin");
+        Callback buggy = Callback.on(Phase.FIT_BEGIN, c -> {
+            throw new IllegalStateException("my callback's bug");
+        });
+        assertThatThrownBy(() -> linear().fit(rows(8, 3), 1, null, buggy))
+                .isExactlyInstanceOf(LuzjException.class)
+                .hasMessageContaining("failed at on_fit_begin")
+                .hasMessageContaining("my callback's bug");
+    }
+
+    @Test
     void aLossSetToANewArrayIsNamed() {
         Callback constant = Callback.on(
                 Phase.TRAIN_BATCH_AFTER_LOSS, c -> c.setLoss(c.batchManager().create(1f)));

@@ -1,6 +1,7 @@
 package io.github.luzj.lrfinder;
 
 import io.github.luzj.callback.Callback;
+import io.github.luzj.base.Checks;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;
 import io.github.luzj.optim.ParamGroup;
@@ -97,6 +98,12 @@ final class SweepCallback implements Callback {
     }
 
     private void record(Context ctx) {
+        // the fit's own words for it, before getFloat fails with DJL's "does not produce a scalar"
+        Checks.check(
+                ctx.loss().size() == 1,
+                "the loss must be one number per batch, got shape %s; use a loss that averages"
+                        + " over the batch",
+                ctx.loss().getShape());
         double value = ctx.loss().getFloat(); // one scalar to the host per step, the sweep's only sync
         double avg = smoother.add(value);
         lr[done] = schedule.lr(done + 1);

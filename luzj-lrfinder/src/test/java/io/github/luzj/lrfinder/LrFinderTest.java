@@ -111,6 +111,21 @@ class LrFinderTest {
     }
 
     @Test
+    void aLossOfOneNumberPerExampleIsNamedAsTheFitNamesIt() {
+        ai.djl.training.loss.Loss perExample = new ai.djl.training.loss.Loss("per_example") {
+            @Override
+            public ai.djl.ndarray.NDArray evaluate(ai.djl.ndarray.NDList labels, ai.djl.ndarray.NDList predictions) {
+                return predictions.head().mean(new int[] {1}); // not reduced over the batch
+            }
+        };
+        SetupModel s = Luz.setup(TinyConvNet.block(), perExample, Optimizers.adam()).device(Device.cpu());
+        assertThatThrownBy(() -> finder(5, false).run(s, train))
+                .isExactlyInstanceOf(io.github.luzj.base.LuzjException.class)
+                .hasMessageContaining("the loss must be one number per batch")
+                .hasMessageNotContaining("callback LrFinder failed");
+    }
+
+    @Test
     void weightsTheUserMadeInTheirOwnManagerGoBackToItAfterTheSweep() {
         // a pretrained net is made in the user's manager; after the sweep they had left it, and
         // closing it freed nothing (45-60 MB a ResNet-18 leaked per sweep)

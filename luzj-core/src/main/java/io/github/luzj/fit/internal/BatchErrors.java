@@ -49,14 +49,9 @@ public final class BatchErrors {
     }
 
     private static LuzjException forwardFailed(NDArray x, RuntimeException e) {
-        if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("released")) {
-            // DJL's "Native resource has been released already": an array of the model's is gone
-            return new LuzjException(
-                    "the model's weights are freed (" + e.getMessage() + "): the FittedModel, DJL"
-                            + " model, NDManager or TorchScript backbone that held them was"
-                            + " closed; close those only when done with the model, or set it up"
-                            + " again",
-                    e);
+        LuzjException freed = weightsFreed(e);
+        if (freed != null) {
+            return freed;
         }
         return new LuzjException(
                 "the model's forward pass failed on input of shape "
@@ -113,5 +108,24 @@ public final class BatchErrors {
                             + " loss; pass labeled data (TensorDataset.of(features, labels)), or"
                             + " call predict for outputs on unlabeled data");
         }
+    }
+
+    /**
+     * Names DJL's "Native resource has been released already" for what it is here: an array of
+     * the model's is gone with what held it.
+     *
+     * @param e what DJL threw
+     * @return the exception to throw instead, or null when {@code e} is something else
+     */
+    static LuzjException weightsFreed(RuntimeException e) {
+        if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("released")) {
+            return new LuzjException(
+                    "the model's weights are freed (" + e.getMessage() + "): the FittedModel, DJL"
+                            + " model, NDManager or TorchScript backbone that held them was"
+                            + " closed; close those only when done with the model, or set it up"
+                            + " again",
+                    e);
+        }
+        return null;
     }
 }

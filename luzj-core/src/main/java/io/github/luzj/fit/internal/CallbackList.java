@@ -146,7 +146,8 @@ final class CallbackList {
             } catch (LuzjException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new LuzjException(
+                LuzjException freed = BatchErrors.weightsFreed(e);
+                throw freed != null ? freed : new LuzjException(
                         "callback " + cb.name() + " failed at " + phase.luzName() + ": " + e, e);
             }
         }
