@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.github.luzj.base.HeldWeights;
 import io.github.luzj.base.LuzjException;
 
 /**
@@ -15,9 +16,6 @@ import io.github.luzj.base.LuzjException;
  * and closing that model frees them, so no registry outlives a fitted model.
  */
 final class BlockLease {
-
-    /** The name of the NDManager of a model whose weights a fitted model holds. */
-    private static final String HELD = "luzj: weights of a FittedModel";
 
     private BlockLease() {}
 
@@ -41,8 +39,7 @@ final class BlockLease {
                                 + " call Luz.setup with a new block for each fit or load (in a"
                                 + " loop, build the block inside it)");
             }
-            NDManager owner = param.getArray().getManager();
-            if (owner.isOpen() && HELD.equals(owner.getName())) {
+            if (HeldWeights.held(param.getArray())) {
                 throw new LuzjException(
                         what + ": this block is already trained in an open FittedModel (from an"
                                 + " earlier fit or Luz.load, through this setup or another), and a"
@@ -62,7 +59,7 @@ final class BlockLease {
      * @return {@code fitted}
      */
     static FittedModel hold(NDManager manager, FittedModel fitted) {
-        manager.setName(HELD);
+        HeldWeights.mark(manager);
         return fitted;
     }
 }

@@ -53,6 +53,24 @@ class TransferFreezingTest {
     }
 
     @Test
+    void theHeadOfANetAnOpenFittedModelTrainsIsNotReplaced() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            ResNet18 net = Transfer.resnet18(ResnetFixtures.safetensors(), 10, manager);
+            try (io.github.luzj.FittedModel fitted = io.github.luzj.Luz.setup(net,
+                            ai.djl.training.loss.Loss.softmaxCrossEntropyLoss(),
+                            io.github.luzj.optim.Optimizers.adam())
+                    .fit(io.github.luzj.fit.FitOptions.builder(TransferTrainingTest.syntheticLoader())
+                            .epochs(1).verbose(false).build())) {
+                // it freed the trained head: predict then answered from a new, untrained one
+                assertThatThrownBy(() -> net.replaceHead(5))
+                        .isExactlyInstanceOf(io.github.luzj.base.LuzjException.class)
+                        .hasMessageContaining("trained in an open FittedModel");
+                assertThat(net.classes()).isEqualTo(10);
+            }
+        }
+    }
+
+    @Test
     void nativeFreezeUnfreezeAndRunningStatisticsNeverTrainable() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             ResNet18 net = Transfer.resnet18(ResnetFixtures.safetensors(), 10, manager);

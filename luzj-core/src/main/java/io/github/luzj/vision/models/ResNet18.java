@@ -217,6 +217,7 @@ public final class ResNet18 extends TunableBlock {
     @Override
     public void replaceHead(int classes) {
         requireWeights("replaceHead");
+        requireHeadFree();
         checkClasses(classes);
         Linear next = head(classes);
         Parameter stem = conv1.getParameters().get("weight");

@@ -211,6 +211,7 @@ public final class TorchScriptTransfer extends TunableBlock implements AutoClose
     @Override
     public void replaceHead(int classes) {
         requireWeights("replaceHead");
+        requireHeadFree();
         checkClasses(classes);
         Linear next = Linear.builder().setUnits(classes).build();
         initializeHead(next, owner.getNDManager(), features, classes); // before anything changes

@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.HeldWeights;
 import io.github.luzj.base.LuzjException;
 import java.util.Locale;
 import java.util.function.Predicate;
@@ -69,6 +70,18 @@ abstract class TunableBlock extends AbstractBlock implements FineTunable {
                         + p.getKey() + "): the FittedModel or TorchScriptTransfer that held them, or"
                         + " the NDManager they were made in, was closed; make a new net"
                         + " (Transfer.resnet18 or Transfer.torchScript)");
+            }
+        }
+    }
+
+    /** Refuses to replace a head that an open fitted model is training: it would free it. */
+    final void requireHeadFree() {
+        for (Pair<String, Parameter> p : getParameters()) {
+            if (p.getValue().isInitialized() && HeldWeights.held(p.getValue().getArray())) {
+                throw new LuzjException("replaceHead: this net is trained in an open FittedModel,"
+                        + " whose head it would free (its predictions would come from a new,"
+                        + " untrained one); close that FittedModel first (save it to keep it), or"
+                        + " replace the head before the fit");
             }
         }
     }
