@@ -30,6 +30,9 @@ import io.github.luzj.record.Records;
 import io.github.luzj.record.RecordsJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -326,13 +329,13 @@ public final class FittedModel implements Fittable, AutoCloseable {
                             + " moving it aside and putting the new one in place left it: rename it to "
                             + dir.getFileName() + " to load it"));
         }
-        try (java.nio.file.DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
             // a folder the user may not list would read as one without parameters.json below
             listing.iterator().hasNext();
-        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
-            Throwable cause = e instanceof java.nio.file.DirectoryIteratorException d ? d.getCause() : e;
+        } catch (IOException | DirectoryIteratorException e) {
+            Throwable cause = e instanceof DirectoryIteratorException d ? d.getCause() : e;
             throw new LuzjException("the saved model at " + dir + " cannot be listed: "
-                    + (cause instanceof java.nio.file.AccessDeniedException
+                    + (cause instanceof AccessDeniedException
                             ? "permission denied (chmod u+rx it)" : String.valueOf(cause)), e);
         }
         Path manifest = dir.resolve(ParameterManifest.FILE);

@@ -1,6 +1,5 @@
 package io.github.luzj.callbacks;
 
-import io.github.luzj.base.JsonText;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -9,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.base.Checks;
 import io.github.luzj.base.GradMode;
+import io.github.luzj.base.JsonText;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
 import io.github.luzj.callback.Phase;

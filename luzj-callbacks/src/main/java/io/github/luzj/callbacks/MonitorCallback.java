@@ -3,6 +3,7 @@ package io.github.luzj.callbacks;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.luzj.base.Checks;
+import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
 import io.github.luzj.callback.Callback;
 import io.github.luzj.callback.Context;
@@ -276,10 +277,11 @@ public abstract class MonitorCallback<T extends MonitorCallback<T>> implements C
     }
 
     /** An epoch (or a count of them) from a saved state, refused when it is no int >= 0. */
-    static int epoch(com.google.gson.JsonElement el, String name) {
-        long v = io.github.luzj.base.JsonText.count(el, name);
+    static int epoch(JsonElement el, String name) {
+        long v = JsonText.count(el, name);
         if (v > Integer.MAX_VALUE) {
-            throw new io.github.luzj.base.LuzjException(name + " must be a whole number >= 0 and at most " + Integer.MAX_VALUE + ", got " + v);
+            throw new LuzjException(
+                    name + " must be a whole number >= 0 and at most " + Integer.MAX_VALUE + ", got " + v);
         }
         return (int) v;
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -14,7 +15,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes files and folders so that a crash never leaves a half-written one where the user looks:
@@ -73,9 +79,9 @@ public final class AtomicFiles {
 
     /** Forces every file under {@code dir}, and the folders, to disk. */
     private static void syncTree(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+        try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) all::iterator) {
-                sync(p, Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                sync(p, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS));
             }
         }
     }
@@ -150,7 +156,7 @@ public final class AtomicFiles {
     public static Path resolved(Path path) {
         Checks.notNull("path", path, "pass the path to write");
         Path abs = path.toAbsolutePath();
-        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        Deque<Path> missing = new ArrayDeque<>();
         Path existing = abs;
         while (existing != null && !Files.exists(existing)) {
             missing.push(existing.getFileName());
@@ -251,10 +257,11 @@ public final class AtomicFiles {
             return null;
         }
         String prefix = asidePrefix(target);
-        try (java.util.stream.Stream<Path> entries = Files.list(parent)) {
+        try (Stream<Path> entries = Files.list(parent)) {
+            // the suffix is a nanoTime: the longer, then the larger, name is the newer
             return entries.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p))
-                    .max(java.util.Comparator.comparing(p -> Long.parseLong(
-                            "0" + p.getFileName().toString().substring(prefix.length()).replaceAll("[^0-9]", ""))))
+                    .max(Comparator.comparingInt((Path p) -> p.getFileName().toString().length())
+                            .thenComparing(p -> p.getFileName().toString()))
                     .orElse(null);
         } catch (IOException | RuntimeException e) {
             return null; // only a hint for a message
@@ -270,7 +277,7 @@ public final class AtomicFiles {
         try {
             deleteRecursively(dir);
         } catch (LuzjException e) {
-            org.slf4j.LoggerFactory.getLogger(AtomicFiles.class).warn(
+            LoggerFactory.getLogger(AtomicFiles.class).warn(
                     "{} is written, but {} could not be deleted ({}); delete it yourself",
                     target, dir, e.getCause() == null ? e.getMessage() : e.getCause().toString());
         }

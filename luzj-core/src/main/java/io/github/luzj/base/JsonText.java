@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -151,8 +152,28 @@ public final class JsonText {
     }
 
     /**
+     * Reads a JSON number that is a whole number, of any size: Gson's {@code getAsInt} would wrap
+     * 1e10 round to 1410065408 and drop a fraction.
+     *
+     * @param el the value, or null
+     * @return its exact value, or null when it is no number or not whole
+     */
+    public static BigDecimal wholeNumber(JsonElement el) {
+        if (el == null || !el.isJsonPrimitive() || !el.getAsJsonPrimitive().isNumber()) {
+            return null;
+        }
+        BigDecimal v;
+        try {
+            v = new BigDecimal(el.getAsJsonPrimitive().getAsString());
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+        return v.signum() != 0 && v.stripTrailingZeros().scale() > 0 ? null : v;
+    }
+
+    /**
      * Reads a count (an epoch, a number of updates) from a saved state: a whole number from 0 to
-     * {@link Long#MAX_VALUE}, where Gson's {@code getAsInt} would wrap 1e10 round to 1410065408.
+     * {@link Long#MAX_VALUE}.
      *
      * @param el the value
      * @param name its name, for the message
@@ -160,14 +181,10 @@ public final class JsonText {
      * @throws LuzjException when it is no such number
      */
     public static long count(JsonElement el, String name) {
-        try {
-            long v = el.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
-            if (v >= 0) {
-                return v;
-            }
-        } catch (RuntimeException e) {
-            // reported below, as any other value that is no count
+        BigDecimal v = wholeNumber(el);
+        if (v == null || v.signum() < 0 || v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new LuzjException(name + " must be a whole number >= 0, got " + Checks.echo(String.valueOf(el)));
         }
-        throw new LuzjException(name + " must be a whole number >= 0, got " + Checks.echo(String.valueOf(el)));
+        return v.longValueExact();
     }
 }

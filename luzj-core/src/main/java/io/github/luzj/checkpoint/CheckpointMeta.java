@@ -338,16 +338,8 @@ final class CheckpointMeta {
         }
 
         long integer(JsonElement el, String field, long min, long max) {
-            if (el == null || !el.isJsonPrimitive() || !el.getAsJsonPrimitive().isNumber()) {
-                throw damaged(field, "must be a whole number, got " + brief(el));
-            }
-            BigDecimal v;
-            try {
-                v = new BigDecimal(el.getAsJsonPrimitive().getAsString());
-            } catch (NumberFormatException | ArithmeticException e) {
-                throw damaged(field, "must be a whole number, got " + brief(el));
-            }
-            if (v.signum() != 0 && v.stripTrailingZeros().scale() > 0) {
+            BigDecimal v = JsonText.wholeNumber(el);
+            if (v == null) {
                 throw damaged(field, "must be a whole number, got " + brief(el));
             }
             if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {

@@ -17,6 +17,7 @@ import io.github.luzj.base.JsonText;
 import io.github.luzj.base.LuzjException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -125,7 +126,7 @@ public record ParameterManifest(long[] inputShape, Map<String, long[]> parameter
      */
     public void checkFits(Block block, NDManager manager, long maxBytes) {
         if (!block.isInitialized()) {
-            Map<Parameter, Initializer> own = new java.util.IdentityHashMap<>();
+            Map<Parameter, Initializer> own = new IdentityHashMap<>();
             long[] left = {maxBytes};
             for (Pair<String, Parameter> p : block.getParameters()) {
                 Initializer init = p.getValue().getInitializer();

@@ -83,11 +83,11 @@ public record DjlSampling(int batchSize, boolean shuffle, boolean dropLast) {
                     Checks.check(
                             i >= 0 && i < n && !seen.get((int) i),
                             "the sampler of %s yields index %d twice or outside [0, %d); luzj's"
-                                    + " loader visits every record once. Build the loader yourself:"
-                                    + " DataLoader.builder(DjlDatasets.samples(dataset))",
+                                    + " loader visits every record once. %s",
                             name,
                             i,
-                            n);
+                            n,
+                            yourself);
                     seen.set((int) i);
                     inOrder &= i == expect++;
                     total++;

@@ -18,6 +18,7 @@ import io.github.luzj.metric.Metric;
 import io.github.luzj.optim.LuzOptimizer;
 import io.github.luzj.record.Records;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ public final class Session implements AutoCloseable {
      * The managers the user's initialized weights belonged to before this session's model took
      * them (a pretrained net made in the user's manager): they go back there when it lets go.
      */
-    private final Map<Parameter, NDManager> userOwners = new java.util.IdentityHashMap<>();
+    private final Map<Parameter, NDManager> userOwners = new IdentityHashMap<>();
     private LuzOptimizer optimizer;
     private Set<String> optimizedIds = Set.of();
     /** The optimizer {@link #prepare} replaced, kept until the fit begins ({@link #closeRetired}). */
